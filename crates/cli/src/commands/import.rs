@@ -1,0 +1,78 @@
+use crate::context::{Context, read_file};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use ismap_formats::registry_json::parse_registry;
+use ismap_store::ImportSummary;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Replace the stored registry with a registry JSON file (all or nothing) / 登録簿を取り込む
+    Registry(ImportRegistry),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportRegistry {
+    /// Registry JSON file
+    file: PathBuf,
+    /// Show what would be added, changed and removed, and write nothing
+    #[arg(long)]
+    dry_run: bool,
+}
+
+impl ImportCmd {
+    pub async fn run(self, ctx: &Context) -> Result<()> {
+        match self {
+            ImportCmd::Registry(c) => c.run(ctx).await,
+        }
+    }
+}
+
+impl ImportRegistry {
+    async fn run(self, ctx: &Context) -> Result<()> {
+        let name = self.file.display().to_string();
+        let bytes = read_file(&self.file)?;
+        // Parse and validate everything before the database is touched.
+        let catalog = ctx.builtin_catalog()?;
+        let loaded = parse_registry(&name, &bytes, &catalog)?;
+        let store = ctx.store().await?;
+        let summary = store
+            .import_registry(
+                &loaded.registry,
+                &catalog,
+                &name,
+                &loaded.sha256,
+                self.dry_run,
+            )
+            .await?;
+        crate::output::write(&summary_text(ctx, &summary, self.dry_run), None)
+    }
+}
+
+pub fn summary_text(ctx: &Context, s: &ImportSummary, dry_run: bool) -> String {
+    let l = |ja, en| ctx.lang.pick(ja, en);
+    let mut out = String::new();
+    if dry_run {
+        out.push_str(l(
+            "（試行: 何も書き込んでいません）\n",
+            "(dry run: nothing written)\n",
+        ));
+    }
+    for (label, list) in [
+        (l("追加", "added"), &s.added),
+        (l("変更", "changed"), &s.changed),
+        (l("削除", "removed"), &s.removed),
+    ] {
+        out.push_str(&format!("{label}: {}", list.len()));
+        if !list.is_empty() {
+            out.push_str(&format!(" ({})", list.join(", ")));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{}: {}\n",
+        l("変更なし", "unchanged"),
+        s.unchanged
+    ));
+    out
+}

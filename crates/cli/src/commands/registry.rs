@@ -1,0 +1,303 @@
+use super::source::RegistrySource;
+use super::{ListFormat, terminal_width};
+use crate::BadInput;
+use crate::context::{Context, date_option};
+use crate::output;
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use ismap_core::ids::RegistrationNumber;
+use ismap_core::registration::{ListingStatus, Registration};
+use ismap_core::validity::ExpiryRule;
+use ismap_formats::registry_json::{registration_to_doc, write_registry};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCmd {
+    /// List registrations with their status on a date / 登録の一覧
+    List(ListCmd),
+    /// Show one registration / 登録の詳細
+    Show(ShowCmd),
+    /// Write the registry as canonical JSON (its SHA-256 is the one reports cite) / 登録簿を書き出す
+    Export(ExportCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct ListCmd {
+    #[command(flatten)]
+    source: RegistrySource,
+    /// Status on this date (YYYY-MM-DD) [default: today in Japan]
+    #[arg(long, value_name = "DATE")]
+    on: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+    #[arg(long, default_value = "civil")]
+    rule: ExpiryRule,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowCmd {
+    /// Registration number / 登録番号
+    registration_no: String,
+    #[command(flatten)]
+    source: RegistrySource,
+    #[arg(long, value_name = "DATE")]
+    on: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
+    #[arg(long, default_value = "civil")]
+    rule: ExpiryRule,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCmd {
+    #[command(flatten)]
+    source: RegistrySource,
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    registration_no: String,
+    program: &'static str,
+    service_name: &'a str,
+    provider: &'a str,
+    status: ListingStatus,
+    expires_on: chrono::NaiveDate,
+}
+
+fn row<'a>(r: &'a Registration, on: chrono::NaiveDate, rule: ExpiryRule) -> Row<'a> {
+    Row {
+        registration_no: r.registration_no.to_string(),
+        program: r.program.label(),
+        service_name: &r.service_name,
+        provider: &r.provider,
+        status: r.status_on(on, rule),
+        expires_on: r.expires_on(rule),
+    }
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(terminal_width());
+    t
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+impl RegistryCmd {
+    pub async fn run(self, ctx: &Context) -> Result<()> {
+        match self {
+            RegistryCmd::List(c) => c.run(ctx).await,
+            RegistryCmd::Show(c) => c.run(ctx).await,
+            RegistryCmd::Export(c) => {
+                let loaded = c.source.load(ctx).await?;
+                output::write(
+                    &write_registry(&loaded.registry, &loaded.catalog),
+                    c.output.as_deref(),
+                )
+            }
+        }
+    }
+}
+
+impl ListCmd {
+    async fn run(self, ctx: &Context) -> Result<()> {
+        let loaded = self.source.load(ctx).await?;
+        let on = self
+            .on
+            .as_deref()
+            .map(|d| date_option("--on", d))
+            .transpose()?
+            .unwrap_or_else(|| ctx.today());
+        let rows: Vec<Row> = loaded
+            .registry
+            .registrations()
+            .iter()
+            .map(|r| row(r, on, self.rule))
+            .collect();
+        if self.format == ListFormat::Json {
+            return output::write(&json(&rows), None);
+        }
+        let l = |ja, en| ctx.lang.pick(ja, en);
+        let mut t = table();
+        t.set_header([
+            l("登録番号", "Registration"),
+            l("制度", "Program"),
+            l("サービス名", "Service"),
+            l("事業者", "Provider"),
+            l("状態", "Status"),
+            l("有効期限", "Expires"),
+        ]);
+        for r in &rows {
+            t.add_row(vec![
+                r.registration_no.clone(),
+                r.program.to_owned(),
+                r.service_name.to_owned(),
+                r.provider.to_owned(),
+                r.status.label(ctx.lang).to_owned(),
+                r.expires_on.to_string(),
+            ]);
+        }
+        output::write(
+            &format!(
+                "{t}\n{} {} ({} {on})\n",
+                rows.len(),
+                l("件", "registrations"),
+                l("状態の基準日", "status on")
+            ),
+            None,
+        )
+    }
+}
+
+impl ShowCmd {
+    async fn run(self, ctx: &Context) -> Result<()> {
+        let loaded = self.source.load(ctx).await?;
+        let on = self
+            .on
+            .as_deref()
+            .map(|d| date_option("--on", d))
+            .transpose()?
+            .unwrap_or_else(|| ctx.today());
+        let no = RegistrationNumber::parse(&self.registration_no)
+            .map_err(|e| BadInput(e.to_string()))?;
+        let r = loaded.registry.get(&no).ok_or_else(|| {
+            BadInput(format!(
+                "{}: {no}",
+                ctx.lang.pick(
+                    "登録簿にない登録番号です",
+                    "no such registration in the registry"
+                )
+            ))
+        })?;
+        let status = r.status_on(on, self.rule);
+        let expires = r.expires_on(self.rule);
+        if self.format == ListFormat::Json {
+            #[derive(Serialize)]
+            struct Shown<'a> {
+                status: ListingStatus,
+                status_on: chrono::NaiveDate,
+                expires_on: chrono::NaiveDate,
+                #[serde(flatten)]
+                registration: ismap_formats::registry_json::RegistrationDoc<'a>,
+            }
+            let shown = Shown {
+                status,
+                status_on: on,
+                expires_on: expires,
+                registration: registration_to_doc(r, &loaded.catalog),
+            };
+            return output::write(&json(&shown), None);
+        }
+        let l = |ja, en| ctx.lang.pick(ja, en);
+        let none = || "-".to_owned();
+        let list = |items: Vec<String>| {
+            if items.is_empty() {
+                none()
+            } else {
+                items.join(", ")
+            }
+        };
+        let mut t = table();
+        let fields = [
+            (l("登録番号", "Registration"), r.registration_no.to_string()),
+            (l("サービス名", "Service"), r.service_name.clone()),
+            (l("事業者", "Provider"), r.provider.clone()),
+            (l("制度", "Program"), r.program.label().to_owned()),
+            (
+                l("サービスモデル", "Service model"),
+                r.service_model.map_or_else(none, |m| m.as_str().to_owned()),
+            ),
+            (l("登録日", "Registered on"), r.registered_on.to_string()),
+            (
+                l("監査対象期間", "Audit period"),
+                format!("{} – {}", r.audit_period.start(), r.audit_period.end()),
+            ),
+            (l("有効期限", "Expires on"), expires.to_string()),
+            (
+                l("更新申請日", "Renewal filed on"),
+                r.renewal_filed_on.map_or_else(none, |d| d.to_string()),
+            ),
+            (
+                l("登録取消日", "Revoked on"),
+                r.revoked_on.map_or_else(none, |d| d.to_string()),
+            ),
+            (
+                l("状態", "Status"),
+                format!("{} ({on})", status.label(ctx.lang)),
+            ),
+            (
+                l("言明対象範囲（含む）", "Scope (included)"),
+                list(r.scope.included.iter().map(|s| s.text.clone()).collect()),
+            ),
+            (
+                l("言明対象範囲（含まない）", "Scope (excluded)"),
+                list(r.scope.excluded.iter().map(|s| s.text.clone()).collect()),
+            ),
+            (
+                l("リージョン", "Regions"),
+                list(
+                    r.regions
+                        .iter()
+                        .map(|g| {
+                            format!(
+                                "{} ({}{})",
+                                g.name,
+                                g.country,
+                                if g.selectable {
+                                    l(", 選択可", ", selectable")
+                                } else {
+                                    ""
+                                }
+                            )
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                l("基盤サービス", "Underlying"),
+                list(r.underlying.iter().map(ToString::to_string).collect()),
+            ),
+            (
+                l("管理基準", "Criteria version"),
+                r.criteria_version.clone(),
+            ),
+        ];
+        for (k, v) in fields {
+            t.add_row(vec![k.to_owned(), v]);
+        }
+        let mut text = format!("{t}\n");
+        if !r.controls().is_empty() {
+            let mut c = table();
+            c.set_header([
+                l("管理策", "Control"),
+                l("状態", "Status"),
+                l("理由", "Reason"),
+                l("継承元", "Inherited from"),
+            ]);
+            for s in r.controls() {
+                c.add_row(vec![
+                    loaded.catalog.get(s.key).id.to_string(),
+                    s.status.as_str().to_owned(),
+                    s.reason.clone().unwrap_or_default(),
+                    s.inherited_from
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                ]);
+            }
+            text.push_str(&format!("{c}\n"));
+        }
+        output::write(&text, None)
+    }
+}

@@ -1,0 +1,136 @@
+//! Where a command reads the registry from: a file, the built-in demo, or the database.
+
+use crate::BadInput;
+use crate::context::{Context, read_file};
+use anyhow::Result;
+use clap::Args;
+use ismap_core::criteria::Catalog;
+use ismap_core::registry::Registry;
+use ismap_formats::criteria::parse_catalog;
+use ismap_formats::demo;
+use ismap_formats::registry_json::{parse_registry, write_registry};
+use ismap_formats::sha256_hex;
+use ismap_report::RegistryInfo;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct RegistrySource {
+    /// Read the registry from this JSON file instead of the database (no database needed)
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    registry: Option<PathBuf>,
+    /// Use the built-in fictional demo registry instead of the database
+    #[arg(long)]
+    demo: bool,
+    /// With --registry or --demo: read the criteria structure from this directory (ids.csv,
+    /// optional sections.csv and titles.csv; the directory's name is the version) instead of
+    /// the built-in 2022-04-01 structure
+    #[arg(long, value_name = "DIR")]
+    criteria: Option<PathBuf>,
+}
+
+pub struct Loaded {
+    pub registry: Registry,
+    pub catalog: Catalog,
+    pub info: RegistryInfo,
+}
+
+impl RegistrySource {
+    fn file_catalog(&self, ctx: &Context) -> Result<Catalog> {
+        match &self.criteria {
+            Some(dir) => read_catalog_dir(dir),
+            None => ctx.builtin_catalog(),
+        }
+    }
+
+    pub async fn load(&self, ctx: &Context) -> Result<Loaded> {
+        if let Some(path) = &self.registry {
+            let catalog = self.file_catalog(ctx)?;
+            let bytes = read_file(path)?;
+            let loaded = parse_registry(&path.display().to_string(), &bytes, &catalog)?;
+            let info = RegistryInfo {
+                sha256: loaded.sha256,
+                entries: loaded.registry.len(),
+                source: path.display().to_string(),
+            };
+            return Ok(Loaded {
+                registry: loaded.registry,
+                catalog,
+                info,
+            });
+        }
+        if self.demo {
+            let catalog = self.file_catalog(ctx)?;
+            let loaded = parse_registry("demo", demo::REGISTRY_JSON.as_bytes(), &catalog)?;
+            let info = RegistryInfo {
+                sha256: loaded.sha256,
+                entries: loaded.registry.len(),
+                source: "demo".into(),
+            };
+            return Ok(Loaded {
+                registry: loaded.registry,
+                catalog,
+                info,
+            });
+        }
+        if self.criteria.is_some() {
+            return Err(BadInput(
+                "--criteria: only with --registry or --demo (the database holds its own criteria)"
+                    .into(),
+            )
+            .into());
+        }
+        let store = ctx.store().await?;
+        let catalog = store
+            .load_catalog(ismap_core::criteria::BUILTIN_VERSION)
+            .await?;
+        let registry = store.load_registry(&catalog).await?;
+        if registry.is_empty() {
+            return Err(BadInput(ctx.lang.pick(
+                "データベースに登録簿がありません。`ismap import registry FILE` か `ismap demo` で取り込むか、--registry FILE を指定してください",
+                "the database holds no registry: run `ismap import registry FILE` or `ismap demo`, or pass --registry FILE",
+            ).to_owned())
+            .into());
+        }
+        // The hash of the canonical export: `ismap registry export` writes exactly these bytes.
+        let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
+        let info = RegistryInfo {
+            sha256,
+            entries: registry.len(),
+            source: ctx.db_spec()?,
+        };
+        Ok(Loaded {
+            registry,
+            catalog,
+            info,
+        })
+    }
+}
+
+/// A criteria structure from a directory of CSV files named as in `data/criteria/<version>/`.
+fn read_catalog_dir(dir: &Path) -> Result<Catalog> {
+    let version = dir.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        BadInput(format!(
+            "--criteria: {} has no usable name to serve as the version",
+            dir.display()
+        ))
+    })?;
+    let read = |name: &str, required: bool, header: &str| -> Result<(String, String)> {
+        let path = dir.join(name);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|_| BadInput(format!("{}: not UTF-8 text", path.display())))?,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => header.to_owned(),
+            Err(e) => return Err(BadInput(format!("{}: cannot read: {e}", path.display())).into()),
+        };
+        Ok((path.display().to_string(), text))
+    };
+    let ids = read("ids.csv", true, "")?;
+    let sections = read("sections.csv", false, "id,kind,title_en,title_ja\n")?;
+    let titles = read("titles.csv", false, "id,title_ja,title_en\n")?;
+    Ok(parse_catalog(
+        version,
+        (&ids.0, &ids.1),
+        (&sections.0, &sections.1),
+        (&titles.0, &titles.1),
+    )?)
+}

@@ -1,0 +1,67 @@
+//! What every subcommand may need: the database, the criteria, today's date, the language.
+
+use crate::BadInput;
+use anyhow::{Context as _, Result};
+use chrono::NaiveDate;
+use ismap_core::criteria::Catalog;
+use ismap_core::lang::Lang;
+use ismap_core::validity::japan_date;
+use ismap_formats::criteria::builtin_catalog;
+use ismap_formats::date::{EXPECTED, parse_date};
+use ismap_store::Store;
+use std::path::PathBuf;
+
+pub struct Context {
+    db: Option<String>,
+    pub lang: Lang,
+}
+
+impl Context {
+    pub fn new(db: Option<String>, lang: Lang) -> Self {
+        Context { db, lang }
+    }
+
+    /// The database the user named, or `ismap.db` in the user's data directory.
+    pub fn db_spec(&self) -> Result<String> {
+        if let Some(db) = &self.db {
+            return Ok(db.clone());
+        }
+        let dir = directories::ProjectDirs::from("", "", "ismap")
+            .map(|d| d.data_dir().to_path_buf())
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(dir.join("ismap.db").display().to_string())
+    }
+
+    /// Opens the database, migrated and holding the built-in criteria.
+    pub async fn store(&self) -> Result<Store> {
+        let spec = self.db_spec()?;
+        let store = Store::open(&spec)
+            .await
+            .with_context(|| format!("cannot open database {spec}"))?;
+        store.ensure_criteria(&builtin_catalog()?).await?;
+        Ok(store)
+    }
+
+    pub fn builtin_catalog(&self) -> Result<Catalog> {
+        Ok(builtin_catalog()?)
+    }
+
+    /// Today in Japan (Asia/Tokyo), the default evaluation date.
+    pub fn today(&self) -> NaiveDate {
+        japan_date(chrono::Utc::now())
+    }
+}
+
+/// Parses a date given as a command-line option.
+pub fn date_option(option: &str, value: &str) -> Result<NaiveDate> {
+    parse_date(value)
+        .ok_or_else(|| BadInput(format!("{option}: expected {EXPECTED}, got {value:?}")).into())
+}
+
+/// Reads an input file; a missing or unreadable file is the user's to fix.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())).into())
+}

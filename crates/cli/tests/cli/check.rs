@@ -1,0 +1,306 @@
+use crate::{Env, repo_file};
+use serde_json::Value;
+
+fn demo_check(env: &Env, extra: &[&str]) -> Value {
+    let profile = repo_file("examples/demo-profile.toml");
+    let registry = repo_file("examples/demo-registry.json");
+    let mut args = vec![
+        "check",
+        "--profile",
+        &profile,
+        "--registry",
+        &registry,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    env.run(&args).json()
+}
+
+fn result<'a>(report: &'a Value, no: &str) -> &'a Value {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["registration_no"] == no)
+        .expect("result present")
+}
+
+/// The (status, code) pairs of one check of one result.
+fn entries(report: &Value, no: &str, check: &str) -> Vec<(String, String)> {
+    result(report, no)["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["check"] == check)
+        .map(|c| {
+            (
+                c["status"].as_str().unwrap_or("").to_owned(),
+                c["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pair(status: &str, code: &str) -> (String, String) {
+    (status.to_owned(), code.to_owned())
+}
+
+#[test]
+fn demo_registry_exercises_every_outcome() {
+    let env = Env::new();
+    let report = demo_check(&env, &[]);
+    assert_eq!(report["evaluated_on"], "2026-12-01");
+    assert_eq!(report["criteria_version"], "2022-04-01");
+    assert_eq!(report["registry"]["entries"], 9);
+    assert_eq!(
+        report["registry"]["sha256"].as_str().map(str::len),
+        Some(64)
+    );
+    assert_eq!(report["results"].as_array().map(Vec::len), Some(9));
+
+    let verdicts: Vec<(&str, &str, &str)> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["registration_no"].as_str().unwrap_or(""),
+                r["status"].as_str().unwrap_or(""),
+                r["verdict"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("C99-0001-1", "valid", "review"),
+            ("C99-0002-1", "valid", "fail"),
+            ("C99-0003-2", "valid", "fail"),
+            ("C99-0004-1", "expired", "fail"),
+            ("C99-0005-1", "renewal_pending", "review"),
+            ("C99-0006-1", "revoked", "fail"),
+            ("C99-0007-1", "not_yet_valid", "fail"),
+            ("C99-0008-1", "valid", "fail"),
+            ("C99-0009-1", "valid", "fail"),
+        ]
+    );
+    assert_eq!(
+        entries(&report, "C99-0003-2", "program"),
+        [pair("fail", "liu_without_low_impact")]
+    );
+    assert_eq!(
+        entries(&report, "C99-0005-1", "listing"),
+        [pair("review", "renewal_pending")]
+    );
+    assert_eq!(
+        entries(&report, "C99-0001-1", "validity"),
+        [pair("review", "expires_before_contract_end")]
+    );
+    assert_eq!(
+        entries(&report, "C99-0001-1", "regions"),
+        [
+            pair("pass", "region_allowed"),
+            pair("pass", "region_allowed"),
+            pair("pass", "region_selectable")
+        ]
+    );
+    assert_eq!(
+        entries(&report, "C99-0008-1", "regions")[1],
+        pair("fail", "region_not_selectable")
+    );
+    assert_eq!(
+        entries(&report, "C99-0008-1", "scope")[1],
+        pair("fail", "feature_excluded")
+    );
+    assert_eq!(
+        entries(&report, "C99-0008-1", "underlying"),
+        [pair("review", "underlying_absent")]
+    );
+    assert_eq!(
+        entries(&report, "C99-0009-1", "underlying"),
+        [pair("fail", "underlying_not_valid")]
+    );
+    assert_eq!(
+        entries(&report, "C99-0009-1", "regions"),
+        [pair("review", "no_regions_declared")]
+    );
+    let controls = entries(&report, "C99-0009-1", "controls");
+    assert_eq!(
+        controls[0],
+        pair("fail", "objective_excluded"),
+        "6.3.1.1.PB under an excluded 6.3.1.P"
+    );
+    assert_eq!(
+        controls[4],
+        pair("review", "inherited_from_not_valid"),
+        "10.1.1 inherited from an expired service"
+    );
+    assert!(
+        entries(&report, "C99-0002-1", "controls").contains(&pair("pass", "implemented_inherited"))
+    );
+    // every result lists the customer's own share of the work
+    let responsibilities = result(&report, "C99-0008-1")["responsibilities"]
+        .as_array()
+        .expect("list")
+        .len();
+    assert_eq!(
+        responsibilities, 8,
+        "IaaS/PaaS basics, CDN and WAF items, evidence"
+    );
+}
+
+#[test]
+fn services_option_and_not_listed_candidates() {
+    let env = Env::new();
+    let report = demo_check(
+        &env,
+        &["--service", "C99-0001-1", "--service", "C99-0404-1"],
+    );
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[1]["status"], "not_listed");
+    assert_eq!(results[1]["verdict"], "fail");
+    assert_eq!(
+        results[1]["checks"].as_array().map(Vec::len),
+        Some(1),
+        "only the listing entry"
+    );
+    assert_eq!(results[1]["service_name"], Value::Null);
+}
+
+#[test]
+fn evaluation_date_and_rule_options() {
+    let env = Env::new();
+    // C99-0005-1's audit ended 2025-07-31: civil expiry 2026-11-30, calendar 2026-12-01
+    let civil = demo_check(&env, &["--service", "C99-0005-1", "--on", "2026-11-30"]);
+    assert_eq!(result(&civil, "C99-0005-1")["status"], "valid");
+    let after = demo_check(&env, &["--service", "C99-0005-1", "--on", "2026-12-01"]);
+    assert_eq!(result(&after, "C99-0005-1")["status"], "renewal_pending");
+    let calendar = demo_check(
+        &env,
+        &[
+            "--service",
+            "C99-0005-1",
+            "--on",
+            "2026-12-01",
+            "--rule",
+            "calendar",
+        ],
+    );
+    assert_eq!(result(&calendar, "C99-0005-1")["status"], "valid");
+    assert_eq!(result(&calendar, "C99-0005-1")["expires_on"], "2026-12-01");
+    assert_eq!(calendar["expiry_rule"], "calendar");
+}
+
+#[test]
+fn languages_and_formats() {
+    let env = Env::new();
+    let profile = repo_file("examples/demo-profile.toml");
+    let registry = repo_file("examples/demo-registry.json");
+    let base = [
+        "check",
+        "--profile",
+        &profile,
+        "--registry",
+        &registry,
+        "--service",
+        "C99-0002-1",
+    ];
+    let ja = env.run(&base).ok();
+    assert!(
+        ja.contains("不適合") && ja.contains("利用者側の責任"),
+        "{ja}"
+    );
+    let en = env.run(&[&base[..], &["--lang", "en"]].concat()).ok();
+    assert!(
+        en.contains("Customer responsibilities") && en.contains("verdict: fail"),
+        "{en}"
+    );
+    let en_md = env
+        .run(&[&base[..], &["--lang", "en", "--format", "markdown"]].concat())
+        .ok();
+    assert!(en_md.contains("| Controls | fail | 8.1.5.P Removal of customer assets | Not applicable (provider's reason: 契約終了時のデータ削除は利用者が実施する) |"), "{en_md}");
+    let md = env
+        .run(&[&base[..], &["--format", "markdown"]].concat())
+        .ok();
+    assert!(
+        md.starts_with("# ISMAP 調達チェック: デモ: 人事給与システムのクラウド調達（架空）\n"),
+        "{md}"
+    );
+    assert!(md.contains("| C99-0002-1 | デモ オフィススイート（架空） | 有効 | 2027-01-31 | **不適合** | 11/4/1 |"), "{md}");
+    // -o writes the file and prints nothing
+    let out = env.path("report.md");
+    let printed = env
+        .run(
+            &[
+                &base[..],
+                &["--format", "markdown", "-o", out.to_str().expect("utf-8")],
+            ]
+            .concat(),
+        )
+        .ok();
+    assert!(printed.is_empty());
+    assert_eq!(std::fs::read_to_string(out).expect("report written"), md);
+}
+
+#[test]
+fn expiry_command() {
+    let env = Env::new();
+    let cases = [
+        ("2024-03-31", "civil", "2025-07-31"),
+        ("2024-10-30", "civil", "2026-02-28"),
+        ("2024-03-31", "calendar", "2025-08-01"),
+        ("2023-12-31", "civil", "2025-04-30"),
+    ];
+    for (end, rule, expected) in cases {
+        assert_eq!(
+            env.run(&["expiry", "--audit-end", end, "--rule", rule])
+                .ok(),
+            format!("{expected}\n")
+        );
+    }
+}
+
+#[test]
+fn demo_data_in_the_database() {
+    let env = Env::new();
+    let loaded = env
+        .run(&[
+            "demo",
+            "--profile-out",
+            env.path("p.toml").to_str().expect("utf-8"),
+        ])
+        .ok();
+    assert!(loaded.contains("追加: 9"), "{loaded}");
+    let profile = env.path("p.toml");
+    let report = env
+        .run(&[
+            "check",
+            "--profile",
+            profile.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(report["results"].as_array().map(Vec::len), Some(9));
+    // the hash a database-backed report cites is that of `registry export`
+    let exported = env.run(&["registry", "export"]).ok();
+    let file = env.write("export.json", &exported);
+    let from_file = env
+        .run(&[
+            "check",
+            "--profile",
+            profile.to_str().expect("utf-8"),
+            "--registry",
+            file.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(
+        report["registry"]["sha256"],
+        from_file["registry"]["sha256"]
+    );
+    assert_eq!(report["results"], from_file["results"]);
+}

@@ -1,0 +1,130 @@
+//! Bad input: exit code 2, a message naming the place and the value, and nothing written.
+
+use crate::{Env, fixture, repo_file};
+
+#[test]
+fn malformed_registry_names_line_and_column_and_changes_nothing() {
+    let env = Env::new();
+    env.run(&["demo"]).ok();
+    let before = env.run(&["registry", "export"]).ok();
+    let err = env
+        .run(&["import", "registry", &fixture("broken-syntax.json")])
+        .bad_input();
+    assert!(err.contains("broken-syntax.json:4:"), "{err}");
+    let err = env
+        .run(&["import", "registry", &fixture("bad-date.json")])
+        .bad_input();
+    assert!(
+        err.contains("registrations[1].audit_period.end: expected a date written YYYY-MM-DD")
+            && err.contains("(value \"2025/03/31\")"),
+        "{err}"
+    );
+    let err = env
+        .run(&["import", "registry", &fixture("unknown-control.json")])
+        .bad_input();
+    assert!(
+        err.contains(
+            "registrations[0].controls.\"5.1.9\": not a criteria ID of version 2022-04-01"
+        ),
+        "{err}"
+    );
+    let err = env
+        .run(&["import", "registry", &fixture("unknown-program.json")])
+        .bad_input();
+    assert!(
+        err.contains("registrations[0].program: unknown program \"fedramp\""),
+        "{err}"
+    );
+    assert_eq!(
+        env.run(&["registry", "export"]).ok(),
+        before,
+        "a refused import changed the database"
+    );
+}
+
+#[test]
+fn bad_profiles() {
+    let env = Env::new();
+    let registry = repo_file("examples/demo-registry.json");
+    let cases = [
+        (
+            "confidentiality = 2",
+            "confidentiality = 5",
+            "confidentiality: expected 1, 2 or 3",
+        ),
+        (
+            "\"9.1.1\"",
+            "\"9.1.99\"",
+            "controls.required[2]: not a criteria ID of version 2022-04-01 (value \"9.1.99\")",
+        ),
+        (
+            "end = 2029-12-31",
+            "end = \"2029-02-30\"",
+            "contract.end: expected a date",
+        ),
+        ("low_impact = false", "low_impact = no", "p.toml:6:"),
+    ];
+    let good =
+        std::fs::read_to_string(repo_file("examples/demo-profile.toml")).expect("demo profile");
+    for (from, to, expected) in cases {
+        assert!(good.contains(from), "{from}");
+        let profile = env.write("p.toml", &good.replacen(from, to, 1));
+        let err = env
+            .run(&[
+                "check",
+                "--profile",
+                profile.to_str().expect("utf-8"),
+                "--registry",
+                &registry,
+            ])
+            .bad_input();
+        assert!(err.contains(expected), "{to}: {err}");
+    }
+}
+
+#[test]
+fn bad_arguments() {
+    let env = Env::new();
+    let profile = repo_file("examples/demo-profile.toml");
+    let err = env
+        .run(&["check", "--profile", "no-such.toml", "--demo"])
+        .bad_input();
+    assert!(err.contains("no-such.toml: cannot read"), "{err}");
+    let err = env
+        .run(&[
+            "check",
+            "--profile",
+            &profile,
+            "--demo",
+            "--on",
+            "2026-02-30",
+        ])
+        .bad_input();
+    assert!(
+        err.contains("--on: expected a date written YYYY-MM-DD"),
+        "{err}"
+    );
+    let err = env
+        .run(&["check", "--profile", &profile, "--demo", "--format", "pdf"])
+        .bad_input();
+    assert!(err.contains("invalid value 'pdf'"), "{err}");
+    let err = env
+        .run(&["expiry", "--audit-end", "31/03/2024"])
+        .bad_input();
+    assert!(err.contains("\"31/03/2024\""), "{err}");
+    let err = env.run(&["check", "--profile", &profile]).bad_input();
+    assert!(
+        err.contains("ismap import registry"),
+        "empty database: {err}"
+    );
+    let err = env
+        .run(&["registry", "show", "C99-0404-1", "--demo"])
+        .bad_input();
+    assert!(err.contains("C99-0404-1"), "{err}");
+    let err = env.run(&["criteria", "show", "5.1.1.X"]).bad_input();
+    assert!(err.contains("5.1.1.X"), "{err}");
+    let err = env
+        .run(&["criteria", "list", "--criteria-version", "2099-01-01"])
+        .bad_input();
+    assert!(err.contains("2099-01-01"), "{err}");
+}

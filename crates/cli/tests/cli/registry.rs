@@ -1,0 +1,127 @@
+use crate::{Env, fixture, repo_file};
+
+#[test]
+fn import_list_show_and_reimport() {
+    let env = Env::new();
+    let registry = repo_file("examples/demo-registry.json");
+    let dry = env
+        .run(&["import", "registry", &registry, "--dry-run"])
+        .ok();
+    assert!(dry.contains("試行") && dry.contains("追加: 9"), "{dry}");
+    assert!(
+        !env.db().exists() || env.run(&["registry", "list", "--format", "json"]).code() == 2,
+        "dry run wrote data"
+    );
+
+    let first = env
+        .run(&["--lang", "en", "import", "registry", &registry])
+        .ok();
+    assert!(first.contains("added: 9"), "{first}");
+    let again = env
+        .run(&["--lang", "en", "import", "registry", &registry])
+        .ok();
+    assert!(
+        again.contains("added: 0") && again.contains("unchanged: 9"),
+        "{again}"
+    );
+
+    let list = env
+        .run(&["registry", "list", "--on", "2026-12-01", "--format", "json"])
+        .json();
+    let rows = list.as_array().expect("rows");
+    assert_eq!(rows.len(), 9);
+    assert_eq!(rows[4]["status"], "renewal_pending");
+    assert_eq!(rows[4]["expires_on"], "2026-11-30");
+
+    let shown = env
+        .run(&[
+            "registry",
+            "show",
+            "C99-0002-1",
+            "--on",
+            "2026-12-01",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(shown["status"], "valid");
+    assert_eq!(shown["controls"]["12.3.1"]["inherited_from"], "C99-0001-1");
+    let table = env
+        .run(&["registry", "show", "C99-0001-1", "--lang", "en"])
+        .ok();
+    assert!(table.contains("バージニア北部 (US, selectable)"), "{table}");
+
+    // a smaller registry replaces the stored one: removals are reported
+    let small = env
+        .run(&[
+            "--lang",
+            "en",
+            "import",
+            "registry",
+            &fixture("two-services.json"),
+        ])
+        .ok();
+    assert!(small.contains("removed: 7 (C99-0003-2, "), "{small}");
+    assert!(small.contains("changed: 1 (C99-0001-1)"), "{small}");
+    assert_eq!(
+        env.run(&["registry", "list", "--format", "json"])
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+}
+
+#[test]
+fn criteria_commands() {
+    let env = Env::new();
+    let all = env.run(&["criteria", "list", "--format", "json"]).json();
+    assert_eq!(all.as_array().map(Vec::len), Some(261));
+    let governance = env
+        .run(&[
+            "criteria",
+            "list",
+            "--part",
+            "governance",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(governance.as_array().map(Vec::len), Some(24));
+    let shown = env
+        .run(&["criteria", "show", "6.3.1.P", "--format", "json"])
+        .json();
+    let ids: Vec<&str> = shown
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["6.3.1.P", "6.3.1.1.PB"]);
+    assert_eq!(shown[1]["mandatory"], true);
+    assert_eq!(shown[0]["cloud_specific"], true);
+    let en = env
+        .run(&["--lang", "en", "criteria", "show", "9.5.2.P"])
+        .ok();
+    assert!(en.contains("Virtual machine hardening"), "{en}");
+}
+
+#[test]
+fn help_everywhere() {
+    let env = Env::new();
+    for args in [
+        vec!["--help"],
+        vec!["check", "--help"],
+        vec!["expiry", "--help"],
+        vec!["import", "registry", "--help"],
+        vec!["registry", "list", "--help"],
+        vec!["registry", "show", "--help"],
+        vec!["registry", "export", "--help"],
+        vec!["criteria", "list", "--help"],
+        vec!["criteria", "show", "--help"],
+        vec!["demo", "--help"],
+    ] {
+        let out = env.run(&args).ok();
+        assert!(out.contains("Usage:"), "{args:?}: {out}");
+    }
+}

@@ -1,0 +1,552 @@
+//! The procurement check engine: seven checks per candidate, each entry with a status, a
+//! reason and what to do about it. DOMAIN.md, "What a procuring agency checks"; the exact
+//! branches are those of the core issue and are listed on each [`Finding`] variant.
+
+mod message;
+mod view;
+
+pub use view::{EntryView, ResultView};
+
+use crate::criteria::{Catalog, ControlKey};
+use crate::ids::RegistrationNumber;
+use crate::lang::Lang;
+use crate::profile::{Profile, UnknownControl};
+use crate::registration::{ListingStatus, Program, Registration, StatementStatus};
+use crate::registry::Registry;
+use crate::responsibility::{Responsibility, responsibilities};
+use crate::text::match_key;
+use crate::validity::ExpiryRule;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The seven checks, in the order they are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    Listing,
+    Program,
+    Validity,
+    Scope,
+    Controls,
+    Regions,
+    Underlying,
+}
+
+impl CheckKind {
+    pub const ALL: [CheckKind; 7] = [
+        CheckKind::Listing,
+        CheckKind::Program,
+        CheckKind::Validity,
+        CheckKind::Scope,
+        CheckKind::Controls,
+        CheckKind::Regions,
+        CheckKind::Underlying,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Listing => "listing",
+            CheckKind::Program => "program",
+            CheckKind::Validity => "validity",
+            CheckKind::Scope => "scope",
+            CheckKind::Controls => "controls",
+            CheckKind::Regions => "regions",
+            CheckKind::Underlying => "underlying",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            CheckKind::Listing => lang.pick("リスト掲載", "Listing"),
+            CheckKind::Program => lang.pick("制度", "Program"),
+            CheckKind::Validity => lang.pick("有効期限", "Validity"),
+            CheckKind::Scope => lang.pick("言明対象範囲", "Scope"),
+            CheckKind::Controls => lang.pick("管理策", "Controls"),
+            CheckKind::Regions => lang.pick("リージョン", "Regions"),
+            CheckKind::Underlying => lang.pick("基盤サービス", "Underlying"),
+        }
+    }
+}
+
+/// 適合 / 要確認 / 不適合. Ordered from best to worst: a verdict is the worst entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Review,
+    Fail,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Review => "review",
+            Status::Fail => "fail",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Status::Pass => lang.pick("適合", "pass"),
+            Status::Review => lang.pick("要確認", "review"),
+            Status::Fail => lang.pick("不適合", "fail"),
+        }
+    }
+}
+
+/// What an entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    None,
+    /// Index into the profile's features.
+    Feature(u32),
+    Control(ControlKey),
+    /// Index into the registration's regions.
+    Region(u32),
+    /// Index into the registration's underlying services.
+    Underlying(u32),
+}
+
+/// Every outcome a check can have. The check and the status follow from the variant, so the
+/// rule for each lives in exactly one match arm of [`Finding::check`] and [`Finding::status`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding {
+    // listing
+    Listed {
+        expires: NaiveDate,
+    },
+    RenewalPending {
+        expired: NaiveDate,
+        filed: NaiveDate,
+    },
+    Expired {
+        on: NaiveDate,
+    },
+    Revoked {
+        on: NaiveDate,
+    },
+    NotYetValid {
+        from: NaiveDate,
+    },
+    NotListed,
+    // program
+    ProgramAccepted {
+        program: Program,
+    },
+    LiuWithoutLowImpact,
+    ConfidentialityBeyondIsmap,
+    // validity
+    NoContract,
+    CoversContract {
+        expires: NaiveDate,
+        contract_end: NaiveDate,
+    },
+    ExpiresBeforeContractEnd {
+        expires: NaiveDate,
+        contract_end: NaiveDate,
+    },
+    // scope
+    NoFeaturesRequired,
+    FeatureIncluded,
+    FeatureExcluded,
+    FeatureNotStated,
+    // controls
+    NoControlsRequired,
+    Implemented,
+    ImplementedInherited,
+    InheritedFromNotValid {
+        status: ListingStatus,
+    },
+    Partial,
+    NotApplicable,
+    ObjectiveExcluded {
+        objective: ControlKey,
+    },
+    NotStated,
+    // regions
+    NoRegionsDeclared,
+    RegionAllowed {
+        overseas: bool,
+    },
+    RegionSelectable,
+    RegionNotSelectable,
+    NoAllowedRegion,
+    // underlying
+    NoUnderlying,
+    UnderlyingValid,
+    UnderlyingRenewalPending,
+    UnderlyingNotValid {
+        status: ListingStatus,
+    },
+    UnderlyingAbsent,
+}
+
+impl Finding {
+    pub fn check(self) -> CheckKind {
+        use Finding::*;
+        match self {
+            Listed { .. }
+            | RenewalPending { .. }
+            | Expired { .. }
+            | Revoked { .. }
+            | NotYetValid { .. }
+            | NotListed => CheckKind::Listing,
+            ProgramAccepted { .. } | LiuWithoutLowImpact | ConfidentialityBeyondIsmap => {
+                CheckKind::Program
+            }
+            NoContract | CoversContract { .. } | ExpiresBeforeContractEnd { .. } => {
+                CheckKind::Validity
+            }
+            NoFeaturesRequired | FeatureIncluded | FeatureExcluded | FeatureNotStated => {
+                CheckKind::Scope
+            }
+            NoControlsRequired
+            | Implemented
+            | ImplementedInherited
+            | InheritedFromNotValid { .. }
+            | Partial
+            | NotApplicable
+            | ObjectiveExcluded { .. }
+            | NotStated => CheckKind::Controls,
+            NoRegionsDeclared
+            | RegionAllowed { .. }
+            | RegionSelectable
+            | RegionNotSelectable
+            | NoAllowedRegion => CheckKind::Regions,
+            NoUnderlying
+            | UnderlyingValid
+            | UnderlyingRenewalPending
+            | UnderlyingNotValid { .. }
+            | UnderlyingAbsent => CheckKind::Underlying,
+        }
+    }
+
+    pub fn status(self) -> Status {
+        use Finding::*;
+        match self {
+            // listing: valid → pass; renewal_pending → review; anything else → fail
+            Listed { .. } => Status::Pass,
+            RenewalPending { .. } => Status::Review,
+            Expired { .. } | Revoked { .. } | NotYetValid { .. } | NotListed => Status::Fail,
+            // program: LIU without a low-impact judgment → fail; 機密性3 → review
+            ProgramAccepted { .. } => Status::Pass,
+            LiuWithoutLowImpact => Status::Fail,
+            ConfidentialityBeyondIsmap => Status::Review,
+            // validity: expiry before the contract end → review
+            NoContract | CoversContract { .. } => Status::Pass,
+            ExpiresBeforeContractEnd { .. } => Status::Review,
+            // scope: excluded → fail, included → pass, neither → review
+            NoFeaturesRequired | FeatureIncluded => Status::Pass,
+            FeatureExcluded => Status::Fail,
+            FeatureNotStated => Status::Review,
+            // controls
+            NoControlsRequired | Implemented | ImplementedInherited => Status::Pass,
+            InheritedFromNotValid { .. } | Partial | NotStated => Status::Review,
+            NotApplicable | ObjectiveExcluded { .. } => Status::Fail,
+            // regions
+            RegionAllowed { .. } | RegionSelectable => Status::Pass,
+            RegionNotSelectable | NoAllowedRegion => Status::Fail,
+            NoRegionsDeclared => Status::Review,
+            // underlying: renewal pending keeps a registration in force, but needs a look
+            NoUnderlying | UnderlyingValid => Status::Pass,
+            UnderlyingRenewalPending | UnderlyingAbsent => Status::Review,
+            UnderlyingNotValid { .. } => Status::Fail,
+        }
+    }
+}
+
+/// One line of a check: about `subject`, the outcome `finding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub subject: Subject,
+    pub finding: Finding,
+}
+
+impl Entry {
+    fn new(subject: Subject, finding: Finding) -> Self {
+        Entry { subject, finding }
+    }
+
+    pub fn check(&self) -> CheckKind {
+        self.finding.check()
+    }
+
+    pub fn status(&self) -> Status {
+        self.finding.status()
+    }
+}
+
+/// The result for one candidate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateResult {
+    pub registration_no: RegistrationNumber,
+    /// Position in the registry; `None` for a candidate that is not listed.
+    pub position: Option<usize>,
+    pub status: ListingStatus,
+    pub expires_on: Option<NaiveDate>,
+    pub verdict: Status,
+    pub entries: Vec<Entry>,
+    pub responsibilities: Vec<Responsibility>,
+}
+
+/// Everything a check depends on, resolved once, so that a result can be reproduced.
+pub struct Engine<'a> {
+    pub catalog: &'a Catalog,
+    pub registry: &'a Registry,
+    pub profile: &'a Profile,
+    pub evaluated_on: NaiveDate,
+    pub rule: ExpiryRule,
+    required: Vec<ControlKey>,
+    feature_keys: Vec<String>,
+}
+
+impl<'a> Engine<'a> {
+    pub fn new(
+        catalog: &'a Catalog,
+        registry: &'a Registry,
+        profile: &'a Profile,
+        evaluated_on: NaiveDate,
+        rule: ExpiryRule,
+    ) -> Result<Self, UnknownControl> {
+        let required = profile.controls.resolve(catalog)?;
+        let feature_keys = profile.features.iter().map(|f| match_key(f)).collect();
+        Ok(Engine {
+            catalog,
+            registry,
+            profile,
+            evaluated_on,
+            rule,
+            required,
+            feature_keys,
+        })
+    }
+
+    /// The controls the profile requires, in catalog order.
+    pub fn required_controls(&self) -> &[ControlKey] {
+        &self.required
+    }
+
+    /// The candidates: the profile's list, or every registration of the registry.
+    pub fn default_candidates(&self) -> Vec<RegistrationNumber> {
+        match &self.profile.candidates {
+            Some(c) => c.clone(),
+            None => self
+                .registry
+                .registrations()
+                .iter()
+                .map(|r| r.registration_no.clone())
+                .collect(),
+        }
+    }
+
+    pub fn evaluate(&self, candidates: &[RegistrationNumber]) -> Vec<CandidateResult> {
+        candidates.iter().map(|no| self.evaluate_one(no)).collect()
+    }
+
+    pub fn evaluate_one(&self, no: &RegistrationNumber) -> CandidateResult {
+        let Some(position) = self.registry.position(no) else {
+            return CandidateResult {
+                registration_no: no.clone(),
+                position: None,
+                status: ListingStatus::NotListed,
+                expires_on: None,
+                verdict: Status::Fail,
+                entries: vec![Entry::new(Subject::None, Finding::NotListed)],
+                responsibilities: Vec::new(),
+            };
+        };
+        let r = &self.registry.registrations()[position];
+        let status = r.status_on(self.evaluated_on, self.rule);
+        let expires = r.expires_on(self.rule);
+        let mut entries =
+            Vec::with_capacity(8 + self.feature_keys.len() + self.required.len() + r.regions.len());
+        entries.push(Entry::new(Subject::None, self.listing(r, status, expires)));
+        self.program(&mut entries, r);
+        entries.push(Entry::new(Subject::None, self.validity(expires)));
+        self.scope(&mut entries, r);
+        self.controls(&mut entries, r);
+        self.regions(&mut entries, r);
+        self.underlying(&mut entries, r);
+        let verdict = entries
+            .iter()
+            .map(Entry::status)
+            .max()
+            .unwrap_or(Status::Pass);
+        CandidateResult {
+            registration_no: no.clone(),
+            position: Some(position),
+            status,
+            expires_on: Some(expires),
+            verdict,
+            entries,
+            responsibilities: responsibilities(r, &self.feature_keys),
+        }
+    }
+
+    fn listing(&self, r: &Registration, status: ListingStatus, expires: NaiveDate) -> Finding {
+        match status {
+            ListingStatus::Valid => Finding::Listed { expires },
+            ListingStatus::RenewalPending => Finding::RenewalPending {
+                expired: expires,
+                filed: r.renewal_filed_on.unwrap_or(expires),
+            },
+            ListingStatus::Expired => Finding::Expired { on: expires },
+            ListingStatus::Revoked => Finding::Revoked {
+                on: r.revoked_on.unwrap_or(self.evaluated_on),
+            },
+            ListingStatus::NotYetValid => Finding::NotYetValid {
+                from: r.registered_on,
+            },
+            ListingStatus::NotListed => Finding::NotListed,
+        }
+    }
+
+    fn program(&self, entries: &mut Vec<Entry>, r: &Registration) {
+        let before = entries.len();
+        if r.program == Program::IsmapLiu && !self.profile.low_impact {
+            entries.push(Entry::new(Subject::None, Finding::LiuWithoutLowImpact));
+        }
+        if self.profile.confidentiality.beyond_ismap() {
+            entries.push(Entry::new(
+                Subject::None,
+                Finding::ConfidentialityBeyondIsmap,
+            ));
+        }
+        if entries.len() == before {
+            entries.push(Entry::new(
+                Subject::None,
+                Finding::ProgramAccepted { program: r.program },
+            ));
+        }
+    }
+
+    fn validity(&self, expires: NaiveDate) -> Finding {
+        match self.profile.contract {
+            None => Finding::NoContract,
+            Some(c) if expires >= c.end() => Finding::CoversContract {
+                expires,
+                contract_end: c.end(),
+            },
+            Some(c) => Finding::ExpiresBeforeContractEnd {
+                expires,
+                contract_end: c.end(),
+            },
+        }
+    }
+
+    fn scope(&self, entries: &mut Vec<Entry>, r: &Registration) {
+        if self.feature_keys.is_empty() {
+            entries.push(Entry::new(Subject::None, Finding::NoFeaturesRequired));
+            return;
+        }
+        for (i, key) in self.feature_keys.iter().enumerate() {
+            let listed =
+                |items: &[crate::registration::ScopeItem]| items.iter().any(|s| s.key() == key);
+            // Excluded wins over included.
+            let finding = if listed(&r.scope.excluded) {
+                Finding::FeatureExcluded
+            } else if listed(&r.scope.included) {
+                Finding::FeatureIncluded
+            } else {
+                Finding::FeatureNotStated
+            };
+            entries.push(Entry::new(Subject::Feature(i as u32), finding));
+        }
+    }
+
+    fn controls(&self, entries: &mut Vec<Entry>, r: &Registration) {
+        if self.required.is_empty() {
+            entries.push(Entry::new(Subject::None, Finding::NoControlsRequired));
+            return;
+        }
+        let statements = r.controls();
+        let mut next = 0;
+        // Status of each registration controls are inherited from, looked up once.
+        let mut inherited: Vec<(&RegistrationNumber, ListingStatus)> = Vec::new();
+        for &key in &self.required {
+            // Both lists are in catalog order: walk them together.
+            while next < statements.len() && statements[next].key < key {
+                next += 1;
+            }
+            let stated = statements.get(next).filter(|s| s.key == key);
+            let finding = match stated {
+                Some(s) => match (s.status, &s.inherited_from) {
+                    (StatementStatus::Implemented, None) => Finding::Implemented,
+                    (StatementStatus::Implemented, Some(from)) => {
+                        let status = match inherited.iter().find(|(no, _)| *no == from) {
+                            Some((_, status)) => *status,
+                            None => {
+                                let status =
+                                    self.registry.status_of(from, self.evaluated_on, self.rule);
+                                inherited.push((from, status));
+                                status
+                            }
+                        };
+                        if status == ListingStatus::Valid {
+                            Finding::ImplementedInherited
+                        } else {
+                            Finding::InheritedFromNotValid { status }
+                        }
+                    }
+                    (StatementStatus::Partial, _) => Finding::Partial,
+                    (StatementStatus::NotApplicable, _) => Finding::NotApplicable,
+                },
+                // DOMAIN.md: excluding a control objective also exempts its children.
+                None => match self.catalog.parent(key).and_then(|p| r.statement(p)) {
+                    Some(p) if p.status == StatementStatus::NotApplicable => {
+                        Finding::ObjectiveExcluded { objective: p.key }
+                    }
+                    _ => Finding::NotStated,
+                },
+            };
+            entries.push(Entry::new(Subject::Control(key), finding));
+        }
+    }
+
+    fn regions(&self, entries: &mut Vec<Entry>, r: &Registration) {
+        if r.regions.is_empty() {
+            entries.push(Entry::new(Subject::None, Finding::NoRegionsDeclared));
+            return;
+        }
+        let allowed: Vec<bool> = r
+            .regions
+            .iter()
+            .map(|g| self.profile.regions.allows(g))
+            .collect();
+        let any_allowed = allowed.contains(&true);
+        for (i, (region, ok)) in r.regions.iter().zip(allowed).enumerate() {
+            let finding = if ok {
+                Finding::RegionAllowed {
+                    overseas: region.country.as_str() != "JP",
+                }
+            } else if !any_allowed {
+                Finding::NoAllowedRegion
+            } else if region.selectable {
+                Finding::RegionSelectable
+            } else {
+                Finding::RegionNotSelectable
+            };
+            entries.push(Entry::new(Subject::Region(i as u32), finding));
+        }
+    }
+
+    fn underlying(&self, entries: &mut Vec<Entry>, r: &Registration) {
+        if r.underlying.is_empty() {
+            entries.push(Entry::new(Subject::None, Finding::NoUnderlying));
+            return;
+        }
+        for (i, no) in r.underlying.iter().enumerate() {
+            let finding = match self.registry.status_of(no, self.evaluated_on, self.rule) {
+                ListingStatus::Valid => Finding::UnderlyingValid,
+                ListingStatus::RenewalPending => Finding::UnderlyingRenewalPending,
+                ListingStatus::NotListed => Finding::UnderlyingAbsent,
+                status => Finding::UnderlyingNotValid { status },
+            };
+            entries.push(Entry::new(Subject::Underlying(i as u32), finding));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

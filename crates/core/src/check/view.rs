@@ -1,0 +1,113 @@
+//! A result turned into text in one language, ready to serialise or print.
+
+use super::message::{self, Context};
+use super::{CandidateResult, CheckKind, Engine, Entry, Status, Subject};
+use crate::lang::Lang;
+use crate::registration::{ListingStatus, Program, Registration};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryView {
+    pub check: CheckKind,
+    pub status: Status,
+    pub code: &'static str,
+    pub subject: Option<String>,
+    pub reason: String,
+    pub action: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponsibilityView {
+    pub code: &'static str,
+    pub text: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResultView {
+    pub registration_no: String,
+    pub service_name: Option<String>,
+    pub provider: Option<String>,
+    pub program: Option<Program>,
+    pub status: ListingStatus,
+    pub status_label: &'static str,
+    pub expires_on: Option<NaiveDate>,
+    pub verdict: Status,
+    pub checks: Vec<EntryView>,
+    pub responsibilities: Vec<ResponsibilityView>,
+}
+
+impl Engine<'_> {
+    pub fn view(&self, result: &CandidateResult, lang: Lang) -> ResultView {
+        let registration = result.position.map(|i| &self.registry.registrations()[i]);
+        ResultView {
+            registration_no: result.registration_no.to_string(),
+            service_name: registration.map(|r| r.service_name.clone()),
+            provider: registration.map(|r| r.provider.clone()),
+            program: registration.map(|r| r.program),
+            status: result.status,
+            status_label: result.status.label(lang),
+            expires_on: result.expires_on,
+            verdict: result.verdict,
+            checks: result
+                .entries
+                .iter()
+                .map(|e| self.entry_view(e, registration, lang))
+                .collect(),
+            responsibilities: result
+                .responsibilities
+                .iter()
+                .map(|r| ResponsibilityView {
+                    code: r.code(),
+                    text: r.text(lang),
+                })
+                .collect(),
+        }
+    }
+
+    fn entry_view(
+        &self,
+        entry: &Entry,
+        registration: Option<&Registration>,
+        lang: Lang,
+    ) -> EntryView {
+        let ctx = Context {
+            catalog: self.catalog,
+            registration,
+            subject: entry.subject,
+        };
+        EntryView {
+            check: entry.check(),
+            status: entry.status(),
+            code: message::code(entry.finding),
+            subject: self.subject_text(entry.subject, registration, lang),
+            reason: message::reason(entry.finding, &ctx, lang),
+            action: message::action(entry.finding, lang),
+        }
+    }
+
+    fn subject_text(
+        &self,
+        subject: Subject,
+        registration: Option<&Registration>,
+        lang: Lang,
+    ) -> Option<String> {
+        match subject {
+            Subject::None => None,
+            Subject::Feature(i) => self.profile.features.get(i as usize).cloned(),
+            Subject::Control(key) => {
+                let c = self.catalog.get(key);
+                Some(match c.title.get(lang) {
+                    Some(title) => format!("{} {title}", c.id),
+                    None => c.id.to_string(),
+                })
+            }
+            Subject::Region(i) => registration
+                .and_then(|r| r.regions.get(i as usize))
+                .map(|g| format!("{} ({})", g.name, g.country)),
+            Subject::Underlying(i) => registration
+                .and_then(|r| r.underlying.get(i as usize))
+                .map(ToString::to_string),
+        }
+    }
+}

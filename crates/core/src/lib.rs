@@ -1,0 +1,23 @@
+//! ISMAP domain types and rules. No IO, no async: everything here is a pure function of its
+//! inputs, so the CLI, the web application and the tests share one definition of each rule.
+//!
+//! Where each rule lives (source: `DOMAIN.md` of the project's shared notes):
+//! - expiry and audit periods: [`validity`]
+//! - status of a registration on a date: [`registration::Registration::status_on`]
+//! - mandatory controls and the "basic" baseline: [`criteria`]
+//! - the seven procurement checks: [`check`]
+//! - the customer's own share of the work: [`responsibility`]
+//! - text matching (NFKC, case and whitespace folding): [`text`]
+
+pub mod check;
+pub mod criteria;
+pub mod ids;
+pub mod lang;
+pub mod profile;
+pub mod registration;
+pub mod registry;
+pub mod responsibility;
+pub mod text;
+pub mod validity;
+
+pub use chrono::NaiveDate;

@@ -1,0 +1,384 @@
+//! One entry of the ISMAP cloud service list and its status on a date.
+
+use crate::criteria::ControlKey;
+use crate::ids::{CountryCode, RegistrationNumber};
+use crate::lang::Lang;
+use crate::text::match_key;
+use crate::validity::{AuditPeriod, ExpiryRule, expiry_date};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// The list a service is registered on (DOMAIN.md: ISMAP, or ISMAP-LIU for low-impact SaaS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Program {
+    #[serde(rename = "ismap")]
+    Ismap,
+    #[serde(rename = "ismap-liu")]
+    IsmapLiu,
+}
+
+impl Program {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Program::Ismap => "ismap",
+            Program::IsmapLiu => "ismap-liu",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Program::Ismap => "ISMAP",
+            Program::IsmapLiu => "ISMAP-LIU",
+        }
+    }
+}
+
+impl FromStr for Program {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ismap" => Ok(Program::Ismap),
+            "ismap-liu" | "ismap_liu" | "liu" => Ok(Program::IsmapLiu),
+            _ => Err(format!(
+                "unknown program {s:?}: expected \"ismap\" or \"ismap-liu\""
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ServiceModel {
+    IaaS,
+    PaaS,
+    SaaS,
+}
+
+impl ServiceModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceModel::IaaS => "IaaS",
+            ServiceModel::PaaS => "PaaS",
+            ServiceModel::SaaS => "SaaS",
+        }
+    }
+}
+
+impl FromStr for ServiceModel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "iaas" => Ok(ServiceModel::IaaS),
+            "paas" => Ok(ServiceModel::PaaS),
+            "saas" => Ok(ServiceModel::SaaS),
+            _ => Err(format!(
+                "unknown service model {s:?}: expected IaaS, PaaS or SaaS"
+            )),
+        }
+    }
+}
+
+/// A feature or sub-service named in the statement scope, with its matching key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeItem {
+    pub text: String,
+    key: String,
+}
+
+impl ScopeItem {
+    pub fn new(text: &str) -> Self {
+        ScopeItem {
+            text: text.trim().to_owned(),
+            key: match_key(text),
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// The statement scope (言明対象範囲): what is covered and what is explicitly not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub included: Vec<ScopeItem>,
+    pub excluded: Vec<ScopeItem>,
+}
+
+/// A region the service runs in; `selectable` means the customer can choose not to use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub name: String,
+    pub country: CountryCode,
+    pub selectable: bool,
+}
+
+/// DOMAIN.md: each control is implemented (実施), partial (一部実施) or not applicable (非該当).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatementStatus {
+    Implemented,
+    Partial,
+    NotApplicable,
+}
+
+impl StatementStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementStatus::Implemented => "implemented",
+            StatementStatus::Partial => "partial",
+            StatementStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+impl FromStr for StatementStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "implemented" => Ok(StatementStatus::Implemented),
+            "partial" => Ok(StatementStatus::Partial),
+            "not_applicable" => Ok(StatementStatus::NotApplicable),
+            other => Err(format!(
+                "unknown control status {other:?}: expected implemented, partial or not_applicable"
+            )),
+        }
+    }
+}
+
+/// The provider's statement for one control of the criteria.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlStatement {
+    /// The control, in the catalog of the registration's criteria version.
+    pub key: ControlKey,
+    pub status: StatementStatus,
+    pub reason: Option<String>,
+    pub inherited_from: Option<RegistrationNumber>,
+}
+
+/// Status of a registration on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingStatus {
+    Valid,
+    RenewalPending,
+    Expired,
+    Revoked,
+    NotYetValid,
+    /// A candidate absent from the registry.
+    NotListed,
+}
+
+impl ListingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingStatus::Valid => "valid",
+            ListingStatus::RenewalPending => "renewal_pending",
+            ListingStatus::Expired => "expired",
+            ListingStatus::Revoked => "revoked",
+            ListingStatus::NotYetValid => "not_yet_valid",
+            ListingStatus::NotListed => "not_listed",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            ListingStatus::Valid => lang.pick("有効", "valid"),
+            ListingStatus::RenewalPending => lang.pick("更新審査中", "renewal pending"),
+            ListingStatus::Expired => lang.pick("期限切れ", "expired"),
+            ListingStatus::Revoked => lang.pick("登録取消", "revoked"),
+            ListingStatus::NotYetValid => lang.pick("登録前", "not yet valid"),
+            ListingStatus::NotListed => lang.pick("未掲載", "not listed"),
+        }
+    }
+}
+
+impl fmt::Display for ListingStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a control is stated more than once")]
+pub struct DuplicateStatement(pub ControlKey);
+
+/// One registration (one list entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub registration_no: RegistrationNumber,
+    pub program: Program,
+    pub service_name: String,
+    pub provider: String,
+    pub service_model: Option<ServiceModel>,
+    pub registered_on: NaiveDate,
+    pub audit_period: AuditPeriod,
+    pub renewal_filed_on: Option<NaiveDate>,
+    pub revoked_on: Option<NaiveDate>,
+    pub scope: Scope,
+    pub regions: Vec<Region>,
+    pub underlying: Vec<RegistrationNumber>,
+    /// The criteria version the control statements refer to.
+    pub criteria_version: String,
+    /// Sorted by key, one statement per control.
+    controls: Vec<ControlStatement>,
+}
+
+impl Registration {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        registration_no: RegistrationNumber,
+        program: Program,
+        service_name: String,
+        provider: String,
+        registered_on: NaiveDate,
+        audit_period: AuditPeriod,
+        criteria_version: String,
+    ) -> Self {
+        Registration {
+            registration_no,
+            program,
+            service_name,
+            provider,
+            service_model: None,
+            registered_on,
+            audit_period,
+            renewal_filed_on: None,
+            revoked_on: None,
+            scope: Scope::default(),
+            regions: Vec::new(),
+            underlying: Vec::new(),
+            criteria_version,
+            controls: Vec::new(),
+        }
+    }
+
+    /// Sets the control statements; each control may be stated once.
+    pub fn set_controls(
+        &mut self,
+        mut controls: Vec<ControlStatement>,
+    ) -> Result<(), DuplicateStatement> {
+        controls.sort_by_key(|c| c.key);
+        if let Some(pair) = controls.windows(2).find(|w| w[0].key == w[1].key) {
+            return Err(DuplicateStatement(pair[1].key));
+        }
+        self.controls = controls;
+        Ok(())
+    }
+
+    /// Control statements in catalog order.
+    pub fn controls(&self) -> &[ControlStatement] {
+        &self.controls
+    }
+
+    pub fn statement(&self, key: ControlKey) -> Option<&ControlStatement> {
+        self.controls
+            .binary_search_by_key(&key, |c| c.key)
+            .ok()
+            .map(|i| &self.controls[i])
+    }
+
+    /// DOMAIN.md: valid until 1 year 4 months from the day after the audit period ends.
+    pub fn expires_on(&self, rule: ExpiryRule) -> NaiveDate {
+        expiry_date(self.audit_period.end(), rule).unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Status on `date`. A renewal filed on or before expiry keeps the registration in force
+    /// after expiry until the Steering Committee decides (DOMAIN.md): `renewal_pending`.
+    pub fn status_on(&self, date: NaiveDate, rule: ExpiryRule) -> ListingStatus {
+        if self.revoked_on.is_some_and(|r| r <= date) {
+            return ListingStatus::Revoked;
+        }
+        if date < self.registered_on {
+            return ListingStatus::NotYetValid;
+        }
+        let expires = self.expires_on(rule);
+        if date <= expires {
+            ListingStatus::Valid
+        } else if self.renewal_filed_on.is_some_and(|f| f <= expires) {
+            ListingStatus::RenewalPending
+        } else {
+            ListingStatus::Expired
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    /// Audit period 2023-04-01..2024-03-31, registered 2024-06-01, civil expiry 2025-07-31.
+    pub(crate) fn registration(no: &str) -> Registration {
+        Registration::new(
+            RegistrationNumber::parse(no).expect("valid"),
+            Program::Ismap,
+            format!("Service {no}"),
+            "Provider".into(),
+            d("2024-06-01"),
+            AuditPeriod::new(d("2023-04-01"), d("2024-03-31")).expect("valid"),
+            "test".into(),
+        )
+    }
+
+    #[test]
+    fn status_on_a_date() {
+        use ListingStatus::*;
+        // (revoked_on, renewal_filed_on, date, expected)
+        let cases: [(Option<&str>, Option<&str>, &str, ListingStatus); 12] = [
+            (None, None, "2024-05-31", NotYetValid),
+            (None, None, "2024-06-01", Valid),
+            (None, None, "2025-07-31", Valid),
+            (None, None, "2025-08-01", Expired),
+            (None, Some("2025-07-31"), "2025-08-01", RenewalPending),
+            (None, Some("2025-05-01"), "2026-03-01", RenewalPending),
+            (None, Some("2025-08-01"), "2025-08-01", Expired), // filed after expiry
+            (None, Some("2025-05-01"), "2025-07-01", Valid),
+            (Some("2025-01-10"), None, "2025-01-09", Valid),
+            (Some("2025-01-10"), None, "2025-01-10", Revoked),
+            (
+                Some("2025-01-10"),
+                Some("2025-01-01"),
+                "2025-09-01",
+                Revoked,
+            ),
+            (Some("2024-01-01"), None, "2024-05-01", Revoked), // revocation wins
+        ];
+        for (revoked, filed, date, expected) in cases {
+            let mut r = registration("C24-0001-1");
+            r.revoked_on = revoked.map(d);
+            r.renewal_filed_on = filed.map(d);
+            assert_eq!(
+                r.status_on(d(date), ExpiryRule::Civil),
+                expected,
+                "revoked {revoked:?} filed {filed:?} on {date}"
+            );
+        }
+    }
+
+    #[test]
+    fn expiry_follows_the_rule() {
+        let r = registration("C24-0001-1");
+        assert_eq!(r.expires_on(ExpiryRule::Civil), d("2025-07-31"));
+        assert_eq!(r.expires_on(ExpiryRule::Calendar), d("2025-08-01"));
+        assert_eq!(
+            r.status_on(d("2025-08-01"), ExpiryRule::Calendar),
+            ListingStatus::Valid
+        );
+    }
+
+    #[test]
+    fn parse_enums() {
+        assert_eq!("ismap-liu".parse(), Ok(Program::IsmapLiu));
+        assert_eq!("ISMAP".parse(), Ok(Program::Ismap));
+        assert!("fedramp".parse::<Program>().is_err());
+        assert_eq!("saas".parse(), Ok(ServiceModel::SaaS));
+        assert!("faas".parse::<ServiceModel>().is_err());
+        assert_eq!("not_applicable".parse(), Ok(StatementStatus::NotApplicable));
+        assert!("n/a".parse::<StatementStatus>().is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! The customer's own share of the work (責任分界), listed with every result as information,
+//! not as a verdict. DOMAIN.md, check item 6: IAM, logs, configuration mistakes (IaaS); TLS,
+//! access control, log retention (CDN); WAF operation and evidence. ISMAP asks how these are
+//! run and evidenced, not only whether a product is installed.
+
+use crate::lang::Lang;
+use crate::registration::{Registration, ServiceModel};
+use crate::text::match_key;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Responsibility {
+    Iam,
+    Logging,
+    Configuration,
+    AccountManagement,
+    DataHandling,
+    Tls,
+    AccessControl,
+    LogRetention,
+    WafOperation,
+    Evidence,
+}
+
+impl Responsibility {
+    pub fn code(self) -> &'static str {
+        match self {
+            Responsibility::Iam => "iam",
+            Responsibility::Logging => "logging",
+            Responsibility::Configuration => "configuration",
+            Responsibility::AccountManagement => "account_management",
+            Responsibility::DataHandling => "data_handling",
+            Responsibility::Tls => "tls",
+            Responsibility::AccessControl => "access_control",
+            Responsibility::LogRetention => "log_retention",
+            Responsibility::WafOperation => "waf_operation",
+            Responsibility::Evidence => "evidence",
+        }
+    }
+
+    pub fn text(self, lang: Lang) -> &'static str {
+        use Responsibility::*;
+        match (self, lang) {
+            (Iam, Lang::Ja) => {
+                "IAM（利用者・権限・特権アカウント）の設計と定期的な棚卸しは利用者側の責任です。"
+            }
+            (Iam, Lang::En) => {
+                "Identity and access management (users, permissions, privileged accounts) and its periodic review are the customer's job."
+            }
+            (Logging, Lang::Ja) => {
+                "ログの取得設定・監視・保管は利用者側で行い、運用の記録を残します。"
+            }
+            (Logging, Lang::En) => {
+                "Enabling, monitoring and keeping logs is the customer's job, with records of how it is done."
+            }
+            (Configuration, Lang::Ja) => {
+                "設定の誤り（公開設定、ネットワーク、暗号化）を防ぐ設定管理とレビューは利用者側の責任です。"
+            }
+            (Configuration, Lang::En) => {
+                "Preventing configuration mistakes (public exposure, network, encryption) through configuration management and review is the customer's job."
+            }
+            (AccountManagement, Lang::Ja) => {
+                "アカウントの発行・削除、認証方式（多要素認証等）の設定は利用者側の責任です。"
+            }
+            (AccountManagement, Lang::En) => {
+                "Issuing and removing accounts and configuring authentication (e.g. multi-factor) is the customer's job."
+            }
+            (DataHandling, Lang::Ja) => {
+                "取り扱う情報の格付と、サービスに置くデータの範囲の管理は利用者側の責任です。"
+            }
+            (DataHandling, Lang::En) => {
+                "Classifying the information and controlling which data is put into the service is the customer's job."
+            }
+            (Tls, Lang::Ja) => "TLS の設定（証明書、暗号スイート、更新）は利用者側で管理します。",
+            (Tls, Lang::En) => {
+                "TLS settings (certificates, cipher suites, renewal) are managed by the customer."
+            }
+            (AccessControl, Lang::Ja) => {
+                "配信元・管理画面へのアクセス制御は利用者側で設定・確認します。"
+            }
+            (AccessControl, Lang::En) => {
+                "Access control to origins and management consoles is set and verified by the customer."
+            }
+            (LogRetention, Lang::Ja) => {
+                "アクセスログの保存期間と保管先は利用者側で定め、要件を満たすことを確認します。"
+            }
+            (LogRetention, Lang::En) => {
+                "The customer sets where and how long access logs are kept and checks that this meets its requirements."
+            }
+            (WafOperation, Lang::Ja) => {
+                "WAF のルール運用（チューニング、誤検知対応、更新）は利用者側の責任です。"
+            }
+            (WafOperation, Lang::En) => {
+                "Operating the WAF rules (tuning, false positives, updates) is the customer's job."
+            }
+            (Evidence, Lang::Ja) => {
+                "上記をどのように運用しているかの証跡（記録・レビュー結果）を残してください。製品の導入だけでは足りません。"
+            }
+            (Evidence, Lang::En) => {
+                "Keep evidence of how the above are run (records, review results); installing a product is not enough."
+            }
+        }
+    }
+}
+
+/// The customer's responsibilities for using `registration`, given the match keys
+/// ([`match_key`]) of the features it will use.
+pub fn responsibilities(
+    registration: &Registration,
+    feature_keys: &[String],
+) -> Vec<Responsibility> {
+    use Responsibility::*;
+    let mut items = match registration.service_model {
+        Some(ServiceModel::SaaS) => vec![AccountManagement, DataHandling, Logging, Configuration],
+        Some(ServiceModel::IaaS | ServiceModel::PaaS) | None => vec![Iam, Logging, Configuration],
+    };
+    let mentions = |needles: &[&str]| {
+        let name = match_key(&registration.service_name);
+        let mut keys = std::iter::once(name.as_str())
+            .chain(registration.scope.included.iter().map(|s| s.key()))
+            .chain(feature_keys.iter().map(String::as_str));
+        keys.any(|k| needles.iter().any(|n| k.contains(n)))
+    };
+    if mentions(&["cdn", "コンテンツ配信"]) {
+        items.extend([Tls, AccessControl, LogRetention]);
+    }
+    if mentions(&[
+        "waf",
+        "web application firewall",
+        "webアプリケーションファイアウォール",
+    ]) {
+        items.push(WafOperation);
+    }
+    items.push(Evidence);
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registration::ScopeItem;
+    use crate::registration::tests::registration;
+    use Responsibility::*;
+
+    #[test]
+    fn by_model_and_use() {
+        let mut iaas = registration("C24-0001-1");
+        iaas.service_model = Some(ServiceModel::IaaS);
+        assert_eq!(
+            responsibilities(&iaas, &[]),
+            [Iam, Logging, Configuration, Evidence]
+        );
+
+        let mut saas = registration("C24-0002-1");
+        saas.service_model = Some(ServiceModel::SaaS);
+        assert_eq!(
+            responsibilities(&saas, &[]),
+            [
+                AccountManagement,
+                DataHandling,
+                Logging,
+                Configuration,
+                Evidence
+            ]
+        );
+
+        let mut cdn = registration("C24-0003-1");
+        cdn.scope.included.push(ScopeItem::new("ＣＤＮ配信"));
+        assert_eq!(
+            responsibilities(&cdn, &[match_key("WAF")]),
+            [
+                Iam,
+                Logging,
+                Configuration,
+                Tls,
+                AccessControl,
+                LogRetention,
+                WafOperation,
+                Evidence
+            ]
+        );
+        for r in [Iam, Tls, Evidence] {
+            assert!(!r.text(Lang::Ja).is_empty() && !r.text(Lang::En).is_empty());
+        }
+    }
+}

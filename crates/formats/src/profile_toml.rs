@@ -1,0 +1,347 @@
+//! Requirement profiles in TOML. Dates may be TOML dates (`2025-04-01`) or strings.
+
+use crate::InputError;
+use crate::date::{self, parse_date};
+use chrono::NaiveDate;
+use ismap_core::criteria::Catalog;
+use ismap_core::ids::{ControlId, CountryCode, RegistrationNumber};
+use ismap_core::profile::{
+    Confidentiality, ContractPeriod, ControlRequirements, Profile, RegionPolicy,
+};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileDoc {
+    name: String,
+    agency: Option<String>,
+    evaluation_date: Option<toml::Value>,
+    confidentiality: toml::Value,
+    #[serde(default)]
+    low_impact: bool,
+    #[serde(default)]
+    features: Vec<String>,
+    candidates: Option<Vec<String>>,
+    #[serde(default)]
+    regions: RegionsDoc,
+    contract: Option<ContractDoc>,
+    #[serde(default)]
+    controls: ControlsDoc,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionsDoc {
+    allowed_countries: Option<Vec<String>>,
+    allowed: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContractDoc {
+    start: toml::Value,
+    end: toml::Value,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ControlsDoc {
+    #[serde(default)]
+    required: Vec<String>,
+    baseline: Option<String>,
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Parses a profile. Control IDs are checked against `catalog`.
+pub fn parse_profile(file: &str, text: &str, catalog: &Catalog) -> Result<Profile, InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let located = |e: &toml::de::Error| {
+        let error = InputError::new(file, e.message().trim_end().to_owned());
+        match e.span() {
+            Some(span) => {
+                let (line, column) = line_column(text, span.start);
+                error.at(line, column)
+            }
+            None => error,
+        }
+    };
+    let de = toml::Deserializer::parse(text).map_err(|e| located(&e))?;
+    let doc: ProfileDoc = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        located(e.inner()).field(path)
+    })?;
+    profile_from_doc(file, doc, catalog)
+}
+
+fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Profile, InputError> {
+    let bad = |field: &str, value: &str, message: &str| {
+        InputError::new(file, message).field(field).value(value)
+    };
+    let date = |field: &str, value: &toml::Value| -> Result<NaiveDate, InputError> {
+        let parsed = match value {
+            toml::Value::String(s) => parse_date(s),
+            toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+                dt.date.and_then(|d| parse_date(&d.to_string()))
+            }
+            _ => None,
+        };
+        parsed.ok_or_else(|| {
+            bad(
+                field,
+                &value_text(value),
+                &format!("expected {}", date::EXPECTED),
+            )
+        })
+    };
+    let list = |field: &str, values: &[String], parse: &dyn Fn(&str) -> Result<(), String>| {
+        for (i, v) in values.iter().enumerate() {
+            parse(v).map_err(|e| bad(&format!("{field}[{i}]"), v, &e))?;
+        }
+        Ok::<(), InputError>(())
+    };
+
+    let name = doc.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(bad("name", &doc.name, "must not be empty"));
+    }
+    let confidentiality = doc
+        .confidentiality
+        .as_integer()
+        .and_then(Confidentiality::new)
+        .ok_or_else(|| {
+            bad(
+                "confidentiality",
+                &value_text(&doc.confidentiality),
+                "expected 1, 2 or 3 (機密性1/2/3)",
+            )
+        })?;
+    let evaluation_date = doc
+        .evaluation_date
+        .as_ref()
+        .map(|v| date("evaluation_date", v))
+        .transpose()?;
+    for (i, f) in doc.features.iter().enumerate() {
+        if f.trim().is_empty() {
+            return Err(bad(&format!("features[{i}]"), f, "must not be empty"));
+        }
+    }
+    let candidates = match &doc.candidates {
+        Some(c) => {
+            list("candidates", c, &|v| {
+                RegistrationNumber::parse(v)
+                    .map(drop)
+                    .map_err(|e| format!("expected {}", e.expected))
+            })?;
+            Some(
+                c.iter()
+                    .filter_map(|v| RegistrationNumber::parse(v).ok())
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let allowed_countries = match &doc.regions.allowed_countries {
+        Some(c) => {
+            list("regions.allowed_countries", c, &|v| {
+                CountryCode::parse(v)
+                    .map(drop)
+                    .map_err(|e| format!("expected {}", e.expected))
+            })?;
+            Some(
+                c.iter()
+                    .filter_map(|v| CountryCode::parse(v).ok())
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    if let Some(names) = &doc.regions.allowed {
+        list("regions.allowed", names, &|v| {
+            if v.trim().is_empty() {
+                Err("must not be empty".into())
+            } else {
+                Ok(())
+            }
+        })?;
+    }
+    let contract = match &doc.contract {
+        Some(c) => {
+            let start = date("contract.start", &c.start)?;
+            let end = date("contract.end", &c.end)?;
+            Some(ContractPeriod::new(start, end).ok_or_else(|| {
+                bad(
+                    "contract.end",
+                    &end.to_string(),
+                    &format!("the contract ends before it starts ({start})"),
+                )
+            })?)
+        }
+        None => None,
+    };
+    let mut required = Vec::with_capacity(doc.controls.required.len());
+    for (i, v) in doc.controls.required.iter().enumerate() {
+        let field = format!("controls.required[{i}]");
+        let id =
+            ControlId::parse(v).map_err(|e| bad(&field, v, &format!("expected {}", e.expected)))?;
+        if catalog.key(&id).is_none() {
+            return Err(bad(
+                &field,
+                v,
+                &format!("not a criteria ID of version {}", catalog.version()),
+            ));
+        }
+        required.push(id);
+    }
+    let baseline = match &doc.controls.baseline {
+        Some(b) => Some(
+            b.parse()
+                .map_err(|e: String| bad("controls.baseline", b, &e))?,
+        ),
+        None => None,
+    };
+    Ok(Profile {
+        name,
+        agency: doc
+            .agency
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty()),
+        evaluation_date,
+        confidentiality,
+        low_impact: doc.low_impact,
+        features: doc.features.iter().map(|f| f.trim().to_owned()).collect(),
+        candidates,
+        regions: RegionPolicy::new(allowed_countries, doc.regions.allowed.clone()),
+        contract,
+        controls: ControlRequirements { required, baseline },
+    })
+}
+
+fn value_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::builtin_catalog;
+
+    const GOOD: &str = r#"
+name = "人事給与システム"
+agency = "架空省"
+evaluation_date = 2026-12-01
+confidentiality = 2
+low_impact = false
+features = ["仮想マシン", "オブジェクトストレージ"]
+candidates = ["C99-0001-1"]
+
+[regions]
+allowed_countries = ["JP"]
+allowed = ["東京", "大阪"]
+
+[contract]
+start = "2026-04-01"
+end = 2029-03-31
+
+[controls]
+required = ["9.2.3", "6.1.1.13.PB"]
+baseline = "basic"
+"#;
+
+    fn parse(text: &str) -> Result<Profile, InputError> {
+        parse_profile("p.toml", text, &builtin_catalog().expect("builtin"))
+    }
+
+    #[test]
+    fn reads_a_profile() {
+        let p = parse(GOOD).expect("valid");
+        assert_eq!(p.evaluation_date, parse_date("2026-12-01"));
+        assert_eq!(p.contract.map(|c| c.end()), parse_date("2029-03-31"));
+        assert_eq!(p.controls.required.len(), 2);
+        assert_eq!(p.regions.allowed_names(), Some(vec!["東京", "大阪"]));
+        let minimal = parse("name = \"x\"\nconfidentiality = 1\n").expect("minimal");
+        assert!(!minimal.low_impact && minimal.contract.is_none() && minimal.candidates.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let cases = [
+            (
+                "confidentiality = 2",
+                "confidentiality = 4",
+                "p.toml: confidentiality: expected 1, 2 or 3 (機密性1/2/3) (value \"4\")",
+            ),
+            (
+                "confidentiality = 2",
+                "confidentiality = \"2\"",
+                "p.toml: confidentiality: expected 1, 2 or 3 (機密性1/2/3) (value \"2\")",
+            ),
+            (
+                "evaluation_date = 2026-12-01",
+                "evaluation_date = \"2026-13-01\"",
+                "p.toml: evaluation_date: expected a date written YYYY-MM-DD between 1900-01-01 and 9999-12-31 (value \"2026-13-01\")",
+            ),
+            (
+                "evaluation_date = 2026-12-01",
+                "evaluation_date = 2026-12-01T10:00:00",
+                "p.toml: evaluation_date: expected a date written YYYY-MM-DD between 1900-01-01 and 9999-12-31 (value \"2026-12-01T10:00:00\")",
+            ),
+            (
+                "end = 2029-03-31",
+                "end = 2026-03-31",
+                "p.toml: contract.end: the contract ends before it starts (2026-04-01) (value \"2026-03-31\")",
+            ),
+            (
+                "\"6.1.1.13.PB\"",
+                "\"6.1.1.14.PB\"",
+                "p.toml: controls.required[1]: not a criteria ID of version 2022-04-01 (value \"6.1.1.14.PB\")",
+            ),
+            (
+                "\"6.1.1.13.PB\"",
+                "\"A.5.1\"",
+                "p.toml: controls.required[1]: expected a criteria ID such as 5.1.1 or 6.1.1.13.PB (value \"A.5.1\")",
+            ),
+            (
+                "baseline = \"basic\"",
+                "baseline = \"high\"",
+                "p.toml: controls.baseline: unknown baseline \"high\": expected \"basic\" (value \"high\")",
+            ),
+            (
+                "allowed_countries = [\"JP\"]",
+                "allowed_countries = [\"JP\", \"Japan\"]",
+                "p.toml: regions.allowed_countries[1]: expected an ISO 3166-1 alpha-2 country code such as JP (value \"Japan\")",
+            ),
+            (
+                "low_impact = false",
+                "low_impact = \"no\"",
+                "p.toml:6:14: low_impact: invalid type: string \"no\", expected a boolean",
+            ),
+            (
+                "low_impact = false",
+                "low_impact = false\nlow_impakt = true",
+                "p.toml:7:1: low_impakt: unknown field `low_impakt`, expected one of `name`, `agency`, `evaluation_date`, `confidentiality`, `low_impact`, `features`, `candidates`, `regions`, `contract`, `controls`",
+            ),
+            (
+                "features = [\"仮想マシン\",",
+                "features = [\"仮想マシン\" ",
+                "p.toml:7:22: missing comma between array elements, expected `,`",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            assert!(GOOD.contains(from), "fixture lacks {from}");
+            let err = parse(&GOOD.replacen(from, to, 1)).expect_err(to);
+            assert_eq!(err.to_string(), expected, "{to}");
+        }
+        let err = parse("confidentiality = 2\n").expect_err("no name");
+        assert_eq!(err.to_string(), "p.toml:1:1: missing field `name`");
+    }
+}

@@ -1,0 +1,564 @@
+//! The registry file: `{"registrations": [...]}`, read with precise errors and written back in
+//! a canonical form (the same registry always gives the same bytes, hence the same SHA-256).
+
+use crate::date::{self, parse_date};
+use crate::{InputError, sha256_hex};
+use chrono::NaiveDate;
+use ismap_core::criteria::Catalog;
+use ismap_core::ids::{CountryCode, RegistrationNumber};
+use ismap_core::registration::{
+    ControlStatement, Region, Registration, ScopeItem, StatementStatus,
+};
+use ismap_core::registry::Registry;
+use ismap_core::validity::AuditPeriod;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+// Strings borrow from the input where they can (no escapes), which keeps a 40 MB registry
+// from turning into millions of small allocations.
+type Text<'a> = Cow<'a, str>;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryDoc<'a> {
+    #[serde(borrow)]
+    pub registrations: Vec<RegistrationDoc<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationDoc<'a> {
+    #[serde(borrow)]
+    pub registration_no: Text<'a>,
+    #[serde(borrow)]
+    pub program: Text<'a>,
+    #[serde(borrow)]
+    pub service_name: Text<'a>,
+    #[serde(borrow)]
+    pub provider: Text<'a>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub service_model: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub registered_on: Text<'a>,
+    #[serde(borrow)]
+    pub audit_period: AuditPeriodDoc<'a>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub renewal_filed_on: Option<Text<'a>>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub revoked_on: Option<Text<'a>>,
+    #[serde(borrow)]
+    pub scope: ScopeDoc<'a>,
+    #[serde(borrow)]
+    pub regions: Vec<RegionDoc<'a>>,
+    #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
+    pub underlying: Vec<Text<'a>>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub criteria_version: Option<Text<'a>>,
+    /// In file order; a control named twice is an error, not silently the last one.
+    #[serde(
+        default,
+        borrow,
+        skip_serializing_if = "Vec::is_empty",
+        with = "controls_map"
+    )]
+    pub controls: Vec<(Text<'a>, ControlDoc<'a>)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditPeriodDoc<'a> {
+    #[serde(borrow)]
+    pub start: Text<'a>,
+    #[serde(borrow)]
+    pub end: Text<'a>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeDoc<'a> {
+    #[serde(default, borrow)]
+    pub included: Vec<Text<'a>>,
+    #[serde(default, borrow)]
+    pub excluded: Vec<Text<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionDoc<'a> {
+    #[serde(borrow)]
+    pub name: Text<'a>,
+    #[serde(borrow)]
+    pub country: Text<'a>,
+    #[serde(default)]
+    pub selectable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlDoc<'a> {
+    #[serde(borrow)]
+    pub status: Text<'a>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text<'a>>,
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<Text<'a>>,
+}
+
+/// `controls` is a JSON object read into a list of pairs, keeping order and duplicates.
+mod controls_map {
+    use super::{ControlDoc, Text};
+    use serde::de::{MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserializer, Serializer};
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(
+        pairs: &[(Text<'_>, ControlDoc<'_>)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(pairs.len()))?;
+        for (k, v) in pairs {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(Text<'de>, ControlDoc<'de>)>, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = Vec<(Text<'de>, ControlDoc<'de>)>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of control statements keyed by criteria ID")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    pairs.push((key, map.next_value()?));
+                }
+                Ok(pairs)
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
+}
+
+/// A registry read from a file, with the SHA-256 of the bytes it was read from.
+#[derive(Debug)]
+pub struct LoadedRegistry {
+    pub registry: Registry,
+    pub sha256: String,
+}
+
+/// Parses a registry file. `file` names it in errors. Control IDs are checked against
+/// `catalog`; a registration naming another criteria version is refused.
+pub fn parse_registry(
+    file: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+) -> Result<LoadedRegistry, InputError> {
+    // A UTF-8 byte-order mark, as Windows editors write, is not part of the JSON.
+    let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let doc: RegistryDoc = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // serde_path_to_error writes `?` for a segment it could not name.
+        let path = e.path().to_string().trim_end_matches(".?").to_owned();
+        let inner = e.into_inner();
+        InputError::new(file, json_message(&inner))
+            .at(inner.line(), inner.column())
+            .field(path)
+    })?;
+    let registry = registry_from_doc(file, doc, catalog)?;
+    Ok(LoadedRegistry {
+        registry,
+        sha256: sha256_hex(bytes),
+    })
+}
+
+// serde_json appends " at line L column C"; the location is reported separately.
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+/// Converts a parsed document into the domain registry, naming the field of any bad value.
+pub fn registry_from_doc(
+    file: &str,
+    doc: RegistryDoc,
+    catalog: &Catalog,
+) -> Result<Registry, InputError> {
+    let mut registrations = Vec::with_capacity(doc.registrations.len());
+    for (i, r) in doc.registrations.into_iter().enumerate() {
+        registrations.push(registration_from_doc(
+            file,
+            &format!("registrations[{i}]"),
+            r,
+            catalog,
+        )?);
+    }
+    Registry::new(registrations).map_err(|e| {
+        InputError::new(
+            file,
+            format!(
+                "duplicate registration number (first at registrations[{}])",
+                e.first
+            ),
+        )
+        .field(format!("registrations[{}].registration_no", e.second))
+        .value(e.no.to_string())
+    })
+}
+
+/// Converts one registration; `at` is its path in the file (`registrations[3]`).
+pub fn registration_from_doc(
+    file: &str,
+    at: &str,
+    r: RegistrationDoc<'_>,
+    catalog: &Catalog,
+) -> Result<Registration, InputError> {
+    let bad = |field: &str, value: &str, message: &str| {
+        InputError::new(file, message)
+            .field(format!("{at}.{field}"))
+            .value(value)
+    };
+    let date = |field: &str, value: &str| -> Result<NaiveDate, InputError> {
+        parse_date(value).ok_or_else(|| bad(field, value, &format!("expected {}", date::EXPECTED)))
+    };
+    let optional_date = |field: &str, value: &Option<Text<'_>>| {
+        value.as_deref().map(|v| date(field, v)).transpose()
+    };
+    let text = |field: &str, value: &str| -> Result<String, InputError> {
+        let v = value.trim();
+        if v.is_empty() {
+            Err(bad(field, value, "must not be empty"))
+        } else {
+            Ok(v.to_owned())
+        }
+    };
+
+    let registration_no = RegistrationNumber::parse(&r.registration_no).map_err(|e| {
+        bad(
+            "registration_no",
+            &r.registration_no,
+            &format!("expected {}", e.expected),
+        )
+    })?;
+    let program = r
+        .program
+        .parse()
+        .map_err(|e: String| bad("program", &r.program, &e))?;
+    let service_model = match &r.service_model {
+        Some(m) => Some(m.parse().map_err(|e: String| bad("service_model", m, &e))?),
+        None => None,
+    };
+    let start = date("audit_period.start", &r.audit_period.start)?;
+    let end = date("audit_period.end", &r.audit_period.end)?;
+    let audit_period = AuditPeriod::new(start, end)
+        .map_err(|e| bad("audit_period.end", &r.audit_period.end, &e.to_string()))?;
+    let version = r.criteria_version.as_deref().unwrap_or(catalog.version());
+    if version != catalog.version() {
+        return Err(bad(
+            "criteria_version",
+            version,
+            &format!(
+                "criteria version not loaded (loaded: {})",
+                catalog.version()
+            ),
+        ));
+    }
+
+    let mut registration = Registration::new(
+        registration_no,
+        program,
+        text("service_name", &r.service_name)?,
+        text("provider", &r.provider)?,
+        date("registered_on", &r.registered_on)?,
+        audit_period,
+        version.to_owned(),
+    );
+    registration.service_model = service_model;
+    registration.renewal_filed_on = optional_date("renewal_filed_on", &r.renewal_filed_on)?;
+    registration.revoked_on = optional_date("revoked_on", &r.revoked_on)?;
+    let items = |field: &str, list: &[Text<'_>]| -> Result<Vec<ScopeItem>, InputError> {
+        list.iter()
+            .enumerate()
+            .map(|(i, s)| {
+                if s.trim().is_empty() {
+                    Err(bad(&format!("{field}[{i}]"), s, "must not be empty"))
+                } else {
+                    Ok(ScopeItem::new(s))
+                }
+            })
+            .collect()
+    };
+    registration.scope.included = items("scope.included", &r.scope.included)?;
+    registration.scope.excluded = items("scope.excluded", &r.scope.excluded)?;
+    for (i, g) in r.regions.into_iter().enumerate() {
+        let country = CountryCode::parse(&g.country).map_err(|e| {
+            bad(
+                &format!("regions[{i}].country"),
+                &g.country,
+                &format!("expected {}", e.expected),
+            )
+        })?;
+        let name = text(&format!("regions[{i}].name"), &g.name)?;
+        registration.regions.push(Region {
+            name,
+            country,
+            selectable: g.selectable,
+        });
+    }
+    for (i, u) in r.underlying.iter().enumerate() {
+        let no = RegistrationNumber::parse(u).map_err(|e| {
+            bad(
+                &format!("underlying[{i}]"),
+                u,
+                &format!("expected {}", e.expected),
+            )
+        })?;
+        registration.underlying.push(no);
+    }
+    let mut statements = Vec::with_capacity(r.controls.len());
+    for (id, c) in r.controls {
+        // Built only for an error message: this loop runs for every statement of the file.
+        let field = |sub: &str| format!("controls.{id:?}{sub}");
+        let key = catalog.key_of(&id).ok_or_else(|| {
+            bad(
+                &field(""),
+                &id,
+                &format!("not a criteria ID of version {}", catalog.version()),
+            )
+        })?;
+        let status: StatementStatus = c
+            .status
+            .parse()
+            .map_err(|e: String| bad(&field(".status"), &c.status, &e))?;
+        let inherited_from = match &c.inherited_from {
+            Some(from) => Some(RegistrationNumber::parse(from).map_err(|e| {
+                bad(
+                    &field(".inherited_from"),
+                    from,
+                    &format!("expected {}", e.expected),
+                )
+            })?),
+            None => None,
+        };
+        let reason = c
+            .reason
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        statements.push(ControlStatement {
+            key,
+            status,
+            reason,
+            inherited_from,
+        });
+    }
+    // Keys are unique because the map's keys are, unless two spellings trim to one ID.
+    registration.set_controls(statements).map_err(|e| {
+        bad(
+            "controls",
+            catalog.get(e.0).id.as_str(),
+            "control stated twice",
+        )
+    })?;
+    Ok(registration)
+}
+
+/// The document form of a registration, as written by [`write_registry`].
+pub fn registration_to_doc<'a>(r: &'a Registration, catalog: &'a Catalog) -> RegistrationDoc<'a> {
+    let day = |d: NaiveDate| Cow::Owned(d.format("%Y-%m-%d").to_string());
+    let borrowed = |s: &'a str| Cow::Borrowed(s);
+    RegistrationDoc {
+        registration_no: borrowed(r.registration_no.as_str()),
+        program: borrowed(r.program.as_str()),
+        service_name: borrowed(&r.service_name),
+        provider: borrowed(&r.provider),
+        service_model: r.service_model.map(|m| borrowed(m.as_str())),
+        registered_on: day(r.registered_on),
+        audit_period: AuditPeriodDoc {
+            start: day(r.audit_period.start()),
+            end: day(r.audit_period.end()),
+        },
+        renewal_filed_on: r.renewal_filed_on.map(day),
+        revoked_on: r.revoked_on.map(day),
+        scope: ScopeDoc {
+            included: r.scope.included.iter().map(|s| borrowed(&s.text)).collect(),
+            excluded: r.scope.excluded.iter().map(|s| borrowed(&s.text)).collect(),
+        },
+        regions: r
+            .regions
+            .iter()
+            .map(|g| RegionDoc {
+                name: borrowed(&g.name),
+                country: borrowed(g.country.as_str()),
+                selectable: g.selectable,
+            })
+            .collect(),
+        underlying: r.underlying.iter().map(|u| borrowed(u.as_str())).collect(),
+        criteria_version: Some(borrowed(&r.criteria_version)),
+        controls: r
+            .controls()
+            .iter()
+            .map(|c| {
+                let doc = ControlDoc {
+                    status: borrowed(c.status.as_str()),
+                    reason: c.reason.as_deref().map(borrowed),
+                    inherited_from: c.inherited_from.as_ref().map(|n| borrowed(n.as_str())),
+                };
+                (borrowed(catalog.get(c.key).id.as_str()), doc)
+            })
+            .collect(),
+    }
+}
+
+/// Canonical JSON of a registry (pretty, fields in a fixed order, registrations as given).
+pub fn write_registry(registry: &Registry, catalog: &Catalog) -> String {
+    let doc = RegistryDoc {
+        registrations: registry
+            .registrations()
+            .iter()
+            .map(|r| registration_to_doc(r, catalog))
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::builtin_catalog;
+
+    const GOOD: &str = r#"{"registrations": [
+      {"registration_no": "C99-0001-1", "program": "ismap", "service_name": "Svc", "provider": "Prov",
+       "service_model": "IaaS", "registered_on": "2024-06-01",
+       "audit_period": {"start": "2023-04-01", "end": "2024-03-31"},
+       "scope": {"included": ["VM"], "excluded": ["ML"]},
+       "regions": [{"name": "東京", "country": "jp", "selectable": false}],
+       "underlying": ["C99-0002-1"],
+       "controls": {"5.1.1": {"status": "implemented"}, "6.1.1.13.PB": {"status": "partial", "reason": "r"}}},
+      {"registration_no": "C99-0002-1", "program": "ismap-liu", "service_name": "Base", "provider": "Prov",
+       "registered_on": "2024-06-01", "audit_period": {"start": "2023-04-01", "end": "2024-03-31"},
+       "scope": {}, "regions": []}
+    ]}"#;
+
+    fn parse(text: &str) -> Result<LoadedRegistry, InputError> {
+        parse_registry(
+            "reg.json",
+            text.as_bytes(),
+            &builtin_catalog().expect("builtin"),
+        )
+    }
+
+    #[test]
+    fn reads_a_registry() {
+        let loaded = parse(GOOD).expect("valid");
+        assert_eq!(loaded.registry.len(), 2);
+        let r = &loaded.registry.registrations()[0];
+        assert_eq!(r.regions[0].country.as_str(), "JP");
+        assert_eq!(r.controls().len(), 2);
+        assert_eq!(loaded.sha256, sha256_hex(GOOD.as_bytes()));
+    }
+
+    #[test]
+    fn canonical_form_round_trips() {
+        let catalog = builtin_catalog().expect("builtin");
+        let first = parse(GOOD).expect("valid");
+        let written = write_registry(&first.registry, &catalog);
+        let second = parse_registry("again.json", written.as_bytes(), &catalog).expect("re-read");
+        assert_eq!(
+            first.registry.registrations(),
+            second.registry.registrations()
+        );
+        assert_eq!(write_registry(&second.registry, &catalog), written);
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        // (replace this, with this, expected display)
+        let cases = [
+            (
+                r#""2024-03-31"}"#,
+                r#""2024-03-31"},"#,
+                "reg.json:4:69: registrations[0]: key must be a string",
+            ),
+            (
+                r#""program": "ismap-liu""#,
+                r#""program": "fedramp""#,
+                "reg.json: registrations[1].program: unknown program \"fedramp\": expected \"ismap\" or \"ismap-liu\" (value \"fedramp\")",
+            ),
+            (
+                r#""registered_on": "2024-06-01", "audit"#,
+                r#""registered_on": "2024/06/01", "audit"#,
+                "reg.json: registrations[1].registered_on: expected a date written YYYY-MM-DD between 1900-01-01 and 9999-12-31 (value \"2024/06/01\")",
+            ),
+            (
+                r#""6.1.1.13.PB""#,
+                r#""6.1.1.99""#,
+                "reg.json: registrations[0].controls.\"6.1.1.99\": not a criteria ID of version 2022-04-01 (value \"6.1.1.99\")",
+            ),
+            (
+                r#""status": "partial""#,
+                r#""status": "done""#,
+                "reg.json: registrations[0].controls.\"6.1.1.13.PB\".status: unknown control status \"done\": expected implemented, partial or not_applicable (value \"done\")",
+            ),
+            (
+                r#""country": "jp""#,
+                r#""country": "JPN""#,
+                "reg.json: registrations[0].regions[0].country: expected an ISO 3166-1 alpha-2 country code such as JP (value \"JPN\")",
+            ),
+            (
+                r#""C99-0002-1", "program""#,
+                r#""C99-0001-1", "program""#,
+                "reg.json: registrations[1].registration_no: duplicate registration number (first at registrations[0]) (value \"C99-0001-1\")",
+            ),
+            (
+                r#""selectable": false"#,
+                r#""selectable": false, "zone": 1"#,
+                "reg.json:6:82: registrations[0].regions[0].zone: unknown field `zone`, expected one of `name`, `country`, `selectable`",
+            ),
+            (
+                r#""end": "2024-03-31"}"#,
+                r#""end": "2024-04-01"}"#,
+                "reg.json: registrations[0].audit_period.end: the audit period 2023-04-01 – 2024-04-01 is longer than 12 months (it may end on 2024-03-31 at the latest) (value \"2024-04-01\")",
+            ),
+            (
+                r#""service_name": "Base""#,
+                r#""service_name": " ""#,
+                "reg.json: registrations[1].service_name: must not be empty (value \" \")",
+            ),
+            (
+                r#""scope": {}, "regions": []"#,
+                r#""scope": {}"#,
+                "reg.json:11:19: registrations[1]: missing field `regions`",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            assert!(GOOD.contains(from), "fixture lacks {from}");
+            let text = GOOD.replacen(from, to, 1);
+            let err = parse(&text).expect_err(to);
+            assert_eq!(err.to_string(), expected);
+        }
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        for text in [
+            "",
+            "{",
+            "[]",
+            "null",
+            "{\"registrations\": 5}",
+            "\u{feff}{}",
+            "{\"registrations\": [{}]}",
+        ] {
+            assert!(parse(text).is_err(), "{text:?}");
+        }
+    }
+}

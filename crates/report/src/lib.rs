@@ -1,0 +1,162 @@
+//! A check run as a report: one structure ([`CheckReport`]) rendered as JSON, Markdown or a
+//! terminal table, in Japanese or English. The inputs that determine the result (profile,
+//! registry hash, criteria version, evaluation date, expiry rule) are part of every report.
+
+mod markdown;
+mod table;
+
+use chrono::NaiveDate;
+use ismap_core::check::{CandidateResult, Engine, ResultView, Status};
+use ismap_core::lang::Lang;
+use serde::Serialize;
+
+pub use markdown::markdown;
+pub use table::table;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub agency: Option<String>,
+    pub confidentiality: u8,
+    pub low_impact: bool,
+    pub features: Vec<String>,
+    pub required_controls: usize,
+    pub contract: Option<ContractInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractInfo {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistryInfo {
+    /// SHA-256 of the registry file, or of its canonical export when read from a database.
+    pub sha256: String,
+    pub entries: usize,
+    pub source: String,
+}
+
+/// A report borrows the engine and its results: each candidate's text is produced when it is
+/// written, so a report on 10,000 candidates never holds all of its text in memory at once.
+#[derive(Serialize)]
+pub struct CheckReport<'a> {
+    pub lang: &'static str,
+    pub profile: ProfileInfo,
+    pub evaluated_on: NaiveDate,
+    pub criteria_version: String,
+    pub expiry_rule: String,
+    pub registry: RegistryInfo,
+    pub results: Results<'a>,
+}
+
+/// The results of a check, turned into [`ResultView`]s one at a time.
+pub struct Results<'a> {
+    engine: &'a Engine<'a>,
+    results: &'a [CandidateResult],
+    lang: Lang,
+}
+
+impl Results<'_> {
+    pub fn iter(&self) -> impl Iterator<Item = ResultView> + '_ {
+        self.results.iter().map(|r| self.engine.view(r, self.lang))
+    }
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'a> CheckReport<'a> {
+    pub fn new(
+        engine: &'a Engine<'a>,
+        results: &'a [CandidateResult],
+        registry: RegistryInfo,
+        lang: Lang,
+    ) -> Self {
+        let p = engine.profile;
+        CheckReport {
+            lang: lang.code(),
+            profile: ProfileInfo {
+                name: p.name.clone(),
+                agency: p.agency.clone(),
+                confidentiality: p.confidentiality.level(),
+                low_impact: p.low_impact,
+                features: p.features.clone(),
+                required_controls: engine.required_controls().len(),
+                contract: p.contract.map(|c| ContractInfo {
+                    start: c.start(),
+                    end: c.end(),
+                }),
+            },
+            evaluated_on: engine.evaluated_on,
+            criteria_version: engine.catalog.version().to_owned(),
+            expiry_rule: engine.rule.to_string(),
+            registry,
+            results: Results {
+                engine,
+                results,
+                lang,
+            },
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.results.lang
+    }
+
+    /// Writes the report as pretty-printed JSON, streaming.
+    pub fn write_json<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut w, self)?;
+        w.write_all(b"\n")
+    }
+}
+
+/// Entries of a result counted by status: (pass, review, fail).
+pub fn counts(result: &ResultView) -> (usize, usize, usize) {
+    let count = |s: Status| result.checks.iter().filter(|c| c.status == s).count();
+    (
+        count(Status::Pass),
+        count(Status::Review),
+        count(Status::Fail),
+    )
+}
+
+/// Labels shared by the table and Markdown renderings.
+struct Labels {
+    lang: Lang,
+}
+
+impl Labels {
+    fn get(&self, ja: &'static str, en: &'static str) -> &'static str {
+        self.lang.pick(ja, en)
+    }
+
+    fn header(&self) -> [&'static str; 5] {
+        [
+            self.get("項目", "Check"),
+            self.get("判定", "Status"),
+            self.get("対象", "Subject"),
+            self.get("理由", "Reason"),
+            self.get("対応", "Action"),
+        ]
+    }
+
+    fn summary_header(&self) -> [&'static str; 6] {
+        [
+            self.get("登録番号", "Registration"),
+            self.get("サービス名", "Service"),
+            self.get("状態", "Status"),
+            self.get("有効期限", "Expires"),
+            self.get("判定", "Verdict"),
+            self.get("適合/要確認/不適合", "pass/review/fail"),
+        ]
+    }
+}
+
+fn date_text(date: Option<NaiveDate>) -> String {
+    date.map_or_else(|| "-".to_owned(), |d| d.to_string())
+}

@@ -1,0 +1,73 @@
+//! Storage for criteria and registries: SQLite by default (one file, nothing to install),
+//! PostgreSQL for shared deployments. One schema in Rust (sea-orm); DDL per engine.
+//!
+//! Registries are imported whole: an import makes the stored registry equal to the file, in
+//! one transaction, and reports what was added, changed and removed.
+
+mod criteria;
+mod entity;
+mod migration;
+mod registry;
+
+pub use registry::ImportSummary;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("the database holds data this version cannot read ({table} {key}: {message})")]
+    Corrupt {
+        table: &'static str,
+        key: String,
+        message: String,
+    },
+    #[error("criteria version {0} is not in the database")]
+    UnknownVersion(String),
+    #[error("unsupported database URL {0:?}: expected a file path, sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An open database with the schema migrated to the current version.
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+/// Turns what a user typed (a path or a URL) into a connection URL.
+pub fn database_url(spec: &str) -> Result<String> {
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        return Ok(spec.to_owned());
+    }
+    if let Some(rest) = spec.strip_prefix("sqlite:") {
+        // Create the file if missing unless the URL says otherwise.
+        return Ok(if rest.contains("mode=") {
+            spec.to_owned()
+        } else {
+            format!("{spec}?mode=rwc")
+        });
+    }
+    if spec.contains("://") {
+        return Err(StoreError::UnsupportedUrl(spec.to_owned()));
+    }
+    Ok(format!("sqlite://{}?mode=rwc", Path::new(spec).display()))
+}
+
+impl Store {
+    /// Connects (a path, `sqlite://…` or `postgres://…`) and applies pending migrations.
+    pub async fn open(spec: &str) -> Result<Store> {
+        let mut options = ConnectOptions::new(database_url(spec)?);
+        options.sqlx_logging(false);
+        let db = Database::connect(options).await?;
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
