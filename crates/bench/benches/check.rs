@@ -9,6 +9,10 @@ use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::{parse_registry, write_registry};
 use std::hint::black_box;
 
+// The allocator of the `ismap` binary, so that the figures are those of the product.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn check(c: &mut Criterion) {
     let catalog = catalog();
     let profile = profile(&catalog, 300, 20, 1);

@@ -287,7 +287,6 @@ pub struct CandidateResult {
     pub expires_on: Option<NaiveDate>,
     pub verdict: Status,
     pub entries: Vec<Entry>,
-    pub responsibilities: Vec<Responsibility>,
 }
 
 /// Everything a check depends on, resolved once, so that a result can be reproduced.
@@ -353,7 +352,6 @@ impl<'a> Engine<'a> {
                 expires_on: None,
                 verdict: Status::Fail,
                 entries: vec![Entry::new(Subject::None, Finding::NotListed)],
-                responsibilities: Vec::new(),
             };
         };
         let r = &self.registry.registrations()[position];
@@ -380,7 +378,15 @@ impl<'a> Engine<'a> {
             expires_on: Some(expires),
             verdict,
             entries,
-            responsibilities: responsibilities(r, &self.feature_keys),
+        }
+    }
+
+    /// The customer's own share of the work for a candidate (information, not a verdict);
+    /// none for a candidate that is not listed.
+    pub fn responsibilities(&self, result: &CandidateResult) -> Vec<Responsibility> {
+        match result.position {
+            Some(i) => responsibilities(&self.registry.registrations()[i], &self.feature_keys),
+            None => Vec::new(),
         }
     }
 
@@ -460,48 +466,63 @@ impl<'a> Engine<'a> {
             entries.push(Entry::new(Subject::None, Finding::NoControlsRequired));
             return;
         }
-        let statements = r.controls();
+        let stated = r.stated();
+        // Objectives stated not applicable exempt their children; usually there are none.
+        let excluded: Vec<ControlKey> = stated
+            .iter()
+            .filter(|s| {
+                s.status() == StatementStatus::NotApplicable
+                    && self.catalog.parent(s.key()).is_none()
+            })
+            .map(|s| s.key())
+            .collect();
         let mut next = 0;
-        // Status of each registration controls are inherited from, looked up once.
-        let mut inherited: Vec<(&RegistrationNumber, ListingStatus)> = Vec::new();
+        let mut inherited = Vec::new();
         for &key in &self.required {
             // Both lists are in catalog order: walk them together.
-            while next < statements.len() && statements[next].key < key {
+            while next < stated.len() && stated[next].key() < key {
                 next += 1;
             }
-            let stated = statements.get(next).filter(|s| s.key == key);
-            let finding = match stated {
-                Some(s) => match (s.status, &s.inherited_from) {
-                    (StatementStatus::Implemented, None) => Finding::Implemented,
-                    (StatementStatus::Implemented, Some(from)) => {
-                        let status = match inherited.iter().find(|(no, _)| *no == from) {
-                            Some((_, status)) => *status,
-                            None => {
-                                let status =
-                                    self.registry.status_of(from, self.evaluated_on, self.rule);
-                                inherited.push((from, status));
-                                status
-                            }
-                        };
-                        if status == ListingStatus::Valid {
-                            Finding::ImplementedInherited
-                        } else {
-                            Finding::InheritedFromNotValid { status }
+            let finding = match stated.get(next).filter(|s| s.key() == key) {
+                Some(s) => match s.status() {
+                    StatementStatus::Implemented => {
+                        // Only an inherited statement needs its full record.
+                        let from = s.is_inherited().then(|| r.controls().get(next)).flatten();
+                        match from.and_then(|c| c.inherited_from.as_ref()) {
+                            None => Finding::Implemented,
+                            Some(from) => match self.inherited_status(&mut inherited, from) {
+                                ListingStatus::Valid => Finding::ImplementedInherited,
+                                status => Finding::InheritedFromNotValid { status },
+                            },
                         }
                     }
-                    (StatementStatus::Partial, _) => Finding::Partial,
-                    (StatementStatus::NotApplicable, _) => Finding::NotApplicable,
+                    StatementStatus::Partial => Finding::Partial,
+                    StatementStatus::NotApplicable => Finding::NotApplicable,
                 },
                 // DOMAIN.md: excluding a control objective also exempts its children.
-                None => match self.catalog.parent(key).and_then(|p| r.statement(p)) {
-                    Some(p) if p.status == StatementStatus::NotApplicable => {
-                        Finding::ObjectiveExcluded { objective: p.key }
+                None => match self.catalog.parent(key) {
+                    Some(objective) if excluded.contains(&objective) => {
+                        Finding::ObjectiveExcluded { objective }
                     }
                     _ => Finding::NotStated,
                 },
             };
             entries.push(Entry::new(Subject::Control(key), finding));
         }
+    }
+
+    /// Status of a registration controls are inherited from, looked up once per candidate.
+    fn inherited_status<'r>(
+        &self,
+        seen: &mut Vec<(&'r RegistrationNumber, ListingStatus)>,
+        from: &'r RegistrationNumber,
+    ) -> ListingStatus {
+        if let Some((_, status)) = seen.iter().find(|(no, _)| *no == from) {
+            return *status;
+        }
+        let status = self.registry.status_of(from, self.evaluated_on, self.rule);
+        seen.push((from, status));
+        status
     }
 
     fn regions(&self, entries: &mut Vec<Entry>, r: &Registration) {

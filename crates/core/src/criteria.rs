@@ -155,6 +155,14 @@ impl ControlKey {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    pub(crate) fn raw(self) -> u32 {
+        self.0
+    }
+
+    pub(crate) fn from_raw(raw: u32) -> Self {
+        ControlKey(raw)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

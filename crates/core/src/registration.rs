@@ -223,6 +223,40 @@ pub struct Registration {
     pub criteria_version: String,
     /// Sorted by key, one statement per control.
     controls: Vec<ControlStatement>,
+    /// The same statements packed into 4 bytes each, for the check engine's walk: a registry
+    /// of full statements is hundreds of megabytes, and the walk needs only key and status.
+    stated: Vec<Stated>,
+}
+
+/// A statement packed as `key << 3 | inherited << 2 | status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stated(u32);
+
+impl Stated {
+    fn new(c: &ControlStatement) -> Self {
+        let status = match c.status {
+            StatementStatus::Implemented => 0,
+            StatementStatus::Partial => 1,
+            StatementStatus::NotApplicable => 2,
+        };
+        Stated(c.key.raw() << 3 | u32::from(c.inherited_from.is_some()) << 2 | status)
+    }
+
+    pub fn key(self) -> ControlKey {
+        ControlKey::from_raw(self.0 >> 3)
+    }
+
+    pub fn status(self) -> StatementStatus {
+        match self.0 & 3 {
+            0 => StatementStatus::Implemented,
+            1 => StatementStatus::Partial,
+            _ => StatementStatus::NotApplicable,
+        }
+    }
+
+    pub fn is_inherited(self) -> bool {
+        self.0 & 4 != 0
+    }
 }
 
 impl Registration {
@@ -251,6 +285,7 @@ impl Registration {
             underlying: Vec::new(),
             criteria_version,
             controls: Vec::new(),
+            stated: Vec::new(),
         }
     }
 
@@ -263,6 +298,7 @@ impl Registration {
         if let Some(pair) = controls.windows(2).find(|w| w[0].key == w[1].key) {
             return Err(DuplicateStatement(pair[1].key));
         }
+        self.stated = controls.iter().map(Stated::new).collect();
         self.controls = controls;
         Ok(())
     }
@@ -270,6 +306,11 @@ impl Registration {
     /// Control statements in catalog order.
     pub fn controls(&self) -> &[ControlStatement] {
         &self.controls
+    }
+
+    /// The statements packed for walking, in the order of [`Registration::controls`].
+    pub fn stated(&self) -> &[Stated] {
+        &self.stated
     }
 
     pub fn statement(&self, key: ControlKey) -> Option<&ControlStatement> {

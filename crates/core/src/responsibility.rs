@@ -115,8 +115,8 @@ pub fn responsibilities(
         Some(ServiceModel::SaaS) => vec![AccountManagement, DataHandling, Logging, Configuration],
         Some(ServiceModel::IaaS | ServiceModel::PaaS) | None => vec![Iam, Logging, Configuration],
     };
+    let name = match_key(&registration.service_name);
     let mentions = |needles: &[&str]| {
-        let name = match_key(&registration.service_name);
         let mut keys = std::iter::once(name.as_str())
             .chain(registration.scope.included.iter().map(|s| s.key()))
             .chain(feature_keys.iter().map(String::as_str));

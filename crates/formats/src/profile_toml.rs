@@ -272,6 +272,21 @@ baseline = "basic"
         assert!(!minimal.low_impact && minimal.contract.is_none() && minimal.candidates.is_none());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn corrupted_profiles_never_panic(at in 0usize..GOOD.len(), c in proptest::char::any()) {
+            let mut text: Vec<char> = GOOD.chars().collect();
+            let at = at % text.len();
+            text[at] = c;
+            let _ = parse(&text.into_iter().collect::<String>());
+        }
+    }
+
     #[test]
     fn errors_name_the_place() {
         let cases = [

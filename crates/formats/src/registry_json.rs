@@ -548,6 +548,36 @@ mod tests {
     }
 
     #[test]
+    fn a_control_named_twice_is_refused() {
+        let text = GOOD.replacen(
+            r#""5.1.1": {"status": "implemented"}"#,
+            r#""5.1.1": {"status": "implemented"}, "5.1.1": {"status": "not_applicable"}"#,
+            1,
+        );
+        let err = parse(&text).expect_err("duplicate key");
+        assert_eq!(
+            err.to_string(),
+            "reg.json: registrations[0].controls: control stated twice (value \"5.1.1\")"
+        );
+    }
+
+    proptest::proptest! {
+        // Any bytes, and any single-byte corruption of a valid file: an error or a registry,
+        // never a panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = parse_registry("fuzz.json", &bytes, &builtin_catalog().expect("builtin"));
+        }
+
+        #[test]
+        fn corrupted_files_never_panic(at in 0usize..GOOD.len(), byte in proptest::num::u8::ANY) {
+            let mut bytes = GOOD.as_bytes().to_vec();
+            bytes[at] = byte;
+            let _ = parse_registry("fuzz.json", &bytes, &builtin_catalog().expect("builtin"));
+        }
+    }
+
+    #[test]
     fn never_panics_on_garbage() {
         for text in [
             "",

@@ -1,6 +1,7 @@
 use crate::context::{Context, read_file};
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use ismap_core::registry::Registry;
 use ismap_formats::registry_json::parse_registry;
 use ismap_store::ImportSummary;
 use std::path::PathBuf;
@@ -45,8 +46,31 @@ impl ImportRegistry {
                 self.dry_run,
             )
             .await?;
-        crate::output::write(&summary_text(ctx, &summary, self.dry_run), None)
+        let mut text = summary_text(ctx, &summary, self.dry_run);
+        text.push_str(&unconventional_numbers(ctx, &loaded.registry));
+        crate::output::write(&text, None)
     }
+}
+
+/// DOMAIN.md treats the `C21-0008-2` shape as a soft check: accepted, but pointed out.
+fn unconventional_numbers(ctx: &Context, registry: &Registry) -> String {
+    let odd: Vec<&str> = registry
+        .registrations()
+        .iter()
+        .filter(|r| !r.registration_no.is_conventional())
+        .map(|r| r.registration_no.as_str())
+        .collect();
+    if odd.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{}: {}\n",
+        ctx.lang.pick(
+            "注意: 通常の形式（例 C21-0008-2）でない登録番号",
+            "note: registration numbers not in the usual form (e.g. C21-0008-2)"
+        ),
+        odd.join(", ")
+    )
 }
 
 pub fn summary_text(ctx: &Context, s: &ImportSummary, dry_run: bool) -> String {

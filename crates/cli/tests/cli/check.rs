@@ -304,3 +304,78 @@ fn demo_data_in_the_database() {
     );
     assert_eq!(report["results"], from_file["results"]);
 }
+
+#[test]
+fn criteria_from_a_directory() {
+    let env = Env::new();
+    let dir = env.path("mini-2025");
+    std::fs::create_dir(&dir).expect("criteria dir");
+    std::fs::write(
+        dir.join("ids.csv"),
+        "id,part,level,parent,domain,category,suffix,cloud_specific,source_standard\n\
+         5.1.1,controls,objective,5.1,5,5.1,,false,\n\
+         5.1.1.1,controls,detailed,5.1.1,5,5.1,,false,\n\
+         5.1.1.2.B,controls,detailed,5.1.1,5,5.1,B,false,\n",
+    )
+    .expect("ids.csv");
+    let registry = env.write(
+        "r.json",
+        r#"{"registrations": [{"registration_no": "C99-0001-1", "program": "ismap", "service_name": "S",
+            "provider": "P", "registered_on": "2025-06-01", "audit_period": {"start": "2024-04-01", "end": "2025-03-31"},
+            "scope": {}, "regions": [], "controls": {"5.1.1.1": {"status": "implemented"}}}]}"#,
+    );
+    let profile = env.write("p.toml", "name = \"p\"\nconfidentiality = 2\n[controls]\nbaseline = \"basic\"\nrequired = [\"5.1.1.1\"]\n");
+    let args = [
+        "check",
+        "--criteria",
+        dir.to_str().expect("utf-8"),
+        "--registry",
+        registry.to_str().expect("utf-8"),
+        "--profile",
+        profile.to_str().expect("utf-8"),
+        "--on",
+        "2025-07-01",
+        "--format",
+        "json",
+    ];
+    let report = env.run(&args).json();
+    assert_eq!(report["criteria_version"], "mini-2025");
+    assert_eq!(
+        report["profile"]["required_controls"], 3,
+        "5.1.1 and 5.1.1.2.B from the baseline, 5.1.1.1 listed"
+    );
+    let codes: Vec<&str> = report["results"][0]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["check"] == "controls")
+        .filter_map(|c| c["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["not_stated", "implemented", "not_stated"]);
+    // the built-in IDs are unknown to this version
+    let other = env.write(
+        "q.toml",
+        "name = \"q\"\nconfidentiality = 2\n[controls]\nrequired = [\"9.2.3\"]\n",
+    );
+    let err = env
+        .run(&[&args[..5], &["--profile", other.to_str().expect("utf-8")]].concat())
+        .bad_input();
+    assert!(
+        err.contains("controls.required[0]: not a criteria ID of version mini-2025"),
+        "{err}"
+    );
+    // --criteria does not apply to the database
+    let err = env
+        .run(&[
+            "check",
+            "--criteria",
+            dir.to_str().expect("utf-8"),
+            "--profile",
+            profile.to_str().expect("utf-8"),
+        ])
+        .bad_input();
+    assert!(
+        err.contains("--criteria: only with --registry or --demo"),
+        "{err}"
+    );
+}

@@ -70,6 +70,30 @@ fn import_list_show_and_reimport() {
             .map(Vec::len),
         Some(2)
     );
+    assert!(!small.contains("note:"), "{small}");
+}
+
+#[test]
+fn unconventional_registration_numbers_are_accepted_and_pointed_out() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(fixture("two-services.json"))
+        .expect("fixture")
+        .replace("C99-0002-1", "DEMO-2");
+    let file = env.write("odd.json", &text);
+    let out = env
+        .run(&[
+            "--lang",
+            "en",
+            "import",
+            "registry",
+            file.to_str().expect("utf-8"),
+        ])
+        .ok();
+    assert!(out.contains("added: 2"), "{out}");
+    assert!(
+        out.contains("note: registration numbers not in the usual form (e.g. C21-0008-2): DEMO-2"),
+        "{out}"
+    );
 }
 
 #[test]

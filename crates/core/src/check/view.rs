@@ -54,8 +54,8 @@ impl Engine<'_> {
                 .iter()
                 .map(|e| self.entry_view(e, registration, lang))
                 .collect(),
-            responsibilities: result
-                .responsibilities
+            responsibilities: self
+                .responsibilities(result)
                 .iter()
                 .map(|r| ResponsibilityView {
                     code: r.code(),
