@@ -1,7 +1,7 @@
 //! Criteria catalogs in the database, one set of rows per version.
 
 use crate::entity::{criteria_section, criterion};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, insert_batches};
 use ismap_core::criteria::{Bilingual, Catalog, Criterion, Section};
 use ismap_core::ids::ControlId;
 use sea_orm::{
@@ -48,11 +48,7 @@ impl Store {
                 text_en: Set(c.text.en.clone()),
             })
             .collect();
-        for chunk in rows.chunks(500) {
-            criterion::Entity::insert_many(chunk.to_vec())
-                .exec(&txn)
-                .await?;
-        }
+        insert_batches(&txn, rows).await?;
         let sections: Vec<criteria_section::ActiveModel> = catalog
             .sections()
             .iter()
@@ -64,11 +60,7 @@ impl Store {
                 title_en: Set(s.title.en.clone()),
             })
             .collect();
-        for chunk in sections.chunks(500) {
-            criteria_section::Entity::insert_many(chunk.to_vec())
-                .exec(&txn)
-                .await?;
-        }
+        insert_batches(&txn, sections).await?;
         txn.commit().await?;
         Ok(true)
     }

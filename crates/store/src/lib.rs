@@ -11,7 +11,10 @@ mod registry;
 
 pub use registry::ImportSummary;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr,
+    EntityTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::path::Path;
 
@@ -70,4 +73,17 @@ impl Store {
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
     }
+}
+
+/// Inserts rows in batches of 500: the engines limit the bind parameters of one statement.
+async fn insert_batches<C: ConnectionTrait, A: ActiveModelTrait + Clone + Send>(
+    db: &C,
+    rows: Vec<A>,
+) -> Result<()> {
+    for chunk in rows.chunks(500) {
+        <A::Entity as EntityTrait>::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }

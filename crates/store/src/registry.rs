@@ -1,15 +1,15 @@
 //! Registries in the database: whole-registry imports and loading back into the domain.
 
 use crate::entity::{control_statement, import_log, registration};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, insert_batches};
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::{CountryCode, RegistrationNumber};
 use ismap_core::registration::{ControlStatement, Region, Registration, ScopeItem};
 use ismap_core::registry::Registry;
 use ismap_core::validity::AuditPeriod;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -163,28 +163,11 @@ fn from_rows(
 
 async fn insert<C: ConnectionTrait>(db: &C, rows: Vec<Rows>) -> Result<()> {
     let (models, statements): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
-    for chunk in models.chunks(500) {
-        registration::Entity::insert_many(
-            chunk
-                .iter()
-                .cloned()
-                .map(IntoActiveModel::into_active_model),
-        )
-        .exec(db)
-        .await?;
-    }
-    let statements: Vec<_> = statements.into_iter().flatten().collect();
-    for chunk in statements.chunks(1000) {
-        control_statement::Entity::insert_many(
-            chunk
-                .iter()
-                .cloned()
-                .map(IntoActiveModel::into_active_model),
-        )
-        .exec(db)
-        .await?;
-    }
-    Ok(())
+    let models: Vec<registration::ActiveModel> = models.into_iter().map(Into::into).collect();
+    insert_batches(db, models).await?;
+    let statements: Vec<control_statement::ActiveModel> =
+        statements.into_iter().flatten().map(Into::into).collect();
+    insert_batches(db, statements).await
 }
 
 async fn delete<C: ConnectionTrait>(db: &C, numbers: &[String]) -> Result<()> {

@@ -4,6 +4,7 @@ use crate::BadInput;
 use crate::context::{Context, date_option};
 use crate::output;
 use anyhow::Result;
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
@@ -24,8 +25,9 @@ pub enum RegistryCmd {
     Export(ExportCmd),
 }
 
+/// What `list` and `show` share: where the registry is, the date, the rule, the format.
 #[derive(Debug, Args)]
-pub struct ListCmd {
+pub struct ViewArgs {
     #[command(flatten)]
     source: RegistrySource,
     /// Status on this date (YYYY-MM-DD) [default: today in Japan]
@@ -33,8 +35,24 @@ pub struct ListCmd {
     on: Option<String>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
+    /// Expiry rule: civil (Civil Code, default) or calendar
     #[arg(long, default_value = "civil")]
     rule: ExpiryRule,
+}
+
+impl ViewArgs {
+    fn date(&self, ctx: &Context) -> Result<NaiveDate> {
+        match &self.on {
+            Some(d) => date_option("--on", d),
+            None => Ok(ctx.today()),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListCmd {
+    #[command(flatten)]
+    view: ViewArgs,
 }
 
 #[derive(Debug, Args)]
@@ -42,13 +60,7 @@ pub struct ShowCmd {
     /// Registration number / 登録番号
     registration_no: String,
     #[command(flatten)]
-    source: RegistrySource,
-    #[arg(long, value_name = "DATE")]
-    on: Option<String>,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    format: ListFormat,
-    #[arg(long, default_value = "civil")]
-    rule: ExpiryRule,
+    view: ViewArgs,
 }
 
 #[derive(Debug, Args)]
@@ -66,10 +78,10 @@ struct Row<'a> {
     service_name: &'a str,
     provider: &'a str,
     status: ListingStatus,
-    expires_on: chrono::NaiveDate,
+    expires_on: NaiveDate,
 }
 
-fn row<'a>(r: &'a Registration, on: chrono::NaiveDate, rule: ExpiryRule) -> Row<'a> {
+fn row<'a>(r: &'a Registration, on: NaiveDate, rule: ExpiryRule) -> Row<'a> {
     Row {
         registration_no: r.registration_no.to_string(),
         program: r.program.label(),
@@ -112,20 +124,15 @@ impl RegistryCmd {
 
 impl ListCmd {
     async fn run(self, ctx: &Context) -> Result<()> {
-        let loaded = self.source.load(ctx).await?;
-        let on = self
-            .on
-            .as_deref()
-            .map(|d| date_option("--on", d))
-            .transpose()?
-            .unwrap_or_else(|| ctx.today());
+        let loaded = self.view.source.load(ctx).await?;
+        let on = self.view.date(ctx)?;
         let rows: Vec<Row> = loaded
             .registry
             .registrations()
             .iter()
-            .map(|r| row(r, on, self.rule))
+            .map(|r| row(r, on, self.view.rule))
             .collect();
-        if self.format == ListFormat::Json {
+        if self.view.format == ListFormat::Json {
             return output::write(&json(&rows), None);
         }
         let l = |ja, en| ctx.lang.pick(ja, en);
@@ -162,13 +169,8 @@ impl ListCmd {
 
 impl ShowCmd {
     async fn run(self, ctx: &Context) -> Result<()> {
-        let loaded = self.source.load(ctx).await?;
-        let on = self
-            .on
-            .as_deref()
-            .map(|d| date_option("--on", d))
-            .transpose()?
-            .unwrap_or_else(|| ctx.today());
+        let loaded = self.view.source.load(ctx).await?;
+        let on = self.view.date(ctx)?;
         let no = RegistrationNumber::parse(&self.registration_no)
             .map_err(|e| BadInput(e.to_string()))?;
         let r = loaded.registry.get(&no).ok_or_else(|| {
@@ -180,14 +182,14 @@ impl ShowCmd {
                 )
             ))
         })?;
-        let status = r.status_on(on, self.rule);
-        let expires = r.expires_on(self.rule);
-        if self.format == ListFormat::Json {
+        let status = r.status_on(on, self.view.rule);
+        let expires = r.expires_on(self.view.rule);
+        if self.view.format == ListFormat::Json {
             #[derive(Serialize)]
             struct Shown<'a> {
                 status: ListingStatus,
-                status_on: chrono::NaiveDate,
-                expires_on: chrono::NaiveDate,
+                status_on: NaiveDate,
+                expires_on: NaiveDate,
                 #[serde(flatten)]
                 registration: ismap_formats::registry_json::RegistrationDoc<'a>,
             }
