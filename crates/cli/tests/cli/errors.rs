@@ -128,3 +128,39 @@ fn bad_arguments() {
         .bad_input();
     assert!(err.contains("2099-01-01"), "{err}");
 }
+
+#[test]
+fn other_failures_exit_1_and_a_closed_pipe_is_not_one() {
+    let env = Env::new();
+    // a database that cannot be opened is a failure, not bad input
+    let missing = env.path("no-such-dir/ismap.db");
+    let out = env.run(&["--db", missing.to_str().expect("utf-8"), "registry", "list"]);
+    assert_eq!(out.code(), 1, "{}", out.stderr());
+    assert!(
+        out.stderr().contains("cannot open database"),
+        "{}",
+        out.stderr()
+    );
+
+    // `ismap criteria list --format json | true`: the reader is gone before the first write
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ismap"))
+        .args(["criteria", "list", "--format", "json"])
+        .env("ISMAP_DB", env.db())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -112,3 +112,5 @@ pub fn fixture(name: &str) -> String {
         .display()
         .to_string()
 }
+
+mod readme;
