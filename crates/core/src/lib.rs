@@ -14,9 +14,11 @@ pub mod criteria;
 pub mod ids;
 pub mod lang;
 pub mod profile;
+pub mod query;
 pub mod registration;
 pub mod registry;
 pub mod responsibility;
+pub mod search;
 pub mod text;
 pub mod validity;
 

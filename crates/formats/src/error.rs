@@ -26,6 +26,22 @@ impl InputError {
         }
     }
 
+    /// A JSON error, located by line, column and the path of the field being read.
+    pub(crate) fn json(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        // serde_path_to_error writes `?` for a segment it could not name.
+        let path = e.path().to_string().trim_end_matches(".?").to_owned();
+        let inner = e.into_inner();
+        // serde_json appends " at line L column C"; the location is kept separately.
+        let text = inner.to_string();
+        let message = text
+            .rfind(" at line ")
+            .map_or(text.as_str(), |i| &text[..i])
+            .to_owned();
+        InputError::new(file, message)
+            .at(inner.line(), inner.column())
+            .field(path)
+    }
+
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.line = u32::try_from(line).ok();
         self.column = u32::try_from(column).ok();

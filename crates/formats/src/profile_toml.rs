@@ -80,6 +80,19 @@ pub fn parse_profile(file: &str, text: &str, catalog: &Catalog) -> Result<Profil
     profile_from_doc(file, doc, catalog)
 }
 
+/// Parses a profile written as JSON with the same fields (dates as `"YYYY-MM-DD"`), as the
+/// web API accepts it.
+pub fn parse_profile_json(
+    file: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+) -> Result<Profile, InputError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let doc: ProfileDoc =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| InputError::json(file, e))?;
+    profile_from_doc(file, doc, catalog)
+}
+
 fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Profile, InputError> {
     let bad = |field: &str, value: &str, message: &str| {
         InputError::new(file, message).field(field).value(value)
@@ -285,6 +298,29 @@ baseline = "basic"
             text[at] = c;
             let _ = parse(&text.into_iter().collect::<String>());
         }
+    }
+
+    #[test]
+    fn json_profiles() {
+        let catalog = builtin_catalog().expect("builtin");
+        let json = r#"{"name": "p", "confidentiality": 2, "evaluation_date": "2026-12-01",
+            "features": ["仮想マシン"], "contract": {"start": "2026-04-01", "end": "2029-03-31"},
+            "controls": {"required": ["9.2.3"]}}"#;
+        let p = parse_profile_json("body", json.as_bytes(), &catalog).expect("valid");
+        assert_eq!(p.evaluation_date, parse_date("2026-12-01"));
+        assert_eq!(p.controls.required.len(), 1);
+        let err = parse_profile_json(
+            "body",
+            br#"{"name": "p", "confidentiality": "x"}"#,
+            &catalog,
+        )
+        .expect_err("bad");
+        assert_eq!(
+            err.to_string(),
+            "body: confidentiality: expected 1, 2 or 3 (機密性1/2/3) (value \"x\")"
+        );
+        let err = parse_profile_json("body", b"{\"name\": ", &catalog).expect_err("bad");
+        assert_eq!((err.line, err.column), (Some(1), Some(9)));
     }
 
     #[test]

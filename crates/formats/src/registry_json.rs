@@ -161,28 +161,13 @@ pub fn parse_registry(
     // A UTF-8 byte-order mark, as Windows editors write, is not part of the JSON.
     let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut de = serde_json::Deserializer::from_slice(json);
-    let doc: RegistryDoc = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        // serde_path_to_error writes `?` for a segment it could not name.
-        let path = e.path().to_string().trim_end_matches(".?").to_owned();
-        let inner = e.into_inner();
-        InputError::new(file, json_message(&inner))
-            .at(inner.line(), inner.column())
-            .field(path)
-    })?;
+    let doc: RegistryDoc =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| InputError::json(file, e))?;
     let registry = registry_from_doc(file, doc, catalog)?;
     Ok(LoadedRegistry {
         registry,
         sha256: sha256_hex(bytes),
     })
-}
-
-// serde_json appends " at line L column C"; the location is reported separately.
-fn json_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
-    }
 }
 
 /// Converts a parsed document into the domain registry, naming the field of any bad value.

@@ -9,7 +9,7 @@ mod entity;
 mod migration;
 mod registry;
 
-pub use registry::ImportSummary;
+pub use registry::{ImportRecord, ImportSummary};
 
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr,

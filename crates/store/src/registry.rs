@@ -8,8 +8,8 @@ use ismap_core::registration::{ControlStatement, Region, Registration, ScopeItem
 use ismap_core::registry::Registry;
 use ismap_core::validity::AuditPeriod;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -34,6 +34,18 @@ pub struct ImportSummary {
     pub changed: Vec<String>,
     pub removed: Vec<String>,
     pub unchanged: usize,
+}
+
+/// One entry of the import log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRecord {
+    pub id: i32,
+    pub imported_at: chrono::DateTime<chrono::Utc>,
+    pub source: String,
+    pub sha256: String,
+    pub added: i32,
+    pub changed: i32,
+    pub removed: i32,
 }
 
 type Rows = (registration::Model, Vec<control_statement::Model>);
@@ -288,6 +300,27 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(summary)
+    }
+
+    /// The latest imports, newest first: when, from where, what changed.
+    pub async fn recent_imports(&self, limit: u64) -> Result<Vec<ImportRecord>> {
+        let rows = import_log::Entity::find()
+            .order_by_desc(import_log::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ImportRecord {
+                id: r.id,
+                imported_at: r.imported_at,
+                source: r.source,
+                sha256: r.sha256,
+                added: r.added,
+                changed: r.changed,
+                removed: r.removed,
+            })
+            .collect())
     }
 
     /// The stored registry, in the order of the last import.

@@ -100,6 +100,20 @@ async fn scenario(store: &Store) {
         .await
         .expect("import edit");
     assert_eq!(wet, dry);
+    let imports = store.recent_imports(10).await.expect("import log");
+    let log: Vec<(&str, i32, i32, i32)> = imports
+        .iter()
+        .map(|i| (i.source.as_str(), i.added, i.changed, i.removed))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            ("edit.json", 0, 1, 1),
+            ("demo.json", 0, 0, 0),
+            ("demo.json", 9, 0, 0)
+        ],
+        "newest first, dry run not logged"
+    );
     let after = store.load_registry(&catalog).await.expect("load");
     assert_eq!(
         after.registrations(),
