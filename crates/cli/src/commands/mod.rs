@@ -6,6 +6,7 @@ mod demo;
 mod expiry;
 mod import;
 mod registry;
+mod serve;
 mod source;
 
 use crate::context::Context;
@@ -29,6 +30,8 @@ pub enum Command {
     Criteria(criteria::CriteriaCmd),
     /// Load the fictional demo registry into the database / 架空のデモ登録簿を取り込む
     Demo(demo::DemoCmd),
+    /// Serve the REST API (and its OpenAPI document) / REST API を提供する
+    Serve(serve::ServeCmd),
 }
 
 impl Command {
@@ -40,6 +43,7 @@ impl Command {
             Command::Registry(c) => c.run(ctx).await,
             Command::Criteria(c) => c.run(ctx).await,
             Command::Demo(c) => c.run(ctx).await,
+            Command::Serve(c) => c.run(ctx).await,
         }
     }
 }

@@ -42,6 +42,11 @@ impl RegistrySource {
         }
     }
 
+    /// Whether the registry comes from the database (neither --registry nor --demo).
+    pub fn is_database(&self) -> bool {
+        self.registry.is_none() && !self.demo
+    }
+
     pub async fn load(&self, ctx: &Context) -> Result<Loaded> {
         if let Some(path) = &self.registry {
             let catalog = self.file_catalog(ctx)?;

@@ -1,0 +1,80 @@
+use super::source::RegistrySource;
+use crate::context::Context;
+use anyhow::{Context as _, Result};
+use clap::Args;
+use ismap_web::{AppState, Snapshot};
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct ServeCmd {
+    /// Address and port to listen on (port 0 picks a free one)
+    #[arg(long, env = "ISMAP_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    #[command(flatten)]
+    source: RegistrySource,
+    /// Seconds between checks for a new import in the database
+    #[arg(long, default_value_t = 5)]
+    refresh: u64,
+}
+
+impl ServeCmd {
+    pub async fn run(self, ctx: &Context) -> Result<()> {
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_env("ISMAP_LOG")
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+            )
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+        let state = if self.source.is_database() {
+            let spec = ctx.db_spec()?;
+            let state = AppState::from_store(ctx.store().await?, &spec).await?;
+            state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
+            state
+        } else {
+            let loaded = self.source.load(ctx).await?;
+            AppState::fixed(Snapshot::new(
+                loaded.catalog,
+                loaded.registry,
+                loaded.info.sha256,
+                loaded.info.source,
+                Vec::new(),
+            ))
+        };
+        let running = ismap_web::start(state, &self.bind, shutdown_signal())
+            .await
+            .with_context(|| format!("cannot listen on {}", self.bind))?;
+        // The address is printed on standard output so that scripts can find a port-0 server.
+        println!("http://{}/", running.addr);
+        tracing::info!(
+            "listening on http://{} (API documentation at /api/docs)",
+            running.addr
+        );
+        running.task.await??;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Ctrl-C or SIGTERM: stop accepting connections and finish the ones in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

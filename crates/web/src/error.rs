@@ -1,0 +1,88 @@
+//! API errors: a JSON body `{error, detail, field?}` and a 4xx status; a database or other
+//! unexpected failure is logged and answered with an opaque 500.
+
+use axum::Json;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use ismap_formats::InputError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A short machine-readable name, e.g. `invalid_parameter`.
+    pub error: &'static str,
+    /// What was wrong and what was expected.
+    pub detail: String,
+    /// The parameter or field concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error,
+                detail: detail.into(),
+                field: None,
+            },
+        }
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.body.field = Some(field.into());
+        self
+    }
+
+    pub fn bad_parameter(field: &str, detail: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", detail).field(field)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", detail)
+    }
+
+    /// A failure that is not the client's: logged in full, answered without details.
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!("internal error: {e}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; see the server log",
+        )
+    }
+}
+
+/// Syntax errors (with a line and column) are 400; well-formed but invalid input is 422.
+impl From<InputError> for ApiError {
+    fn from(e: InputError) -> Self {
+        let (status, error) = if e.line.is_some() {
+            (StatusCode::BAD_REQUEST, "malformed_body")
+        } else {
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
+        };
+        let field = e.field.clone();
+        let mut err = ApiError::new(status, error, e.to_string());
+        err.body.field = field;
+        err
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+pub async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!("no such resource: {}", uri.path()))
+}
