@@ -77,6 +77,55 @@ impl RegistryQuery {
     }
 }
 
+/// What queries need besides the registry, computed once per registry: the text index and,
+/// for every sort key, each registration's rank (so that a query sorts integers).
+#[derive(Debug, Clone, Default)]
+pub struct RegistryIndex {
+    pub search: SearchIndex,
+    by_number: Vec<u32>,
+    by_service: Vec<u32>,
+    by_provider: Vec<u32>,
+    by_registered: Vec<u32>,
+    by_expiry_civil: Vec<u32>,
+    by_expiry_calendar: Vec<u32>,
+}
+
+fn ranks<K: Ord>(registry: &Registry, key: impl Fn(&Registration) -> K) -> Vec<u32> {
+    let all = registry.registrations();
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|&i| key(&all[i]));
+    let mut rank = vec![0; all.len()];
+    for (r, i) in order.into_iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    rank
+}
+
+impl RegistryIndex {
+    pub fn new(registry: &Registry) -> Self {
+        RegistryIndex {
+            search: SearchIndex::new(registry),
+            by_number: ranks(registry, |r| r.registration_no.clone()),
+            by_service: ranks(registry, |r| r.service_name.clone()),
+            by_provider: ranks(registry, |r| r.provider.clone()),
+            by_registered: ranks(registry, |r| r.registered_on),
+            by_expiry_civil: ranks(registry, |r| r.expires_on(ExpiryRule::Civil)),
+            by_expiry_calendar: ranks(registry, |r| r.expires_on(ExpiryRule::Calendar)),
+        }
+    }
+
+    fn ranks(&self, key: SortKey, rule: ExpiryRule) -> &[u32] {
+        match (key, rule) {
+            (SortKey::RegistrationNo, _) => &self.by_number,
+            (SortKey::ServiceName, _) => &self.by_service,
+            (SortKey::Provider, _) => &self.by_provider,
+            (SortKey::RegisteredOn, _) => &self.by_registered,
+            (SortKey::ExpiresOn, ExpiryRule::Civil) => &self.by_expiry_civil,
+            (SortKey::ExpiresOn, ExpiryRule::Calendar) => &self.by_expiry_calendar,
+        }
+    }
+}
+
 /// One page of answers: positions in the registry, and how many matched in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryPage {
@@ -86,9 +135,9 @@ pub struct QueryPage {
 
 impl RegistryQuery {
     fn keeps(&self, r: &Registration, region_key: Option<&str>) -> bool {
-        let status = r.status_on(self.on, self.rule);
+        let status = || r.status_on(self.on, self.rule);
         self.program.is_none_or(|p| r.program == p)
-            && self.status.is_none_or(|s| status == s)
+            && self.status.is_none_or(|s| status() == s)
             && self
                 .service_model
                 .is_none_or(|m| r.service_model == Some(m))
@@ -98,7 +147,7 @@ impl RegistryQuery {
             && region_key.is_none_or(|k| r.regions.iter().any(|g| match_key(&g.name) == k))
             && self.expiring_within_days.is_none_or(|days| {
                 let expires = r.expires_on(self.rule);
-                status == ListingStatus::Valid
+                status() == ListingStatus::Valid
                     && self
                         .on
                         .checked_add_days(Days::new(u64::from(days)))
@@ -106,28 +155,20 @@ impl RegistryQuery {
             })
     }
 
-    pub fn run(&self, registry: &Registry, index: &SearchIndex) -> QueryPage {
+    pub fn run(&self, registry: &Registry, index: &RegistryIndex) -> QueryPage {
         let region_key = self.region.as_deref().map(match_key);
         let all = registry.registrations();
         let mut hits: Vec<usize> = index
+            .search
             .search(&self.text)
             .into_iter()
             .filter(|&i| self.keeps(&all[i], region_key.as_deref()))
             .collect();
-        let rule = self.rule;
-        match self.sort {
-            SortKey::RegistrationNo => {
-                hits.sort_by(|&a, &b| all[a].registration_no.cmp(&all[b].registration_no))
-            }
-            SortKey::ServiceName => {
-                hits.sort_by(|&a, &b| all[a].service_name.cmp(&all[b].service_name))
-            }
-            SortKey::Provider => hits.sort_by(|&a, &b| all[a].provider.cmp(&all[b].provider)),
-            SortKey::RegisteredOn => hits.sort_by_key(|&i| all[i].registered_on),
-            SortKey::ExpiresOn => hits.sort_by_key(|&i| all[i].expires_on(rule)),
-        }
+        let rank = index.ranks(self.sort, self.rule);
         if self.descending {
-            hits.reverse();
+            hits.sort_unstable_by_key(|&i| std::cmp::Reverse(rank[i]));
+        } else {
+            hits.sort_unstable_by_key(|&i| rank[i]);
         }
         let total = hits.len();
         let per_page = self.per_page.max(1);
@@ -176,7 +217,7 @@ mod tests {
     #[test]
     fn filters_sorting_paging() {
         let registry = registry();
-        let index = SearchIndex::new(&registry);
+        let index = RegistryIndex::new(&registry);
         let base = RegistryQuery::new(d("2025-03-01"));
         let cases: Vec<(RegistryQuery, Vec<&str>, usize)> = vec![
             (

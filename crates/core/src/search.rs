@@ -116,8 +116,11 @@ impl SearchIndex {
             for list in &lists[1..] {
                 candidates.retain(|d| list.binary_search(d).is_ok());
             }
-            // Grams can co-occur without the whole term: confirm the substring.
-            candidates.retain(|&d| self.docs[d as usize].contains(term));
+            // A 1- or 2-character term is its own gram: the postings are exact. Longer terms'
+            // grams can co-occur without the whole term: confirm the substring.
+            if chars.len() > 2 {
+                candidates.retain(|&d| self.docs[d as usize].contains(term));
+            }
             result = Some(candidates);
         }
         result

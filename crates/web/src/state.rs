@@ -2,8 +2,8 @@
 //! swapped whole when the database's registry changes (checked on an interval).
 
 use ismap_core::criteria::{BUILTIN_VERSION, Catalog};
+use ismap_core::query::RegistryIndex;
 use ismap_core::registry::Registry;
-use ismap_core::search::SearchIndex;
 use ismap_formats::registry_json::write_registry;
 use ismap_formats::sha256_hex;
 use ismap_store::{ImportRecord, Store, StoreError};
@@ -13,7 +13,7 @@ use std::time::Duration;
 pub struct Snapshot {
     pub catalog: Catalog,
     pub registry: Registry,
-    pub index: SearchIndex,
+    pub index: RegistryIndex,
     /// SHA-256 of the registry file, or of the canonical export for a database.
     pub sha256: String,
     pub source: String,
@@ -29,7 +29,7 @@ impl Snapshot {
         source: String,
         imports: Vec<ImportRecord>,
     ) -> Self {
-        let index = SearchIndex::new(&registry);
+        let index = RegistryIndex::new(&registry);
         Snapshot {
             catalog,
             registry,
