@@ -29,3 +29,15 @@ run "api/v1/registrations?q=%E6%9D%B1%E4%BA%AC&per_page=20"
 run "api/v1/registrations?q=%E3%83%A1%E3%83%BC%E3%83%AB&status=valid&sort=expires_on&on=2026-06-01"
 # No query: the whole registry filtered by program and country.
 run "api/v1/registrations?program=ismap&country=JP&page=3"
+
+# A check sheet page: one candidate checked against the 10,000-entry registry and rendered.
+profile=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(open(sys.argv[1]).read(), safe=""))' "$out/profile.toml")
+candidate=$(grep -o '"registration_no": "[^"]*"' "$out/registry.json" | awk 'NR == 1' | cut -d'"' -f4)
+cat > "$out/sheet.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "candidate=$candidate&profile=$profile"
+LUA
+echo "== check/sheet (POST, one candidate, 300 required controls)"
+wrk --threads 2 --connections 8 --duration 10s --timeout 5s --latency -s "$out/sheet.lua" "${base}check/sheet" \
+  | grep -E 'Requests/sec|Latency|50%|90%|99%|requests in|Non-2xx'

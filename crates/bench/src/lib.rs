@@ -264,51 +264,6 @@ pub fn profile(catalog: &Catalog, required: usize, features: usize, seed: u64) -
     }
 }
 
-/// The profile as TOML, for the command-line benchmark.
-pub fn profile_toml(p: &Profile) -> String {
-    let list = |items: Vec<String>| {
-        items
-            .iter()
-            .map(|s| format!("{s:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = format!(
-        "name = {:?}\nconfidentiality = {}\nlow_impact = {}\n",
-        p.name,
-        p.confidentiality.level(),
-        p.low_impact
-    );
-    if let Some(d) = p.evaluation_date {
-        out.push_str(&format!("evaluation_date = {d}\n"));
-    }
-    out.push_str(&format!("features = [{}]\n", list(p.features.clone())));
-    if let Some(c) = &p.regions.allowed_countries {
-        out.push_str(&format!(
-            "\n[regions]\nallowed_countries = [{}]\n",
-            list(c.iter().map(ToString::to_string).collect())
-        ));
-    }
-    if let Some(c) = p.contract {
-        out.push_str(&format!(
-            "\n[contract]\nstart = {}\nend = {}\n",
-            c.start(),
-            c.end()
-        ));
-    }
-    out.push_str(&format!(
-        "\n[controls]\nrequired = [{}]\n",
-        list(
-            p.controls
-                .required
-                .iter()
-                .map(ToString::to_string)
-                .collect()
-        )
-    ));
-    out
-}
-
 /// The catalog as the `ids.csv` the CLI's `--criteria DIR` reads.
 pub fn ids_csv(catalog: &Catalog) -> String {
     let mut out = String::from(

@@ -131,6 +131,14 @@ impl StatementStatus {
             StatementStatus::NotApplicable => "not_applicable",
         }
     }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            StatementStatus::Implemented => lang.pick("実施", "implemented"),
+            StatementStatus::Partial => lang.pick("一部実施", "partial"),
+            StatementStatus::NotApplicable => lang.pick("非該当", "not applicable"),
+        }
+    }
 }
 
 impl FromStr for StatementStatus {

@@ -236,6 +236,76 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
     })
 }
 
+/// A profile as TOML, in the layout `parse_profile` reads (dates as TOML dates).
+pub fn write_profile(p: &Profile) -> String {
+    use toml::{Table, Value};
+    let date = |d: NaiveDate| {
+        d.format("%Y-%m-%d")
+            .to_string()
+            .parse::<toml::value::Datetime>()
+            .map_or_else(|_| Value::String(d.to_string()), Value::Datetime)
+    };
+    let strings = |items: Vec<String>| Value::Array(items.into_iter().map(Value::String).collect());
+    let mut t = Table::new();
+    t.insert("name".into(), Value::String(p.name.clone()));
+    if let Some(a) = &p.agency {
+        t.insert("agency".into(), Value::String(a.clone()));
+    }
+    if let Some(d) = p.evaluation_date {
+        t.insert("evaluation_date".into(), date(d));
+    }
+    t.insert(
+        "confidentiality".into(),
+        Value::Integer(i64::from(p.confidentiality.level())),
+    );
+    t.insert("low_impact".into(), Value::Boolean(p.low_impact));
+    t.insert("features".into(), strings(p.features.clone()));
+    if let Some(c) = &p.candidates {
+        t.insert(
+            "candidates".into(),
+            strings(c.iter().map(ToString::to_string).collect()),
+        );
+    }
+    let mut regions = Table::new();
+    if let Some(c) = &p.regions.allowed_countries {
+        regions.insert(
+            "allowed_countries".into(),
+            strings(c.iter().map(ToString::to_string).collect()),
+        );
+    }
+    if let Some(names) = p.regions.allowed_names() {
+        regions.insert(
+            "allowed".into(),
+            strings(names.into_iter().map(str::to_owned).collect()),
+        );
+    }
+    if !regions.is_empty() {
+        t.insert("regions".into(), Value::Table(regions));
+    }
+    if let Some(c) = p.contract {
+        let mut contract = Table::new();
+        contract.insert("start".into(), date(c.start()));
+        contract.insert("end".into(), date(c.end()));
+        t.insert("contract".into(), Value::Table(contract));
+    }
+    let mut controls = Table::new();
+    controls.insert(
+        "required".into(),
+        strings(
+            p.controls
+                .required
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        ),
+    );
+    if p.controls.baseline.is_some() {
+        controls.insert("baseline".into(), Value::String("basic".into()));
+    }
+    t.insert("controls".into(), Value::Table(controls));
+    toml::to_string(&t).unwrap_or_default()
+}
+
 fn value_text(value: &toml::Value) -> String {
     match value {
         toml::Value::String(s) => s.clone(),
@@ -298,6 +368,26 @@ baseline = "basic"
             text[at] = c;
             let _ = parse(&text.into_iter().collect::<String>());
         }
+    }
+
+    #[test]
+    fn written_profiles_read_back_the_same() {
+        let catalog = builtin_catalog().expect("builtin");
+        let p = parse(GOOD).expect("valid");
+        let written = write_profile(&p);
+        assert_eq!(
+            parse_profile("again.toml", &written, &catalog).expect("re-read"),
+            p
+        );
+        assert!(
+            written.contains("evaluation_date = 2026-12-01"),
+            "{written}"
+        );
+        let minimal = parse("name = \"x\"\nconfidentiality = 1\n").expect("minimal");
+        assert_eq!(
+            parse_profile("m.toml", &write_profile(&minimal), &catalog).expect("re-read"),
+            minimal
+        );
     }
 
     #[test]

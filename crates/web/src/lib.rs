@@ -4,6 +4,8 @@
 
 mod api;
 mod error;
+mod pages;
+mod params;
 mod state;
 
 pub use api::ApiDoc;
@@ -49,6 +51,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     api::router()
+        .merge(pages::router())
         .fallback(error::not_found)
         .with_state(state)
         .layer(middleware)

@@ -3,7 +3,8 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use ismap_bench::{VERSION, catalog, ids_csv, profile, profile_toml, registry};
+use ismap_bench::{VERSION, catalog, ids_csv, profile, registry};
+use ismap_formats::profile_toml::write_profile;
 use ismap_formats::registry_json::write_registry;
 use std::path::PathBuf;
 
@@ -37,7 +38,7 @@ fn main() -> Result<()> {
         write_registry(&registry, &catalog),
     )?;
     let profile = profile(&catalog, args.required, args.features, args.seed);
-    std::fs::write(args.out.join("profile.toml"), profile_toml(&profile))?;
+    std::fs::write(args.out.join("profile.toml"), write_profile(&profile))?;
     println!(
         "{}: {} criteria, {} registrations × {} statements, profile of {} controls and {} features",
         args.out.display(),

@@ -2,55 +2,19 @@
 
 use super::params;
 use crate::ApiError;
+use crate::params::{ListParams, date_param, parse};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
-use ismap_core::ids::{CountryCode, RegistrationNumber};
-use ismap_core::query::RegistryQuery;
+use ismap_core::ids::RegistrationNumber;
 use ismap_core::registration::{ListingStatus, Registration};
 use ismap_core::validity::{ExpiryRule, japan_date};
-use ismap_formats::date::{EXPECTED, parse_date};
 use ismap_formats::registry_json::{RegistrationDoc, registration_to_doc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
-
-pub const MAX_PER_PAGE: usize = 500;
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Words to find in the registration number, service name, provider, scope or regions
-    /// (Japanese and English; width, case and kana variants match)
-    q: Option<String>,
-    /// `ismap` or `ismap-liu`
-    program: Option<String>,
-    /// Status on `on`: valid, renewal_pending, expired, revoked, not_yet_valid
-    status: Option<String>,
-    /// Service model: IaaS, PaaS or SaaS
-    model: Option<String>,
-    /// ISO 3166-1 alpha-2 country of a region
-    country: Option<String>,
-    /// A region name
-    region: Option<String>,
-    /// Valid on `on` and expiring within this many days
-    expiring_within: Option<String>,
-    /// The date statuses refer to, YYYY-MM-DD [default: today in Japan]
-    on: Option<String>,
-    /// Expiry rule: civil (default) or calendar
-    rule: Option<String>,
-    /// registration_no (default), service_name, provider, registered_on, expires_on
-    sort: Option<String>,
-    /// asc (default) or desc
-    order: Option<String>,
-    /// Page number, from 1
-    page: Option<String>,
-    /// Results per page, 1–500 [default 50]
-    per_page: Option<String>,
-}
 
 /// One registration in a list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -93,84 +57,6 @@ fn summary(r: &Registration, on: NaiveDate, rule: ExpiryRule) -> RegistrationSum
         registered_on: r.registered_on,
         expires_on: r.expires_on(rule),
         status: r.status_on(on, rule),
-    }
-}
-
-fn parse<T>(
-    field: &str,
-    value: Option<&str>,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> Result<Option<T>, ApiError> {
-    value
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| parse(v).map_err(|e| ApiError::bad_parameter(field, e)))
-        .transpose()
-}
-
-fn date_param(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
-    parse(field, value, |v| {
-        parse_date(v).ok_or_else(|| format!("expected {EXPECTED}, got {v:?}"))
-    })
-}
-
-fn number(
-    field: &str,
-    value: Option<&str>,
-    range: std::ops::RangeInclusive<usize>,
-) -> Result<Option<usize>, ApiError> {
-    parse(field, value, |v| {
-        v.trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| range.contains(n))
-            .ok_or_else(|| {
-                format!(
-                    "expected a whole number from {} to {}, got {v:?}",
-                    range.start(),
-                    range.end()
-                )
-            })
-    })
-}
-
-fn status(v: &str) -> Result<ListingStatus, String> {
-    use ListingStatus::*;
-    [Valid, RenewalPending, Expired, Revoked, NotYetValid]
-        .into_iter()
-        .find(|s| s.as_str() == v.trim())
-        .ok_or_else(|| format!("unknown status {v:?}: expected valid, renewal_pending, expired, revoked or not_yet_valid"))
-}
-
-impl ListParams {
-    fn query(&self) -> Result<RegistryQuery, ApiError> {
-        let on =
-            date_param("on", self.on.as_deref())?.unwrap_or_else(|| japan_date(chrono::Utc::now()));
-        let mut q = RegistryQuery::new(on);
-        q.text = self.q.clone().unwrap_or_default();
-        q.program = parse("program", self.program.as_deref(), str::parse)?;
-        q.status = parse("status", self.status.as_deref(), status)?;
-        q.service_model = parse("model", self.model.as_deref(), str::parse)?;
-        q.country = parse("country", self.country.as_deref(), |v| {
-            CountryCode::parse(v).map_err(|e| format!("expected {}", e.expected))
-        })?;
-        q.region = self.region.clone().filter(|r| !r.trim().is_empty());
-        q.expiring_within_days = number(
-            "expiring_within",
-            self.expiring_within.as_deref(),
-            0..=36_500,
-        )?
-        .map(|n| n as u32);
-        q.rule = parse("rule", self.rule.as_deref(), str::parse)?.unwrap_or_default();
-        q.sort = parse("sort", self.sort.as_deref(), str::parse)?.unwrap_or_default();
-        q.descending = parse("order", self.order.as_deref(), |v| match v {
-            "asc" => Ok(false),
-            "desc" => Ok(true),
-            _ => Err(format!("expected asc or desc, got {v:?}")),
-        })?
-        .unwrap_or(false);
-        q.page = number("page", self.page.as_deref(), 1..=1_000_000)?.unwrap_or(1);
-        q.per_page = number("per_page", self.per_page.as_deref(), 1..=MAX_PER_PAGE)?.unwrap_or(50);
-        Ok(q)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The API against the real server on port 0, over real HTTP, with a real SQLite database in
 //! a temp directory (and a fixed registry where the database does not matter).
 
+mod browser;
 mod checks;
 mod registry;
 

@@ -1,0 +1,162 @@
+//! `/criteria`: the criteria as a tree (part → domain → category → objective → detailed),
+//! with suffix badges and the mandatory marker; or, with `?q=`, the matches for an ID or title.
+
+use super::{Nav, lang, layout, t};
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use ismap_core::criteria::{Catalog, ControlKey, Criterion, Level, Part};
+use ismap_core::lang::Lang;
+use ismap_core::search::search_key;
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub struct Params {
+    q: Option<String>,
+}
+
+fn badges(c: &Criterion, lang: Lang) -> Markup {
+    let suffix = c.suffix();
+    html! {
+        @if suffix.is_cloud_specific() { span.tag title=(t(lang, "クラウド固有", "Cloud-specific")) { "P" } }
+        @if suffix.is_basic() { span.tag title=(t(lang, "基本言明要件", "Basic statement requirement")) { "B" } }
+        @if c.is_mandatory() { span.tag.must { (t(lang, "必須", "Mandatory")) } }
+    }
+}
+
+fn line(c: &Criterion, lang: Lang) -> Markup {
+    html! {
+        code { (c.id) } " "
+        (c.title.get(lang).unwrap_or(match c.level { Level::Detailed => t(lang, "（詳細管理策）", "(detailed control)"), Level::Objective => "" }))
+        (badges(c, lang))
+    }
+}
+
+fn section_title(catalog: &Catalog, id: &str, lang: Lang) -> String {
+    catalog
+        .section(id)
+        .and_then(|s| s.title.get(lang))
+        .map_or_else(|| id.to_owned(), |t| format!("{id} {t}"))
+}
+
+fn objective(catalog: &Catalog, key: ControlKey, lang: Lang) -> Markup {
+    let children: Vec<ControlKey> = catalog.children(key).collect();
+    html! {
+        li {
+            @if children.is_empty() {
+                (line(catalog.get(key), lang))
+            } @else {
+                details {
+                    summary { (line(catalog.get(key), lang)) " " span.meta { "(" (children.len()) ")" } }
+                    ul { @for k in children { li { (line(catalog.get(k), lang)) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The distinct values of a sequence in which equal values are adjacent (catalog order).
+fn runs<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut v: Vec<&str> = values.collect();
+    v.dedup();
+    v
+}
+
+fn tree(catalog: &Catalog, lang: Lang) -> Markup {
+    let objectives: Vec<ControlKey> = catalog
+        .keys()
+        .filter(|k| catalog.get(*k).level == Level::Objective)
+        .collect();
+    html! {
+        @for part in Part::ALL {
+            @let in_part: Vec<ControlKey> = objectives.iter().copied().filter(|k| catalog.get(*k).part == part).collect();
+            section {
+                h2 { (match part {
+                    Part::Governance => t(lang, "ガバナンス基準（3）", "Governance criteria (3)"),
+                    Part::Management => t(lang, "マネジメント基準（4）", "Management criteria (4)"),
+                    Part::Controls => t(lang, "管理策基準（5–18）", "Control criteria (5–18)"),
+                }) }
+                @let domains = runs(in_part.iter().map(|k| catalog.get(*k).domain.as_str()));
+                ul.tree {
+                    @for domain in domains {
+                        @let in_domain: Vec<ControlKey> = in_part.iter().copied().filter(|k| catalog.get(*k).domain == domain).collect();
+                        @let categories = runs(in_domain.iter().map(|k| catalog.get(*k).parent.as_str()));
+                        li {
+                            details open[part != Part::Controls] {
+                                summary { strong { (section_title(catalog, domain, lang)) } }
+                                ul { @for category in categories {
+                                    li {
+                                        details open[part != Part::Controls] {
+                                            summary { (section_title(catalog, category, lang)) }
+                                            ul { @for k in in_domain.iter().copied().filter(|k| catalog.get(*k).parent == category) {
+                                                (objective(catalog, k, lang))
+                                            } }
+                                        }
+                                    }
+                                } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Markup {
+    let lang = lang(&headers);
+    let snapshot = state.snapshot();
+    let catalog = &snapshot.catalog;
+    let needle = p.q.as_deref().map(search_key).filter(|k| !k.is_empty());
+    let matches: Vec<&Criterion> = match &needle {
+        Some(n) => catalog
+            .criteria()
+            .iter()
+            .filter(|c| {
+                [
+                    Some(c.id.as_str()),
+                    c.title.ja.as_deref(),
+                    c.title.en.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|text| search_key(text).contains(n.as_str()))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let title = t(lang, "管理基準", "Control criteria");
+    let body = html! {
+        h1 { (title) }
+        p.lead {
+            (t(lang, "バージョン ", "Version ")) (catalog.version()) " · " (catalog.len()) (t(lang, " 項目。", " IDs. "))
+            (t(lang, "名称は本プロジェクトが付した短い見出しです（公式の本文は再配布できません）。", "Titles are short labels written by this project (the official text is not redistributable)."))
+        }
+        form.filters method="get" action="/criteria" role="search" {
+            div.wide {
+                label for="q" { (t(lang, "IDまたは名称で検索", "Search by ID or title")) }
+                input type="search" id="q" name="q" value=(p.q.as_deref().unwrap_or("")) placeholder=(t(lang, "例: 9.2 / バックアップ", "e.g. 9.2 / backup"));
+            }
+            div.actions.wide { button type="submit" { (t(lang, "検索", "Search")) } a.button.secondary href="/criteria" { (t(lang, "ツリー表示", "Show the tree")) } }
+        }
+        p.meta {
+            span.tag { "P" } " " (t(lang, "クラウド固有", "cloud-specific")) " · "
+            span.tag { "B" } " " (t(lang, "基本言明要件", "basic statement requirement")) " · "
+            span.tag.must { (t(lang, "必須", "Mandatory")) } " " (t(lang, "原則として必須（ガバナンス・マネジメント基準の全項目、統制目標、B/PB）", "mandatory in principle (governance and management items, control objectives, B/PB)"))
+        }
+        @if needle.is_some() {
+            h2 { (t(lang, "検索結果", "Matches")) " (" (matches.len()) ")" }
+            @if matches.is_empty() { p role="status" { (t(lang, "該当する項目はありません。", "Nothing matches.")) } }
+            ul.tree { @for c in &matches { li { (line(c, lang)) } } }
+        } @else {
+            (tree(catalog, lang))
+        }
+    };
+    layout(lang, title, Nav::Criteria, "/criteria", body)
+}

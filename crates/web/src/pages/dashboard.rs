@@ -1,0 +1,168 @@
+//! `/`: counts by program and status, what expires in the next 90/180 days, recent imports.
+
+use super::{Nav, PageError, lang, layout, listing_badge, svg, t};
+use crate::params::date_param;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use chrono::Days;
+use ismap_core::registration::{ListingStatus, Program};
+use ismap_core::validity::{ExpiryRule, japan_date};
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub struct Params {
+    on: Option<String>,
+}
+
+const STATUSES: [ListingStatus; 5] = [
+    ListingStatus::Valid,
+    ListingStatus::RenewalPending,
+    ListingStatus::Expired,
+    ListingStatus::Revoked,
+    ListingStatus::NotYetValid,
+];
+
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Result<Markup, PageError> {
+    let lang = lang(&headers);
+    let on = date_param("on", p.on.as_deref())
+        .map_err(|e| PageError::from((lang, e)))?
+        .unwrap_or_else(|| japan_date(chrono::Utc::now()));
+    let snapshot = state.snapshot();
+    let all = snapshot.registry.registrations();
+    let rule = ExpiryRule::Civil;
+    let count = |program: Option<Program>, status: Option<ListingStatus>| {
+        all.iter()
+            .filter(|r| {
+                program.is_none_or(|p| r.program == p)
+                    && status.is_none_or(|s| r.status_on(on, rule) == s)
+            })
+            .count()
+    };
+    let horizon = on.checked_add_days(Days::new(180)).unwrap_or(on);
+    let mut expiring: Vec<_> = all
+        .iter()
+        .filter(|r| r.status_on(on, rule) == ListingStatus::Valid && r.expires_on(rule) <= horizon)
+        .collect();
+    expiring.sort_by_key(|r| r.expires_on(rule));
+    let marks: Vec<_> = expiring
+        .iter()
+        .map(|r| {
+            (
+                r.expires_on(rule),
+                format!("{} {}", r.registration_no, r.service_name),
+            )
+        })
+        .collect();
+    let title = t(lang, "ダッシュボード", "Dashboard");
+    let body = html! {
+        h1 { (title) }
+        p.lead {
+            (t(lang, "基準日 ", "Status on ")) (on) " · "
+            (t(lang, "登録簿 ", "Registry ")) (snapshot.source) " · "
+            (all.len()) (t(lang, " 件", " registrations")) " · SHA-256 "
+            code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
+        }
+        section aria-labelledby="counts" {
+            h2 id="counts" { (t(lang, "状態別の件数", "Registrations by status")) }
+            div.cards {
+                @for s in STATUSES {
+                    div.card {
+                        div { (listing_badge(s, lang)) }
+                        div.num { a href={ "/registry?status=" (s.as_str()) "&on=" (on) } { (count(None, Some(s))) } }
+                    }
+                }
+            }
+            h3 { (t(lang, "制度と状態", "Program and status")) }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th scope="col" { (t(lang, "制度", "Program")) }
+                        @for s in STATUSES { th.num scope="col" { (s.label(lang)) } }
+                        th.num scope="col" { (t(lang, "計", "Total")) }
+                    } }
+                    tbody {
+                        @for program in [Program::Ismap, Program::IsmapLiu] {
+                            tr {
+                                th scope="row" { (program.label()) }
+                                @for s in STATUSES { td.num { (count(Some(program), Some(s))) } }
+                                td.num { (count(Some(program), None)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="expiring" {
+            h2 id="expiring" { (t(lang, "有効期限が近い登録（180日以内）", "Expiring within 180 days")) }
+            p {
+                (t(lang, "90日以内: ", "Within 90 days: "))
+                strong { (expiring.iter().filter(|r| r.expires_on(rule) <= on.checked_add_days(Days::new(90)).unwrap_or(on)).count()) }
+                (t(lang, " 件 / 180日以内: ", " · within 180 days: "))
+                strong { (expiring.len()) }
+                (t(lang, " 件", ""))
+            }
+            (svg::expiry_timeline(lang, on, 180, &marks))
+            @if !expiring.is_empty() {
+                div.table-wrap {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t(lang, "有効期限", "Expires")) }
+                            th.num scope="col" { (t(lang, "残り日数", "Days left")) }
+                            th scope="col" { (t(lang, "登録番号", "Registration")) }
+                            th scope="col" { (t(lang, "サービス名", "Service")) }
+                            th scope="col" { (t(lang, "更新申請", "Renewal filed")) }
+                        } }
+                        tbody {
+                            @for r in &expiring {
+                                tr {
+                                    td { (r.expires_on(rule)) }
+                                    td.num { (r.expires_on(rule).signed_duration_since(on).num_days()) }
+                                    td { a href={ "/registry/" (r.registration_no) } { (r.registration_no) } }
+                                    td { (r.service_name) }
+                                    td { @match r.renewal_filed_on { Some(d) => (d), None => "-" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="changes" {
+            h2 id="changes" { (t(lang, "最近の登録簿の変更", "Recent changes to the list")) }
+            @if snapshot.imports.is_empty() {
+                p { (t(lang, "取込みの記録はありません（ファイルまたはデモを表示中）。", "No imports recorded (serving a file or the demo).")) }
+            } @else {
+                div.table-wrap {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t(lang, "日時 (UTC)", "When (UTC)")) }
+                            th scope="col" { (t(lang, "取込元", "Source")) }
+                            th.num scope="col" { (t(lang, "追加", "Added")) }
+                            th.num scope="col" { (t(lang, "変更", "Changed")) }
+                            th.num scope="col" { (t(lang, "削除", "Removed")) }
+                        } }
+                        tbody {
+                            @for i in &snapshot.imports {
+                                tr {
+                                    td { (i.imported_at.format("%Y-%m-%d %H:%M")) }
+                                    td { (i.source) }
+                                    td.num { (i.added) }
+                                    td.num { (i.changed) }
+                                    td.num { (i.removed) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(lang, title, Nav::Dashboard, "/", body))
+}

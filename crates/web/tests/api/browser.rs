@@ -1,0 +1,307 @@
+//! The pages in a real browser (Debian's Chromium through chromedriver): search in Japanese →
+//! open a registration → run the wizard with two candidates → open a check sheet → switch the
+//! language; plus an accessibility pass. Screenshots go to `$CARGO_TARGET_TMPDIR/screenshots`.
+//! Skipped, with a message, where chromedriver is not installed (CI installs it).
+
+use crate::demo_server;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+async fn browser(profile_dir: &std::path::Path) -> Option<(Driver, Client)> {
+    let Some(binary) = chromedriver() else {
+        assert!(
+            std::env::var_os("ISMAP_REQUIRE_BROWSER").is_none(),
+            "ISMAP_REQUIRE_BROWSER is set but chromedriver is missing"
+        );
+        eprintln!("skipped: chromedriver not installed (apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = Command::new(binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--disable-quic", "--window-size=1280,1200", "--lang=ja",
+                format!("--user-data-dir={}", profile_dir.display())
+            ]
+        }
+    });
+    let caps = caps.as_object().cloned().unwrap_or_default();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..50 {
+        if let Ok(client) = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            return Some((driver, client));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("chromedriver did not answer on {url}");
+}
+
+async fn shot(c: &Client, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("save screenshot");
+}
+
+async fn text(c: &Client) -> String {
+    c.find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .text()
+        .await
+        .expect("text")
+}
+
+/// Labels, headings, language: what an automated pass can check on every page.
+async fn accessibility(c: &Client, page: &str) {
+    let problems = c
+        .execute(
+            r#"
+            const out = [];
+            if (!document.documentElement.lang) out.push('html has no lang');
+            if (document.querySelectorAll('h1').length !== 1) out.push('not exactly one h1');
+            for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+              const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest('label')
+                || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+              if (!labelled) out.push('unlabelled ' + el.tagName + ' ' + (el.name || el.id));
+            }
+            for (const b of document.querySelectorAll('button, a')) {
+              if (!b.textContent.trim() && !b.getAttribute('aria-label')) out.push('empty ' + b.tagName);
+            }
+            for (const s of document.querySelectorAll('svg[role=img]')) {
+              if (!s.getAttribute('aria-label')) out.push('svg without a text alternative');
+            }
+            let level = 1;
+            for (const h of document.querySelectorAll('h1, h2, h3, h4')) {
+              const n = Number(h.tagName[1]);
+              if (n > level + 1) out.push('heading jumps to ' + h.tagName + ': ' + h.textContent.trim());
+              level = n;
+            }
+            return out;
+            "#,
+            vec![],
+        )
+        .await
+        .expect("run the accessibility script");
+    assert_eq!(problems, json!([]), "accessibility problems on {page}");
+}
+
+#[tokio::test]
+async fn search_open_check_sheet_and_switch_language() {
+    let server = demo_server().await;
+    let profile_dir = tempfile::tempdir().expect("temp dir");
+    let Some((_driver, c)) = browser(profile_dir.path()).await else {
+        return;
+    };
+    let base = format!("http://{}", server.addr);
+
+    // Search in Japanese: hiragana finds katakana; one result opens the registration.
+    c.goto(&format!("{base}/registry"))
+        .await
+        .expect("registry page");
+    accessibility(&c, "/registry").await;
+    let q = c.find(Locator::Id("q")).await.expect("search box");
+    q.send_keys("すとれーじ").await.expect("type");
+    c.find(Locator::Css("form.filters button[type=submit]"))
+        .await
+        .expect("search button")
+        .click()
+        .await
+        .expect("search");
+    let found = text(&c).await;
+    assert!(found.contains("4 件中 1–4 件を表示"), "{found}");
+    assert!(
+        found.contains("C99-0004-1") && !found.contains("C99-0002-1"),
+        "{found}"
+    );
+    shot(&c, "1-registry-search").await;
+
+    c.find(Locator::LinkText("C99-0001-1"))
+        .await
+        .expect("result link")
+        .click()
+        .await
+        .expect("open");
+    let page = text(&c).await;
+    assert!(
+        page.contains("デモクラウド IaaS（架空）")
+            && page.contains("バージニア北部")
+            && page.contains("一部実施"),
+        "{page}"
+    );
+    accessibility(&c, "/registry/C99-0001-1").await;
+    shot(&c, "2-registration").await;
+
+    // The wizard with two candidates.
+    c.goto(&format!("{base}/check")).await.expect("wizard");
+    accessibility(&c, "/check").await;
+    c.find(Locator::Id("name"))
+        .await
+        .expect("name")
+        .send_keys("ブラウザ試験")
+        .await
+        .expect("type");
+    c.execute(
+        "document.getElementById('evaluation_date').value = '2026-12-01';
+         document.getElementById('contract_start').value = '2027-01-01';
+         document.getElementById('contract_end').value = '2029-12-31';",
+        vec![],
+    )
+    .await
+    .expect("set dates");
+    c.find(Locator::Id("feature0"))
+        .await
+        .expect("feature")
+        .send_keys("仮想マシン")
+        .await
+        .expect("type");
+    c.find(Locator::Id("feature1"))
+        .await
+        .expect("feature")
+        .send_keys("ｵﾌﾞｼﾞｪｸﾄｽﾄﾚｰｼﾞ")
+        .await
+        .expect("type");
+    c.find(Locator::Id("required"))
+        .await
+        .expect("controls")
+        .send_keys("9.1.1 12.3.1 8.1.5.P")
+        .await
+        .expect("type");
+    c.find(Locator::Id("candidates"))
+        .await
+        .expect("candidates")
+        .send_keys("C99-0001-1\nC99-0002-1")
+        .await
+        .expect("type");
+    c.find(Locator::Css("form[action='/check'] button[type=submit]"))
+        .await
+        .expect("run")
+        .click()
+        .await
+        .expect("submit");
+    let comparison = text(&c).await;
+    assert!(
+        comparison.contains("比較結果: ブラウザ試験"),
+        "{comparison}"
+    );
+    assert!(
+        comparison.contains("総合判定")
+            && comparison.contains("C99-0001-1")
+            && comparison.contains("C99-0002-1"),
+        "{comparison}"
+    );
+    assert!(
+        comparison.contains("✕ 不適合"),
+        "the office suite fails (8.1.5.P not applicable): {comparison}"
+    );
+    accessibility(&c, "comparison").await;
+    shot(&c, "3-comparison").await;
+
+    // The second candidate's check sheet.
+    c.find(Locator::Css("button[aria-label$='C99-0002-1']"))
+        .await
+        .expect("open sheet")
+        .click()
+        .await
+        .expect("click");
+    let sheet = text(&c).await;
+    assert!(sheet.contains("ISMAP 調達チェックシート"), "{sheet}");
+    assert!(
+        sheet.contains("非該当（事業者の理由: 契約終了時のデータ削除は利用者が実施する）"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("利用者側の責任") && sheet.contains("判定に用いた入力"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("オブジェクトストレージ") || sheet.contains("ｵﾌﾞｼﾞｪｸﾄｽﾄﾚｰｼﾞ"),
+        "{sheet}"
+    );
+    accessibility(&c, "check sheet").await;
+    shot(&c, "4-check-sheet").await;
+
+    // Switch to English: remembered by the browser.
+    c.find(Locator::LinkText("English"))
+        .await
+        .expect("language switch")
+        .click()
+        .await
+        .expect("switch");
+    let english = text(&c).await;
+    assert!(
+        english.contains("Procurement check") && english.contains("Run the check"),
+        "{english}"
+    );
+    c.goto(&format!("{base}/")).await.expect("dashboard");
+    let dashboard = text(&c).await;
+    assert!(
+        dashboard.contains("Registrations by status")
+            && dashboard.contains("Expiring within 180 days"),
+        "{dashboard}"
+    );
+    accessibility(&c, "/").await;
+    shot(&c, "5-dashboard-en").await;
+    c.goto(&format!("{base}/criteria")).await.expect("criteria");
+    assert!(text(&c).await.contains("Control criteria (5–18)"));
+    accessibility(&c, "/criteria").await;
+    shot(&c, "6-criteria-en").await;
+
+    // A narrow screen: nothing wider than the viewport.
+    c.set_window_size(390, 900).await.expect("narrow window");
+    c.goto(&format!("{base}/registry?on=2026-12-01"))
+        .await
+        .expect("registry");
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .expect("measure");
+    assert_eq!(
+        overflow,
+        json!(true),
+        "the page scrolls sideways on a narrow screen"
+    );
+    shot(&c, "7-registry-narrow").await;
+    c.close().await.expect("close the browser");
+}
