@@ -109,6 +109,23 @@ async fn accessibility(c: &Client, page: &str) {
             for (const s of document.querySelectorAll('svg[role=img]')) {
               if (!s.getAttribute('aria-label')) out.push('svg without a text alternative');
             }
+            // WCAG AA contrast (4.5:1) for text, against the first opaque background behind it.
+            const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+              .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const background = el => {
+              for (let e = el; e; e = e.parentElement) {
+                const c = rgb(getComputedStyle(e).backgroundColor);
+                if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+              }
+              return [255, 255, 255];
+            };
+            for (const el of document.querySelectorAll('main *, header *')) {
+              if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+              const fg = lum(rgb(getComputedStyle(el).color)), bg = lum(background(el));
+              const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+              if (ratio < 4.5) out.push('contrast ' + ratio.toFixed(2) + ' for ' + el.tagName + ' "' + el.textContent.trim().slice(0, 30) + '"');
+            }
             let level = 1;
             for (const h of document.querySelectorAll('h1, h2, h3, h4')) {
               const n = Number(h.tagName[1]);

@@ -216,3 +216,36 @@ async fn database_changes_are_picked_up() {
         .json();
     assert_eq!(after["total"], 3, "search index rebuilt");
 }
+
+#[tokio::test]
+async fn page_and_api_give_the_same_results() {
+    let s = demo_server().await;
+    for query in [
+        format!("q={}", enc("すとれーじ")),
+        "status=valid&on=2026-12-01".into(),
+        format!("q={}&model=SaaS", enc("デモ")),
+    ] {
+        let api = get(s.addr, &format!("/api/v1/registrations?{query}"))
+            .await
+            .json();
+        let page = get(s.addr, &format!("/registry?{query}")).await;
+        assert_eq!(page.status, 200);
+        let html = String::from_utf8_lossy(&page.body).into_owned();
+        for item in api["items"].as_array().expect("items") {
+            let no = item["registration_no"].as_str().expect("number");
+            assert!(
+                html.contains(&format!("href=\"/registry/{no}\"")),
+                "{query}: {no} missing on the page"
+            );
+        }
+        assert_eq!(
+            html.matches("href=\"/registry/C99-").count(),
+            api["items"].as_array().map_or(0, Vec::len),
+            "{query}"
+        );
+        assert!(
+            html.contains(&format!("<strong>{}</strong>", api["total"])),
+            "{query}: total"
+        );
+    }
+}
