@@ -91,10 +91,19 @@ fn status(v: &str) -> Result<ListingStatus, String> {
         .ok_or_else(|| format!("unknown status {v:?}: expected valid, renewal_pending, expired, revoked or not_yet_valid"))
 }
 
+/// Today in Japan, the default date of every question.
+pub fn today() -> NaiveDate {
+    japan_date(chrono::Utc::now())
+}
+
+/// The `on` parameter, today when absent.
+pub fn on_or_today(value: Option<&str>) -> Result<NaiveDate, ApiError> {
+    Ok(date_param("on", value)?.unwrap_or_else(today))
+}
+
 impl ListParams {
     pub fn query(&self) -> Result<RegistryQuery, ApiError> {
-        let on =
-            date_param("on", self.on.as_deref())?.unwrap_or_else(|| japan_date(chrono::Utc::now()));
+        let on = on_or_today(self.on.as_deref())?;
         let mut q = RegistryQuery::new(on);
         q.text = self.q.clone().unwrap_or_default();
         q.program = parse("program", self.program.as_deref(), str::parse)?;

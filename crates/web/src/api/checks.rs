@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ismap_core::check::Engine;
 use ismap_core::lang::Lang;
-use ismap_core::validity::{ExpiryRule, japan_date};
+use ismap_core::validity::ExpiryRule;
 use ismap_formats::date::{EXPECTED, parse_date};
 use ismap_formats::profile_toml::{parse_profile, parse_profile_json};
 use ismap_report::{CheckReport, RegistryInfo};
@@ -117,7 +117,7 @@ pub async fn create(
     };
     let evaluated_on = on
         .or(profile.evaluation_date)
-        .unwrap_or_else(|| japan_date(chrono::Utc::now()));
+        .unwrap_or_else(crate::params::today);
     let engine = Engine::new(
         &snapshot.catalog,
         &snapshot.registry,

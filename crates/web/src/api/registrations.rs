@@ -2,7 +2,7 @@
 
 use super::params;
 use crate::ApiError;
-use crate::params::{ListParams, date_param, parse};
+use crate::params::{ListParams, on_or_today, parse};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
 use ismap_core::ids::RegistrationNumber;
 use ismap_core::registration::{ListingStatus, Registration};
-use ismap_core::validity::{ExpiryRule, japan_date};
+use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::{RegistrationDoc, registration_to_doc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -130,7 +130,7 @@ pub async fn get_one(
     query: Result<Query<OneParams>, QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let p = params(query)?;
-    let on = date_param("on", p.on.as_deref())?.unwrap_or_else(|| japan_date(chrono::Utc::now()));
+    let on = on_or_today(p.on.as_deref())?;
     let rule = parse("rule", p.rule.as_deref(), str::parse)?.unwrap_or_default();
     let snapshot = state.snapshot();
     let number =

@@ -2,7 +2,7 @@
 //! every later step (comparison, check sheet, downloads) carries that TOML in a hidden field
 //! and parses it again, so the pages go through exactly the validation the CLI uses.
 
-use super::{Nav, PageError, lang, layout, listing_badge, status_badge, t};
+use super::{Nav, PageError, head, lang, layout, listing_badge, status_badge, t};
 use crate::state::{AppState, Snapshot};
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use ismap_core::check::{CandidateResult, CheckKind, Engine, Status};
 use ismap_core::lang::Lang;
 use ismap_core::profile::Profile;
-use ismap_core::validity::{ExpiryRule, japan_date};
+use ismap_core::validity::ExpiryRule;
 use ismap_formats::InputError;
 use ismap_formats::profile_toml::{parse_profile, write_profile};
 use ismap_report::{CheckReport, RegistryInfo};
@@ -151,7 +151,7 @@ fn form_page(
     error: Option<&InputError>,
     status: StatusCode,
 ) -> Response {
-    let today = japan_date(chrono::Utc::now()).to_string();
+    let today = crate::params::today().to_string();
     let or = |name: &str, default: &str| -> String {
         if f.is_empty() {
             default.to_owned()
@@ -289,9 +289,7 @@ fn worst(result: &CandidateResult, kind: CheckKind) -> Option<(Status, usize)> {
 }
 
 fn engine_for<'a>(snapshot: &'a Snapshot, profile: &'a Profile) -> Result<Engine<'a>, InputError> {
-    let date = profile
-        .evaluation_date
-        .unwrap_or_else(|| japan_date(chrono::Utc::now()));
+    let date = profile.evaluation_date.unwrap_or_else(crate::params::today);
     Engine::new(
         &snapshot.catalog,
         &snapshot.registry,
@@ -509,13 +507,7 @@ pub async fn sheet(
         section aria-labelledby="entries" {
             h2 id="entries" { (t(lang, "確認項目ごとの判定・理由・対応", "Every check: status, reason, action")) }
             div.table-wrap { table.sheet {
-                thead { tr {
-                    th scope="col" { (t(lang, "項目", "Check")) }
-                    th scope="col" { (t(lang, "判定", "Status")) }
-                    th scope="col" { (t(lang, "対象", "Subject")) }
-                    th scope="col" { (t(lang, "理由", "Reason")) }
-                    th scope="col" { (t(lang, "対応", "Action")) }
-                } }
+                (head(lang, &[("項目", "Check"), ("判定", "Status"), ("対象", "Subject"), ("理由", "Reason"), ("対応", "Action")]))
                 tbody { @for c in &v.checks { tr {
                     td { (c.check.label(lang)) }
                     td { (status_badge(c.status, lang)) }

@@ -1,13 +1,13 @@
 //! `/`: counts by program and status, what expires in the next 90/180 days, recent imports.
 
 use super::{Nav, PageError, lang, layout, listing_badge, svg, t};
-use crate::params::date_param;
+use crate::params::on_or_today;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use chrono::Days;
 use ismap_core::registration::{ListingStatus, Program};
-use ismap_core::validity::{ExpiryRule, japan_date};
+use ismap_core::validity::ExpiryRule;
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -31,9 +31,7 @@ pub async fn page(
     Query(p): Query<Params>,
 ) -> Result<Markup, PageError> {
     let lang = lang(&headers);
-    let on = date_param("on", p.on.as_deref())
-        .map_err(|e| PageError::from((lang, e)))?
-        .unwrap_or_else(|| japan_date(chrono::Utc::now()));
+    let on = on_or_today(p.on.as_deref()).map_err(|e| PageError::from((lang, e)))?;
     let snapshot = state.snapshot();
     let all = snapshot.registry.registrations();
     let rule = ExpiryRule::Civil;

@@ -106,6 +106,11 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
     }
 }
 
+/// A table head with one column header per (Japanese, English) pair.
+pub fn head(lang: Lang, columns: &[(&'static str, &'static str)]) -> Markup {
+    html! { thead { tr { @for (ja, en) in columns { th scope="col" { (t(lang, ja, en)) } } } } }
+}
+
 /// A check status as colour, symbol and word: never colour alone.
 pub fn status_badge(status: Status, lang: Lang) -> Markup {
     let (class, symbol) = match status {

@@ -1,8 +1,8 @@
 //! `/registry` (search, filters, sorting, paging: the API's query, the same parameters) and
 //! `/registry/{no}` (one registration).
 
-use super::{Nav, PageError, lang, layout, listing_badge, svg, t};
-use crate::params::{ListParams, date_param};
+use super::{Nav, PageError, head, lang, layout, listing_badge, svg, t};
+use crate::params::{ListParams, on_or_today};
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, RawQuery, State};
@@ -11,7 +11,7 @@ use ismap_core::criteria::Part;
 use ismap_core::ids::RegistrationNumber;
 use ismap_core::lang::Lang;
 use ismap_core::registration::{ListingStatus, StatementStatus};
-use ismap_core::validity::{ExpiryRule, japan_date};
+use ismap_core::validity::ExpiryRule;
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -119,15 +119,7 @@ pub async fn list(
             div.table-wrap {
                 table {
                     caption.meta { (t(lang, "基準日 ", "Status on ")) (q.on) }
-                    thead { tr {
-                        th scope="col" { (t(lang, "登録番号", "Registration")) }
-                        th scope="col" { (t(lang, "サービス名", "Service")) }
-                        th scope="col" { (t(lang, "事業者", "Provider")) }
-                        th scope="col" { (t(lang, "制度", "Program")) }
-                        th scope="col" { (t(lang, "モデル", "Model")) }
-                        th scope="col" { (t(lang, "状態", "Status")) }
-                        th scope="col" { (t(lang, "有効期限", "Expires")) }
-                    } }
+                    (head(lang, &[("登録番号", "Registration"), ("サービス名", "Service"), ("事業者", "Provider"), ("制度", "Program"), ("モデル", "Model"), ("状態", "Status"), ("有効期限", "Expires")]))
                     tbody {
                         @for &i in &page.positions {
                             @let r = &all[i];
@@ -177,9 +169,7 @@ pub async fn detail(
     Query(p): Query<DetailParams>,
 ) -> Result<Markup, PageError> {
     let lang = lang(&headers);
-    let on = date_param("on", p.on.as_deref())
-        .map_err(|e| PageError::from((lang, e)))?
-        .unwrap_or_else(|| japan_date(chrono::Utc::now()));
+    let on = on_or_today(p.on.as_deref()).map_err(|e| PageError::from((lang, e)))?;
     let snapshot = state.snapshot();
     let not_found = || {
         PageError::new(
@@ -266,11 +256,7 @@ pub async fn detail(
                 p { (t(lang, "申告されたリージョンはありません。", "No regions declared.")) }
             } @else {
                 div.table-wrap { table {
-                    thead { tr {
-                        th scope="col" { (t(lang, "リージョン", "Region")) }
-                        th scope="col" { (t(lang, "国", "Country")) }
-                        th scope="col" { (t(lang, "利用者が選択可能", "Customer can choose")) }
-                    } }
+                    (head(lang, &[("リージョン", "Region"), ("国", "Country"), ("利用者が選択可能", "Customer can choose")]))
                     tbody { @for g in &r.regions { tr {
                         td { (g.name) } td { (g.country) }
                         td { (if g.selectable { t(lang, "はい（選択可）", "yes (selectable)") } else { t(lang, "いいえ", "no") }) }
@@ -316,13 +302,7 @@ pub async fn detail(
             p role="status" { (statements.len()) " / " (r.controls().len()) (t(lang, " 件", " statements")) }
             @if !statements.is_empty() {
                 div.table-wrap { table {
-                    thead { tr {
-                        th scope="col" { (t(lang, "管理策", "Control")) }
-                        th scope="col" { (t(lang, "区分", "Part")) }
-                        th scope="col" { (t(lang, "実施状況", "Status")) }
-                        th scope="col" { (t(lang, "理由", "Reason")) }
-                        th scope="col" { (t(lang, "継承元", "Inherited from")) }
-                    } }
+                    (head(lang, &[("管理策", "Control"), ("区分", "Part"), ("実施状況", "Status"), ("理由", "Reason"), ("継承元", "Inherited from")]))
                     tbody { @for s in &statements {
                         @let c = catalog.get(s.key);
                         tr {

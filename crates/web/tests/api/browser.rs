@@ -81,6 +81,32 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).expect("save screenshot");
 }
 
+/// Clicks something that loads a new page, and waits until the new page has loaded.
+async fn follow(c: &Client, locator: Locator<'_>) {
+    c.execute("window.__ismapOldPage = true;", vec![])
+        .await
+        .expect("mark the page");
+    c.find(locator)
+        .await
+        .expect("element to click")
+        .click()
+        .await
+        .expect("click");
+    for _ in 0..200 {
+        let loaded = c
+            .execute(
+                "return !window.__ismapOldPage && document.readyState === 'complete';",
+                vec![],
+            )
+            .await;
+        if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the next page did not load");
+}
+
 async fn text(c: &Client) -> String {
     c.find(Locator::Css("body"))
         .await
@@ -157,12 +183,7 @@ async fn search_open_check_sheet_and_switch_language() {
     accessibility(&c, "/registry").await;
     let q = c.find(Locator::Id("q")).await.expect("search box");
     q.send_keys("すとれーじ").await.expect("type");
-    c.find(Locator::Css("form.filters button[type=submit]"))
-        .await
-        .expect("search button")
-        .click()
-        .await
-        .expect("search");
+    follow(&c, Locator::Css("form.filters button[type=submit]")).await;
     let found = text(&c).await;
     assert!(found.contains("4 件中 1–4 件を表示"), "{found}");
     assert!(
@@ -171,12 +192,7 @@ async fn search_open_check_sheet_and_switch_language() {
     );
     shot(&c, "1-registry-search").await;
 
-    c.find(Locator::LinkText("C99-0001-1"))
-        .await
-        .expect("result link")
-        .click()
-        .await
-        .expect("open");
+    follow(&c, Locator::LinkText("C99-0001-1")).await;
     let page = text(&c).await;
     assert!(
         page.contains("デモクラウド IaaS（架空）")
@@ -228,12 +244,11 @@ async fn search_open_check_sheet_and_switch_language() {
         .send_keys("C99-0001-1\nC99-0002-1")
         .await
         .expect("type");
-    c.find(Locator::Css("form[action='/check'] button[type=submit]"))
-        .await
-        .expect("run")
-        .click()
-        .await
-        .expect("submit");
+    follow(
+        &c,
+        Locator::Css("form[action='/check'] button[type=submit]"),
+    )
+    .await;
     let comparison = text(&c).await;
     assert!(
         comparison.contains("比較結果: ブラウザ試験"),
@@ -253,12 +268,7 @@ async fn search_open_check_sheet_and_switch_language() {
     shot(&c, "3-comparison").await;
 
     // The second candidate's check sheet.
-    c.find(Locator::Css("button[aria-label$='C99-0002-1']"))
-        .await
-        .expect("open sheet")
-        .click()
-        .await
-        .expect("click");
+    follow(&c, Locator::Css("button[aria-label$='C99-0002-1']")).await;
     let sheet = text(&c).await;
     assert!(sheet.contains("ISMAP 調達チェックシート"), "{sheet}");
     assert!(
@@ -277,12 +287,7 @@ async fn search_open_check_sheet_and_switch_language() {
     shot(&c, "4-check-sheet").await;
 
     // Switch to English: remembered by the browser.
-    c.find(Locator::LinkText("English"))
-        .await
-        .expect("language switch")
-        .click()
-        .await
-        .expect("switch");
+    follow(&c, Locator::LinkText("English")).await;
     let english = text(&c).await;
     assert!(
         english.contains("Procurement check") && english.contains("Run the check"),
