@@ -83,6 +83,15 @@ impl IntoResponse for ApiError {
     }
 }
 
-pub async fn not_found(uri: Uri) -> ApiError {
-    ApiError::not_found(format!("no such resource: {}", uri.path()))
+/// Unknown paths: JSON under `/api`, a page everywhere else.
+pub async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::not_found(format!("no such resource: {}", uri.path())).into_response();
+    }
+    let lang = crate::pages::lang(&headers);
+    let message = lang
+        .pick("ページが見つかりません: ", "No such page: ")
+        .to_owned()
+        + uri.path();
+    crate::pages::PageError::new(StatusCode::NOT_FOUND, lang, message).into_response()
 }

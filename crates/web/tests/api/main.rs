@@ -3,6 +3,7 @@
 
 mod browser;
 mod checks;
+mod pages;
 mod registry;
 
 use ismap_formats::criteria::builtin_catalog;

@@ -1,0 +1,165 @@
+//! The pages over HTTP: languages, the wizard's upload and downloads, errors.
+
+use crate::{demo_server, get, request};
+
+const PROFILE: &str = include_str!("../../../../examples/demo-profile.toml");
+
+fn html(reply: &crate::Reply) -> String {
+    String::from_utf8_lossy(&reply.body).into_owned()
+}
+
+#[tokio::test]
+async fn pages_in_both_languages() {
+    let s = demo_server().await;
+    for path in [
+        "/",
+        "/registry",
+        "/registry/C99-0001-1",
+        "/criteria",
+        "/check",
+    ] {
+        let ja = get(s.addr, path).await;
+        assert_eq!(ja.status, 200, "{path}");
+        assert!(html(&ja).contains("<html lang=\"ja\">"), "{path}");
+        let en = request(s.addr, "GET", path, &[("Cookie", "theme=x; lang=en")], b"").await;
+        assert!(html(&en).contains("<html lang=\"en\">"), "{path}");
+    }
+    let switch = get(s.addr, "/lang/en?back=%2Fcriteria").await;
+    assert_eq!(switch.status, 303);
+    assert_eq!(switch.header("location").as_deref(), Some("/criteria"));
+    assert!(
+        switch
+            .header("set-cookie")
+            .is_some_and(|c| c.starts_with("lang=en;"))
+    );
+    // never a redirect to another site
+    let away = get(s.addr, "/lang/ja?back=%2F%2Fevil.example%2F").await;
+    assert_eq!(away.header("location").as_deref(), Some("/"));
+    let css = get(s.addr, "/static/app.css").await;
+    assert!(
+        css.header("content-type")
+            .is_some_and(|t| t.starts_with("text/css"))
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_and_bad_parameters() {
+    let s = demo_server().await;
+    let page = get(s.addr, "/no-such-page").await;
+    assert_eq!(page.status, 404);
+    assert!(html(&page).contains("ページが見つかりません: /no-such-page"));
+    let registration = get(s.addr, "/registry/C99-0404-1").await;
+    assert_eq!(registration.status, 404);
+    let bad = get(s.addr, "/registry?status=bogus").await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        html(&bad).contains("role=\"alert\"") && html(&bad).contains("status: unknown status"),
+        "{}",
+        html(&bad)
+    );
+}
+
+fn multipart(name: &str, file: &str, body: &str) -> (String, Vec<u8>) {
+    let boundary = "ismapboundary7MA4YWxk";
+    let data = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/toml\r\n\r\n{body}\r\n--{boundary}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        data.into_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn upload_then_download() {
+    let s = demo_server().await;
+    let (content_type, body) = multipart("profile", "demo-profile.toml", PROFILE);
+    let reply = request(
+        s.addr,
+        "POST",
+        "/check/upload",
+        &[("Content-Type", &content_type)],
+        &body,
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    let page = html(&reply);
+    assert!(
+        page.contains("比較結果: デモ: 人事給与システムのクラウド調達（架空）"),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("name=\"candidate\"").count(),
+        9,
+        "one check sheet form per candidate"
+    );
+
+    let form = |format: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("profile", PROFILE)
+            .append_pair("format", format)
+            .finish()
+    };
+    let urlencoded = [("Content-Type", "application/x-www-form-urlencoded")];
+    let json = request(
+        s.addr,
+        "POST",
+        "/check/download",
+        &urlencoded,
+        form("json").as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        json.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"ismap-check.json\"")
+    );
+    assert_eq!(json.json()["results"].as_array().map(Vec::len), Some(9));
+    let md = request(
+        s.addr,
+        "POST",
+        "/check/download",
+        &urlencoded,
+        form("markdown").as_bytes(),
+    )
+    .await;
+    assert!(html(&md).starts_with("# ISMAP 調達チェック"));
+    let toml = request(
+        s.addr,
+        "POST",
+        "/check/download",
+        &urlencoded,
+        form("toml").as_bytes(),
+    )
+    .await;
+    assert!(html(&toml).contains("confidentiality = 2"));
+
+    let sheet = form_urlencoded::Serializer::new(String::new())
+        .append_pair("profile", PROFILE)
+        .append_pair("candidate", "C99-0008-1")
+        .finish();
+    let reply = request(
+        s.addr,
+        "POST",
+        "/check/sheet",
+        &urlencoded,
+        sheet.as_bytes(),
+    )
+    .await;
+    let page = html(&reply);
+    assert!(
+        page.contains("シンガポール (SG)") && page.contains("WAF のルール運用"),
+        "{page}"
+    );
+
+    let (content_type, body) = multipart("profile", "bad.toml", "confidentiality = 9");
+    let reply = request(
+        s.addr,
+        "POST",
+        "/check/upload",
+        &[("Content-Type", &content_type)],
+        &body,
+    )
+    .await;
+    assert_eq!(reply.status, 422);
+    assert!(html(&reply).contains("入力を確認してください"));
+}
