@@ -8,10 +8,36 @@ pub mod demo;
 mod error;
 pub mod profile_toml;
 pub mod registry_json;
+pub mod registry_table;
+pub mod spreadsheet;
 
 pub use error::InputError;
 
+use ismap_core::criteria::Catalog;
+use registry_json::LoadedRegistry;
 use sha2::{Digest, Sha256};
+
+/// Reads a registry file by its extension: `.csv`, `.xlsx`, otherwise JSON.
+pub fn read_registry(
+    name: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+) -> Result<LoadedRegistry, InputError> {
+    let extension = std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let registry = match extension.as_str() {
+        "csv" => spreadsheet::read_csv(name, bytes)?.to_registry(catalog)?,
+        "xlsx" => spreadsheet::read_xlsx(name, bytes)?.to_registry(catalog)?,
+        _ => return registry_json::parse_registry(name, bytes, catalog),
+    };
+    Ok(LoadedRegistry {
+        registry,
+        sha256: sha256_hex(bytes),
+    })
+}
 
 /// Hex SHA-256 of bytes, used to record exactly which registry a result was computed from.
 pub fn sha256_hex(bytes: &[u8]) -> String {

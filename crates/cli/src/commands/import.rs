@@ -2,19 +2,20 @@ use crate::context::{Context, read_file};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use ismap_core::registry::Registry;
-use ismap_formats::registry_json::parse_registry;
+use ismap_formats::read_registry;
 use ismap_store::ImportSummary;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
-    /// Replace the stored registry with a registry JSON file (all or nothing) / 登録簿を取り込む
+    /// Replace the stored registry with a registry file: JSON, CSV or XLSX by its extension
+    /// (all or nothing) / 登録簿を取り込む（JSON・CSV・XLSX）
     Registry(ImportRegistry),
 }
 
 #[derive(Debug, Args)]
 pub struct ImportRegistry {
-    /// Registry JSON file
+    /// Registry file: .json, .csv (UTF-8 or CP932) or .xlsx
     file: PathBuf,
     /// Show what would be added, changed and removed, and write nothing
     #[arg(long)]
@@ -35,7 +36,7 @@ impl ImportRegistry {
         let bytes = read_file(&self.file)?;
         // Parse and validate everything before the database is touched.
         let catalog = ctx.builtin_catalog()?;
-        let loaded = parse_registry(&name, &bytes, &catalog)?;
+        let loaded = read_registry(&name, &bytes, &catalog)?;
         let store = ctx.store().await?;
         let summary = store
             .import_registry(

@@ -12,6 +12,7 @@ use ismap_core::ids::RegistrationNumber;
 use ismap_core::registration::{ListingStatus, Registration};
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::{registration_to_doc, write_registry};
+use ismap_formats::spreadsheet;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -63,10 +64,20 @@ pub struct ShowCmd {
     view: ViewArgs,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Xlsx,
+}
+
 #[derive(Debug, Args)]
 pub struct ExportCmd {
     #[command(flatten)]
     source: RegistrySource,
+    /// json (canonical; its SHA-256 is the one reports cite), csv (UTF-8 with BOM) or xlsx
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    format: ExportFormat,
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -113,10 +124,22 @@ impl RegistryCmd {
             RegistryCmd::Show(c) => c.run(ctx).await,
             RegistryCmd::Export(c) => {
                 let loaded = c.source.load(ctx).await?;
-                output::write(
-                    &write_registry(&loaded.registry, &loaded.catalog),
-                    c.output.as_deref(),
-                )
+                let bytes = match c.format {
+                    ExportFormat::Json => {
+                        write_registry(&loaded.registry, &loaded.catalog).into_bytes()
+                    }
+                    ExportFormat::Csv => spreadsheet::write_csv(&loaded.registry),
+                    ExportFormat::Xlsx => {
+                        if c.output.is_none() {
+                            return Err(BadInput(
+                                "--format xlsx: name the file with -o FILE".into(),
+                            )
+                            .into());
+                        }
+                        spreadsheet::write_xlsx(&loaded.registry).map_err(anyhow::Error::msg)?
+                    }
+                };
+                output::emit(c.output.as_deref(), |w| w.write_all(&bytes))
             }
         }
     }

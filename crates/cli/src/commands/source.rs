@@ -9,13 +9,13 @@ use ismap_core::registry::Registry;
 use ismap_formats::criteria::parse_catalog;
 use ismap_formats::demo;
 use ismap_formats::registry_json::{parse_registry, write_registry};
-use ismap_formats::sha256_hex;
+use ismap_formats::{read_registry, sha256_hex};
 use ismap_report::RegistryInfo;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct RegistrySource {
-    /// Read the registry from this JSON file instead of the database (no database needed)
+    /// Read the registry from this file (.json, .csv or .xlsx) instead of the database
     #[arg(long, value_name = "FILE", conflicts_with = "demo")]
     registry: Option<PathBuf>,
     /// Use the built-in fictional demo registry instead of the database
@@ -51,7 +51,7 @@ impl RegistrySource {
         if let Some(path) = &self.registry {
             let catalog = self.file_catalog(ctx)?;
             let bytes = read_file(path)?;
-            let loaded = parse_registry(&path.display().to_string(), &bytes, &catalog)?;
+            let loaded = read_registry(&path.display().to_string(), &bytes, &catalog)?;
             let info = RegistryInfo {
                 sha256: loaded.sha256,
                 entries: loaded.registry.len(),

@@ -149,3 +149,108 @@ fn help_everywhere() {
         assert!(out.contains("Usage:"), "{args:?}: {out}");
     }
 }
+
+#[test]
+fn spreadsheets_in_and_out() {
+    let env = Env::new();
+    env.run(&["demo"]).ok();
+    let csv = env.path("registry.csv");
+    let xlsx = env.path("registry.xlsx");
+    env.run(&[
+        "registry",
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        csv.to_str().expect("utf-8"),
+    ])
+    .ok();
+    assert!(
+        std::fs::read(&csv)
+            .expect("csv written")
+            .starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 BOM for Excel"
+    );
+    env.run(&[
+        "registry",
+        "export",
+        "--format",
+        "xlsx",
+        "-o",
+        xlsx.to_str().expect("utf-8"),
+    ])
+    .ok();
+    let err = env
+        .run(&["registry", "export", "--format", "xlsx"])
+        .bad_input();
+    assert!(err.contains("-o FILE"), "{err}");
+
+    // a registry sheet carries no control statements: re-importing it changes only those
+    let other = Env::new();
+    let out = other
+        .run(&[
+            "--lang",
+            "en",
+            "import",
+            "registry",
+            xlsx.to_str().expect("utf-8"),
+        ])
+        .ok();
+    assert!(out.contains("added: 9"), "{out}");
+    let from_xlsx = other
+        .run(&["registry", "list", "--on", "2026-12-01", "--format", "json"])
+        .json();
+    let from_demo = env
+        .run(&["registry", "list", "--on", "2026-12-01", "--format", "json"])
+        .json();
+    assert_eq!(from_xlsx, from_demo);
+    let out = other
+        .run(&[
+            "--lang",
+            "en",
+            "import",
+            "registry",
+            csv.to_str().expect("utf-8"),
+            "--dry-run",
+        ])
+        .ok();
+    assert!(out.contains("unchanged: 9"), "{out}");
+
+    // check reads a spreadsheet registry directly
+    let profile = crate::repo_file("examples/demo-profile.toml");
+    let report = env
+        .run(&[
+            "check",
+            "--profile",
+            &profile,
+            "--registry",
+            csv.to_str().expect("utf-8"),
+            "--service",
+            "C99-0008-1",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(report["results"][0]["verdict"], "fail");
+
+    // a bad cell: file, row, column, value; nothing written
+    let text =
+        std::fs::read_to_string(&csv)
+            .expect("csv")
+            .replacen("2026-06-15", "令和8年2月30日", 1);
+    let bad = env.write("bad.csv", &text);
+    let err = other
+        .run(&["import", "registry", bad.to_str().expect("utf-8")])
+        .bad_input();
+    assert!(
+        err.contains("bad.csv:2:6: 登録日: expected a date such as")
+            && err.contains("(value \"令和8年2月30日\")"),
+        "{err}"
+    );
+    assert_eq!(
+        other
+            .run(&["registry", "list", "--on", "2026-12-01", "--format", "json"])
+            .json(),
+        from_demo
+    );
+}
