@@ -9,6 +9,7 @@ mod error;
 pub mod profile_toml;
 pub mod registry_json;
 pub mod registry_table;
+pub mod sheet;
 pub mod spreadsheet;
 
 pub use error::InputError;
@@ -29,8 +30,10 @@ pub fn read_registry(
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let registry = match extension.as_str() {
-        "csv" => spreadsheet::read_csv(name, bytes)?.to_registry(catalog)?,
-        "xlsx" => spreadsheet::read_xlsx(name, bytes)?.to_registry(catalog)?,
+        "csv" => registry_table::sheet_to_registry(&spreadsheet::read_csv(name, bytes)?, catalog)?,
+        "xlsx" => {
+            registry_table::sheet_to_registry(&spreadsheet::read_xlsx(name, bytes)?, catalog)?
+        }
         _ => return registry_json::parse_registry(name, bytes, catalog),
     };
     Ok(LoadedRegistry {

@@ -3,7 +3,8 @@
 //! CSV is written as UTF-8 with a byte-order mark so that Excel opens it correctly.
 
 use crate::InputError;
-use crate::registry_table::{Cell, Sheet, rows};
+use crate::registry_table::rows;
+use crate::sheet::{Cell, Sheet};
 use ismap_core::registry::Registry;
 
 /// Sheet names tried first in a workbook; otherwise its first sheet.
@@ -188,6 +189,7 @@ mod tests {
     use crate::criteria::builtin_catalog;
     use crate::demo;
     use crate::registry_json::{parse_registry, write_registry};
+    use crate::registry_table::sheet_to_registry;
 
     fn demo_registry() -> Registry {
         parse_registry(
@@ -213,16 +215,16 @@ mod tests {
     fn csv_and_xlsx_round_trips() {
         let catalog = builtin_catalog().expect("criteria");
         let registry = demo_registry();
-        let from_csv = read_csv("r.csv", &write_csv(&registry))
-            .expect("read CSV")
-            .to_registry(&catalog)
-            .expect("valid");
+        let from_csv = sheet_to_registry(
+            &read_csv("r.csv", &write_csv(&registry)).expect("read CSV"),
+            &catalog,
+        )
+        .expect("valid");
         assert_eq!(without_statements(&from_csv), without_statements(&registry));
         let xlsx = write_xlsx(&registry).expect("write XLSX");
-        let from_xlsx = read_xlsx("r.xlsx", &xlsx)
-            .expect("read XLSX")
-            .to_registry(&catalog)
-            .expect("valid");
+        let from_xlsx =
+            sheet_to_registry(&read_xlsx("r.xlsx", &xlsx).expect("read XLSX"), &catalog)
+                .expect("valid");
         assert_eq!(
             without_statements(&from_xlsx),
             without_statements(&registry)
@@ -232,8 +234,10 @@ mod tests {
     const HEADER: &str = "登録番号,制度,サービス名称,事業者名,登録日,監査対象期間 開始,監査対象期間 終了,リージョン,言明対象範囲（含む）\n";
 
     fn csv(rows: &str) -> Result<Registry, InputError> {
-        read_csv("r.csv", format!("{HEADER}{rows}").as_bytes())?
-            .to_registry(&builtin_catalog().expect("criteria"))
+        sheet_to_registry(
+            &read_csv("r.csv", format!("{HEADER}{rows}").as_bytes())?,
+            &builtin_catalog().expect("criteria"),
+        )
     }
 
     #[test]
@@ -255,10 +259,11 @@ mod tests {
             "{HEADER}C99-0001-1,ISMAP,サービス,事業者,2024-06-01,2023-04-01,2024-03-31,東京 (JP),\n"
         );
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&text);
-        let registry = read_csv("sjis.csv", &bytes)
-            .expect("CP932")
-            .to_registry(&builtin_catalog().expect("criteria"))
-            .expect("valid");
+        let registry = sheet_to_registry(
+            &read_csv("sjis.csv", &bytes).expect("CP932"),
+            &builtin_catalog().expect("criteria"),
+        )
+        .expect("valid");
         assert_eq!(registry.registrations()[0].service_name, "サービス");
         assert!(
             read_csv("bad.csv", b"\x81\x20,\x82\n").is_err(),
@@ -301,17 +306,19 @@ mod tests {
                 "{rows}"
             );
         }
-        let unknown = read_csv("r.csv", "登録番号,色\n".as_bytes())
-            .expect("csv")
-            .to_registry(&builtin_catalog().expect("criteria"));
+        let unknown = sheet_to_registry(
+            &read_csv("r.csv", "登録番号,色\n".as_bytes()).expect("csv"),
+            &builtin_catalog().expect("criteria"),
+        );
         assert!(
             unknown
                 .err()
                 .is_some_and(|e| e.to_string().starts_with("r.csv:1:2: 色: unknown column"))
         );
-        let missing = read_csv("r.csv", "登録番号\n".as_bytes())
-            .expect("csv")
-            .to_registry(&builtin_catalog().expect("criteria"));
+        let missing = sheet_to_registry(
+            &read_csv("r.csv", "登録番号\n".as_bytes()).expect("csv"),
+            &builtin_catalog().expect("criteria"),
+        );
         assert!(
             missing
                 .err()
