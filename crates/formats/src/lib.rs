@@ -11,6 +11,7 @@ pub mod registry_json;
 pub mod registry_table;
 pub mod sheet;
 pub mod spreadsheet;
+pub mod statement_table;
 
 pub use error::InputError;
 

@@ -3,12 +3,10 @@
 //! CSV is written as UTF-8 with a byte-order mark so that Excel opens it correctly.
 
 use crate::InputError;
-use crate::registry_table::rows;
 use crate::sheet::{Cell, Sheet};
-use ismap_core::registry::Registry;
 
 /// Sheet names tried first in a workbook; otherwise its first sheet.
-const SHEET_NAMES: [&str; 2] = ["登録簿", "registry"];
+const SHEET_NAMES: [&str; 4] = ["登録簿", "registry", "言明", "statements"];
 
 /// Text of a CSV file: UTF-8, else CP932 (Shift_JIS as Windows writes it).
 fn decode(name: &str, bytes: &[u8]) -> Result<String, InputError> {
@@ -73,13 +71,13 @@ pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
     })
 }
 
-pub fn write_csv(registry: &Registry) -> Vec<u8> {
-    let (headers, rows) = rows(registry);
+/// A table as CSV: UTF-8 with a byte-order mark, for Excel.
+pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     let mut writer = csv::Writer::from_writer(&mut out);
-    let _ = writer.write_record(&headers);
+    let _ = writer.write_record(headers);
     for row in rows {
-        let _ = writer.write_record(&row);
+        let _ = writer.write_record(row);
     }
     drop(writer);
     out
@@ -141,13 +139,17 @@ pub fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
     })
 }
 
-pub fn write_xlsx(registry: &Registry) -> Result<Vec<u8>, String> {
+/// A table as a workbook of one sheet: bold frozen header, filters, wrapped text.
+pub fn write_xlsx(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
-    let (headers, rows) = rows(registry);
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
-    sheet.set_name(SHEET_NAMES[0]).map_err(e)?;
+    sheet.set_name(sheet_name).map_err(e)?;
     let bold = Format::new()
         .set_bold()
         .set_background_color("#DCE6F1")
@@ -157,11 +159,15 @@ pub fn write_xlsx(registry: &Registry) -> Result<Vec<u8>, String> {
         sheet
             .write_string_with_format(0, c as u16, *h, &bold)
             .map_err(e)?;
-        let width = match c {
-            2 | 3 | 10 | 11 | 12 => 36.0,
-            0 | 5..=9 => 14.0,
-            _ => 12.0,
-        };
+        // Wide enough for the longest of the first rows, within reason.
+        let longest = rows
+            .iter()
+            .take(200)
+            .filter_map(|r| r.get(c))
+            .map(|v| v.chars().count())
+            .max()
+            .unwrap_or(0);
+        let width = (longest.max(h.chars().count() * 2) as f64 * 1.2).clamp(10.0, 50.0);
         sheet.set_column_width(c as u16, width).map_err(e)?;
     }
     for (r, row) in rows.iter().enumerate() {
@@ -189,7 +195,8 @@ mod tests {
     use crate::criteria::builtin_catalog;
     use crate::demo;
     use crate::registry_json::{parse_registry, write_registry};
-    use crate::registry_table::sheet_to_registry;
+    use crate::registry_table::{rows, sheet_to_registry};
+    use ismap_core::registry::Registry;
 
     fn demo_registry() -> Registry {
         parse_registry(
@@ -215,13 +222,14 @@ mod tests {
     fn csv_and_xlsx_round_trips() {
         let catalog = builtin_catalog().expect("criteria");
         let registry = demo_registry();
+        let (headers, table) = rows(&registry);
         let from_csv = sheet_to_registry(
-            &read_csv("r.csv", &write_csv(&registry)).expect("read CSV"),
+            &read_csv("r.csv", &write_csv(&headers, &table)).expect("read CSV"),
             &catalog,
         )
         .expect("valid");
         assert_eq!(without_statements(&from_csv), without_statements(&registry));
-        let xlsx = write_xlsx(&registry).expect("write XLSX");
+        let xlsx = write_xlsx("登録簿", &headers, &table).expect("write XLSX");
         let from_xlsx =
             sheet_to_registry(&read_xlsx("r.xlsx", &xlsx).expect("read XLSX"), &catalog)
                 .expect("valid");

@@ -1,8 +1,9 @@
+use crate::BadInput;
 use crate::context::{Context, read_file};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use ismap_core::registry::Registry;
-use ismap_formats::read_registry;
+use ismap_formats::{read_registry, spreadsheet, statement_table};
 use ismap_store::ImportSummary;
 use std::path::PathBuf;
 
@@ -11,6 +12,18 @@ pub enum ImportCmd {
     /// Replace the stored registry with a registry file: JSON, CSV or XLSX by its extension
     /// (all or nothing) / 登録簿を取り込む（JSON・CSV・XLSX）
     Registry(ImportRegistry),
+    /// Replace the control statements of the registrations a CSV/XLSX file names (all or
+    /// nothing) / 管理策の言明を取り込む
+    Statements(ImportStatements),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportStatements {
+    /// Statements file: .csv or .xlsx with 登録番号, 管理策ID, 実施状況, 理由, 継承元
+    file: PathBuf,
+    /// Show what would change, and write nothing
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -26,6 +39,7 @@ impl ImportCmd {
     pub async fn run(self, ctx: &Context) -> Result<()> {
         match self {
             ImportCmd::Registry(c) => c.run(ctx).await,
+            ImportCmd::Statements(c) => c.run(ctx).await,
         }
     }
 }
@@ -100,4 +114,36 @@ pub fn summary_text(ctx: &Context, s: &ImportSummary, dry_run: bool) -> String {
         s.unchanged
     ));
     out
+}
+
+impl ImportStatements {
+    async fn run(self, ctx: &Context) -> Result<()> {
+        let name = self.file.display().to_string();
+        let bytes = read_file(&self.file)?;
+        let catalog = ctx.builtin_catalog()?;
+        let sheet = match self
+            .file
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("csv") => spreadsheet::read_csv(&name, &bytes)?,
+            Some("xlsx") => spreadsheet::read_xlsx(&name, &bytes)?,
+            _ => return Err(BadInput(format!("{name}: expected a .csv or .xlsx file")).into()),
+        };
+        let statements = statement_table::sheet_to_statements(&sheet, &catalog)?;
+        let store = ctx.store().await?;
+        let registry = statements.apply(&store.load_registry(&catalog).await?)?;
+        let summary = store
+            .import_registry(
+                &registry,
+                &catalog,
+                &name,
+                &ismap_formats::sha256_hex(&bytes),
+                self.dry_run,
+            )
+            .await?;
+        crate::output::write(&summary_text(ctx, &summary, self.dry_run), None)
+    }
 }

@@ -12,7 +12,7 @@ use ismap_core::ids::RegistrationNumber;
 use ismap_core::registration::{ListingStatus, Registration};
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::{registration_to_doc, write_registry};
-use ismap_formats::spreadsheet;
+use ismap_formats::{registry_table, spreadsheet, statement_table};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -78,6 +78,9 @@ pub struct ExportCmd {
     /// json (canonical; its SHA-256 is the one reports cite), csv (UTF-8 with BOM) or xlsx
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     format: ExportFormat,
+    /// Write the control statements (one row per registration and control) instead
+    #[arg(long)]
+    statements: bool,
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -124,11 +127,22 @@ impl RegistryCmd {
             RegistryCmd::Show(c) => c.run(ctx).await,
             RegistryCmd::Export(c) => {
                 let loaded = c.source.load(ctx).await?;
+                let (sheet, (headers, rows)) = if c.statements {
+                    (
+                        "言明",
+                        statement_table::rows(&loaded.registry, &loaded.catalog),
+                    )
+                } else {
+                    ("登録簿", registry_table::rows(&loaded.registry))
+                };
                 let bytes = match c.format {
+                    ExportFormat::Json if c.statements => {
+                        return Err(BadInput("--statements: choose --format csv or xlsx (the JSON registry holds them already)".into()).into());
+                    }
                     ExportFormat::Json => {
                         write_registry(&loaded.registry, &loaded.catalog).into_bytes()
                     }
-                    ExportFormat::Csv => spreadsheet::write_csv(&loaded.registry),
+                    ExportFormat::Csv => spreadsheet::write_csv(&headers, &rows),
                     ExportFormat::Xlsx => {
                         if c.output.is_none() {
                             return Err(BadInput(
@@ -136,7 +150,8 @@ impl RegistryCmd {
                             )
                             .into());
                         }
-                        spreadsheet::write_xlsx(&loaded.registry).map_err(anyhow::Error::msg)?
+                        spreadsheet::write_xlsx(sheet, &headers, &rows)
+                            .map_err(anyhow::Error::msg)?
                     }
                 };
                 output::emit(c.output.as_deref(), |w| w.write_all(&bytes))

@@ -254,3 +254,74 @@ fn spreadsheets_in_and_out() {
         from_demo
     );
 }
+
+#[test]
+fn statements_in_and_out() {
+    let env = Env::new();
+    env.run(&["demo"]).ok();
+    let full = env.run(&["registry", "export"]).ok();
+    let sheet = env.path("registry.xlsx");
+    let statements = env.path("statements.xlsx");
+    env.run(&[
+        "registry",
+        "export",
+        "--format",
+        "xlsx",
+        "-o",
+        sheet.to_str().expect("utf-8"),
+    ])
+    .ok();
+    env.run(&[
+        "registry",
+        "export",
+        "--statements",
+        "--format",
+        "xlsx",
+        "-o",
+        statements.to_str().expect("utf-8"),
+    ])
+    .ok();
+    let err = env.run(&["registry", "export", "--statements"]).bad_input();
+    assert!(err.contains("--statements"), "{err}");
+
+    // registry sheet first (no statements), then the statements: the same registry as before
+    let other = Env::new();
+    other
+        .run(&["import", "registry", sheet.to_str().expect("utf-8")])
+        .ok();
+    let dry = other
+        .run(&[
+            "--lang",
+            "en",
+            "import",
+            "statements",
+            statements.to_str().expect("utf-8"),
+            "--dry-run",
+        ])
+        .ok();
+    assert!(
+        dry.contains("changed: 3 (C99-0001-1, C99-0002-1, C99-0009-1)"),
+        "{dry}"
+    );
+    other
+        .run(&["import", "statements", statements.to_str().expect("utf-8")])
+        .ok();
+    assert_eq!(other.run(&["registry", "export"]).ok(), full);
+
+    let csv = env.write(
+        "s.csv",
+        "登録番号,管理策ID,実施状況\nC99-0001-1,9.1.1,done\n",
+    );
+    let err = other
+        .run(&["import", "statements", csv.to_str().expect("utf-8")])
+        .bad_input();
+    assert!(
+        err.contains("s.csv:2:3: 実施状況: expected 実施, 一部実施 or 非該当"),
+        "{err}"
+    );
+    assert_eq!(
+        other.run(&["registry", "export"]).ok(),
+        full,
+        "nothing written"
+    );
+}
