@@ -4,6 +4,7 @@
 
 mod markdown;
 mod table;
+mod xlsx;
 
 use chrono::NaiveDate;
 use ismap_core::check::{CandidateResult, Engine, ResultView, Status};
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 pub use markdown::markdown;
 pub use table::table;
+pub use xlsx::xlsx;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProfileInfo {

@@ -16,6 +16,8 @@ pub enum Format {
     Table,
     Markdown,
     Json,
+    /// A workbook: a comparison sheet and one sheet per candidate (needs -o FILE)
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +75,13 @@ impl CheckCmd {
         let report = CheckReport::new(&engine, &results, loaded.info, ctx.lang);
         let text = match self.format {
             Format::Json => return output::emit(self.output.as_deref(), |w| report.write_json(w)),
+            Format::Xlsx => {
+                let Some(path) = self.output.as_deref() else {
+                    return Err(BadInput("--format xlsx: name the file with -o FILE".into()).into());
+                };
+                let bytes = ismap_report::xlsx(&report).map_err(anyhow::Error::msg)?;
+                return output::emit(Some(path), |w| w.write_all(&bytes));
+            }
             Format::Markdown => ismap_report::markdown(&report),
             Format::Table => ismap_report::table(&report, super::terminal_width()),
         };

@@ -379,3 +379,56 @@ fn criteria_from_a_directory() {
         "{err}"
     );
 }
+
+#[test]
+fn xlsx_report() {
+    use calamine::{Reader, Xlsx};
+    let env = Env::new();
+    let profile = repo_file("examples/demo-profile.toml");
+    let registry = repo_file("examples/demo-registry.json");
+    let out = env.path("check.xlsx");
+    let args = [
+        "check",
+        "--profile",
+        &profile,
+        "--registry",
+        &registry,
+        "--format",
+        "xlsx",
+    ];
+    let err = env.run(&args).bad_input();
+    assert!(err.contains("-o FILE"), "{err}");
+    env.run(&[&args[..], &["-o", out.to_str().expect("utf-8")]].concat())
+        .ok();
+    let mut book: Xlsx<_> = calamine::open_workbook(&out).expect("a workbook");
+    let names = book.sheet_names();
+    assert_eq!(
+        names.len(),
+        10,
+        "comparison + one sheet per candidate: {names:?}"
+    );
+    assert_eq!(names[0], "比較");
+    let comparison = book.worksheet_range("比較").expect("comparison sheet");
+    let cell = |r: u32, c: u32| {
+        comparison
+            .get_value((r, c))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(0, 1), "デモ: 人事給与システムのクラウド調達（架空）");
+    assert_eq!((cell(7, 0), cell(7, 4)), ("登録番号".into(), "判定".into()));
+    assert_eq!(
+        (cell(9, 0), cell(9, 4)),
+        ("C99-0002-1".into(), "不適合".into())
+    );
+    let sheet = book.worksheet_range("C99-0002-1").expect("candidate sheet");
+    let text: Vec<String> = sheet
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        text.iter()
+            .any(|t| t == "非該当（事業者の理由: 契約終了時のデータ削除は利用者が実施する）"),
+        "{text:?}"
+    );
+}
