@@ -315,11 +315,48 @@ impl Catalog {
             .collect()
     }
 
+    /// The same criteria under another version name.
+    pub fn renamed(&self, version: &str) -> Catalog {
+        Catalog {
+            version: version.to_owned(),
+            ..self.clone()
+        }
+    }
+
     /// Detailed controls of an objective.
     pub fn children(&self, objective: ControlKey) -> impl Iterator<Item = ControlKey> + '_ {
         self.keys()
             .filter(move |k| self.parents[k.index()] == Some(objective))
     }
+}
+
+/// What changed between two versions of the criteria, by ID.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogDiff {
+    pub added: Vec<ControlId>,
+    pub removed: Vec<ControlId>,
+    /// Same ID, different part, level, parent, title or text.
+    pub changed: Vec<ControlId>,
+}
+
+/// IDs added, removed and changed from `old` to `new` (DOMAIN.md: IDs are not stable across
+/// revisions, so this is a comparison of IDs, not a mapping between them).
+pub fn diff(old: &Catalog, new: &Catalog) -> CatalogDiff {
+    let mut d = CatalogDiff::default();
+    for c in new.criteria() {
+        match old.find(&c.id) {
+            None => d.added.push(c.id.clone()),
+            Some(o) if o != c => d.changed.push(c.id.clone()),
+            Some(_) => {}
+        }
+    }
+    d.removed = old
+        .criteria()
+        .iter()
+        .filter(|c| new.find(&c.id).is_none())
+        .map(|c| c.id.clone())
+        .collect();
+    d
 }
 
 #[cfg(test)]
@@ -415,6 +452,24 @@ pub(crate) mod tests {
         assert_eq!(catalog.children(objective).count(), 4);
         let p_objective = catalog.key(&id("12.4.5.P")).expect("present");
         assert_eq!(catalog.children(p_objective).count(), 1);
+    }
+
+    #[test]
+    fn diffs() {
+        let old = small_catalog();
+        let mut criteria = old.criteria().to_vec();
+        criteria.retain(|c| c.id.as_str() != "9.2.3.3.P");
+        criteria[0].title = Bilingual::new("新しい名称", "New title");
+        let mut added = criteria[1].clone();
+        added.id = id("3.1.2.9");
+        criteria.push(added);
+        let new = Catalog::new("new", criteria, vec![]).expect("valid");
+        let d = diff(&old, &new);
+        let ids = |v: &[ControlId]| v.iter().map(|i| i.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(&d.added), ["3.1.2.9"]);
+        assert_eq!(ids(&d.removed), ["9.2.3.3.P"]);
+        assert_eq!(ids(&d.changed), ["3.1.2"]);
+        assert_eq!(diff(&old, &old), CatalogDiff::default());
     }
 
     #[test]

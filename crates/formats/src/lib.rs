@@ -3,6 +3,7 @@
 //! or the field path, the value and what was expected; nothing here panics on user input.
 
 pub mod criteria;
+pub mod criteria_table;
 pub mod date;
 pub mod demo;
 mod error;

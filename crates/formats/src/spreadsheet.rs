@@ -24,6 +24,20 @@ fn decode(name: &str, bytes: &[u8]) -> Result<String, InputError> {
     Ok(text.into_owned())
 }
 
+/// A `.csv` or `.xlsx` file, by its extension.
+pub fn read_sheet(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
+    match name
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => read_csv(name, bytes),
+        Some("xlsx") => read_xlsx(name, bytes),
+        _ => Err(InputError::new(name, "expected a .csv or .xlsx file")),
+    }
+}
+
 pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
     let text = decode(name, bytes)?;
     let mut reader = csv::ReaderBuilder::new()

@@ -27,7 +27,21 @@ impl Store {
         if present {
             return Ok(false);
         }
+        self.save_criteria(catalog).await?;
+        Ok(true)
+    }
+
+    /// Stores `catalog`, replacing whatever its version held, in one transaction.
+    pub async fn save_criteria(&self, catalog: &Catalog) -> Result<()> {
         let txn = self.db.begin().await?;
+        criterion::Entity::delete_many()
+            .filter(criterion::Column::Version.eq(catalog.version()))
+            .exec(&txn)
+            .await?;
+        criteria_section::Entity::delete_many()
+            .filter(criteria_section::Column::Version.eq(catalog.version()))
+            .exec(&txn)
+            .await?;
         let rows: Vec<criterion::ActiveModel> = catalog
             .criteria()
             .iter()
@@ -62,7 +76,7 @@ impl Store {
             .collect();
         insert_batches(&txn, sections).await?;
         txn.commit().await?;
-        Ok(true)
+        Ok(())
     }
 
     /// The criteria versions held, oldest first.

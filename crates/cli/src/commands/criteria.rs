@@ -16,6 +16,41 @@ pub enum CriteriaCmd {
     List(ListCmd),
     /// Show one criterion with its children / 管理基準の詳細
     Show(ShowCmd),
+    /// IDs added, removed and changed between two versions / 版の差分
+    Diff(DiffCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffCmd {
+    /// The older version
+    old: String,
+    /// The newer version
+    new: String,
+}
+
+/// Added, changed and removed IDs, one group per line.
+pub fn diff_text(ctx: &Context, d: &ismap_core::criteria::CatalogDiff, dry_run: bool) -> String {
+    let l = |ja, en| ctx.lang.pick(ja, en);
+    let mut out = String::new();
+    if dry_run {
+        out.push_str(l(
+            "（試行: 何も書き込んでいません）\n",
+            "(dry run: nothing written)\n",
+        ));
+    }
+    for (label, ids) in [
+        (l("追加", "added"), &d.added),
+        (l("変更", "changed"), &d.changed),
+        (l("削除", "removed"), &d.removed),
+    ] {
+        let list: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+        out.push_str(&format!("{label}: {}", list.len()));
+        if !list.is_empty() {
+            out.push_str(&format!(" ({})", list.join(", ")));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +185,14 @@ impl CriteriaCmd {
                     }
                 };
                 output::write(&text, None)
+            }
+            CriteriaCmd::Diff(c) => {
+                let old = catalog(ctx, &c.old).await?;
+                let new = catalog(ctx, &c.new).await?;
+                output::write(
+                    &diff_text(ctx, &ismap_core::criteria::diff(&old, &new), false),
+                    None,
+                )
             }
             CriteriaCmd::Show(c) => {
                 let catalog = catalog(ctx, &c.criteria_version).await?;

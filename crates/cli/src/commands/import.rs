@@ -3,7 +3,7 @@ use crate::context::{Context, read_file};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use ismap_core::registry::Registry;
-use ismap_formats::{read_registry, spreadsheet, statement_table};
+use ismap_formats::{criteria_table, read_registry, spreadsheet, statement_table};
 use ismap_store::ImportSummary;
 use std::path::PathBuf;
 
@@ -15,6 +15,21 @@ pub enum ImportCmd {
     /// Replace the control statements of the registrations a CSV/XLSX file names (all or
     /// nothing) / 管理策の言明を取り込む
     Statements(ImportStatements),
+    /// Merge criteria titles and text (and controls the structure lacks) from a CSV/XLSX file
+    /// into a criteria version / 管理基準の名称・本文を取り込む
+    Criteria(ImportCriteria),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCriteria {
+    /// Criteria file: .csv or .xlsx with ID, 区分, 名称（日本語）, 名称（英語）, 本文（日本語）, 本文（英語）, 出典
+    file: PathBuf,
+    /// The version to merge into (created from the built-in structure if new)
+    #[arg(long, default_value = ismap_core::criteria::BUILTIN_VERSION)]
+    criteria_version: String,
+    /// Show what would change, and write nothing
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +55,7 @@ impl ImportCmd {
         match self {
             ImportCmd::Registry(c) => c.run(ctx).await,
             ImportCmd::Statements(c) => c.run(ctx).await,
+            ImportCmd::Criteria(c) => c.run(ctx).await,
         }
     }
 }
@@ -145,5 +161,32 @@ impl ImportStatements {
             )
             .await?;
         crate::output::write(&summary_text(ctx, &summary, self.dry_run), None)
+    }
+}
+
+impl ImportCriteria {
+    async fn run(self, ctx: &Context) -> Result<()> {
+        let name = self.file.display().to_string();
+        let sheet = spreadsheet::read_sheet(&name, &read_file(&self.file)?)?;
+        let version = self.criteria_version.trim();
+        if version.is_empty() {
+            return Err(BadInput("--criteria-version: must not be empty".into()).into());
+        }
+        let store = ctx.store().await?;
+        let base = match store
+            .criteria_versions()
+            .await?
+            .iter()
+            .any(|v| v == version)
+        {
+            true => store.load_catalog(version).await?,
+            false => ctx.builtin_catalog()?.renamed(version),
+        };
+        let merged = criteria_table::merge_criteria(&sheet, &base, version)?;
+        let d = ismap_core::criteria::diff(&base, &merged);
+        if !self.dry_run {
+            store.save_criteria(&merged).await?;
+        }
+        crate::output::write(&super::criteria::diff_text(ctx, &d, self.dry_run), None)
     }
 }

@@ -325,3 +325,80 @@ fn statements_in_and_out() {
         "nothing written"
     );
 }
+
+#[test]
+fn criteria_import_and_diff() {
+    let env = Env::new();
+    let file = env.write(
+        "criteria.csv",
+        "ID,名称（日本語）,名称（英語）,本文（日本語）\n5.1.1.1,方針文書,Policy document,方針群を定め、承認し、公表する。\n8.1.5.4.P,,Removal of customer data,\n",
+    );
+    let f = file.to_str().expect("utf-8");
+    let dry = env
+        .run(&["--lang", "en", "import", "criteria", f, "--dry-run"])
+        .ok();
+    assert!(
+        dry.contains("added: 2 (5.1.1.1, 8.1.5.4.P)") && dry.contains("changed: 0"),
+        "{dry}"
+    );
+    assert_eq!(
+        env.run(&["criteria", "list", "--format", "json"])
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(261),
+        "dry run wrote"
+    );
+
+    // a new version starts from the built-in structure; the built-in one is untouched
+    let out = env
+        .run(&[
+            "--lang",
+            "en",
+            "import",
+            "criteria",
+            f,
+            "--criteria-version",
+            "2024-07-01",
+        ])
+        .ok();
+    assert!(out.contains("added: 2 (5.1.1.1, 8.1.5.4.P)"), "{out}");
+    let diff = env
+        .run(&[
+            "--lang",
+            "en",
+            "criteria",
+            "diff",
+            "2022-04-01",
+            "2024-07-01",
+        ])
+        .ok();
+    assert_eq!(diff, "added: 2 (5.1.1.1, 8.1.5.4.P)\nchanged: 0\nremoved: 0\n");
+    let shown = env
+        .run(&[
+            "criteria",
+            "show",
+            "5.1.1",
+            "--criteria-version",
+            "2024-07-01",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(shown[1]["id"], "5.1.1.1");
+    assert_eq!(shown[1]["mandatory"], false);
+    assert_eq!(shown[1]["title_ja"], "方針文書");
+
+    let bad = env.write("bad.csv", "ID,名称（日本語）\n5.9.9.1,x\n");
+    let err = env
+        .run(&["import", "criteria", bad.to_str().expect("utf-8")])
+        .bad_input();
+    assert!(
+        err.contains("bad.csv:2:1: ID: no control objective 5.9.9"),
+        "{err}"
+    );
+    let err = env
+        .run(&["criteria", "diff", "2022-04-01", "1999-01-01"])
+        .bad_input();
+    assert!(err.contains("1999-01-01"), "{err}");
+}
