@@ -7,6 +7,7 @@ pub mod criteria_table;
 pub mod date;
 pub mod demo;
 mod error;
+pub mod oscal;
 pub mod profile_toml;
 pub mod registry_json;
 pub mod registry_table;

@@ -373,7 +373,10 @@ fn criteria_import_and_diff() {
             "2024-07-01",
         ])
         .ok();
-    assert_eq!(diff, "added: 2 (5.1.1.1, 8.1.5.4.P)\nchanged: 0\nremoved: 0\n");
+    assert_eq!(
+        diff,
+        "added: 2 (5.1.1.1, 8.1.5.4.P)\nchanged: 0\nremoved: 0\n"
+    );
     let shown = env
         .run(&[
             "criteria",

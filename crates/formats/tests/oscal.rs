@@ -1,0 +1,134 @@
+//! OSCAL against NIST's own data in `../shared/data/oscal/` (not committed here): resolving the
+//! SP 800-53 rev5.0.1 LOW, MODERATE and HIGH profiles gives the control ids and parameters of
+//! NIST's published resolved catalogs, and our documents validate against the OSCAL schemas.
+//! Skipped, with a message, where that folder is absent (CI always has it).
+
+use ismap_core::lang::Lang;
+use ismap_formats::criteria::builtin_catalog;
+use ismap_formats::oscal::{self, OscalError};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn data() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/oscal");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: {} is absent (NIST OSCAL data is not part of the repository)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn read(path: &Path) -> Value {
+    serde_json::from_slice(
+        &std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .expect("JSON")
+}
+
+/// Loads an import's href next to the profile; NIST's profiles name the XML catalog.
+fn loader(dir: &Path) -> impl FnMut(&str) -> Result<Value, OscalError> + '_ {
+    move |href: &str| {
+        let path = dir.join(href.replace(".xml", ".json"));
+        Ok(read(&path))
+    }
+}
+
+/// Control id → parameter ids, for every control of a catalog.
+fn params(catalog: &Value) -> BTreeMap<String, Vec<String>> {
+    fn walk(v: &Value, out: &mut BTreeMap<String, Vec<String>>) {
+        for key in ["groups", "controls"] {
+            for item in v.get(key).and_then(Value::as_array).into_iter().flatten() {
+                if key == "controls" {
+                    let ids = item
+                        .get("params")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten();
+                    let ids = ids
+                        .filter_map(|p| p.get("id").and_then(Value::as_str).map(str::to_owned))
+                        .collect();
+                    out.insert(item["id"].as_str().unwrap_or("").to_owned(), ids);
+                }
+                walk(item, out);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(&catalog["catalog"], &mut out);
+    out
+}
+
+fn schema_errors(schema: &Path, doc: &Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(&read(schema)).expect("a valid schema");
+    validator
+        .iter_errors(doc)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn nist_baselines_resolve_like_nist() {
+    let Some(dir) = data() else { return };
+    let rev5 = dir.join("rev5.0.1-2021-06");
+    for level in ["LOW", "MODERATE", "HIGH"] {
+        let profile =
+            read(&rev5.join(format!("NIST_SP-800-53_rev5_{level}-baseline_profile.json")));
+        let expected = read(&rev5.join(format!(
+            "NIST_SP-800-53_rev5_{level}-baseline-resolved-profile_catalog.json"
+        )));
+        let resolved = oscal::resolve(&profile, &mut loader(&rev5)).expect("resolves");
+        assert_eq!(
+            oscal::control_ids(&resolved),
+            oscal::control_ids(&expected),
+            "{level}: control ids"
+        );
+        assert_eq!(params(&resolved), params(&expected), "{level}: parameters");
+        let groups = |c: &Value| {
+            c["catalog"]["groups"]
+                .as_array()
+                .map(|g| g.iter().map(|g| g["id"].clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(groups(&resolved), groups(&expected), "{level}: groups");
+    }
+}
+
+#[test]
+fn our_documents_validate_against_the_schemas() {
+    let Some(dir) = data() else { return };
+    let catalog = builtin_catalog().expect("criteria");
+    let exported = oscal::catalog(&catalog, Lang::Ja, "2026-01-01T00:00:00Z");
+    assert_eq!(
+        schema_errors(&dir.join("oscal_catalog_schema.json"), &exported),
+        Vec::<String>::new()
+    );
+    let profile = oscal::basic_profile(&catalog, "ismap-catalog.json", "2026-01-01T00:00:00Z");
+    assert_eq!(
+        schema_errors(&dir.join("oscal_profile_schema.json"), &profile),
+        Vec::<String>::new()
+    );
+    // the ISMAP basic baseline resolved against the ISMAP catalog: every mandatory criterion
+    let resolved = oscal::resolve(&profile, &mut |_| Ok(exported.clone())).expect("resolves");
+    assert_eq!(
+        oscal::control_ids(&resolved).len(),
+        catalog.basic_baseline().len()
+    );
+    assert_eq!(
+        schema_errors(&dir.join("oscal_catalog_schema.json"), &resolved),
+        Vec::<String>::new()
+    );
+    // and a resolved NIST baseline is a valid catalog too
+    let rev5 = dir.join("rev5.0.1-2021-06");
+    let low = oscal::resolve(
+        &read(&rev5.join("NIST_SP-800-53_rev5_LOW-baseline_profile.json")),
+        &mut loader(&rev5),
+    )
+    .expect("resolves");
+    let errors = schema_errors(&dir.join("oscal_catalog_schema.json"), &low);
+    assert!(errors.is_empty(), "{errors:?}");
+}
