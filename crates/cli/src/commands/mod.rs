@@ -5,6 +5,7 @@ mod criteria;
 mod demo;
 mod expiry;
 mod import;
+mod oscal;
 mod registry;
 mod serve;
 mod source;
@@ -30,6 +31,9 @@ pub enum Command {
     Criteria(criteria::CriteriaCmd),
     /// Load the fictional demo registry into the database / 架空のデモ登録簿を取り込む
     Demo(demo::DemoCmd),
+    /// OSCAL catalogs and profiles: convert, resolve, validate
+    #[command(subcommand)]
+    Oscal(oscal::OscalCmd),
     /// Serve the REST API (and its OpenAPI document) / REST API を提供する
     Serve(serve::ServeCmd),
 }
@@ -44,6 +48,7 @@ impl Command {
             Command::Criteria(c) => c.run(ctx).await,
             Command::Demo(c) => c.run(ctx).await,
             Command::Serve(c) => c.run(ctx).await,
+            Command::Oscal(c) => c.run(ctx).await,
         }
     }
 }

@@ -405,3 +405,84 @@ fn criteria_import_and_diff() {
         .bad_input();
     assert!(err.contains("1999-01-01"), "{err}");
 }
+
+#[test]
+fn oscal_verbs() {
+    let env = Env::new();
+    let catalog = env.path("ismap-catalog.json");
+    let profile = env.path("ismap-profile.json");
+    env.run(&[
+        "oscal",
+        "convert",
+        "catalog",
+        "-o",
+        catalog.to_str().expect("utf-8"),
+    ])
+    .ok();
+    env.run(&[
+        "oscal",
+        "convert",
+        "profile",
+        "-o",
+        profile.to_str().expect("utf-8"),
+    ])
+    .ok();
+    let out = env
+        .run(&[
+            "--lang",
+            "en",
+            "oscal",
+            "validate",
+            catalog.to_str().expect("utf-8"),
+        ])
+        .ok();
+    assert!(
+        out.ends_with("catalog (valid), 261 controls, 0 parameters\n"),
+        "{out}"
+    );
+    let out = env
+        .run(&[
+            "--lang",
+            "en",
+            "oscal",
+            "validate",
+            profile.to_str().expect("utf-8"),
+        ])
+        .ok();
+    assert!(out.ends_with("profile (valid), 261 controls\n"), "{out}");
+    let resolved = env
+        .run(&["oscal", "resolve", profile.to_str().expect("utf-8")])
+        .json();
+    assert_eq!(
+        resolved["catalog"]["groups"][0]["id"],
+        "ismap-part-governance"
+    );
+
+    let broken = env.write(
+        "broken.json",
+        r#"{"catalog": {"uuid": "x", "metadata": {"title": "t"}}}"#,
+    );
+    let err = env
+        .run(&["oscal", "validate", broken.to_str().expect("utf-8")])
+        .bad_input();
+    assert!(
+        err.contains("broken.json: catalog.metadata: missing field `last-modified`"),
+        "{err}"
+    );
+    let lost = env.write("lost.json", r#"{"profile": {"uuid": "x", "metadata": {"title": "t"}, "imports": [{"href": "nowhere.json", "include-all": {}}]}}"#);
+    let err = env
+        .run(&["oscal", "resolve", lost.to_str().expect("utf-8")])
+        .bad_input();
+    assert!(err.contains("cannot load nowhere.json"), "{err}");
+
+    // NIST's own profile, when the shared data is there (CI)
+    let nist = crate::repo_file(
+        "../shared/data/oscal/rev5.0.1-2021-06/NIST_SP-800-53_rev5_MODERATE-baseline_profile.json",
+    );
+    if std::path::Path::new(&nist).exists() {
+        let out = env.run(&["--lang", "en", "oscal", "validate", &nist]).ok();
+        assert!(out.ends_with("profile (valid), 287 controls\n"), "{out}");
+    } else {
+        eprintln!("skipped the NIST part: ../shared/data/oscal is absent");
+    }
+}

@@ -4,9 +4,11 @@
 
 mod export;
 mod resolve;
+mod validate;
 
 pub use export::{basic_profile, catalog};
 pub use resolve::{OscalError, control_ids, resolve};
+pub use validate::{CatalogSummary, validate_catalog};
 
 use serde_json::Value;
 

@@ -379,10 +379,11 @@ pub fn resolve(
                     field: format!("imports[{n}].href"),
                     message: "missing".into(),
                 })?;
-        let doc = load(href)?;
+        let mut doc = load(href)?;
+        // Taken out of the document, not copied: catalogs are megabytes.
         let catalog = match super::model_of(&doc) {
-            Some("catalog") => doc["catalog"].clone(),
-            Some("profile") => resolve(&doc, load)?["catalog"].clone(),
+            Some("catalog") => doc["catalog"].take(),
+            Some("profile") => resolve(&doc, load)?["catalog"].take(),
             _ => return Err(OscalError::NotA(href.to_owned(), "catalog")),
         };
         let mut selected = match import.get("include-all") {

@@ -1,0 +1,176 @@
+use crate::BadInput;
+use crate::context::{Context, read_file};
+use crate::output;
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use ismap_core::criteria::BUILTIN_VERSION;
+use ismap_formats::oscal::{self, OscalError};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum OscalCmd {
+    /// Write the ISMAP criteria as an OSCAL catalog, or the basic baseline as a profile
+    Convert(ConvertCmd),
+    /// Resolve an OSCAL profile into a catalog (imports are read next to the profile)
+    Resolve(ResolveCmd),
+    /// Check an OSCAL catalog or profile: readable, ids unique, a profile's imports resolve
+    Validate(ValidateCmd),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum What {
+    Catalog,
+    Profile,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertCmd {
+    what: What,
+    #[arg(long, default_value = BUILTIN_VERSION)]
+    criteria_version: String,
+    /// For a profile: the href of the catalog it imports
+    #[arg(long, default_value = "ismap-catalog.json")]
+    catalog_href: String,
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveCmd {
+    profile: PathBuf,
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateCmd {
+    file: PathBuf,
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    serde_json::from_slice(&read_file(path)?)
+        .map_err(|e| BadInput(format!("{}: {e}", path.display())).into())
+}
+
+/// Finds an import: a path next to the profile (NIST's `.xml` hrefs are read as the `.json`
+/// beside them), or `#uuid` naming a back-matter resource of the profile.
+fn loader<'a>(
+    profile_path: &'a Path,
+    profile: &'a Value,
+) -> impl FnMut(&str) -> Result<Value, OscalError> + 'a {
+    let dir = profile_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    move |href: &str| {
+        let target = match href.strip_prefix('#') {
+            Some(uuid) => profile["profile"]["back-matter"]["resources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["uuid"] == uuid)
+                .and_then(|r| {
+                    r["rlinks"]
+                        .as_array()?
+                        .iter()
+                        .find_map(|l| l["href"].as_str())
+                })
+                .map(str::to_owned)
+                .ok_or_else(|| OscalError::Load {
+                    href: href.to_owned(),
+                    message: "no back-matter resource with a link".into(),
+                })?,
+            None => href.to_owned(),
+        };
+        let mut path = dir.join(&target);
+        if !path.exists() && path.extension().is_some_and(|e| e == "xml") {
+            path.set_extension("json");
+        }
+        let bytes = std::fs::read(&path).map_err(|e| OscalError::Load {
+            href: href.to_owned(),
+            message: format!("{}: {e}", path.display()),
+        })?;
+        serde_json::from_slice(&bytes).map_err(|e| OscalError::Load {
+            href: href.to_owned(),
+            message: e.to_string(),
+        })
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(v).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+impl OscalCmd {
+    pub async fn run(self, ctx: &Context) -> Result<()> {
+        match self {
+            OscalCmd::Convert(c) => {
+                let store = ctx.store().await?;
+                let catalog = store.load_catalog(&c.criteria_version).await?;
+                let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                let doc = match c.what {
+                    What::Catalog => oscal::catalog(&catalog, ctx.lang, &now),
+                    What::Profile => oscal::basic_profile(&catalog, &c.catalog_href, &now),
+                };
+                output::write(&pretty(&doc), c.output.as_deref())
+            }
+            OscalCmd::Resolve(c) => {
+                let profile = read_json(&c.profile)?;
+                let resolved = oscal::resolve(&profile, &mut loader(&c.profile, &profile))
+                    .map_err(|e| BadInput(format!("{}: {e}", c.profile.display())))?;
+                output::write(&pretty(&resolved), c.output.as_deref())
+            }
+            OscalCmd::Validate(c) => {
+                let name = c.file.display().to_string();
+                let bytes = read_file(&c.file)?;
+                // A catalog is checked on a typed reading, without building the document.
+                if let Ok(summary) = oscal::validate_catalog(&bytes) {
+                    let line = format!(
+                        "{name}: catalog {}, {} controls, {} parameters\n",
+                        ctx.lang.pick("（妥当）", "(valid)"),
+                        summary.controls,
+                        summary.params
+                    );
+                    return output::write(&line, None);
+                }
+                let doc: Value =
+                    serde_json::from_slice(&bytes).map_err(|e| BadInput(format!("{name}: {e}")))?;
+                if oscal::model_of(&doc) == Some("catalog") {
+                    let reason = oscal::validate_catalog(&bytes).err().unwrap_or_default();
+                    return Err(BadInput(format!("{name}: {reason}")).into());
+                }
+                let catalog = match oscal::model_of(&doc) {
+                    Some("catalog") => doc.clone(),
+                    Some("profile") => oscal::resolve(&doc, &mut loader(&c.file, &doc))
+                        .map_err(|e| BadInput(format!("{name}: {e}")))?,
+                    other => {
+                        return Err(BadInput(format!(
+                            "{name}: expected an OSCAL catalog or profile, found {other:?}"
+                        ))
+                        .into());
+                    }
+                };
+                let ids = oscal::control_ids(&catalog);
+                let mut seen = std::collections::HashSet::new();
+                if let Some(dup) = ids.iter().find(|i| !seen.insert(*i)) {
+                    return Err(BadInput(format!("{name}: control id {dup} appears twice")).into());
+                }
+                if let Some(empty) = ids.iter().position(String::is_empty) {
+                    return Err(BadInput(format!("{name}: control {} has no id", empty + 1)).into());
+                }
+                output::write(
+                    &format!(
+                        "{name}: {} {}, {} controls\n",
+                        oscal::model_of(&doc).unwrap_or(""),
+                        ctx.lang.pick("（妥当）", "(valid)"),
+                        ids.len()
+                    ),
+                    None,
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# ismap and compliance-trestle side by side on NIST's data (../shared/data/oscal), whole
+# processes, same files: load + validate the SP 800-53 rev5.0.1 catalog, and resolve the HIGH
+# baseline profile. Issue target: ismap at least 20 times faster. Needs hyperfine and a
+# Python venv with compliance-trestle (created here). See docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/ismap-target}"
+data="${ISMAP_OSCAL_DATA:-../shared/data/oscal}/rev5.0.1-2021-06"
+out="${1:-bench-out}/oscal"
+venv=/var/tmp/ismap-venv
+mkdir -p "$out"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c 'import trestle' 2>/dev/null || "$venv/bin/pip" install -q compliance-trestle
+cargo build --release -q -p ismap-cli
+ismap="$CARGO_TARGET_DIR/release/ismap"
+
+# trestle resolves imports from a workspace, by absolute path: give it a copy whose href points
+# at the JSON catalog (NIST's profile names the XML one).
+(cd "$out" && [ -d .trestle ] || "$venv/bin/trestle" init >/dev/null)
+catalog="$(cd "$data" && pwd)/NIST_SP-800-53_rev5_catalog.json"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); [i.update(href=sys.argv[2]) for i in p["profile"]["imports"]]; json.dump(p, open(sys.argv[3], "w"))' \
+  "$data/NIST_SP-800-53_rev5_HIGH-baseline_profile.json" "$catalog" "$out/high-profile.json"
+cat > "$out/trestle_resolve.py" <<'PY'
+import sys, pathlib
+from trestle.core.profile_resolver import ProfileResolver
+ProfileResolver.get_resolved_profile_catalog(pathlib.Path(sys.argv[1]), sys.argv[2])
+PY
+
+hyperfine --warmup 2 --runs 10 --export-markdown "$out/catalog.md" \
+  -n "ismap oscal validate (rev5 catalog)" "$ismap oscal validate $catalog" \
+  -n "trestle Catalog.oscal_read (rev5 catalog)" "$venv/bin/python -c 'import sys, pathlib; from trestle.oscal.catalog import Catalog; Catalog.oscal_read(pathlib.Path(sys.argv[1]))' $catalog"
+hyperfine --warmup 2 --runs 10 --export-markdown "$out/resolve.md" \
+  -n "ismap oscal resolve (HIGH)" "$ismap oscal resolve $data/NIST_SP-800-53_rev5_HIGH-baseline_profile.json -o $out/ismap-high.json" \
+  -n "trestle ProfileResolver (HIGH)" "$venv/bin/python $out/trestle_resolve.py $out $out/high-profile.json"
+cat "$out/catalog.md" "$out/resolve.md"
