@@ -122,6 +122,65 @@ fn our_documents_validate_against_the_schemas() {
         schema_errors(&dir.join("oscal_catalog_schema.json"), &resolved),
         Vec::<String>::new()
     );
+    // a statement as a component-definition, a check as assessment-results
+    let complete = dir.join("oscal_complete_schema.json");
+    let registry = ismap_formats::registry_json::parse_registry(
+        "demo",
+        ismap_formats::demo::REGISTRY_JSON.as_bytes(),
+        &catalog,
+    )
+    .expect("demo")
+    .registry;
+    let office = &registry.registrations()[1];
+    let component = oscal::component_definition(
+        office,
+        &catalog,
+        "ismap-catalog.json",
+        "2026-01-01T00:00:00Z",
+    );
+    assert_eq!(schema_errors(&complete, &component), Vec::<String>::new());
+    let requirements = &component["component-definition"]["components"][0]["control-implementations"]
+        [0]["implemented-requirements"];
+    assert_eq!(
+        requirements.as_array().map(Vec::len),
+        Some(office.controls().len())
+    );
+    let profile_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-profile.toml"),
+    )
+    .expect("profile");
+    let p =
+        ismap_formats::profile_toml::parse_profile("p", &profile_text, &catalog).expect("profile");
+    let date = p.evaluation_date.expect("date");
+    let engine = ismap_core::check::Engine::new(
+        &catalog,
+        &registry,
+        &p,
+        date,
+        ismap_core::validity::ExpiryRule::Civil,
+    )
+    .expect("engine");
+    let views: Vec<_> = engine
+        .evaluate(&engine.default_candidates())
+        .iter()
+        .map(|r| engine.view(r, Lang::En))
+        .collect();
+    let results = oscal::assessment_results(
+        &p.name,
+        date,
+        catalog.version(),
+        "abc",
+        &views,
+        "2026-01-01T00:00:00Z",
+    );
+    assert_eq!(schema_errors(&complete, &results), Vec::<String>::new());
+    assert_eq!(
+        results["assessment-results"]["results"]
+            .as_array()
+            .map(Vec::len),
+        Some(9)
+    );
+
     // and a resolved NIST baseline is a valid catalog too
     let rev5 = dir.join("rev5.0.1-2021-06");
     let low = oscal::resolve(

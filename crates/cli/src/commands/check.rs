@@ -18,6 +18,8 @@ pub enum Format {
     Json,
     /// A workbook: a comparison sheet and one sheet per candidate (needs -o FILE)
     Xlsx,
+    /// OSCAL assessment-results (one result per candidate, one finding per entry)
+    Oscal,
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +77,21 @@ impl CheckCmd {
         let report = CheckReport::new(&engine, &results, loaded.info, ctx.lang);
         let text = match self.format {
             Format::Json => return output::emit(self.output.as_deref(), |w| report.write_json(w)),
+            Format::Oscal => {
+                let views: Vec<_> = report.results.iter().collect();
+                let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                let doc = ismap_formats::oscal::assessment_results(
+                    &report.profile.name,
+                    report.evaluated_on,
+                    &report.criteria_version,
+                    &report.registry.sha256,
+                    &views,
+                    &now,
+                );
+                let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+                text.push('\n');
+                text
+            }
             Format::Xlsx => {
                 let Some(path) = self.output.as_deref() else {
                     return Err(BadInput("--format xlsx: name the file with -o FILE".into()).into());

@@ -22,6 +22,8 @@ pub enum OscalCmd {
 pub enum What {
     Catalog,
     Profile,
+    /// A registration's statement as a component-definition (needs --service)
+    Component,
 }
 
 #[derive(Debug, Args)]
@@ -29,9 +31,14 @@ pub struct ConvertCmd {
     what: What,
     #[arg(long, default_value = BUILTIN_VERSION)]
     criteria_version: String,
-    /// For a profile: the href of the catalog it imports
+    /// For a profile or component: the href of the ISMAP catalog
     #[arg(long, default_value = "ismap-catalog.json")]
     catalog_href: String,
+    /// For a component: the registration number
+    #[arg(long, value_name = "NO")]
+    service: Option<String>,
+    #[command(flatten)]
+    source: super::source::RegistrySource,
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -108,12 +115,30 @@ impl OscalCmd {
     pub async fn run(self, ctx: &Context) -> Result<()> {
         match self {
             OscalCmd::Convert(c) => {
-                let store = ctx.store().await?;
-                let catalog = store.load_catalog(&c.criteria_version).await?;
                 let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
                 let doc = match c.what {
-                    What::Catalog => oscal::catalog(&catalog, ctx.lang, &now),
-                    What::Profile => oscal::basic_profile(&catalog, &c.catalog_href, &now),
+                    What::Component => {
+                        let Some(no) = &c.service else {
+                            return Err(BadInput(
+                                "convert component: name the registration with --service NO".into(),
+                            )
+                            .into());
+                        };
+                        let loaded = c.source.load(ctx).await?;
+                        let number = ismap_core::ids::RegistrationNumber::parse(no)
+                            .map_err(|e| BadInput(format!("--service: {e}")))?;
+                        let r = loaded.registry.get(&number).ok_or_else(|| {
+                            BadInput(format!("--service: no registration {number}"))
+                        })?;
+                        oscal::component_definition(r, &loaded.catalog, &c.catalog_href, &now)
+                    }
+                    What::Catalog | What::Profile => {
+                        let catalog = ctx.store().await?.load_catalog(&c.criteria_version).await?;
+                        match c.what {
+                            What::Catalog => oscal::catalog(&catalog, ctx.lang, &now),
+                            _ => oscal::basic_profile(&catalog, &c.catalog_href, &now),
+                        }
+                    }
                 };
                 output::write(&pretty(&doc), c.output.as_deref())
             }

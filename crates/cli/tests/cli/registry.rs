@@ -475,6 +475,45 @@ fn oscal_verbs() {
         .bad_input();
     assert!(err.contains("cannot load nowhere.json"), "{err}");
 
+    let component = env
+        .run(&[
+            "oscal",
+            "convert",
+            "component",
+            "--demo",
+            "--service",
+            "C99-0002-1",
+        ])
+        .json();
+    let requirements = &component["component-definition"]["components"][0]["control-implementations"]
+        [0]["implemented-requirements"];
+    assert_eq!(requirements.as_array().map(Vec::len), Some(9));
+    assert_eq!(requirements[1]["control-id"], "ismap-8.1.5.P");
+    assert_eq!(requirements[1]["props"][0]["value"], "not-applicable");
+    let err = env
+        .run(&["oscal", "convert", "component", "--demo"])
+        .bad_input();
+    assert!(err.contains("--service"), "{err}");
+    let profile_file = crate::repo_file("examples/demo-profile.toml");
+    let results = env
+        .run(&[
+            "check",
+            "--demo",
+            "--profile",
+            &profile_file,
+            "--format",
+            "oscal",
+            "--service",
+            "C99-0006-1",
+        ])
+        .json();
+    let result = &results["assessment-results"]["results"][0];
+    assert_eq!(
+        result["findings"][0]["target"]["status"]["state"],
+        "not-satisfied"
+    );
+    assert_eq!(result["findings"][0]["props"][1]["value"], "revoked");
+
     // NIST's own profile, when the shared data is there (CI)
     let nist = crate::repo_file(
         "../shared/data/oscal/rev5.0.1-2021-06/NIST_SP-800-53_rev5_MODERATE-baseline_profile.json",

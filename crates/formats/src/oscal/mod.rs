@@ -2,10 +2,12 @@
 //! profile, and any profile resolved against its catalogs. Documents are kept as JSON values,
 //! so that fields this code does not interpret pass through unchanged.
 
+mod assess;
 mod export;
 mod resolve;
 mod validate;
 
+pub use assess::{assessment_results, component_definition};
 pub use export::{basic_profile, catalog};
 pub use resolve::{OscalError, control_ids, resolve};
 pub use validate::{CatalogSummary, validate_catalog};
