@@ -341,12 +341,31 @@ fn modify(result: &mut Value, modify: &Value) -> Result<(), OscalError> {
     failure.map_or(Ok(()), Err)
 }
 
+/// Profiles importing profiles may nest this deep; deeper is taken for a cycle.
+const MAX_DEPTH: usize = 16;
+
 /// Resolves `profile` (an OSCAL document `{"profile": …}`) into a catalog. `load` fetches an
 /// import's `href` (a catalog or another profile, which is resolved in turn).
 pub fn resolve(
     profile: &Value,
     load: &mut dyn FnMut(&str) -> Result<Value, OscalError>,
 ) -> Result<Value, OscalError> {
+    resolve_at(profile, load, 0)
+}
+
+fn resolve_at(
+    profile: &Value,
+    load: &mut dyn FnMut(&str) -> Result<Value, OscalError>,
+    depth: usize,
+) -> Result<Value, OscalError> {
+    if depth > MAX_DEPTH {
+        return Err(OscalError::Invalid {
+            field: "imports".into(),
+            message: format!(
+                "profiles import profiles more than {MAX_DEPTH} deep (an import cycle?)"
+            ),
+        });
+    }
     let p = profile
         .get("profile")
         .ok_or_else(|| OscalError::NotA("document".into(), "profile"))?;
@@ -383,7 +402,7 @@ pub fn resolve(
         // Taken out of the document, not copied: catalogs are megabytes.
         let catalog = match super::model_of(&doc) {
             Some("catalog") => doc["catalog"].take(),
-            Some("profile") => resolve(&doc, load)?["catalog"].take(),
+            Some("profile") => resolve_at(&doc, load, depth + 1)?["catalog"].take(),
             _ => return Err(OscalError::NotA(href.to_owned(), "catalog")),
         };
         let mut selected = match import.get("include-all") {
@@ -574,6 +593,14 @@ mod tests {
             .map(id)
             .collect();
         assert_eq!(items, ["ac-1_smt.a", "ac-1_smt.b"]);
+    }
+
+    #[test]
+    fn an_import_cycle_is_an_error() {
+        let profile = json!({"profile": {"uuid": "p", "metadata": {"title": "p"}, "imports": [{"href": "self.json", "include-all": {}}]}});
+        let copy = profile.clone();
+        let err = resolve(&profile, &mut |_| Ok(copy.clone())).expect_err("a cycle");
+        assert!(err.to_string().contains("import cycle"), "{err}");
     }
 
     #[test]
