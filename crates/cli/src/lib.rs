@@ -5,6 +5,7 @@
 mod commands;
 mod context;
 mod output;
+mod progress;
 
 use clap::Parser;
 use context::Context;

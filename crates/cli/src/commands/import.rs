@@ -1,5 +1,6 @@
 use crate::BadInput;
 use crate::context::{Context, read_file};
+use crate::progress::Progress;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use ismap_core::registry::Registry;
@@ -63,10 +64,16 @@ impl ImportCmd {
 impl ImportRegistry {
     async fn run(self, ctx: &Context) -> Result<()> {
         let name = self.file.display().to_string();
+        let progress = Progress::start(ctx.lang.pick("読み込み中", "reading"));
         let bytes = read_file(&self.file)?;
         // Parse and validate everything before the database is touched.
+        progress.stage(ctx.lang.pick("検証中", "validating"));
         let catalog = ctx.builtin_catalog()?;
         let loaded = read_registry(&name, &bytes, &catalog)?;
+        progress.stage(
+            ctx.lang
+                .pick("データベースへ書き込み中", "writing to the database"),
+        );
         let store = ctx.store().await?;
         let summary = store
             .import_registry(
@@ -77,6 +84,7 @@ impl ImportRegistry {
                 self.dry_run,
             )
             .await?;
+        drop(progress);
         let mut text = summary_text(ctx, &summary, self.dry_run);
         text.push_str(&unconventional_numbers(ctx, &loaded.registry));
         crate::output::write(&text, None)
@@ -135,20 +143,15 @@ pub fn summary_text(ctx: &Context, s: &ImportSummary, dry_run: bool) -> String {
 impl ImportStatements {
     async fn run(self, ctx: &Context) -> Result<()> {
         let name = self.file.display().to_string();
+        let progress = Progress::start(ctx.lang.pick("読み込み中", "reading"));
         let bytes = read_file(&self.file)?;
         let catalog = ctx.builtin_catalog()?;
-        let sheet = match self
-            .file
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv") => spreadsheet::read_csv(&name, &bytes)?,
-            Some("xlsx") => spreadsheet::read_xlsx(&name, &bytes)?,
-            _ => return Err(BadInput(format!("{name}: expected a .csv or .xlsx file")).into()),
-        };
+        let sheet = spreadsheet::read_sheet(&name, &bytes)?;
         let statements = statement_table::sheet_to_statements(&sheet, &catalog)?;
+        progress.stage(
+            ctx.lang
+                .pick("データベースへ書き込み中", "writing to the database"),
+        );
         let store = ctx.store().await?;
         let registry = statements.apply(&store.load_registry(&catalog).await?)?;
         let summary = store
@@ -160,6 +163,7 @@ impl ImportStatements {
                 self.dry_run,
             )
             .await?;
+        drop(progress);
         crate::output::write(&summary_text(ctx, &summary, self.dry_run), None)
     }
 }

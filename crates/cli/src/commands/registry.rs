@@ -126,6 +126,8 @@ impl RegistryCmd {
             RegistryCmd::List(c) => c.run(ctx).await,
             RegistryCmd::Show(c) => c.run(ctx).await,
             RegistryCmd::Export(c) => {
+                let progress =
+                    crate::progress::Progress::start(ctx.lang.pick("書き出し中", "exporting"));
                 let loaded = c.source.load(ctx).await?;
                 let (sheet, (headers, rows)) = if c.statements {
                     (
@@ -154,6 +156,7 @@ impl RegistryCmd {
                             .map_err(anyhow::Error::msg)?
                     }
                 };
+                drop(progress);
                 output::emit(c.output.as_deref(), |w| w.write_all(&bytes))
             }
         }
