@@ -101,6 +101,12 @@ impl ControlId {
     }
 }
 
+impl AsRef<str> for ControlId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 // Lets a map keyed by `ControlId` be searched with a `&str` without allocating.
 impl std::borrow::Borrow<str> for ControlId {
     fn borrow(&self) -> &str {

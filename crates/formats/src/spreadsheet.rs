@@ -208,18 +208,12 @@ mod tests {
     use super::*;
     use crate::criteria::builtin_catalog;
     use crate::demo;
-    use crate::registry_json::{parse_registry, write_registry};
+    use crate::registry_json::write_registry;
     use crate::registry_table::{rows, sheet_to_registry};
     use ismap_core::registry::Registry;
 
     fn demo_registry() -> Registry {
-        parse_registry(
-            "demo",
-            demo::REGISTRY_JSON.as_bytes(),
-            &builtin_catalog().expect("criteria"),
-        )
-        .expect("demo")
-        .registry
+        demo::registry()
     }
 
     /// The registry without control statements: what a registry sheet holds.

@@ -160,17 +160,10 @@ mod tests {
     use super::*;
     use crate::criteria::builtin_catalog;
     use crate::demo;
-    use crate::registry_json::parse_registry;
     use crate::spreadsheet::{read_csv, read_xlsx, write_csv, write_xlsx};
 
     fn demo_registry() -> Registry {
-        parse_registry(
-            "demo",
-            demo::REGISTRY_JSON.as_bytes(),
-            &builtin_catalog().expect("criteria"),
-        )
-        .expect("demo")
-        .registry
+        demo::registry()
     }
 
     #[test]

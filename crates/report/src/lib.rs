@@ -127,6 +127,75 @@ pub fn counts(result: &ResultView) -> (usize, usize, usize) {
     )
 }
 
+/// The inputs that determined a report, as (label, value) lines: every rendering shows them.
+fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
+    let l = Labels {
+        lang: report.lang(),
+    };
+    let p = &report.profile;
+    vec![
+        (
+            l.get("調達府省庁等", "Agency"),
+            p.agency.clone().unwrap_or_else(|| "-".into()),
+        ),
+        (
+            l.get("評価日", "Evaluated on"),
+            report.evaluated_on.to_string(),
+        ),
+        (
+            l.get("管理基準のバージョン", "Criteria version"),
+            report.criteria_version.clone(),
+        ),
+        (
+            l.get("有効期限の計算", "Expiry rule"),
+            report.expiry_rule.clone(),
+        ),
+        (
+            l.get("登録簿", "Registry"),
+            format!(
+                "{} ({} {})",
+                report.registry.source,
+                report.registry.entries,
+                l.get("件", "entries")
+            ),
+        ),
+        (
+            l.get("登録簿 SHA-256", "Registry SHA-256"),
+            report.registry.sha256.clone(),
+        ),
+        (
+            l.get("機密性", "Confidentiality"),
+            p.confidentiality.to_string(),
+        ),
+        (
+            l.get("低影響利用の判断", "Low-impact judgment"),
+            l.get(
+                if p.low_impact { "あり" } else { "なし" },
+                if p.low_impact { "yes" } else { "no" },
+            )
+            .to_owned(),
+        ),
+        (
+            l.get("利用する機能", "Features"),
+            if p.features.is_empty() {
+                "-".into()
+            } else {
+                p.features.join("、")
+            },
+        ),
+        (
+            l.get("必須とする管理策", "Required controls"),
+            p.required_controls.to_string(),
+        ),
+        (
+            l.get("契約期間", "Contract"),
+            p.contract
+                .as_ref()
+                .map_or_else(|| "-".into(), |c| format!("{} – {}", c.start, c.end)),
+        ),
+    ]
+}
+
 /// Labels shared by the table and Markdown renderings.
 struct Labels {
     lang: Lang,

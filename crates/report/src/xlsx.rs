@@ -44,35 +44,14 @@ fn worst(result: &ResultView, kind: CheckKind) -> Option<Status> {
         .max()
 }
 
-fn facts(
+fn facts_rows(
     sheet: &mut Worksheet,
     report: &CheckReport,
     l: &Labels,
     bold: &Format,
 ) -> Result<u32, XlsxError> {
-    let rows = [
-        (l.get("件名", "Profile"), report.profile.name.clone()),
-        (
-            l.get("評価日", "Evaluated on"),
-            report.evaluated_on.to_string(),
-        ),
-        (
-            l.get("管理基準のバージョン", "Criteria version"),
-            report.criteria_version.clone(),
-        ),
-        (
-            l.get("有効期限の計算", "Expiry rule"),
-            report.expiry_rule.clone(),
-        ),
-        (
-            l.get("登録簿", "Registry"),
-            format!("{} ({})", report.registry.source, report.registry.entries),
-        ),
-        (
-            l.get("登録簿 SHA-256", "Registry SHA-256"),
-            report.registry.sha256.clone(),
-        ),
-    ];
+    let mut rows = vec![(l.get("件名", "Profile"), report.profile.name.clone())];
+    rows.extend(crate::facts(report));
     for (i, (k, v)) in rows.iter().enumerate() {
         sheet.write_string_with_format(i as u32, 0, *k, bold)?;
         sheet.write_string(i as u32, 1, v)?;
@@ -98,7 +77,7 @@ fn build(report: &CheckReport) -> Result<Workbook, XlsxError> {
 
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name(l.get("比較", "Comparison"), &mut taken))?;
-    let top = facts(sheet, report, &l, &bold)?;
+    let top = facts_rows(sheet, report, &l, &bold)?;
     let mut headers: Vec<&str> = l.summary_header().to_vec();
     headers.extend(CheckKind::ALL.map(|k| k.label(l.lang)));
     for (c, h) in headers.iter().enumerate() {

@@ -28,31 +28,6 @@ pub struct DiffCmd {
     new: String,
 }
 
-/// Added, changed and removed IDs, one group per line.
-pub fn diff_text(ctx: &Context, d: &ismap_core::criteria::CatalogDiff, dry_run: bool) -> String {
-    let l = |ja, en| ctx.lang.pick(ja, en);
-    let mut out = String::new();
-    if dry_run {
-        out.push_str(l(
-            "（試行: 何も書き込んでいません）\n",
-            "(dry run: nothing written)\n",
-        ));
-    }
-    for (label, ids) in [
-        (l("追加", "added"), &d.added),
-        (l("変更", "changed"), &d.changed),
-        (l("削除", "removed"), &d.removed),
-    ] {
-        let list: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
-        out.push_str(&format!("{label}: {}", list.len()));
-        if !list.is_empty() {
-            out.push_str(&format!(" ({})", list.join(", ")));
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[derive(Debug, Args)]
 pub struct ListCmd {
     /// Criteria version
@@ -189,10 +164,10 @@ impl CriteriaCmd {
             CriteriaCmd::Diff(c) => {
                 let old = catalog(ctx, &c.old).await?;
                 let new = catalog(ctx, &c.new).await?;
-                output::write(
-                    &diff_text(ctx, &ismap_core::criteria::diff(&old, &new), false),
-                    None,
-                )
+                let d = ismap_core::criteria::diff(&old, &new);
+                let text =
+                    super::import::changes_text(ctx, false, &d.added, &d.changed, &d.removed);
+                output::write(&text, None)
             }
             CriteriaCmd::Show(c) => {
                 let catalog = catalog(ctx, &c.criteria_version).await?;

@@ -112,7 +112,15 @@ fn unconventional_numbers(ctx: &Context, registry: &Registry) -> String {
     )
 }
 
-pub fn summary_text(ctx: &Context, s: &ImportSummary, dry_run: bool) -> String {
+/// What an import or a comparison changed: a line each for added, changed and removed, with
+/// their names.
+pub fn changes_text<S: AsRef<str>>(
+    ctx: &Context,
+    dry_run: bool,
+    added: &[S],
+    changed: &[S],
+    removed: &[S],
+) -> String {
     let l = |ja, en| ctx.lang.pick(ja, en);
     let mut out = String::new();
     if dry_run {
@@ -122,19 +130,25 @@ pub fn summary_text(ctx: &Context, s: &ImportSummary, dry_run: bool) -> String {
         ));
     }
     for (label, list) in [
-        (l("追加", "added"), &s.added),
-        (l("変更", "changed"), &s.changed),
-        (l("削除", "removed"), &s.removed),
+        (l("追加", "added"), added),
+        (l("変更", "changed"), changed),
+        (l("削除", "removed"), removed),
     ] {
         out.push_str(&format!("{label}: {}", list.len()));
         if !list.is_empty() {
-            out.push_str(&format!(" ({})", list.join(", ")));
+            let names: Vec<&str> = list.iter().map(AsRef::as_ref).collect();
+            out.push_str(&format!(" ({})", names.join(", ")));
         }
         out.push('\n');
     }
+    out
+}
+
+pub fn summary_text(ctx: &Context, s: &ImportSummary, dry_run: bool) -> String {
+    let mut out = changes_text(ctx, dry_run, &s.added, &s.changed, &s.removed);
     out.push_str(&format!(
         "{}: {}\n",
-        l("変更なし", "unchanged"),
+        ctx.lang.pick("変更なし", "unchanged"),
         s.unchanged
     ));
     out
@@ -191,6 +205,9 @@ impl ImportCriteria {
         if !self.dry_run {
             store.save_criteria(&merged).await?;
         }
-        crate::output::write(&super::criteria::diff_text(ctx, &d, self.dry_run), None)
+        crate::output::write(
+            &changes_text(ctx, self.dry_run, &d.added, &d.changed, &d.removed),
+            None,
+        )
     }
 }
