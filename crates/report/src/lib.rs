@@ -128,7 +128,7 @@ pub fn counts(result: &ResultView) -> (usize, usize, usize) {
 }
 
 /// The inputs that determined a report, as (label, value) lines: every rendering shows them.
-fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
+pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
     let l = Labels {
         lang: report.lang(),
     };

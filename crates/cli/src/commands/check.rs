@@ -20,6 +20,8 @@ pub enum Format {
     Xlsx,
     /// OSCAL assessment-results (one result per candidate, one finding per entry)
     Oscal,
+    /// A4 check sheets with the Japanese font embedded (needs -o FILE)
+    Pdf,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +93,13 @@ impl CheckCmd {
                 let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
                 text.push('\n');
                 text
+            }
+            Format::Pdf => {
+                let Some(path) = self.output.as_deref() else {
+                    return Err(BadInput("--format pdf: name the file with -o FILE".into()).into());
+                };
+                let bytes = ismap_report_pdf::pdf(&report).map_err(anyhow::Error::msg)?;
+                return output::emit(Some(path), |w| w.write_all(&bytes));
             }
             Format::Xlsx => {
                 let Some(path) = self.output.as_deref() else {

@@ -441,3 +441,61 @@ fn xlsx_report() {
         "{text:?}"
     );
 }
+
+#[test]
+fn pdf_check_sheets() {
+    let env = Env::new();
+    let profile = repo_file("examples/demo-profile.toml");
+    let out = env.path("sheet.pdf");
+    let args = [
+        "check",
+        "--demo",
+        "--profile",
+        &profile,
+        "--service",
+        "C99-0002-1",
+        "--service",
+        "C99-0008-1",
+        "--format",
+        "pdf",
+    ];
+    assert!(env.run(&args).bad_input().contains("-o FILE"));
+    env.run(&[&args[..], &["-o", out.to_str().expect("utf-8")]].concat())
+        .ok();
+    let bytes = std::fs::read(&out).expect("PDF written");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    // pdftotext (poppler) extracts the Japanese text: the font is embedded with its mapping
+    let Ok(text) = std::process::Command::new("pdftotext")
+        .args(["-layout", out.to_str().expect("utf-8"), "-"])
+        .output()
+    else {
+        assert!(
+            std::env::var_os("ISMAP_REQUIRE_TOOLS").is_none(),
+            "ISMAP_REQUIRE_TOOLS is set but pdftotext is missing"
+        );
+        eprintln!(
+            "skipped the text check: pdftotext not installed (apt-get install poppler-utils)"
+        );
+        return;
+    };
+    // Table cells wrap: compare without white space.
+    let text: String = String::from_utf8_lossy(&text.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for expected in [
+        "ISMAP 調達チェックシート",
+        "デモ オフィススイート（架空）",
+        "不適合",
+        "シンガポール (SG)",
+        "利用者側の責任",
+        "WAF のルール運用",
+        "1 / 3",
+    ] {
+        let expected: String = expected.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            text.contains(&expected),
+            "{expected:?} not in the PDF text:\n{text}"
+        );
+    }
+}

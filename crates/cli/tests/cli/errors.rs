@@ -105,9 +105,9 @@ fn bad_arguments() {
         "{err}"
     );
     let err = env
-        .run(&["check", "--profile", &profile, "--demo", "--format", "pdf"])
+        .run(&["check", "--profile", &profile, "--demo", "--format", "docx"])
         .bad_input();
-    assert!(err.contains("invalid value 'pdf'"), "{err}");
+    assert!(err.contains("invalid value 'docx'"), "{err}");
     let err = env
         .run(&["expiry", "--audit-end", "31/03/2024"])
         .bad_input();

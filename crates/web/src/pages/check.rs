@@ -389,7 +389,7 @@ fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<M
         }
         h2.no-print { (t(lang, "ダウンロード", "Downloads")) }
         div.actions.no-print {
-            @for (format, label) in [("toml", t(lang, "プロファイル (TOML)", "Profile (TOML)")), ("json", t(lang, "結果 (JSON)", "Result (JSON)")), ("markdown", t(lang, "結果 (Markdown)", "Result (Markdown)")), ("xlsx", t(lang, "結果 (Excel)", "Result (Excel)"))] {
+            @for (format, label) in [("toml", t(lang, "プロファイル (TOML)", "Profile (TOML)")), ("json", t(lang, "結果 (JSON)", "Result (JSON)")), ("markdown", t(lang, "結果 (Markdown)", "Result (Markdown)")), ("xlsx", t(lang, "結果 (Excel)", "Result (Excel)")), ("pdf", t(lang, "チェックシート (PDF)", "Check sheets (PDF)"))] {
                 form method="post" action="/check/download" {
                     (carry(profile_toml))
                     input type="hidden" name="format" value=(format);
@@ -595,6 +595,11 @@ pub async fn download(
             })?;
             Ok(attachment("application/json", "ismap-check.json", out))
         }
+        "pdf" => {
+            let bytes = ismap_report_pdf::pdf(&report)
+                .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))?;
+            Ok(attachment("application/pdf", "ismap-check.pdf", bytes))
+        }
         "xlsx" => {
             let bytes = ismap_report::xlsx(&report)
                 .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))?;
@@ -612,7 +617,7 @@ pub async fn download(
         other => Err(PageError::new(
             StatusCode::BAD_REQUEST,
             lang,
-            format!("format: expected toml, json, markdown or xlsx, got {other:?}"),
+            format!("format: expected toml, json, markdown, xlsx or pdf, got {other:?}"),
         )),
     }
 }
