@@ -340,10 +340,19 @@ impl<'a> Engine<'a> {
     }
 
     pub fn evaluate(&self, candidates: &[RegistrationNumber]) -> Vec<CandidateResult> {
-        candidates.iter().map(|no| self.evaluate_one(no)).collect()
+        // One zeroed table per run, indexed by control key, reused by every candidate.
+        let mut scratch = vec![0; self.catalog.len()];
+        candidates
+            .iter()
+            .map(|no| self.evaluate_with(no, &mut scratch))
+            .collect()
     }
 
     pub fn evaluate_one(&self, no: &RegistrationNumber) -> CandidateResult {
+        self.evaluate_with(no, &mut vec![0; self.catalog.len()])
+    }
+
+    fn evaluate_with(&self, no: &RegistrationNumber, scratch: &mut [u32]) -> CandidateResult {
         let Some(position) = self.registry.position(no) else {
             return CandidateResult {
                 registration_no: no.clone(),
@@ -363,7 +372,7 @@ impl<'a> Engine<'a> {
         self.program(&mut entries, r);
         entries.push(Entry::new(Subject::None, self.validity(expires)));
         self.scope(&mut entries, r);
-        self.controls(&mut entries, r);
+        self.controls(&mut entries, r, scratch);
         self.regions(&mut entries, r);
         self.underlying(&mut entries, r);
         let verdict = entries
@@ -461,7 +470,7 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn controls(&self, entries: &mut Vec<Entry>, r: &Registration) {
+    fn controls(&self, entries: &mut Vec<Entry>, r: &Registration, scratch: &mut [u32]) {
         if self.required.is_empty() {
             entries.push(Entry::new(Subject::None, Finding::NoControlsRequired));
             return;
@@ -476,14 +485,14 @@ impl<'a> Engine<'a> {
             })
             .map(|s| s.key())
             .collect();
-        let mut next = 0;
         let mut inherited = Vec::new();
+        // Where each control is stated (position + 1), read in one step per required control.
+        for (i, s) in stated.iter().enumerate() {
+            scratch[s.key().index()] = i as u32 + 1;
+        }
         for &key in &self.required {
-            // Both lists are in catalog order: walk them together.
-            while next < stated.len() && stated[next].key() < key {
-                next += 1;
-            }
-            let finding = match stated.get(next).filter(|s| s.key() == key) {
+            let next = (scratch[key.index()] as usize).wrapping_sub(1);
+            let finding = match stated.get(next) {
                 Some(s) => match s.status() {
                     StatementStatus::Implemented => {
                         // Only an inherited statement needs its full record.
@@ -508,6 +517,9 @@ impl<'a> Engine<'a> {
                 },
             };
             entries.push(Entry::new(Subject::Control(key), finding));
+        }
+        for s in stated {
+            scratch[s.key().index()] = 0;
         }
     }
 
