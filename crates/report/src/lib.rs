@@ -7,7 +7,7 @@ mod table;
 mod xlsx;
 
 use chrono::NaiveDate;
-use ismap_core::check::{CandidateResult, Engine, ResultView, Status};
+use ismap_core::check::{CandidateResult, CheckKind, Engine, ResultView, Status};
 use ismap_core::lang::Lang;
 use serde::Serialize;
 
@@ -115,6 +115,17 @@ impl<'a> CheckReport<'a> {
         serde_json::to_writer_pretty(&mut w, self)?;
         w.write_all(b"\n")
     }
+}
+
+/// One check of a result in a word: its worst status, and how many entries are not a pass.
+pub fn check_summary(result: &ResultView, kind: CheckKind) -> Option<(Status, usize)> {
+    let statuses = result
+        .checks
+        .iter()
+        .filter(|c| c.check == kind)
+        .map(|c| c.status);
+    let worst = statuses.clone().max()?;
+    Some((worst, statuses.filter(|s| *s != Status::Pass).count()))
 }
 
 /// Entries of a result counted by status: (pass, review, fail).

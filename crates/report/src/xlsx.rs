@@ -35,15 +35,6 @@ fn sheet_name(wanted: &str, taken: &mut Vec<String>) -> String {
     name
 }
 
-fn worst(result: &ResultView, kind: CheckKind) -> Option<Status> {
-    result
-        .checks
-        .iter()
-        .filter(|c| c.check == kind)
-        .map(|c| c.status)
-        .max()
-}
-
 fn facts_rows(
     sheet: &mut Worksheet,
     report: &CheckReport,
@@ -101,7 +92,7 @@ fn build(report: &CheckReport) -> Result<Workbook, XlsxError> {
         sheet.write_string(row, 5, format!("{pass}/{review}/{fail}"))?;
         for (k, kind) in CheckKind::ALL.iter().enumerate() {
             let col = 6 + k as u16;
-            match worst(r, *kind) {
+            match crate::check_summary(r, *kind).map(|(s, _)| s) {
                 Some(s) => {
                     sheet.write_string_with_format(row, col, s.label(l.lang), &status_format(s))?
                 }

@@ -8,13 +8,13 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ismap_core::check::{CandidateResult, CheckKind, Engine, Status};
+use ismap_core::check::{CheckKind, Engine};
 use ismap_core::lang::Lang;
 use ismap_core::profile::Profile;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::InputError;
 use ismap_formats::profile_toml::{parse_profile, write_profile};
-use ismap_report::{CheckReport, RegistryInfo};
+use ismap_report::{CheckReport, RegistryInfo, check_summary};
 use maud::{Markup, html};
 use std::sync::Arc;
 
@@ -274,20 +274,6 @@ fn carry(profile_toml: &str) -> Markup {
     html! { input type="hidden" name="profile" value=(profile_toml); }
 }
 
-fn worst(result: &CandidateResult, kind: CheckKind) -> Option<(Status, usize)> {
-    let entries: Vec<Status> = result
-        .entries
-        .iter()
-        .filter(|e| e.check() == kind)
-        .map(|e| e.status())
-        .collect();
-    let worst = entries.iter().copied().max()?;
-    Some((
-        worst,
-        entries.iter().filter(|s| **s != Status::Pass).count(),
-    ))
-}
-
 fn engine_for<'a>(snapshot: &'a Snapshot, profile: &'a Profile) -> Result<Engine<'a>, InputError> {
     let date = profile.evaluation_date.unwrap_or_else(crate::params::today);
     Engine::new(
@@ -359,9 +345,9 @@ fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<M
                     @for kind in CheckKind::ALL {
                         tr {
                             th scope="row" { (kind.label(lang)) }
-                            @for r in &results {
+                            @for v in &views {
                                 td {
-                                    @match worst(r, kind) {
+                                    @match check_summary(v, kind) {
                                         Some((status, issues)) => {
                                             (status_badge(status, lang))
                                             @if issues > 0 { " " span.meta { "(" (issues) (t(lang, "件", "")) ")" } }
