@@ -165,6 +165,13 @@ impl Serialize for RegistrationNumber {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for RegistrationNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RegistrationNumber::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 /// An ISO 3166-1 alpha-2 country code, upper case (`JP`, `US`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountryCode([u8; 2]);

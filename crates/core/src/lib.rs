@@ -7,12 +7,21 @@
 //! - mandatory controls and the "basic" baseline: [`criteria`]
 //! - the seven procurement checks: [`check`]
 //! - the customer's own share of the work: [`responsibility`]
+//! - roles and permissions: [`access`]
+//! - the registration lifecycle (application → registration → renewal/expiry/revocation):
+//!   [`lifecycle`]
+//! - what changed on the list between two states: [`history`]
+//! - alerts on watched registrations: [`alerts`]
 //! - text matching (NFKC, case and whitespace folding): [`text`]
 
+pub mod access;
+pub mod alerts;
 pub mod check;
 pub mod criteria;
+pub mod history;
 pub mod ids;
 pub mod lang;
+pub mod lifecycle;
 pub mod profile;
 pub mod query;
 pub mod registration;

@@ -1,0 +1,390 @@
+use super::*;
+use Phase::*;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+fn no() -> RegistrationNumber {
+    RegistrationNumber::parse("C24-0001-1").expect("valid")
+}
+
+const COMPLETE: Completeness = Completeness {
+    missing: Vec::new(),
+};
+
+fn pass(start: &str, end: &str) -> Action {
+    Action::RecordAudit {
+        start: d(start),
+        end: d(end),
+        result: AuditResult::Pass,
+    }
+}
+
+/// Registered on 2024-06-01 on the audit 2023-04-01..2024-03-31: expires 2025-07-31 (Civil).
+fn registered() -> Lifecycle {
+    let steps = [
+        Action::Submit,
+        pass("2023-04-01", "2024-03-31"),
+        Action::StartReview,
+        Action::Register {
+            on: d("2024-06-01"),
+            registration_no: no(),
+        },
+    ];
+    steps.iter().fold(Lifecycle::default(), |s, a| {
+        s.apply(a, &COMPLETE, ExpiryRule::Civil).expect("allowed")
+    })
+}
+
+fn in_phase(phase: Phase) -> Lifecycle {
+    let base = registered();
+    let then =
+        |s: &Lifecycle, a: Action| s.apply(&a, &COMPLETE, ExpiryRule::Civil).expect("allowed");
+    match phase {
+        Draft => Lifecycle::default(),
+        Submitted => then(&Lifecycle::default(), Action::Submit),
+        Audited => then(&in_phase(Submitted), pass("2023-04-01", "2024-03-31")),
+        UnderReview => then(&in_phase(Audited), Action::StartReview),
+        Registered => base,
+        RenewalFiled => then(
+            &base,
+            Action::FileRenewal {
+                on: d("2025-05-01"),
+            },
+        ),
+        RenewalAudited => then(&in_phase(RenewalFiled), pass("2024-04-01", "2025-03-31")),
+        Expired => then(
+            &base,
+            Action::Expire {
+                on: d("2025-08-01"),
+            },
+        ),
+        Revoked => then(
+            &base,
+            Action::Revoke {
+                on: d("2024-09-01"),
+                reason: "重大な事故".into(),
+            },
+        ),
+    }
+}
+
+/// A valid example of each action for the state built by `in_phase`.
+fn example(kind: ActionKind) -> Action {
+    match kind {
+        ActionKind::Submit => Action::Submit,
+        ActionKind::RecordAudit => pass("2024-04-01", "2025-03-31"),
+        ActionKind::StartReview => Action::StartReview,
+        ActionKind::ReturnToProvider => Action::ReturnToProvider {
+            reason: "記載不備".into(),
+        },
+        ActionKind::Register => Action::Register {
+            on: d("2025-06-01"),
+            registration_no: no(),
+        },
+        ActionKind::ChangeStatement => Action::ChangeStatement {
+            on: d("2025-05-02"),
+        },
+        ActionKind::FileRenewal => Action::FileRenewal {
+            on: d("2025-05-01"),
+        },
+        ActionKind::Renew => Action::Renew {
+            on: d("2025-07-01"),
+        },
+        ActionKind::DeclineRenewal => Action::DeclineRenewal {
+            on: d("2025-07-01"),
+            reason: "監査不備".into(),
+        },
+        ActionKind::Expire => Action::Expire {
+            on: d("2025-08-01"),
+        },
+        ActionKind::Revoke => Action::Revoke {
+            on: d("2025-06-01"),
+            reason: "重大な事故".into(),
+        },
+    }
+}
+
+#[test]
+fn every_phase_and_action() {
+    // (from, action, to): every allowed transition; everything else is refused.
+    let allowed = [
+        (Draft, ActionKind::Submit, Submitted),
+        (Submitted, ActionKind::RecordAudit, Audited),
+        (Submitted, ActionKind::ReturnToProvider, Draft),
+        (Audited, ActionKind::StartReview, UnderReview),
+        (Audited, ActionKind::ReturnToProvider, Draft),
+        (UnderReview, ActionKind::Register, Registered),
+        (UnderReview, ActionKind::ReturnToProvider, Draft),
+        (Registered, ActionKind::ChangeStatement, Registered),
+        (Registered, ActionKind::FileRenewal, RenewalFiled),
+        (Registered, ActionKind::Expire, Expired),
+        (Registered, ActionKind::Revoke, Revoked),
+        (RenewalFiled, ActionKind::RecordAudit, RenewalAudited),
+        (RenewalFiled, ActionKind::ChangeStatement, RenewalFiled),
+        (RenewalFiled, ActionKind::Revoke, Revoked),
+        (RenewalAudited, ActionKind::Renew, Registered),
+        (RenewalAudited, ActionKind::DeclineRenewal, Registered),
+        (RenewalAudited, ActionKind::ChangeStatement, RenewalAudited),
+        (RenewalAudited, ActionKind::Revoke, Revoked),
+    ];
+    for phase in PHASES {
+        let state = in_phase(phase);
+        assert_eq!(state.phase, phase);
+        for kind in ACTION_KINDS {
+            let result = state.apply(&example(kind), &COMPLETE, ExpiryRule::Civil);
+            match allowed.iter().find(|(f, k, _)| *f == phase && *k == kind) {
+                Some((_, _, to)) => {
+                    assert_eq!(result.map(|s| s.phase), Ok(*to), "{phase} {kind:?}");
+                    assert!(state.available().contains(&kind));
+                }
+                None => {
+                    assert!(
+                        matches!(result, Err(Refusal::WrongPhase { .. })),
+                        "{phase} {kind:?} should be refused, got {result:?}"
+                    );
+                    assert!(!state.available().contains(&kind));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn registration_computes_the_expiry() {
+    let s = registered();
+    assert_eq!(s.registration_no, Some(no()));
+    assert_eq!(s.expires_on(ExpiryRule::Civil), Some(d("2025-07-31")));
+    assert_eq!(s.pending_audit, None);
+}
+
+#[test]
+fn renewal_rules() {
+    let s = registered();
+    let civil = ExpiryRule::Civil;
+    // (action on the registered state, expected outcome)
+    let cases: Vec<(Action, Result<Phase, Refusal>)> = vec![
+        // Filing on the expiry day itself is on time; the day after is late.
+        (
+            Action::FileRenewal {
+                on: d("2025-07-31"),
+            },
+            Ok(RenewalFiled),
+        ),
+        (
+            Action::FileRenewal {
+                on: d("2025-08-01"),
+            },
+            Err(Refusal::RenewalTooLate {
+                on: d("2025-08-01"),
+                expired_on: d("2025-07-31"),
+            }),
+        ),
+        (
+            Action::FileRenewal {
+                on: d("2024-05-31"),
+            },
+            Err(Refusal::DateBefore {
+                on: d("2024-05-31"),
+                earliest: d("2024-06-01"),
+            }),
+        ),
+        (
+            Action::Expire {
+                on: d("2025-07-31"),
+            },
+            Err(Refusal::NotYetExpired {
+                expires_on: d("2025-07-31"),
+            }),
+        ),
+        (
+            Action::Expire {
+                on: d("2025-08-01"),
+            },
+            Ok(Expired),
+        ),
+        (
+            Action::ChangeStatement {
+                on: d("2025-08-01"),
+            },
+            Err(Refusal::NoLongerValid {
+                on: d("2025-08-01"),
+                expired_on: d("2025-07-31"),
+            }),
+        ),
+        (
+            Action::ChangeStatement {
+                on: d("2025-07-31"),
+            },
+            Ok(Registered),
+        ),
+    ];
+    for (action, expected) in cases {
+        assert_eq!(
+            s.apply(&action, &COMPLETE, civil).map(|n| n.phase),
+            expected,
+            "{action:?}"
+        );
+    }
+
+    let filed = s
+        .apply(
+            &Action::FileRenewal {
+                on: d("2025-07-31"),
+            },
+            &COMPLETE,
+            civil,
+        )
+        .expect("on time");
+    // The renewal audit starts the day after the previous period ended: 2024-04-01.
+    let audits = [
+        ("2024-04-01", "2025-03-31", Ok(RenewalAudited)),
+        (
+            "2024-04-02",
+            "2025-03-31",
+            Err(Refusal::RenewalGap {
+                expected_start: d("2024-04-01"),
+                start: d("2024-04-02"),
+            }),
+        ),
+        (
+            "2024-03-01",
+            "2025-02-28",
+            Err(Refusal::RenewalGap {
+                expected_start: d("2024-04-01"),
+                start: d("2024-03-01"),
+            }),
+        ),
+    ];
+    for (start, end, expected) in audits {
+        assert_eq!(
+            filed
+                .apply(&pass(start, end), &COMPLETE, civil)
+                .map(|n| n.phase),
+            expected,
+            "{start}"
+        );
+    }
+    // Still in force after the old expiry while the renewal is pending; renewing moves the
+    // expiry to 1 year 4 months after the new period.
+    let audited = filed
+        .apply(&pass("2024-04-01", "2025-03-31"), &COMPLETE, civil)
+        .expect("no gap");
+    let renewed = audited
+        .apply(
+            &Action::Renew {
+                on: d("2025-08-15"),
+            },
+            &COMPLETE,
+            civil,
+        )
+        .expect("renewed");
+    assert_eq!(renewed.phase, Registered);
+    assert_eq!(renewed.expires_on(civil), Some(d("2026-07-31")));
+    assert_eq!(renewed.renewal_filed_on, None);
+    // Declined after the old expiry: expired; declined before it: registered until expiry.
+    let decline = |on: &str| Action::DeclineRenewal {
+        on: d(on),
+        reason: "更新要件を満たさない".into(),
+    };
+    let after = audited.apply(&decline("2025-08-15"), &COMPLETE, civil);
+    assert_eq!(after.map(|n| n.phase), Ok(Expired));
+    let before = audited.apply(&decline("2025-07-31"), &COMPLETE, civil);
+    assert_eq!(before.map(|n| n.phase), Ok(Registered));
+}
+
+#[test]
+fn audit_rules() {
+    let submitted = in_phase(Submitted);
+    let civil = ExpiryRule::Civil;
+    let cases = [
+        // 12 months exactly is the longest; 3 months exactly the shortest.
+        ("2023-04-01", "2024-03-31", true),
+        ("2023-04-01", "2024-04-01", false),
+        ("2024-01-01", "2024-03-31", true),
+        ("2024-01-01", "2024-03-30", false),
+        ("2024-03-31", "2024-03-01", false),
+    ];
+    for (start, end, ok) in cases {
+        let r = submitted.apply(&pass(start, end), &COMPLETE, civil);
+        assert_eq!(r.is_ok(), ok, "{start}..{end}: {r:?}");
+    }
+    let failed = submitted
+        .apply(
+            &Action::RecordAudit {
+                start: d("2023-04-01"),
+                end: d("2024-03-31"),
+                result: AuditResult::Fail,
+            },
+            &COMPLETE,
+            civil,
+        )
+        .and_then(|s| s.apply(&Action::StartReview, &COMPLETE, civil))
+        .expect("reviewed");
+    let register = |on: &str| Action::Register {
+        on: d(on),
+        registration_no: no(),
+    };
+    assert_eq!(
+        failed.apply(&register("2024-06-01"), &COMPLETE, civil),
+        Err(Refusal::AuditNotPassed)
+    );
+    assert_eq!(
+        in_phase(UnderReview).apply(&register("2024-03-31"), &COMPLETE, civil),
+        Err(Refusal::RegisteredBeforeAuditEnd {
+            on: d("2024-03-31"),
+            audit_end: d("2024-03-31")
+        })
+    );
+}
+
+#[test]
+fn submission_needs_a_complete_draft_and_reasons_are_required() {
+    let missing = Completeness {
+        missing: vec!["scope", "regions"],
+    };
+    let refused = Lifecycle::default().apply(&Action::Submit, &missing, ExpiryRule::Civil);
+    assert_eq!(
+        refused,
+        Err(Refusal::Incomplete {
+            missing: vec!["scope", "regions"]
+        })
+    );
+    let blank = Action::Revoke {
+        on: d("2024-09-01"),
+        reason: "  ".into(),
+    };
+    assert_eq!(
+        registered().apply(&blank, &COMPLETE, ExpiryRule::Civil),
+        Err(Refusal::ReasonRequired)
+    );
+}
+
+#[test]
+fn refusals_explain_themselves_in_both_languages() {
+    let r = in_phase(Draft)
+        .apply(&Action::StartReview, &COMPLETE, ExpiryRule::Civil)
+        .expect_err("refused");
+    assert_eq!(
+        r.message(Lang::Ja),
+        "「審査を開始する」は「申請書作成中」の状態ではできません（できる状態: 監査結果登録済み）"
+    );
+    assert_eq!(
+        r.message(Lang::En),
+        "cannot start the review while draft (allowed from: audited)"
+    );
+}
+
+#[test]
+fn each_action_has_one_role() {
+    for kind in ACTION_KINDS {
+        let role = kind.role();
+        let permission = match role {
+            Role::Provider => crate::access::Permission::Apply,
+            Role::Auditor => crate::access::Permission::RecordAudits,
+            _ => crate::access::Permission::DecideRegistrations,
+        };
+        assert!(role.allows(permission), "{kind:?}");
+    }
+}
