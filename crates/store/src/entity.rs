@@ -1,10 +1,12 @@
-//! Tables. Dates are `NaiveDate` columns (DATE on both engines); lists that are only ever read
+//! Tables. Every model is serialisable: backups are the rows as JSON.
+//! Dates are `NaiveDate` columns (DATE on both engines); lists that are only ever read
 //! with their registration (scope, regions, underlying services) are JSON text.
 
 pub mod criterion {
     use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "criterion")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -32,8 +34,9 @@ pub mod criterion {
 
 pub mod criteria_section {
     use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "criteria_section")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -53,8 +56,9 @@ pub mod criteria_section {
 
 pub mod registration {
     use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "registration")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -87,8 +91,9 @@ pub mod registration {
 
 pub mod control_statement {
     use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "control_statement")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -108,8 +113,9 @@ pub mod control_statement {
 
 pub mod import_log {
     use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "import_log")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -120,6 +126,298 @@ pub mod import_log {
         pub added: i32,
         pub changed: i32,
         pub removed: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod account {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "account")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(unique)]
+        pub username: String,
+        pub password_hash: String,
+        pub role: String,
+        pub organisation: Option<String>,
+        pub email: Option<String>,
+        pub disabled: bool,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "session")]
+    pub struct Model {
+        /// SHA-256 of the cookie value: a copy of the table gives no usable session.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id_hash: String,
+        pub account_id: i32,
+        pub csrf_token: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "api_token")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub account_id: i32,
+        pub name: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        pub created_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod login_failure {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "login_failure")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub username: String,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod application {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "application")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub provider: String,
+        pub audit_body: Option<String>,
+        pub phase: String,
+        pub registration_no: Option<String>,
+        /// The lifecycle state (`ismap_core::lifecycle::Lifecycle`) as JSON.
+        #[sea_orm(column_type = "Text")]
+        pub lifecycle: String,
+        /// What the provider declares, as JSON.
+        #[sea_orm(column_type = "Text")]
+        pub content: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod list_event {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+    /// One version of one list entry: the history the list is rebuilt from for any date.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "list_event")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        /// The date from which the list showed this version of the entry.
+        pub effective_on: Date,
+        pub recorded_at: DateTimeUtc,
+        pub registration_no: String,
+        /// The entry's rows as JSON, or none when it left the list.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub document: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_event {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "audit_event")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        /// RFC 3339 in UTC with milliseconds, stored as text so both engines hash the same bytes.
+        pub at: String,
+        pub actor: String,
+        pub action: String,
+        pub subject: String,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub before: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub after: Option<String>,
+        pub prev_hash: String,
+        pub hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_head {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+    /// The chain's last event: writers lock this row, and truncation shows against it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "audit_head")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub seq: i64,
+        pub hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod watch {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "watch")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub account_id: i32,
+        pub registration_no: String,
+        pub contract_start: Date,
+        pub contract_end: Date,
+        pub label: String,
+        /// The entry as last seen by the alert run (list_event document), to detect changes.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub seen: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod alert {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "alert")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub watch_id: i32,
+        pub account_id: i32,
+        pub registration_no: String,
+        pub kind: String,
+        /// SHA-256 of the alert's key: unique per watch, so an alert is raised once.
+        pub key_hash: String,
+        #[sea_orm(column_type = "Text")]
+        pub message_ja: String,
+        #[sea_orm(column_type = "Text")]
+        pub message_en: String,
+        pub raised_on: Date,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod webhook {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "webhook")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub account_id: i32,
+        pub url: String,
+        /// The HMAC key, shown once at creation.
+        pub secret: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod delivery {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "delivery")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub alert_id: i32,
+        /// `webhook` or `email`.
+        pub channel: String,
+        pub target: String,
+        pub attempts: i32,
+        pub next_attempt_at: DateTimeUtc,
+        pub delivered_at: Option<DateTimeUtc>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub last_error: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

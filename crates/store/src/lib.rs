@@ -4,12 +4,26 @@
 //! Registries are imported whole: an import makes the stored registry equal to the file, in
 //! one transaction, and reports what was added, changed and removed.
 
+mod accounts;
+mod applications;
+pub mod audit;
+mod backup;
 mod criteria;
 mod entity;
+mod history;
 mod migration;
 mod registry;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod watches;
 
+pub use accounts::{Account, AccountError, LoginRefused, Session, TokenInfo, sha256_hex};
+pub use applications::{Application, ApplicationContent, ApplicationError};
+pub use audit::{AuditEvent, Verification};
+pub use backup::{BACKUP_FORMAT, BackupSummary};
+pub use history::ListEvent;
 pub use registry::{ImportRecord, ImportSummary};
+pub use watches::{AlertRecord, Delivery, WatchRecord, WebhookRecord};
 
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr,
@@ -30,6 +44,14 @@ pub enum StoreError {
     },
     #[error("criteria version {0} is not in the database")]
     UnknownVersion(String),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Application(#[from] ApplicationError),
+    #[error("{0}")]
+    Internal(String),
+    #[error("backup: {0}")]
+    Backup(String),
     #[error("unsupported database URL {0:?}: expected a file path, sqlite://… or postgres://…")]
     UnsupportedUrl(String),
 }
@@ -67,7 +89,9 @@ impl Store {
         options.sqlx_logging(false);
         let db = Database::connect(options).await?;
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db })
+        let store = Store { db };
+        store.backfill_history().await?;
+        Ok(store)
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

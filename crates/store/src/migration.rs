@@ -8,7 +8,7 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial)]
+        vec![Box::new(Initial), Box::new(Operations)]
     }
 }
 
@@ -96,5 +96,173 @@ impl MigrationTrait for Initial {
                 .to_owned(),
         )
         .await
+    }
+}
+
+/// Accounts and sessions, applications, the list history, the audit trail, watches and alerts.
+struct Operations;
+
+// DeriveMigrationName names a migration after its file; this one shares the file.
+impl MigrationName for Operations {
+    fn name(&self) -> &str {
+        "m0002_operations"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Operations {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let tables = [
+            Table::create()
+                .table("account")
+                .col(pk_auto("id"))
+                .col(string_uniq("username"))
+                .col(text("password_hash"))
+                .col(string("role"))
+                .col(text_null("organisation"))
+                .col(text_null("email"))
+                .col(boolean("disabled"))
+                .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+            Table::create()
+                .table("session")
+                .col(string("id_hash").primary_key())
+                .col(integer("account_id"))
+                .col(string("csrf_token"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone("expires_at"))
+                .to_owned(),
+            Table::create()
+                .table("api_token")
+                .col(pk_auto("id"))
+                .col(integer("account_id"))
+                .col(text("name"))
+                .col(string_uniq("token_hash"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone_null("revoked_at"))
+                .to_owned(),
+            Table::create()
+                .table("login_failure")
+                .col(pk_auto("id"))
+                .col(string("username"))
+                .col(timestamp_with_time_zone("at"))
+                .to_owned(),
+            Table::create()
+                .table("application")
+                .col(pk_auto("id"))
+                .col(text("provider"))
+                .col(text_null("audit_body"))
+                .col(string("phase"))
+                .col(string_null("registration_no"))
+                .col(text("lifecycle"))
+                .col(text("content"))
+                .col(timestamp_with_time_zone("updated_at"))
+                .to_owned(),
+            Table::create()
+                .table("list_event")
+                .col(big_pk_auto("seq"))
+                .col(date("effective_on"))
+                .col(timestamp_with_time_zone("recorded_at"))
+                .col(string("registration_no"))
+                .col(text_null("document"))
+                .to_owned(),
+            Table::create()
+                .table("audit_event")
+                .col(big_integer("seq").primary_key())
+                .col(string("at"))
+                .col(text("actor"))
+                .col(string("action"))
+                .col(text("subject"))
+                .col(text_null("before"))
+                .col(text_null("after"))
+                .col(string("prev_hash"))
+                .col(string("hash"))
+                .to_owned(),
+            Table::create()
+                .table("audit_head")
+                .col(integer("id").primary_key())
+                .col(big_integer("seq"))
+                .col(string("hash"))
+                .to_owned(),
+            Table::create()
+                .table("watch")
+                .col(pk_auto("id"))
+                .col(integer("account_id"))
+                .col(string("registration_no"))
+                .col(date("contract_start"))
+                .col(date("contract_end"))
+                .col(text("label"))
+                .col(text_null("seen"))
+                .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+            Table::create()
+                .table("alert")
+                .col(pk_auto("id"))
+                .col(integer("watch_id"))
+                .col(integer("account_id"))
+                .col(string("registration_no"))
+                .col(string("kind"))
+                .col(string("key_hash"))
+                .col(text("message_ja"))
+                .col(text("message_en"))
+                .col(date("raised_on"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone_null("read_at"))
+                .to_owned(),
+            Table::create()
+                .table("webhook")
+                .col(pk_auto("id"))
+                .col(integer("account_id"))
+                .col(text("url"))
+                .col(string("secret"))
+                .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+            Table::create()
+                .table("delivery")
+                .col(pk_auto("id"))
+                .col(integer("alert_id"))
+                .col(string("channel"))
+                .col(text("target"))
+                .col(integer("attempts"))
+                .col(timestamp_with_time_zone("next_attempt_at"))
+                .col(timestamp_with_time_zone_null("delivered_at"))
+                .col(text_null("last_error"))
+                .to_owned(),
+        ];
+        for table in tables {
+            m.create_table(table).await?;
+        }
+        let indexes = [
+            Index::create()
+                .name("alert_once")
+                .table("alert")
+                .col("watch_id")
+                .col("key_hash")
+                .unique()
+                .to_owned(),
+            Index::create()
+                .name("list_event_entry")
+                .table("list_event")
+                .col("registration_no")
+                .col("effective_on")
+                .to_owned(),
+            Index::create()
+                .name("login_failure_user")
+                .table("login_failure")
+                .col("username")
+                .col("at")
+                .to_owned(),
+        ];
+        for index in indexes {
+            m.create_index(index).await?;
+        }
+        // The chain's head exists from the start, so every writer locks the same row.
+        let head = Query::insert()
+            .into_table("audit_head")
+            .columns(["id", "seq", "hash"])
+            .values([1.into(), 0i64.into(), crate::audit::GENESIS.into()])
+            .map_err(|e| DbErr::Custom(e.to_string()))?
+            .to_owned();
+        m.exec_stmt(head).await
     }
 }

@@ -1,6 +1,8 @@
 //! Registries in the database: whole-registry imports and loading back into the domain.
 
+use crate::audit::{Change, record};
 use crate::entity::{control_statement, import_log, registration};
+use crate::history::append_list_event;
 use crate::{Result, Store, StoreError, insert_batches};
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::{CountryCode, RegistrationNumber};
@@ -20,11 +22,13 @@ struct ScopeJson {
     excluded: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct RegionJson {
-    name: String,
-    country: String,
-    selectable: bool,
+/// A region as stored and as written in an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionJson {
+    pub name: String,
+    pub country: String,
+    #[serde(default)]
+    pub selectable: bool,
 }
 
 /// What an import did (or, on a dry run, would do).
@@ -48,9 +52,9 @@ pub struct ImportRecord {
     pub removed: i32,
 }
 
-type Rows = (registration::Model, Vec<control_statement::Model>);
+pub(crate) type Rows = (registration::Model, Vec<control_statement::Model>);
 
-fn to_rows(r: &Registration, position: usize, catalog: &Catalog) -> Rows {
+pub(crate) fn to_rows(r: &Registration, position: usize, catalog: &Catalog) -> Rows {
     let no = r.registration_no.to_string();
     let texts = |items: &[ScopeItem]| items.iter().map(|s| s.text.clone()).collect();
     let scope = ScopeJson {
@@ -98,7 +102,7 @@ fn to_rows(r: &Registration, position: usize, catalog: &Catalog) -> Rows {
     (model, statements)
 }
 
-fn from_rows(
+pub(crate) fn from_rows(
     m: registration::Model,
     statements: Vec<control_statement::Model>,
     catalog: &Catalog,
@@ -173,7 +177,7 @@ fn from_rows(
     Ok(r)
 }
 
-async fn insert<C: ConnectionTrait>(db: &C, rows: Vec<Rows>) -> Result<()> {
+pub(crate) async fn insert_rows<C: ConnectionTrait>(db: &C, rows: Vec<Rows>) -> Result<()> {
     let (models, statements): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
     let models: Vec<registration::ActiveModel> = models.into_iter().map(Into::into).collect();
     insert_batches(db, models).await?;
@@ -182,7 +186,7 @@ async fn insert<C: ConnectionTrait>(db: &C, rows: Vec<Rows>) -> Result<()> {
     insert_batches(db, statements).await
 }
 
-async fn delete<C: ConnectionTrait>(db: &C, numbers: &[String]) -> Result<()> {
+pub(crate) async fn delete_rows<C: ConnectionTrait>(db: &C, numbers: &[String]) -> Result<()> {
     for chunk in numbers.chunks(500) {
         control_statement::Entity::delete_many()
             .filter(control_statement::Column::RegistrationNo.is_in(chunk.iter().cloned()))
@@ -197,7 +201,7 @@ async fn delete<C: ConnectionTrait>(db: &C, numbers: &[String]) -> Result<()> {
 }
 
 impl Store {
-    async fn stored_rows(&self) -> Result<Vec<Rows>> {
+    pub(crate) async fn stored_rows(&self) -> Result<Vec<Rows>> {
         let models = registration::Entity::find()
             .order_by_asc(registration::Column::Position)
             .all(&self.db)
@@ -220,7 +224,8 @@ impl Store {
     }
 
     /// Makes the stored registry equal to `registry`, in one transaction (nothing on a dry
-    /// run), and logs the import with the source's name and SHA-256.
+    /// run), and logs the import with the source's name and SHA-256. The list history dates
+    /// the changes today (Japan); see [`Store::import_registry_as`].
     pub async fn import_registry(
         &self,
         registry: &Registry,
@@ -228,6 +233,28 @@ impl Store {
         source: &str,
         sha256: &str,
         dry_run: bool,
+    ) -> Result<ImportSummary> {
+        let today = ismap_core::validity::japan_date(chrono::Utc::now());
+        self.import_registry_as(
+            "import",
+            registry,
+            catalog,
+            (source, sha256),
+            dry_run,
+            today,
+        )
+        .await
+    }
+
+    /// An import by `actor` whose changes the list history shows from `effective_on`.
+    pub async fn import_registry_as(
+        &self,
+        actor: &str,
+        registry: &Registry,
+        catalog: &Catalog,
+        (source, sha256): (&str, &str),
+        dry_run: bool,
+        effective_on: chrono::NaiveDate,
     ) -> Result<ImportSummary> {
         let mut stored: HashMap<String, Rows> = self
             .stored_rows()
@@ -277,8 +304,20 @@ impl Store {
             .chain(&summary.changed)
             .cloned()
             .collect();
-        delete(&txn, &replaced).await?;
-        insert(&txn, inserts).await?;
+        for (model, statements) in &inserts {
+            append_list_event(
+                &txn,
+                &model.registration_no,
+                effective_on,
+                Some(&(model.clone(), statements.clone())),
+            )
+            .await?;
+        }
+        for no in &summary.removed {
+            append_list_event(&txn, no, effective_on, None).await?;
+        }
+        delete_rows(&txn, &replaced).await?;
+        insert_rows(&txn, inserts).await?;
         for model in moved {
             let mut active = registration::ActiveModel {
                 registration_no: Set(model.registration_no),
@@ -297,6 +336,22 @@ impl Store {
             ..Default::default()
         }
         .insert(&txn)
+        .await?;
+        record(
+            &txn,
+            Change {
+                actor,
+                action: "registry.import",
+                subject: &format!("import:{source}"),
+                before: None,
+                after: serde_json::to_value(serde_json::json!({
+                    "sha256": sha256,
+                    "effective_on": effective_on,
+                    "summary": &summary,
+                }))
+                .ok(),
+            },
+        )
         .await?;
         txn.commit().await?;
         Ok(summary)

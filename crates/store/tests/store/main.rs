@@ -9,6 +9,8 @@ use ismap_formats::registry_json::{parse_registry, write_registry};
 use ismap_store::Store;
 use sea_orm::{ConnectionTrait, Database};
 
+mod operations;
+
 fn catalog() -> Catalog {
     builtin_catalog().expect("built-in criteria")
 }

@@ -1,0 +1,473 @@
+//! Accounts, sessions and API tokens. Passwords are argon2id hashes; session IDs and API tokens
+//! are 256-bit random values stored only as SHA-256 hashes, so a copy of the database gives no
+//! usable credential. Failed logins are counted per user name in the database, so the throttle
+//! holds across several servers.
+
+use crate::audit::{Change, record};
+use crate::entity::{account, api_token, login_failure, session};
+use crate::{Result, Store, StoreError};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{DateTime, Duration, Utc};
+use ismap_core::access::{Actor, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Sessions last 8 hours (a working day), then the user logs in again.
+pub const SESSION_HOURS: i64 = 8;
+/// After this many failed logins within the window, the user name is locked for the window.
+pub const MAX_FAILURES: u64 = 5;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+const MIN_PASSWORD_CHARS: usize = 12;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: i32,
+    pub username: String,
+    pub role: Role,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub disabled: bool,
+}
+
+impl Account {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            role: self.role,
+            organisation: self.organisation.clone(),
+            name: self.username.clone(),
+        }
+    }
+}
+
+/// A logged-in session: the account and the token its forms must carry.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: i32,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+/// Why a login failed. Deliberately does not say whether the user exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefused {
+    BadCredentials,
+    Throttled,
+}
+
+/// Why an account cannot be created or changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("user {0:?} already exists")]
+    Exists(String),
+    #[error("no user {0:?}")]
+    NoSuchUser(String),
+    #[error("the password must be at least {MIN_PASSWORD_CHARS} characters")]
+    WeakPassword,
+    #[error("role {0} must name its organisation (--org)")]
+    OrganisationRequired(Role),
+    #[error("user names are 1–64 letters, digits, '.', '_', '-' or '@'; got {0:?}")]
+    BadUsername(String),
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The operating system's generator; without it there is no safe credential to give.
+    getrandom::fill(&mut bytes).expect("the operating system's random generator is available");
+    hex::encode(bytes)
+}
+
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| StoreError::Internal(e.to_string()))?
+    .map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+async fn password_matches(password: String, stored: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// An argon2 hash of a random password: verifying against it costs what a real check costs,
+/// so a missing user cannot be told from a wrong password by timing.
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn to_account(m: account::Model) -> Result<Account> {
+    let role = m.role.parse().map_err(|message| StoreError::Corrupt {
+        table: "account",
+        key: m.username.clone(),
+        message,
+    })?;
+    Ok(Account {
+        id: m.id,
+        username: m.username,
+        role,
+        organisation: m.organisation,
+        email: m.email,
+        disabled: m.disabled,
+    })
+}
+
+fn valid_username(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+}
+
+impl Store {
+    /// Creates an account. `actor` names who did it in the audit trail.
+    pub async fn add_user(
+        &self,
+        actor: &str,
+        username: &str,
+        password: &str,
+        role: Role,
+        organisation: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Account> {
+        if !valid_username(username) {
+            return Err(AccountError::BadUsername(username.to_owned()).into());
+        }
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AccountError::WeakPassword.into());
+        }
+        let organisation = organisation.map(str::trim).filter(|o| !o.is_empty());
+        if role.needs_organisation() && organisation.is_none() {
+            return Err(AccountError::OrganisationRequired(role).into());
+        }
+        if self.find_account(username).await?.is_some() {
+            return Err(AccountError::Exists(username.to_owned()).into());
+        }
+        let hash = hash_password(password.to_owned()).await?;
+        let txn = self.db.begin().await?;
+        let model = account::ActiveModel {
+            username: Set(username.to_owned()),
+            password_hash: Set(hash),
+            role: Set(role.as_str().to_owned()),
+            organisation: Set(organisation.map(str::to_owned)),
+            email: Set(email.map(str::to_owned)),
+            disabled: Set(false),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let account = to_account(model)?;
+        record(
+            &txn,
+            Change {
+                actor,
+                action: "account.add",
+                subject: &format!("account:{username}"),
+                before: None,
+                after: serde_json::to_value(&account).ok(),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(account)
+    }
+
+    async fn find_account(&self, username: &str) -> Result<Option<account::Model>> {
+        Ok(account::Entity::find()
+            .filter(account::Column::Username.eq(username))
+            .one(&self.db)
+            .await?)
+    }
+
+    pub async fn account(&self, username: &str) -> Result<Option<Account>> {
+        self.find_account(username)
+            .await?
+            .map(to_account)
+            .transpose()
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        account::Entity::find()
+            .order_by_asc(account::Column::Username)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_account)
+            .collect()
+    }
+
+    /// Sets a new password and ends the user's sessions.
+    pub async fn set_password(&self, actor: &str, username: &str, password: &str) -> Result<()> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AccountError::WeakPassword.into());
+        }
+        let Some(model) = self.find_account(username).await? else {
+            return Err(AccountError::NoSuchUser(username.to_owned()).into());
+        };
+        let hash = hash_password(password.to_owned()).await?;
+        let txn = self.db.begin().await?;
+        let id = model.id;
+        let mut active: account::ActiveModel = model.into();
+        active.password_hash = Set(hash);
+        active.update(&txn).await?;
+        session::Entity::delete_many()
+            .filter(session::Column::AccountId.eq(id))
+            .exec(&txn)
+            .await?;
+        record(
+            &txn,
+            Change {
+                actor,
+                action: "account.password",
+                subject: &format!("account:{username}"),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Checks a password and opens a new session: returns the cookie value (never stored) and
+    /// the session. Any session the browser held before is not reused (no session fixation).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<std::result::Result<(String, Session), LoginRefused>> {
+        let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        let failures = login_failure::Entity::find()
+            .filter(login_failure::Column::Username.eq(username))
+            .filter(login_failure::Column::At.gt(since))
+            .count(&self.db)
+            .await?;
+        if failures >= MAX_FAILURES {
+            return Ok(Err(LoginRefused::Throttled));
+        }
+        let model = self.find_account(username).await?;
+        let stored = match &model {
+            Some(m) => m.password_hash.clone(),
+            None => DUMMY_HASH
+                .get_or_init(|| {
+                    Argon2::default()
+                        .hash_password(random_token().as_bytes())
+                        .map(|h| h.to_string())
+                        .unwrap_or_default()
+                })
+                .clone(),
+        };
+        let ok = password_matches(password.to_owned(), stored).await;
+        let model = match model {
+            Some(m) if ok && !m.disabled => m,
+            _ => {
+                login_failure::ActiveModel {
+                    username: Set(username.to_owned()),
+                    at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(&self.db)
+                .await?;
+                return Ok(Err(LoginRefused::BadCredentials));
+            }
+        };
+        login_failure::Entity::delete_many()
+            .filter(login_failure::Column::Username.eq(username))
+            .exec(&self.db)
+            .await?;
+        let cookie = random_token();
+        let csrf_token = random_token();
+        let now = Utc::now();
+        session::ActiveModel {
+            id_hash: Set(sha256_hex(&cookie)),
+            account_id: Set(model.id),
+            csrf_token: Set(csrf_token.clone()),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::hours(SESSION_HOURS)),
+        }
+        .insert(&self.db)
+        .await?;
+        self.record(Change {
+            actor: username,
+            action: "account.login",
+            subject: &format!("account:{username}"),
+            before: None,
+            after: None,
+        })
+        .await?;
+        Ok(Ok((
+            cookie,
+            Session {
+                account: to_account(model)?,
+                csrf_token,
+            },
+        )))
+    }
+
+    /// The session a cookie value stands for, if it is live and its account enabled.
+    pub async fn session(&self, cookie: &str) -> Result<Option<Session>> {
+        let Some(s) = session::Entity::find_by_id(sha256_hex(cookie))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if s.expires_at <= Utc::now() {
+            return Ok(None);
+        }
+        let Some(account) = account::Entity::find_by_id(s.account_id)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if account.disabled {
+            return Ok(None);
+        }
+        Ok(Some(Session {
+            account: to_account(account)?,
+            csrf_token: s.csrf_token,
+        }))
+    }
+
+    pub async fn logout(&self, cookie: &str) -> Result<()> {
+        session::Entity::delete_by_id(sha256_hex(cookie))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Issues an API token for `username`; the token is returned once and stored hashed.
+    pub async fn create_token(
+        &self,
+        actor: &str,
+        username: &str,
+        name: &str,
+    ) -> Result<(i32, String)> {
+        let Some(model) = self.find_account(username).await? else {
+            return Err(AccountError::NoSuchUser(username.to_owned()).into());
+        };
+        let token = format!("ismap_{}", random_token());
+        let txn = self.db.begin().await?;
+        let row = api_token::ActiveModel {
+            account_id: Set(model.id),
+            name: Set(name.to_owned()),
+            token_hash: Set(sha256_hex(&token)),
+            created_at: Set(Utc::now()),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        record(
+            &txn,
+            Change {
+                actor,
+                action: "token.create",
+                subject: &format!("account:{username}"),
+                before: None,
+                after: Some(serde_json::json!({ "token_id": row.id, "name": name })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok((row.id, token))
+    }
+
+    /// Revokes a token of `username`. Returns false when there is no such live token.
+    pub async fn revoke_token(&self, actor: &str, username: &str, id: i32) -> Result<bool> {
+        let Some(model) = self.find_account(username).await? else {
+            return Err(AccountError::NoSuchUser(username.to_owned()).into());
+        };
+        let txn = self.db.begin().await?;
+        let done = api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(Some(Utc::now())),
+            )
+            .filter(api_token::Column::Id.eq(id))
+            .filter(api_token::Column::AccountId.eq(model.id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if done {
+            record(
+                &txn,
+                Change {
+                    actor,
+                    action: "token.revoke",
+                    subject: &format!("account:{username}"),
+                    before: None,
+                    after: Some(serde_json::json!({ "token_id": id })),
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(done)
+    }
+
+    pub async fn tokens(&self, username: &str) -> Result<Vec<TokenInfo>> {
+        let Some(model) = self.find_account(username).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::AccountId.eq(model.id))
+            .order_by_asc(api_token::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|t| TokenInfo {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect())
+    }
+
+    /// The account a bearer token belongs to, if the token is live.
+    pub async fn token_account(&self, token: &str) -> Result<Option<Account>> {
+        let Some(t) = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let account = account::Entity::find_by_id(t.account_id)
+            .one(&self.db)
+            .await?;
+        account.filter(|a| !a.disabled).map(to_account).transpose()
+    }
+}

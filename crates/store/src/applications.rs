@@ -1,0 +1,536 @@
+//! Applications: what a provider declares (scope, regions, underlying services, control
+//! statements) and where it stands in the lifecycle. Transitions are the core's state
+//! machine; this module checks who may act, stores the result with its audit event, and
+//! publishes registered entries to the list (with a list-history event) in one transaction.
+
+use crate::audit::{Change, record};
+use crate::entity::{application, registration};
+use crate::history::append_list_event;
+use crate::registry::{RegionJson, delete_rows, insert_rows, to_rows};
+use crate::{Result, Store, StoreError};
+use chrono::{NaiveDate, Utc};
+use ismap_core::access::{Actor, Permission};
+use ismap_core::criteria::Catalog;
+use ismap_core::ids::{CountryCode, RegistrationNumber};
+use ismap_core::lifecycle::{Action, ActionKind, Completeness, Lifecycle, Refusal};
+use ismap_core::registration::{ControlStatement, Region, Registration, ScopeItem};
+use ismap_core::validity::{AuditPeriod, ExpiryRule};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+/// One control statement as the provider writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StatementContent {
+    pub control_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub inherited_from: Option<String>,
+}
+
+/// What the provider declares: the statement (言明書) of the application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationContent {
+    #[serde(default = "default_program")]
+    pub program: String,
+    #[serde(default)]
+    pub service_name: String,
+    #[serde(default)]
+    pub service_model: Option<String>,
+    /// The audit body that will audit the service (its auditors see the application).
+    #[serde(default)]
+    pub audit_body: Option<String>,
+    #[serde(default)]
+    pub scope_included: Vec<String>,
+    #[serde(default)]
+    pub scope_excluded: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<RegionJson>,
+    #[serde(default)]
+    pub underlying: Vec<String>,
+    #[serde(default)]
+    pub statements: Vec<StatementContent>,
+}
+
+fn default_program() -> String {
+    "ismap".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Application {
+    pub id: i32,
+    pub provider: String,
+    pub lifecycle: Lifecycle,
+    pub content: ApplicationContent,
+    pub updated_at: chrono::DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplicationError {
+    /// The actor's role may not do this (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such application, or not one the actor may see (HTTP 404).
+    #[error("no application {0}")]
+    NotFound(i32),
+    /// A field of the content is invalid (HTTP 422).
+    #[error("{field}: {message} (got {value:?})")]
+    Invalid {
+        field: String,
+        value: String,
+        message: String,
+    },
+    /// The lifecycle refuses the transition (HTTP 409).
+    #[error("{0}")]
+    Refused(Refusal),
+}
+
+fn invalid(field: String, value: &str, message: impl Into<String>) -> ApplicationError {
+    ApplicationError::Invalid {
+        field,
+        value: value.to_owned(),
+        message: message.into(),
+    }
+}
+
+impl ApplicationContent {
+    /// Builds the list entry this content declares; every field is checked and the first
+    /// invalid one is named.
+    pub fn to_registration(
+        &self,
+        no: RegistrationNumber,
+        lifecycle: &Lifecycle,
+        provider: &str,
+        catalog: &Catalog,
+    ) -> std::result::Result<Registration, ApplicationError> {
+        let program = self
+            .program
+            .parse()
+            .map_err(|m: String| invalid("program".into(), &self.program, m))?;
+        let (start, end) = lifecycle
+            .audit_period
+            .or(lifecycle.pending_audit.map(|a| (a.start, a.end)))
+            .unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
+        let period = AuditPeriod::new(start, end)
+            .map_err(|e| invalid("audit_period".into(), &start.to_string(), e.to_string()))?;
+        let mut r = Registration::new(
+            no,
+            program,
+            self.service_name.trim().to_owned(),
+            provider.to_owned(),
+            lifecycle.registered_on.unwrap_or(NaiveDate::MIN),
+            period,
+            catalog.version().to_owned(),
+        );
+        r.service_model = self
+            .service_model
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .map(|m| {
+                m.parse()
+                    .map_err(|e: String| invalid("service_model".into(), m, e))
+            })
+            .transpose()?;
+        r.renewal_filed_on = lifecycle.renewal_filed_on;
+        r.revoked_on = lifecycle.revoked_on;
+        let items = |v: &[String]| {
+            v.iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| ScopeItem::new(s))
+                .collect()
+        };
+        r.scope.included = items(&self.scope_included);
+        r.scope.excluded = items(&self.scope_excluded);
+        for (i, g) in self.regions.iter().enumerate() {
+            let country = CountryCode::parse(&g.country)
+                .map_err(|e| invalid(format!("regions[{i}].country"), &g.country, e.expected))?;
+            r.regions.push(Region {
+                name: g.name.clone(),
+                country,
+                selectable: g.selectable,
+            });
+        }
+        for (i, u) in self.underlying.iter().enumerate() {
+            r.underlying.push(
+                RegistrationNumber::parse(u)
+                    .map_err(|e| invalid(format!("underlying[{i}]"), u, e.expected))?,
+            );
+        }
+        let mut controls = Vec::with_capacity(self.statements.len());
+        for (i, s) in self.statements.iter().enumerate() {
+            let key = catalog.key_of(&s.control_id).ok_or_else(|| {
+                invalid(
+                    format!("statements[{i}].control_id"),
+                    &s.control_id,
+                    format!("a control ID of criteria {}", catalog.version()),
+                )
+            })?;
+            let status = s
+                .status
+                .parse()
+                .map_err(|e: String| invalid(format!("statements[{i}].status"), &s.status, e))?;
+            let inherited_from = s
+                .inherited_from
+                .as_deref()
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| {
+                    RegistrationNumber::parse(u).map_err(|e| {
+                        invalid(format!("statements[{i}].inherited_from"), u, e.expected)
+                    })
+                })
+                .transpose()?;
+            controls.push(ControlStatement {
+                key,
+                status,
+                reason: s.reason.clone().filter(|r| !r.trim().is_empty()),
+                inherited_from,
+            });
+        }
+        r.set_controls(controls).map_err(|e| {
+            invalid(
+                "statements".into(),
+                catalog.get(e.0).id.as_str(),
+                "each control is stated once",
+            )
+        })?;
+        Ok(r)
+    }
+
+    /// Checks the content as a whole (values, not completeness).
+    pub fn validate(&self, catalog: &Catalog) -> std::result::Result<(), ApplicationError> {
+        let placeholder = Lifecycle {
+            audit_period: Some((NaiveDate::MIN, NaiveDate::MIN)),
+            ..Lifecycle::default()
+        };
+        let no =
+            RegistrationNumber::parse("draft").map_err(|e| invalid("no".into(), "", e.expected))?;
+        self.to_registration(no, &placeholder, "", catalog)
+            .map(|_| ())
+    }
+
+    /// What a draft still lacks before it can be submitted.
+    pub fn completeness(&self) -> Completeness {
+        let mut missing = Vec::new();
+        if self.service_name.trim().is_empty() {
+            missing.push("service_name");
+        }
+        if self
+            .audit_body
+            .as_deref()
+            .is_none_or(|b| b.trim().is_empty())
+        {
+            missing.push("audit_body");
+        }
+        if self.scope_included.iter().all(|s| s.trim().is_empty()) {
+            missing.push("scope_included");
+        }
+        if self.regions.is_empty() {
+            missing.push("regions");
+        }
+        if self.statements.is_empty() {
+            missing.push("statements");
+        }
+        Completeness { missing }
+    }
+}
+
+fn corrupt(m: &application::Model, message: String) -> StoreError {
+    StoreError::Corrupt {
+        table: "application",
+        key: m.id.to_string(),
+        message,
+    }
+}
+
+fn to_application(m: application::Model) -> Result<Application> {
+    let lifecycle = serde_json::from_str(&m.lifecycle).map_err(|e| corrupt(&m, e.to_string()))?;
+    let content = serde_json::from_str(&m.content).map_err(|e| corrupt(&m, e.to_string()))?;
+    Ok(Application {
+        id: m.id,
+        provider: m.provider,
+        lifecycle,
+        content,
+        updated_at: m.updated_at,
+    })
+}
+
+fn require(actor: &Actor, permission: Permission) -> std::result::Result<(), ApplicationError> {
+    if actor.can(permission) {
+        Ok(())
+    } else {
+        Err(ApplicationError::Forbidden(format!(
+            "role {} may not do this ({permission:?})",
+            actor.role
+        )))
+    }
+}
+
+impl Store {
+    /// A provider opens a draft application for its own organisation.
+    pub async fn create_application(
+        &self,
+        actor: &Actor,
+        content: ApplicationContent,
+        catalog: &Catalog,
+    ) -> Result<Application> {
+        require(actor, Permission::Apply)?;
+        content.validate(catalog)?;
+        let provider = actor.organisation.clone().unwrap_or_default();
+        let lifecycle = Lifecycle::default();
+        let txn = self.db.begin().await?;
+        let row = application::ActiveModel {
+            provider: Set(provider),
+            audit_body: Set(content.audit_body.clone()),
+            phase: Set(lifecycle.phase.as_str().to_owned()),
+            registration_no: Set(None),
+            lifecycle: Set(json(&lifecycle)),
+            content: Set(json(&content)),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let app = to_application(row)?;
+        record(
+            &txn,
+            Change {
+                actor: &actor.name,
+                action: "application.create",
+                subject: &format!("application:{}", app.id),
+                before: None,
+                after: serde_json::to_value(&app.content).ok(),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(app)
+    }
+
+    /// The applications `actor` may see, newest first.
+    pub async fn applications(&self, actor: &Actor) -> Result<Vec<Application>> {
+        require(actor, Permission::ReadApplications)?;
+        let rows = application::Entity::find()
+            .order_by_desc(application::Column::Id)
+            .limit(1000)
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .filter(|m| actor.sees_application(&m.provider, m.audit_body.as_deref()))
+            .map(to_application)
+            .collect()
+    }
+
+    /// One application, if `actor` may see it (otherwise it does not exist for them).
+    pub async fn application(&self, actor: &Actor, id: i32) -> Result<Application> {
+        require(actor, Permission::ReadApplications)?;
+        match application::Entity::find_by_id(id).one(&self.db).await? {
+            Some(m) if actor.sees_application(&m.provider, m.audit_body.as_deref()) => {
+                to_application(m)
+            }
+            _ => Err(ApplicationError::NotFound(id).into()),
+        }
+    }
+
+    /// Replaces the content of a draft (or, while registered, through `ChangeStatement`).
+    pub async fn edit_application(
+        &self,
+        actor: &Actor,
+        id: i32,
+        content: ApplicationContent,
+        catalog: &Catalog,
+        on: NaiveDate,
+        rule: ExpiryRule,
+    ) -> Result<Application> {
+        require(actor, Permission::Apply)?;
+        content.validate(catalog)?;
+        let current = self.application(actor, id).await?;
+        if current.lifecycle.phase.is_published() {
+            return self
+                .transition(
+                    actor,
+                    current,
+                    Action::ChangeStatement { on },
+                    Some(content),
+                    catalog,
+                    rule,
+                )
+                .await;
+        }
+        if current.lifecycle.phase != ismap_core::lifecycle::Phase::Draft {
+            return Err(ApplicationError::Refused(Refusal::WrongPhase {
+                action: ActionKind::ChangeStatement,
+                phase: current.lifecycle.phase,
+                allowed_from: vec![ismap_core::lifecycle::Phase::Draft],
+            })
+            .into());
+        }
+        let txn = self.db.begin().await?;
+        application::ActiveModel {
+            id: Set(id),
+            audit_body: Set(content.audit_body.clone()),
+            content: Set(json(&content)),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        record(
+            &txn,
+            Change {
+                actor: &actor.name,
+                action: "application.edit",
+                subject: &format!("application:{id}"),
+                before: serde_json::to_value(&current.content).ok(),
+                after: serde_json::to_value(&content).ok(),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        self.application(actor, id).await
+    }
+
+    /// Applies a lifecycle action for `actor`, who must hold the action's role.
+    pub async fn act(
+        &self,
+        actor: &Actor,
+        id: i32,
+        action: Action,
+        catalog: &Catalog,
+        rule: ExpiryRule,
+    ) -> Result<Application> {
+        let current = self.application(actor, id).await?;
+        self.transition(actor, current, action, None, catalog, rule)
+            .await
+    }
+
+    async fn transition(
+        &self,
+        actor: &Actor,
+        current: Application,
+        action: Action,
+        new_content: Option<ApplicationContent>,
+        catalog: &Catalog,
+        rule: ExpiryRule,
+    ) -> Result<Application> {
+        let kind = action.kind();
+        if kind.role() != actor.role {
+            return Err(ApplicationError::Forbidden(format!(
+                "only the {} role may {}",
+                kind.role(),
+                kind.as_str()
+            ))
+            .into());
+        }
+        let content = new_content.unwrap_or_else(|| current.content.clone());
+        let next = current
+            .lifecycle
+            .apply(&action, &content.completeness(), rule)
+            .map_err(ApplicationError::Refused)?;
+        let txn = self.db.begin().await?;
+        if let Action::Register {
+            registration_no, ..
+        } = &action
+        {
+            let taken = registration::Entity::find_by_id(registration_no.to_string())
+                .one(&txn)
+                .await?;
+            if taken.is_some() {
+                return Err(invalid(
+                    "registration_no".into(),
+                    registration_no.as_str(),
+                    "a registration number not yet on the list",
+                )
+                .into());
+            }
+        }
+        application::ActiveModel {
+            id: Set(current.id),
+            phase: Set(next.phase.as_str().to_owned()),
+            registration_no: Set(next.registration_no.as_ref().map(ToString::to_string)),
+            lifecycle: Set(json(&next)),
+            content: Set(json(&content)),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        if let Some(no) = next
+            .registration_no
+            .clone()
+            .filter(|_| next.phase.is_published())
+        {
+            let entry = content.to_registration(no, &next, &current.provider, catalog)?;
+            publish(&txn, &entry, catalog, effective_date(&action)).await?;
+        }
+        record(
+            &txn,
+            Change {
+                actor: &actor.name,
+                action: &format!("application.{}", kind.as_str()),
+                subject: &format!("application:{}", current.id),
+                before: serde_json::to_value(&current.lifecycle).ok(),
+                after: serde_json::to_value(serde_json::json!({
+                    "lifecycle": next,
+                    "action": action,
+                }))
+                .ok(),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Application {
+            lifecycle: next,
+            content,
+            updated_at: Utc::now(),
+            ..current
+        })
+    }
+}
+
+/// The date from which the list shows the result of an action.
+fn effective_date(action: &Action) -> NaiveDate {
+    match action {
+        Action::Register { on, .. }
+        | Action::ChangeStatement { on }
+        | Action::FileRenewal { on }
+        | Action::Renew { on }
+        | Action::DeclineRenewal { on, .. }
+        | Action::Expire { on }
+        | Action::Revoke { on, .. } => *on,
+        _ => ismap_core::validity::japan_date(Utc::now()),
+    }
+}
+
+/// Writes `entry` to the list (replacing its previous version) and to the list history.
+async fn publish<C: ConnectionTrait>(
+    db: &C,
+    entry: &Registration,
+    catalog: &Catalog,
+    effective_on: NaiveDate,
+) -> Result<()> {
+    let no = entry.registration_no.to_string();
+    let existing = registration::Entity::find_by_id(no.clone()).one(db).await?;
+    let position = match existing {
+        Some(m) => m.position,
+        None => {
+            let last = registration::Entity::find()
+                .order_by_desc(registration::Column::Position)
+                .one(db)
+                .await?;
+            last.map_or(0, |m| m.position + 1)
+        }
+    };
+    let rows = to_rows(entry, position as usize, catalog);
+    append_list_event(db, &no, effective_on, Some(&rows)).await?;
+    delete_rows(db, std::slice::from_ref(&no)).await?;
+    insert_rows(db, vec![rows]).await
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}

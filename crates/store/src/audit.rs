@@ -1,0 +1,219 @@
+//! The append-only audit trail: every change (who, when, what, before and after) is one event,
+//! chained to the previous one by SHA-256. Writers append inside the transaction that makes
+//! the change, after locking the chain's head row, so concurrent writers (several servers on
+//! one PostgreSQL) line up instead of forking the chain. `verify` recomputes every hash.
+
+use crate::entity::{audit_event, audit_head};
+use crate::{Result, Store};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A change to record.
+pub struct Change<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// One recorded event, as listed to operators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub hash: String,
+}
+
+/// The outcome of `verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Verification {
+    Intact {
+        events: u64,
+        head: String,
+    },
+    /// The first event whose stored content or link does not match.
+    Broken {
+        seq: i64,
+        problem: String,
+    },
+}
+
+fn hash(e: &audit_event::Model) -> String {
+    // Length-prefixed fields: no two different events serialise to the same bytes.
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    };
+    field(e.seq.to_string().as_bytes());
+    field(e.at.as_bytes());
+    field(e.actor.as_bytes());
+    field(e.action.as_bytes());
+    field(e.subject.as_bytes());
+    field(e.before.as_deref().unwrap_or("\u{0}").as_bytes());
+    field(e.after.as_deref().unwrap_or("\u{0}").as_bytes());
+    field(e.prev_hash.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Appends `change` on `db` (a transaction of the caller's, so that the change and its record
+/// commit together).
+pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<i64> {
+    // Lock the head row first: the write lock on SQLite, a row lock on PostgreSQL.
+    let locked = audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Id, Expr::col(audit_head::Column::Id))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(db)
+        .await?;
+    if locked.rows_affected != 1 {
+        return Err(sea_orm::DbErr::RecordNotFound("audit_head".into()).into());
+    }
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("audit_head".into()))?;
+    let (seq, prev_hash) = (head.seq + 1, head.hash);
+    let text = |v: Option<serde_json::Value>| v.map(|v| v.to_string());
+    let mut event = audit_event::Model {
+        seq,
+        at: chrono::Utc::now()
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string(),
+        actor: change.actor.to_owned(),
+        action: change.action.to_owned(),
+        subject: change.subject.to_owned(),
+        before: text(change.before),
+        after: text(change.after),
+        prev_hash,
+        hash: String::new(),
+    };
+    event.hash = hash(&event);
+    audit_head::ActiveModel {
+        id: Set(1),
+        seq: Set(seq),
+        hash: Set(event.hash.clone()),
+    }
+    .update(db)
+    .await?;
+    audit_event::ActiveModel::from(event).insert(db).await?;
+    Ok(seq)
+}
+
+const VERIFY_BATCH: u64 = 1000;
+
+impl Store {
+    /// Recomputes the chain from the first event; names the first event that does not match.
+    pub async fn verify_audit(&self) -> Result<Verification> {
+        let mut expected_prev = GENESIS.to_owned();
+        let mut expected_seq = 1i64;
+        loop {
+            let batch = audit_event::Entity::find()
+                .filter(audit_event::Column::Seq.gte(expected_seq))
+                .order_by_asc(audit_event::Column::Seq)
+                .limit(VERIFY_BATCH)
+                .all(&self.db)
+                .await?;
+            let done = (batch.len() as u64) < VERIFY_BATCH;
+            for e in batch {
+                let broken = |problem: String| {
+                    Ok(Verification::Broken {
+                        seq: e.seq,
+                        problem,
+                    })
+                };
+                if e.seq != expected_seq {
+                    return Ok(Verification::Broken {
+                        seq: expected_seq,
+                        problem: format!(
+                            "event {expected_seq} is missing (next stored event is {})",
+                            e.seq
+                        ),
+                    });
+                }
+                if e.prev_hash != expected_prev {
+                    return broken("its link to the previous event does not match".into());
+                }
+                if hash(&e) != e.hash {
+                    return broken("its content does not match its hash".into());
+                }
+                expected_prev = e.hash;
+                expected_seq += 1;
+            }
+            if done {
+                break;
+            }
+        }
+        let events = (expected_seq - 1) as u64;
+        let head = audit_head::Entity::find_by_id(1).one(&self.db).await?;
+        match head {
+            Some(h) if h.seq != events as i64 || h.hash != expected_prev => {
+                Ok(Verification::Broken {
+                    seq: events as i64 + 1,
+                    problem: format!(
+                        "the chain ends at event {events} but its head records event {}: events were removed",
+                        h.seq
+                    ),
+                })
+            }
+            None => Ok(Verification::Broken {
+                seq: 1,
+                problem: "the chain's head is missing".into(),
+            }),
+            _ => Ok(Verification::Intact {
+                events,
+                head: expected_prev,
+            }),
+        }
+    }
+
+    /// The latest events, newest first; `subject` narrows to one record.
+    pub async fn audit_events(&self, subject: Option<&str>, limit: u64) -> Result<Vec<AuditEvent>> {
+        let mut query = audit_event::Entity::find().order_by_desc(audit_event::Column::Seq);
+        if let Some(subject) = subject {
+            query = query.filter(audit_event::Column::Subject.eq(subject));
+        }
+        let rows = query.limit(limit).all(&self.db).await?;
+        let json = |t: Option<String>| t.and_then(|t| serde_json::from_str(&t).ok());
+        Ok(rows
+            .into_iter()
+            .map(|e| AuditEvent {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                subject: e.subject,
+                before: json(e.before),
+                after: json(e.after),
+                hash: e.hash,
+            })
+            .collect())
+    }
+
+    pub async fn audit_event_count(&self) -> Result<u64> {
+        Ok(audit_event::Entity::find().count(&self.db).await?)
+    }
+
+    /// Records a change in its own transaction (for changes that are one statement).
+    pub async fn record(&self, change: Change<'_>) -> Result<i64> {
+        use sea_orm::TransactionTrait;
+        let txn = self.db.begin().await?;
+        let seq = record(&txn, change).await?;
+        txn.commit().await?;
+        Ok(seq)
+    }
+}

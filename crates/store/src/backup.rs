@@ -1,0 +1,176 @@
+//! Backups: every table's rows as JSON, read in one read-only transaction (a consistent
+//! snapshot on both engines), restorable onto SQLite or PostgreSQL. The audit chain is copied
+//! byte for byte, so `audit verify` passes on the restored database.
+
+use crate::entity::*;
+use crate::{Result, Store, StoreError};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, IntoActiveModel,
+    PaginatorTrait, TransactionTrait,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub const BACKUP_FORMAT: &str = "ismap-backup";
+const BACKUP_VERSION: u64 = 1;
+
+/// Tables in the order they are restored; tables with generated keys name their key column.
+const TABLES: [(&str, Option<&str>); 17] = [
+    ("criterion", None),
+    ("criteria_section", None),
+    ("registration", None),
+    ("control_statement", None),
+    ("import_log", Some("id")),
+    ("account", Some("id")),
+    ("session", None),
+    ("api_token", Some("id")),
+    ("login_failure", Some("id")),
+    ("application", Some("id")),
+    ("list_event", Some("seq")),
+    ("audit_event", None),
+    ("audit_head", None),
+    ("watch", Some("id")),
+    ("alert", Some("id")),
+    ("webhook", Some("id")),
+    ("delivery", Some("id")),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupSummary {
+    pub tables: Vec<(String, usize)>,
+}
+
+async fn dump<E, C>(db: &C) -> Result<Value>
+where
+    E: EntityTrait,
+    E::Model: Serialize,
+    C: ConnectionTrait,
+{
+    let rows = E::find().all(db).await?;
+    serde_json::to_value(rows).map_err(|e| StoreError::Internal(e.to_string()))
+}
+
+async fn load<E, C>(db: &C, table: &str, rows: Value) -> Result<usize>
+where
+    E: EntityTrait,
+    E::Model: DeserializeOwned + IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send + Clone,
+    C: ConnectionTrait,
+{
+    let models: Vec<E::Model> = serde_json::from_value(rows)
+        .map_err(|e| StoreError::Backup(format!("table {table}: {e}")))?;
+    let n = models.len();
+    let active: Vec<E::ActiveModel> = models
+        .into_iter()
+        .map(IntoActiveModel::into_active_model)
+        .collect();
+    crate::insert_batches(db, active).await?;
+    Ok(n)
+}
+
+macro_rules! each_table {
+    ($name:expr, $f:ident, $($args:expr),*) => {
+        match $name {
+            "criterion" => $f::<criterion::Entity, _>($($args),*).await,
+            "criteria_section" => $f::<criteria_section::Entity, _>($($args),*).await,
+            "registration" => $f::<registration::Entity, _>($($args),*).await,
+            "control_statement" => $f::<control_statement::Entity, _>($($args),*).await,
+            "import_log" => $f::<import_log::Entity, _>($($args),*).await,
+            "account" => $f::<account::Entity, _>($($args),*).await,
+            "session" => $f::<session::Entity, _>($($args),*).await,
+            "api_token" => $f::<api_token::Entity, _>($($args),*).await,
+            "login_failure" => $f::<login_failure::Entity, _>($($args),*).await,
+            "application" => $f::<application::Entity, _>($($args),*).await,
+            "list_event" => $f::<list_event::Entity, _>($($args),*).await,
+            "audit_event" => $f::<audit_event::Entity, _>($($args),*).await,
+            "audit_head" => $f::<audit_head::Entity, _>($($args),*).await,
+            "watch" => $f::<watch::Entity, _>($($args),*).await,
+            "alert" => $f::<alert::Entity, _>($($args),*).await,
+            "webhook" => $f::<webhook::Entity, _>($($args),*).await,
+            "delivery" => $f::<delivery::Entity, _>($($args),*).await,
+            other => Err(StoreError::Backup(format!("unknown table {other}"))),
+        }
+    };
+}
+
+impl Store {
+    /// Every table as one JSON document, read from one snapshot.
+    pub async fn backup(&self) -> Result<Value> {
+        let txn = self
+            .db
+            .begin_with_config(
+                Some(sea_orm::IsolationLevel::RepeatableRead),
+                Some(sea_orm::AccessMode::ReadOnly),
+            )
+            .await?;
+        let mut tables = Map::new();
+        for (name, _) in TABLES {
+            let rows = each_table!(name, dump, &txn)?;
+            tables.insert(name.to_owned(), rows);
+        }
+        txn.commit().await?;
+        Ok(serde_json::json!({
+            "format": BACKUP_FORMAT,
+            "version": BACKUP_VERSION,
+            "created_at": chrono::Utc::now(),
+            "tables": tables,
+        }))
+    }
+
+    /// Whether the database holds anything beyond the built-in criteria.
+    pub async fn holds_data(&self) -> Result<bool> {
+        Ok(registration::Entity::find().count(&self.db).await? > 0
+            || account::Entity::find().count(&self.db).await? > 0
+            || application::Entity::find().count(&self.db).await? > 0
+            || audit_event::Entity::find().count(&self.db).await? > 0)
+    }
+
+    /// Replaces the whole content of the database with a backup, in one transaction.
+    pub async fn restore(&self, backup: Value) -> Result<BackupSummary> {
+        if backup.get("format").and_then(Value::as_str) != Some(BACKUP_FORMAT) {
+            return Err(StoreError::Backup(format!(
+                "not an ismap backup: \"format\" must be {BACKUP_FORMAT:?}"
+            )));
+        }
+        let version = backup.get("version").and_then(Value::as_u64);
+        if version != Some(BACKUP_VERSION) {
+            return Err(StoreError::Backup(format!(
+                "backup version {version:?} is not supported (expected {BACKUP_VERSION})"
+            )));
+        }
+        let Some(Value::Object(mut tables)) = backup.get("tables").cloned() else {
+            return Err(StoreError::Backup("\"tables\" must be an object".into()));
+        };
+        let txn = self.db.begin().await?;
+        for (name, _) in TABLES.iter().rev() {
+            txn.execute_unprepared(&format!("DELETE FROM {name}"))
+                .await?;
+        }
+        let mut summary = BackupSummary { tables: Vec::new() };
+        for (name, _) in TABLES {
+            let rows = tables.remove(name).unwrap_or(Value::Array(Vec::new()));
+            let n = each_table!(name, load, &txn, name, rows)?;
+            summary.tables.push((name.to_owned(), n));
+        }
+        if let Some(extra) = tables.keys().next() {
+            return Err(StoreError::Backup(format!(
+                "unknown table {extra:?} in the backup"
+            )));
+        }
+        if self.db.get_database_backend() == DatabaseBackend::Postgres {
+            // Generated keys continue after the restored rows.
+            for (name, key) in TABLES {
+                if let Some(key) = key {
+                    let sql = format!(
+                        "SELECT setval(pg_get_serial_sequence('{name}', '{key}'), \
+                         COALESCE((SELECT MAX({key}) FROM {name}), 0) + 1, false)"
+                    );
+                    txn.execute_unprepared(&sql).await?;
+                }
+            }
+        }
+        txn.commit().await?;
+        Ok(summary)
+    }
+}

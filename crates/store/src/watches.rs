@@ -1,0 +1,451 @@
+//! Watches, alerts and their deliveries. An alert run compares each watched entry with the
+//! version the watch last saw, raises the core's alerts once each (a unique key per watch),
+//! and queues a delivery per webhook and e-mail address of the watching account. Deliveries
+//! are claimed with a lease, so several servers never send the same one twice at once.
+
+use crate::audit::{Change, record};
+use crate::entity::{account, alert, delivery, watch, webhook};
+use crate::registry::{Rows, from_rows, to_rows};
+use crate::{Result, Store, StoreError, sha256_hex};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use ismap_core::access::Actor;
+use ismap_core::alerts::{AlertSettings, Watch, evaluate};
+use ismap_core::criteria::Catalog;
+use ismap_core::ids::RegistrationNumber;
+use ismap_core::lang::Lang;
+use ismap_core::registry::Registry;
+use ismap_core::validity::ExpiryRule;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use serde::Serialize;
+
+/// Give up on a delivery after this many attempts (about a day of backoff).
+pub const MAX_ATTEMPTS: i32 = 10;
+/// How long a claimed delivery is reserved for the server that claimed it.
+const LEASE_SECONDS: i64 = 120;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WatchRecord {
+    pub id: i32,
+    pub registration_no: String,
+    pub contract_start: NaiveDate,
+    pub contract_end: NaiveDate,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertRecord {
+    pub id: i32,
+    pub watch_id: i32,
+    pub registration_no: String,
+    pub kind: String,
+    pub message_ja: String,
+    pub message_en: String,
+    pub raised_on: NaiveDate,
+    pub read: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookRecord {
+    pub id: i32,
+    pub url: String,
+}
+
+/// A delivery to make now: where, and the alert it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: i32,
+    pub channel: String,
+    pub target: String,
+    pub attempts: i32,
+    /// The webhook's HMAC key (webhooks only).
+    pub secret: Option<String>,
+    pub alert: AlertRecord,
+}
+
+fn to_watch(w: watch::Model) -> WatchRecord {
+    WatchRecord {
+        id: w.id,
+        registration_no: w.registration_no,
+        contract_start: w.contract_start,
+        contract_end: w.contract_end,
+        label: w.label,
+    }
+}
+
+fn to_alert(a: alert::Model) -> AlertRecord {
+    AlertRecord {
+        id: a.id,
+        watch_id: a.watch_id,
+        registration_no: a.registration_no,
+        kind: a.kind,
+        message_ja: a.message_ja,
+        message_en: a.message_en,
+        raised_on: a.raised_on,
+        read: a.read_at.is_some(),
+    }
+}
+
+async fn account_id(store: &Store, actor: &Actor) -> Result<i32> {
+    account::Entity::find()
+        .filter(account::Column::Username.eq(actor.name.as_str()))
+        .one(&store.db)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| StoreError::Internal(format!("no account {}", actor.name)))
+}
+
+impl Store {
+    pub async fn add_watch(
+        &self,
+        actor: &Actor,
+        registration_no: &RegistrationNumber,
+        contract: (NaiveDate, NaiveDate),
+        label: &str,
+    ) -> Result<WatchRecord> {
+        let account_id = account_id(self, actor).await?;
+        let txn = self.db.begin().await?;
+        let row = watch::ActiveModel {
+            account_id: Set(account_id),
+            registration_no: Set(registration_no.to_string()),
+            contract_start: Set(contract.0),
+            contract_end: Set(contract.1),
+            label: Set(label.trim().to_owned()),
+            seen: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let record_ = to_watch(row);
+        record(
+            &txn,
+            Change {
+                actor: &actor.name,
+                action: "watch.add",
+                subject: &format!("watch:{}", record_.id),
+                before: None,
+                after: serde_json::to_value(&record_).ok(),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(record_)
+    }
+
+    pub async fn watches(&self, actor: &Actor) -> Result<Vec<WatchRecord>> {
+        let account_id = account_id(self, actor).await?;
+        Ok(watch::Entity::find()
+            .filter(watch::Column::AccountId.eq(account_id))
+            .order_by_asc(watch::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_watch)
+            .collect())
+    }
+
+    /// Removes one of the actor's watches; false when it has none with that id.
+    pub async fn remove_watch(&self, actor: &Actor, id: i32) -> Result<bool> {
+        let account_id = account_id(self, actor).await?;
+        let txn = self.db.begin().await?;
+        let gone = watch::Entity::delete_many()
+            .filter(watch::Column::Id.eq(id))
+            .filter(watch::Column::AccountId.eq(account_id))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if gone {
+            record(
+                &txn,
+                Change {
+                    actor: &actor.name,
+                    action: "watch.remove",
+                    subject: &format!("watch:{id}"),
+                    before: None,
+                    after: None,
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(gone)
+    }
+
+    pub async fn add_webhook(
+        &self,
+        actor: &Actor,
+        url: &str,
+        secret: &str,
+    ) -> Result<WebhookRecord> {
+        let account_id = account_id(self, actor).await?;
+        let txn = self.db.begin().await?;
+        let row = webhook::ActiveModel {
+            account_id: Set(account_id),
+            url: Set(url.to_owned()),
+            secret: Set(secret.to_owned()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        record(
+            &txn,
+            Change {
+                actor: &actor.name,
+                action: "webhook.add",
+                subject: &format!("webhook:{}", row.id),
+                before: None,
+                after: Some(serde_json::json!({ "url": url })),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(WebhookRecord {
+            id: row.id,
+            url: row.url,
+        })
+    }
+
+    pub async fn webhooks(&self, actor: &Actor) -> Result<Vec<WebhookRecord>> {
+        let account_id = account_id(self, actor).await?;
+        Ok(webhook::Entity::find()
+            .filter(webhook::Column::AccountId.eq(account_id))
+            .order_by_asc(webhook::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|w| WebhookRecord {
+                id: w.id,
+                url: w.url,
+            })
+            .collect())
+    }
+
+    /// The actor's alerts, newest first.
+    pub async fn alerts(&self, actor: &Actor, limit: u64) -> Result<Vec<AlertRecord>> {
+        let account_id = account_id(self, actor).await?;
+        Ok(alert::Entity::find()
+            .filter(alert::Column::AccountId.eq(account_id))
+            .order_by_desc(alert::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_alert)
+            .collect())
+    }
+
+    pub async fn mark_alert_read(&self, actor: &Actor, id: i32) -> Result<bool> {
+        let account_id = account_id(self, actor).await?;
+        Ok(alert::Entity::update_many()
+            .col_expr(alert::Column::ReadAt, Expr::value(Some(Utc::now())))
+            .filter(alert::Column::Id.eq(id))
+            .filter(alert::Column::AccountId.eq(account_id))
+            .exec(&self.db)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
+    /// Raises the alerts due on `today` for every watch against `registry` (the list now) and
+    /// queues their deliveries. Returns how many alerts were raised.
+    pub async fn run_alerts(
+        &self,
+        registry: &Registry,
+        catalog: &Catalog,
+        today: NaiveDate,
+        rule: ExpiryRule,
+        settings: &AlertSettings,
+    ) -> Result<usize> {
+        let watches = watch::Entity::find().all(&self.db).await?;
+        let mut raised = 0;
+        for w in watches {
+            let Ok(no) = RegistrationNumber::parse(&w.registration_no) else {
+                continue;
+            };
+            let current = registry.get(&no);
+            let seen = match &w.seen {
+                Some(doc) => {
+                    let (m, s): Rows =
+                        serde_json::from_str(doc).map_err(|e| StoreError::Corrupt {
+                            table: "watch",
+                            key: w.id.to_string(),
+                            message: e.to_string(),
+                        })?;
+                    Some(from_rows(m, s, catalog)?)
+                }
+                None => None,
+            };
+            let spec = Watch {
+                registration_no: no.clone(),
+                contract_start: w.contract_start,
+                contract_end: w.contract_end,
+            };
+            let kinds = evaluate(&spec, seen.as_ref(), current, today, rule, settings);
+            let txn = self.db.begin().await?;
+            let emails: Vec<String> = account::Entity::find_by_id(w.account_id)
+                .one(&txn)
+                .await?
+                .and_then(|a| a.email)
+                .into_iter()
+                .collect();
+            let hooks = webhook::Entity::find()
+                .filter(webhook::Column::AccountId.eq(w.account_id))
+                .all(&txn)
+                .await?;
+            for kind in kinds {
+                let key_hash = sha256_hex(&kind.key());
+                let exists = alert::Entity::find()
+                    .filter(alert::Column::WatchId.eq(w.id))
+                    .filter(alert::Column::KeyHash.eq(key_hash.as_str()))
+                    .one(&txn)
+                    .await?
+                    .is_some();
+                if exists {
+                    continue;
+                }
+                let row = alert::ActiveModel {
+                    watch_id: Set(w.id),
+                    account_id: Set(w.account_id),
+                    registration_no: Set(w.registration_no.clone()),
+                    kind: Set(kind.as_str().to_owned()),
+                    key_hash: Set(key_hash),
+                    message_ja: Set(kind.message(&no, Lang::Ja)),
+                    message_en: Set(kind.message(&no, Lang::En)),
+                    raised_on: Set(today),
+                    created_at: Set(Utc::now()),
+                    read_at: Set(None),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                raised += 1;
+                let targets = hooks
+                    .iter()
+                    .map(|h| ("webhook", h.url.clone()))
+                    .chain(emails.iter().map(|e| ("email", e.clone())));
+                for (channel, target) in targets {
+                    delivery::ActiveModel {
+                        alert_id: Set(row.id),
+                        channel: Set(channel.to_owned()),
+                        target: Set(target),
+                        attempts: Set(0),
+                        next_attempt_at: Set(Utc::now()),
+                        delivered_at: Set(None),
+                        last_error: Set(None),
+                        ..Default::default()
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+            }
+            let seen_now =
+                current.map(|r| serde_json::to_string(&to_rows(r, 0, catalog)).unwrap_or_default());
+            let mut active: watch::ActiveModel = w.into();
+            active.seen = Set(seen_now);
+            active.update(&txn).await?;
+            txn.commit().await?;
+        }
+        Ok(raised)
+    }
+
+    /// Claims up to `limit` deliveries due at `now` (reserving them for a lease).
+    pub async fn claim_deliveries(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<Delivery>> {
+        let due = delivery::Entity::find()
+            .filter(delivery::Column::DeliveredAt.is_null())
+            .filter(delivery::Column::Attempts.lt(MAX_ATTEMPTS))
+            .filter(delivery::Column::NextAttemptAt.lte(now))
+            .order_by_asc(delivery::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let mut claimed = Vec::new();
+        for d in due {
+            // Only the server whose conditional update succeeds sends it.
+            let won = delivery::Entity::update_many()
+                .col_expr(
+                    delivery::Column::NextAttemptAt,
+                    Expr::value(now + Duration::seconds(LEASE_SECONDS)),
+                )
+                .filter(delivery::Column::Id.eq(d.id))
+                .filter(delivery::Column::NextAttemptAt.eq(d.next_attempt_at))
+                .exec(&self.db)
+                .await?
+                .rows_affected
+                == 1;
+            if !won {
+                continue;
+            }
+            let Some(a) = alert::Entity::find_by_id(d.alert_id).one(&self.db).await? else {
+                continue;
+            };
+            let secret = if d.channel == "webhook" {
+                webhook::Entity::find()
+                    .filter(webhook::Column::AccountId.eq(a.account_id))
+                    .filter(webhook::Column::Url.eq(d.target.as_str()))
+                    .one(&self.db)
+                    .await?
+                    .map(|h| h.secret)
+            } else {
+                None
+            };
+            claimed.push(Delivery {
+                id: d.id,
+                channel: d.channel,
+                target: d.target,
+                attempts: d.attempts,
+                secret,
+                alert: to_alert(a),
+            });
+        }
+        Ok(claimed)
+    }
+
+    /// Records the outcome of an attempt; a failure is retried at `retry_at`.
+    pub async fn finish_delivery(
+        &self,
+        id: i32,
+        outcome: std::result::Result<(), String>,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let Some(d) = delivery::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(());
+        };
+        let attempts = d.attempts + 1;
+        let mut active: delivery::ActiveModel = d.into();
+        active.attempts = Set(attempts);
+        match outcome {
+            Ok(()) => active.delivered_at = Set(Some(Utc::now())),
+            Err(e) => {
+                active.last_error = Set(Some(e));
+                active.next_attempt_at = Set(retry_at);
+            }
+        }
+        active.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// Deliveries of the actor's alerts: (alert id, channel, delivered, attempts, last error).
+    pub async fn delivery_states(&self) -> Result<Vec<(i32, String, bool, i32, Option<String>)>> {
+        Ok(delivery::Entity::find()
+            .order_by_asc(delivery::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|d| {
+                (
+                    d.alert_id,
+                    d.channel,
+                    d.delivered_at.is_some(),
+                    d.attempts,
+                    d.last_error,
+                )
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,483 @@
+//! Accounts, the lifecycle through the store, the audit chain (tampered with directly in the
+//! database), the list history, alerts and backups, on the engine `ISMAP_TEST_ENGINE` selects.
+
+use super::{catalog, demo_registry};
+use chrono::NaiveDate;
+use ismap_core::access::{Actor, Role};
+use ismap_core::alerts::AlertSettings;
+use ismap_core::ids::RegistrationNumber;
+use ismap_core::lifecycle::{Action, AuditResult, Phase, Refusal};
+use ismap_core::validity::ExpiryRule;
+use ismap_store::testing::TestDb;
+use ismap_store::{
+    ApplicationContent, ApplicationError, LoginRefused, Store, StoreError, Verification,
+};
+use sea_orm::ConnectionTrait;
+
+const PASSWORD: &str = "correct horse battery";
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+async fn store(db: &TestDb) -> Store {
+    let store = Store::open(&db.spec).await.expect("open");
+    store.ensure_criteria(&catalog()).await.expect("criteria");
+    store
+}
+
+async fn actor(store: &Store, name: &str, role: Role, org: Option<&str>) -> Actor {
+    store
+        .add_user(
+            "test",
+            name,
+            PASSWORD,
+            role,
+            org,
+            Some(&format!("{name}@example.invalid")),
+        )
+        .await
+        .expect("add user")
+        .actor()
+}
+
+fn content() -> ApplicationContent {
+    serde_json::from_value(serde_json::json!({
+        "service_name": "架空クラウド",
+        "service_model": "SaaS",
+        "audit_body": "監査法人X",
+        "scope_included": ["文書管理", "ワークフロー"],
+        "regions": [{"name": "東京", "country": "JP", "selectable": false}],
+        "statements": [{"control_id": "5.1.1", "status": "implemented"}]
+    }))
+    .expect("content")
+}
+
+#[tokio::test]
+async fn accounts_sessions_tokens_and_throttling() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    actor(&store, "alice", Role::Procurer, Some("デジタル庁")).await;
+    // Weak passwords, duplicate names and missing organisations are refused.
+    let weak = store
+        .add_user("t", "bob", "short", Role::Admin, None, None)
+        .await;
+    assert!(matches!(weak, Err(StoreError::Account(_))));
+    let twice = store
+        .add_user("t", "alice", PASSWORD, Role::Admin, None, None)
+        .await;
+    assert!(matches!(twice, Err(StoreError::Account(_))));
+    let no_org = store
+        .add_user("t", "carol", PASSWORD, Role::Provider, None, None)
+        .await;
+    assert!(matches!(no_org, Err(StoreError::Account(_))));
+
+    let (cookie, session) = store
+        .login("alice", PASSWORD)
+        .await
+        .expect("db")
+        .expect("login");
+    assert_eq!(session.account.role, Role::Procurer);
+    assert!(store.session(&cookie).await.expect("db").is_some());
+    // A second login gets a different session; logging out ends only that one.
+    let (cookie2, _) = store
+        .login("alice", PASSWORD)
+        .await
+        .expect("db")
+        .expect("login");
+    assert_ne!(cookie, cookie2);
+    store.logout(&cookie).await.expect("logout");
+    assert!(store.session(&cookie).await.expect("db").is_none());
+    assert!(store.session(&cookie2).await.expect("db").is_some());
+    // A password change ends every session.
+    store
+        .set_password("t", "alice", "another long password")
+        .await
+        .expect("passwd");
+    assert!(store.session(&cookie2).await.expect("db").is_none());
+
+    let (id, token) = store
+        .create_token("t", "alice", "cron")
+        .await
+        .expect("token");
+    assert_eq!(
+        store
+            .token_account(&token)
+            .await
+            .expect("db")
+            .map(|a| a.username),
+        Some("alice".into())
+    );
+    assert!(store.revoke_token("t", "alice", id).await.expect("revoke"));
+    assert!(
+        !store
+            .revoke_token("t", "alice", id)
+            .await
+            .expect("revoke twice")
+    );
+    assert!(store.token_account(&token).await.expect("db").is_none());
+
+    // Five failures lock the name, even for the right password.
+    for _ in 0..5 {
+        let r = store.login("alice", "wrong password!!").await.expect("db");
+        assert_eq!(r.err(), Some(LoginRefused::BadCredentials));
+    }
+    let r = store
+        .login("alice", "another long password")
+        .await
+        .expect("db");
+    assert_eq!(r.err(), Some(LoginRefused::Throttled));
+    let r = store.login("nobody", PASSWORD).await.expect("db");
+    assert_eq!(r.err(), Some(LoginRefused::BadCredentials));
+    assert!(matches!(
+        store.verify_audit().await.expect("verify"),
+        Verification::Intact { .. }
+    ));
+}
+
+#[tokio::test]
+async fn lifecycle_through_the_store_publishes_and_records() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let catalog = catalog();
+    let civil = ExpiryRule::Civil;
+    let provider = actor(&store, "p1", Role::Provider, Some("架空株式会社")).await;
+    let other = actor(&store, "p2", Role::Provider, Some("別会社")).await;
+    let auditor = actor(&store, "a1", Role::Auditor, Some("監査法人X")).await;
+    let other_auditor = actor(&store, "a2", Role::Auditor, Some("監査法人Y")).await;
+    let operator = actor(&store, "o1", Role::Operator, None).await;
+
+    let app = store
+        .create_application(&provider, content(), &catalog)
+        .await
+        .expect("create");
+    // Other providers and other audit bodies do not see it at all.
+    for outsider in [&other, &other_auditor] {
+        let r = store.application(outsider, app.id).await;
+        assert!(matches!(
+            r,
+            Err(StoreError::Application(ApplicationError::NotFound(_)))
+        ));
+        assert!(store.applications(outsider).await.expect("list").is_empty());
+    }
+    // An unknown control ID is named with its field.
+    let mut bad = content();
+    bad.statements[0].control_id = "99.9".into();
+    let r = store
+        .edit_application(&provider, app.id, bad, &catalog, d("2024-01-01"), civil)
+        .await;
+    match r {
+        Err(StoreError::Application(ApplicationError::Invalid { field, value, .. })) => {
+            assert_eq!(
+                (field.as_str(), value.as_str()),
+                ("statements[0].control_id", "99.9")
+            );
+        }
+        other => panic!("expected invalid, got {other:?}"),
+    }
+    // The wrong role is forbidden; the wrong phase is refused.
+    let r = store
+        .act(&auditor, app.id, Action::Submit, &catalog, civil)
+        .await;
+    assert!(matches!(
+        r,
+        Err(StoreError::Application(ApplicationError::Forbidden(_)))
+    ));
+    let r = store
+        .act(&operator, app.id, Action::StartReview, &catalog, civil)
+        .await;
+    assert!(matches!(
+        r,
+        Err(StoreError::Application(ApplicationError::Refused(
+            Refusal::WrongPhase { .. }
+        )))
+    ));
+
+    let no = RegistrationNumber::parse("C24-0100-1").expect("no");
+    let steps = [
+        (&provider, Action::Submit),
+        (
+            &auditor,
+            Action::RecordAudit {
+                start: d("2023-04-01"),
+                end: d("2024-03-31"),
+                result: AuditResult::Pass,
+            },
+        ),
+        (&operator, Action::StartReview),
+        (
+            &operator,
+            Action::Register {
+                on: d("2024-06-01"),
+                registration_no: no.clone(),
+            },
+        ),
+    ];
+    for (who, action) in steps {
+        store
+            .act(who, app.id, action, &catalog, civil)
+            .await
+            .expect("allowed");
+    }
+    let registry = store.load_registry(&catalog).await.expect("registry");
+    let entry = registry.get(&no).expect("published");
+    assert_eq!(entry.provider, "架空株式会社");
+    assert_eq!(entry.expires_on(civil), d("2025-07-31"));
+
+    // A scope change while registered is published from its date.
+    let mut changed = content();
+    changed.scope_included.push("電子契約".into());
+    let app = store
+        .edit_application(&provider, app.id, changed, &catalog, d("2024-10-01"), civil)
+        .await
+        .expect("change statement");
+    assert_eq!(app.lifecycle.phase, Phase::Registered);
+    let before = store
+        .registry_as_of(d("2024-09-30"), &catalog)
+        .await
+        .expect("as of");
+    let after = store
+        .registry_as_of(d("2024-10-01"), &catalog)
+        .await
+        .expect("as of");
+    assert_eq!(before.get(&no).map(|r| r.scope.included.len()), Some(2));
+    assert_eq!(after.get(&no).map(|r| r.scope.included.len()), Some(3));
+    assert!(
+        store
+            .registry_as_of(d("2024-05-31"), &catalog)
+            .await
+            .expect("as of")
+            .get(&no)
+            .is_none()
+    );
+    let changes = store
+        .list_changes(10, &catalog, civil)
+        .await
+        .expect("changes");
+    assert_eq!(changes.len(), 2);
+    assert_eq!(
+        changes[0].change.describe(ismap_core::lang::Lang::En),
+        "scope: +電子契約"
+    );
+
+    // Registration numbers are unique on the list.
+    let second = store
+        .create_application(&provider, content(), &catalog)
+        .await
+        .expect("create");
+    for (who, action) in [
+        (&provider, Action::Submit),
+        (
+            &auditor,
+            Action::RecordAudit {
+                start: d("2023-04-01"),
+                end: d("2024-03-31"),
+                result: AuditResult::Pass,
+            },
+        ),
+        (&operator, Action::StartReview),
+    ] {
+        store
+            .act(who, second.id, action, &catalog, civil)
+            .await
+            .expect("allowed");
+    }
+    let r = store
+        .act(
+            &operator,
+            second.id,
+            Action::Register {
+                on: d("2024-06-01"),
+                registration_no: no.clone(),
+            },
+            &catalog,
+            civil,
+        )
+        .await;
+    assert!(matches!(
+        r,
+        Err(StoreError::Application(ApplicationError::Invalid { .. }))
+    ));
+
+    // Every step is on the chain, with who did it.
+    let events = store
+        .audit_events(Some(&format!("application:{}", app.id)), 50)
+        .await
+        .expect("events");
+    let actions: Vec<&str> = events.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "application.create",
+            "application.submit",
+            "application.record_audit",
+            "application.start_review",
+            "application.register",
+            "application.change_statement"
+        ]
+    );
+    assert_eq!(events.last().map(|e| e.actor.as_str()), Some("p1"));
+}
+
+#[tokio::test]
+async fn tampering_with_the_audit_trail_is_detected() {
+    for tamper in [
+        "UPDATE audit_event SET actor = 'mallory' WHERE seq = 3",
+        "UPDATE audit_event SET after = NULL WHERE seq = 2",
+        "DELETE FROM audit_event WHERE seq = 3",
+        "DELETE FROM audit_event WHERE seq = 5",
+    ] {
+        let db = TestDb::new().await;
+        let store = store(&db).await;
+        for name in ["u1", "u2", "u3", "u4", "u5"] {
+            actor(&store, name, Role::Operator, None).await;
+        }
+        assert_eq!(
+            store.verify_audit().await.expect("verify"),
+            match store.verify_audit().await.expect("verify") {
+                v @ Verification::Intact { events: 5, .. } => v,
+                other => panic!("expected 5 intact events, got {other:?}"),
+            }
+        );
+        store
+            .connection()
+            .execute_unprepared(tamper)
+            .await
+            .expect("tamper");
+        match store.verify_audit().await.expect("verify") {
+            Verification::Broken { seq, problem } => {
+                let expected = if tamper.contains("seq = 2") {
+                    2
+                } else if tamper.contains("seq = 5") {
+                    5
+                } else {
+                    3
+                };
+                assert_eq!(seq, expected, "{tamper}: {problem}");
+            }
+            intact => panic!("{tamper} went unnoticed: {intact:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn alerts_are_raised_once_and_queued_for_delivery() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let catalog = catalog();
+    let registry = demo_registry(&catalog);
+    store
+        .import_registry(&registry, &catalog, "demo", "x", false)
+        .await
+        .expect("import");
+    let procurer = actor(&store, "buyer", Role::Procurer, Some("架空市")).await;
+    let entry = &registry.registrations()[0];
+    let expires = entry.expires_on(ExpiryRule::Civil);
+    store
+        .add_watch(
+            &procurer,
+            &entry.registration_no,
+            (
+                expires - chrono::Days::new(400),
+                expires + chrono::Days::new(365),
+            ),
+            "基幹系",
+        )
+        .await
+        .expect("watch");
+    store
+        .add_webhook(&procurer, "http://127.0.0.1:9/hook", "s3cret")
+        .await
+        .expect("hook");
+    let today = expires - chrono::Days::new(20);
+    let settings = AlertSettings::default();
+    let raised = store
+        .run_alerts(&registry, &catalog, today, ExpiryRule::Civil, &settings)
+        .await
+        .expect("run");
+    assert!(
+        raised >= 2,
+        "expiry within 30 days and before the contract end: {raised}"
+    );
+    // A second run on the same day raises nothing new.
+    let again = store
+        .run_alerts(&registry, &catalog, today, ExpiryRule::Civil, &settings)
+        .await
+        .expect("run");
+    assert_eq!(again, 0);
+    let alerts = store.alerts(&procurer, 10).await.expect("alerts");
+    assert_eq!(alerts.len(), raised);
+    // One webhook and one e-mail per alert, claimed once.
+    let now = chrono::Utc::now();
+    let claimed = store.claim_deliveries(now, 100).await.expect("claim");
+    assert_eq!(claimed.len(), raised * 2);
+    assert!(
+        claimed
+            .iter()
+            .any(|d| d.secret.as_deref() == Some("s3cret"))
+    );
+    assert!(
+        store
+            .claim_deliveries(now, 100)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "leased"
+    );
+}
+
+#[tokio::test]
+async fn backup_restores_onto_a_fresh_database() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let catalog = catalog();
+    store
+        .import_registry(&demo_registry(&catalog), &catalog, "demo", "x", false)
+        .await
+        .expect("import");
+    let provider = actor(&store, "p1", Role::Provider, Some("架空株式会社")).await;
+    store
+        .create_application(&provider, content(), &catalog)
+        .await
+        .expect("create");
+    let backup = store.backup().await.expect("backup");
+
+    // Onto SQLite, and onto PostgreSQL when there is one.
+    let mut targets = vec![TestDb::sqlite()];
+    if let Some(server) = ismap_store::testing::postgres_server() {
+        targets.push(TestDb::postgres(&server).await);
+    }
+    for target in &targets {
+        let restored = Store::open(&target.spec).await.expect("open");
+        restored.restore(backup.clone()).await.expect("restore");
+        assert_eq!(
+            restored
+                .load_registry(&catalog)
+                .await
+                .expect("registry")
+                .registrations(),
+            store
+                .load_registry(&catalog)
+                .await
+                .expect("registry")
+                .registrations()
+        );
+        assert_eq!(
+            restored.verify_audit().await.expect("verify"),
+            store.verify_audit().await.expect("verify")
+        );
+        // Logins and new rows work after the restore (generated keys continue).
+        assert!(restored.login("p1", PASSWORD).await.expect("db").is_ok());
+        let again = restored
+            .create_application(&provider, content(), &catalog)
+            .await
+            .expect("create");
+        assert_eq!(again.id, 2);
+    }
+    let mut wrong = backup.clone();
+    wrong["format"] = serde_json::json!("something else");
+    assert!(matches!(
+        store.restore(wrong).await,
+        Err(StoreError::Backup(_))
+    ));
+}
