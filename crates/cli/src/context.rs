@@ -48,6 +48,12 @@ impl Context {
         Ok(builtin_catalog()?)
     }
 
+    /// Who the audit trail names for changes made from the command line.
+    pub fn actor(&self) -> String {
+        let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+        format!("cli:{user}")
+    }
+
     /// Today in Japan (Asia/Tokyo), the default evaluation date.
     pub fn today(&self) -> NaiveDate {
         japan_date(chrono::Utc::now())

@@ -1,5 +1,8 @@
 //! One module per subcommand.
 
+mod alerts;
+mod audit;
+mod backup;
 mod check;
 mod criteria;
 mod demo;
@@ -9,6 +12,7 @@ mod oscal;
 mod registry;
 mod serve;
 mod source;
+mod user;
 
 use crate::context::Context;
 use anyhow::Result;
@@ -36,6 +40,19 @@ pub enum Command {
     Oscal(oscal::OscalCmd),
     /// Serve the REST API (and its OpenAPI document) / REST API を提供する
     Serve(serve::ServeCmd),
+    /// Accounts and API tokens / アカウントとAPIトークン
+    #[command(subcommand)]
+    User(user::UserCmd),
+    /// The audit trail / 監査証跡
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
+    /// Alerts on watched registrations / 監視中の登録に関する通知
+    #[command(subcommand)]
+    Alerts(AlertsCmd),
+    /// Write the whole database to a file / データベース全体をバックアップする
+    Backup(backup::BackupCmd),
+    /// Restore a backup onto this database (SQLite or PostgreSQL) / バックアップから復元する
+    Restore(backup::RestoreCmd),
 }
 
 impl Command {
@@ -49,8 +66,19 @@ impl Command {
             Command::Demo(c) => c.run(ctx).await,
             Command::Serve(c) => c.run(ctx).await,
             Command::Oscal(c) => c.run(ctx).await,
+            Command::User(c) => c.run(ctx).await,
+            Command::Audit(c) => c.run(ctx).await,
+            Command::Alerts(AlertsCmd::Run(c)) => c.run(ctx).await,
+            Command::Backup(c) => c.run(ctx).await,
+            Command::Restore(c) => c.run(ctx).await,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCmd {
+    /// Raise the alerts due and deliver them (for cron) / 通知を判定して送る
+    Run(alerts::AlertsCmd),
 }
 
 /// Output formats for lists and single records.

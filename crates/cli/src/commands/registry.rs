@@ -22,6 +22,8 @@ pub enum RegistryCmd {
     List(ListCmd),
     /// Show one registration / 登録の詳細
     Show(ShowCmd),
+    /// What changed on the list between two dates (from the database's history) / 2時点間の変更
+    Diff(DiffCmd),
     /// Write the registry as canonical JSON (its SHA-256 is the one reports cite) / 登録簿を書き出す
     Export(ExportCmd),
 }
@@ -62,6 +64,18 @@ pub struct ShowCmd {
     registration_no: String,
     #[command(flatten)]
     view: ViewArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffCmd {
+    /// The earlier date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    from: String,
+    /// The later date [default: today in Japan]
+    #[arg(long, value_name = "DATE")]
+    to: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    format: ListFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -125,6 +139,7 @@ impl RegistryCmd {
         match self {
             RegistryCmd::List(c) => c.run(ctx).await,
             RegistryCmd::Show(c) => c.run(ctx).await,
+            RegistryCmd::Diff(c) => c.run(ctx).await,
             RegistryCmd::Export(c) => {
                 let progress =
                     crate::progress::Progress::start(ctx.lang.pick("書き出し中", "exporting"));
@@ -342,5 +357,47 @@ impl ShowCmd {
             text.push_str(&format!("{c}\n"));
         }
         output::write(&text, None)
+    }
+}
+
+impl DiffCmd {
+    async fn run(self, ctx: &Context) -> Result<()> {
+        let from = date_option("--from", &self.from)?;
+        let to = match &self.to {
+            Some(d) => date_option("--to", d)?,
+            None => ctx.today(),
+        };
+        let store = ctx.store().await?;
+        let catalog = store
+            .load_catalog(ismap_core::criteria::BUILTIN_VERSION)
+            .await?;
+        let before = store.registry_as_of(from, &catalog).await?;
+        let after = store.registry_as_of(to, &catalog).await?;
+        let changes = ismap_core::history::diff(&before, &after, ExpiryRule::Civil);
+        if self.format == ListFormat::Json {
+            return output::write(&json(&changes), None);
+        }
+        let l = |ja, en| ctx.lang.pick(ja, en);
+        let mut t = table();
+        t.set_header([
+            l("登録番号", "Registration"),
+            l("サービス名", "Service"),
+            l("変更", "Change"),
+        ]);
+        for c in &changes {
+            t.add_row(vec![
+                c.registration_no().to_string(),
+                c.service_name().to_owned(),
+                c.describe(ctx.lang),
+            ]);
+        }
+        output::write(
+            &format!(
+                "{t}\n{} {} ({from} → {to})\n",
+                changes.len(),
+                l("件の変更", "changes")
+            ),
+            None,
+        )
     }
 }

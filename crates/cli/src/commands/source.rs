@@ -1,7 +1,7 @@
 //! Where a command reads the registry from: a file, the built-in demo, or the database.
 
 use crate::BadInput;
-use crate::context::{Context, read_file};
+use crate::context::{Context, date_option, read_file};
 use anyhow::Result;
 use clap::Args;
 use ismap_core::criteria::Catalog;
@@ -26,6 +26,9 @@ pub struct RegistrySource {
     /// the built-in 2022-04-01 structure
     #[arg(long, value_name = "DIR")]
     criteria: Option<PathBuf>,
+    /// The list as it was on this date (YYYY-MM-DD), from the database's history
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["registry", "demo"])]
+    as_of: Option<String>,
 }
 
 pub struct Loaded {
@@ -88,8 +91,15 @@ impl RegistrySource {
         let catalog = store
             .load_catalog(ismap_core::criteria::BUILTIN_VERSION)
             .await?;
-        let registry = store.load_registry(&catalog).await?;
-        if registry.is_empty() {
+        let registry = match &self.as_of {
+            Some(date) => {
+                store
+                    .registry_as_of(date_option("--as-of", date)?, &catalog)
+                    .await?
+            }
+            None => store.load_registry(&catalog).await?,
+        };
+        if registry.is_empty() && self.as_of.is_none() {
             return Err(BadInput(ctx.lang.pick(
                 "データベースに登録簿がありません。`ismap import registry FILE` か `ismap demo` で取り込むか、--registry FILE を指定してください",
                 "the database holds no registry: run `ismap import registry FILE` or `ismap demo`, or pass --registry FILE",
@@ -98,10 +108,14 @@ impl RegistrySource {
         }
         // The hash of the canonical export: `ismap registry export` writes exactly these bytes.
         let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
+        let source = match &self.as_of {
+            Some(date) => format!("{} (as of {date})", ctx.db_spec()?),
+            None => ctx.db_spec()?,
+        };
         let info = RegistryInfo {
             sha256,
             entries: registry.len(),
-            source: ctx.db_spec()?,
+            source,
         };
         Ok(Loaded {
             registry,
