@@ -17,12 +17,14 @@ mod registry;
 pub mod testing;
 mod watches;
 
-pub use accounts::{Account, AccountError, LoginRefused, Session, TokenInfo, sha256_hex};
-pub use applications::{Application, ApplicationContent, ApplicationError};
+pub use accounts::{
+    Account, AccountError, LoginRefused, SESSION_HOURS, Session, TokenInfo, sha256_hex,
+};
+pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
 pub use audit::{AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};
 pub use history::ListEvent;
-pub use registry::{ImportRecord, ImportSummary};
+pub use registry::{ImportRecord, ImportSummary, RegionJson};
 pub use watches::{AlertRecord, Delivery, WatchRecord, WebhookRecord};
 
 use sea_orm::{

@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use ismap_core::lang::Lang;
 use ismap_formats::InputError;
+use ismap_store::{ApplicationError, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,6 +20,9 @@ pub struct ErrorBody {
     /// The parameter or field concerned, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The same explanation in Japanese, where the domain gives one (refused transitions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_ja: Option<String>,
 }
 
 #[derive(Debug)]
@@ -34,6 +39,7 @@ impl ApiError {
                 error,
                 detail: detail.into(),
                 field: None,
+                detail_ja: None,
             },
         }
     }
@@ -74,6 +80,41 @@ impl From<InputError> for ApiError {
         let mut err = ApiError::new(status, error, e.to_string());
         err.body.field = field;
         err
+    }
+}
+
+/// Store errors: the client's (403, 404, 409, 422) named precisely; the rest are 500.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Application(ApplicationError::Forbidden(m)) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", m)
+            }
+            StoreError::Application(ApplicationError::NotFound(id)) => {
+                ApiError::not_found(format!("no application {id}"))
+            }
+            StoreError::Application(ApplicationError::Invalid {
+                field,
+                value,
+                message,
+            }) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_value",
+                format!("{message} (got {value:?})"),
+            )
+            .field(field),
+            StoreError::Application(ApplicationError::Refused(r)) => {
+                let mut err = ApiError::new(StatusCode::CONFLICT, "refused", r.message(Lang::En));
+                err.body.detail_ja = Some(r.message(Lang::Ja));
+                err
+            }
+            StoreError::Account(a) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_value",
+                a.to_string(),
+            ),
+            other => ApiError::internal(other),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! Pages come on top of the same state and queries.
 
 mod api;
+pub mod auth;
 mod error;
 mod pages;
 mod params;
@@ -53,6 +54,10 @@ pub fn app(state: Arc<AppState>) -> Router {
     api::router()
         .merge(pages::router())
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            auth::identify,
+        ))
         .with_state(state)
         .layer(middleware)
 }

@@ -19,6 +19,8 @@ pub struct Snapshot {
     pub source: String,
     /// The latest imports, newest first (empty when not served from a database).
     pub imports: Vec<ImportRecord>,
+    /// The database's list revision the snapshot was read at.
+    revision: i64,
 }
 
 impl Snapshot {
@@ -37,31 +39,26 @@ impl Snapshot {
             sha256,
             source,
             imports,
+            revision: 0,
         }
     }
 
     async fn from_store(store: &Store, source: &str) -> Result<Snapshot, StoreError> {
+        let revision = store.list_revision().await?;
         let catalog = store.load_catalog(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
         let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
         let imports = store.recent_imports(20).await?;
-        Ok(Snapshot::new(
-            catalog,
-            registry,
-            sha256,
-            source.to_owned(),
-            imports,
-        ))
-    }
-
-    fn import_marker(&self) -> Option<i32> {
-        self.imports.first().map(|i| i.id)
+        let mut snapshot = Snapshot::new(catalog, registry, sha256, source.to_owned(), imports);
+        snapshot.revision = revision;
+        Ok(snapshot)
     }
 }
 
 pub struct AppState {
     store: Option<(Store, String)>,
     snapshot: RwLock<Arc<Snapshot>>,
+    secure_cookies: bool,
 }
 
 impl AppState {
@@ -70,16 +67,32 @@ impl AppState {
         Arc::new(AppState {
             store: None,
             snapshot: RwLock::new(Arc::new(snapshot)),
+            secure_cookies: false,
         })
     }
 
-    /// Serves the database's registry; `source` names it in reports.
-    pub async fn from_store(store: Store, source: &str) -> Result<Arc<AppState>, StoreError> {
+    /// Serves the database's registry; `source` names it in reports. `secure_cookies` marks
+    /// session cookies Secure (set it when clients reach the server over TLS).
+    pub async fn from_store(
+        store: Store,
+        source: &str,
+        secure_cookies: bool,
+    ) -> Result<Arc<AppState>, StoreError> {
         let snapshot = Snapshot::from_store(&store, source).await?;
         Ok(Arc::new(AppState {
             store: Some((store, source.to_owned())),
             snapshot: RwLock::new(Arc::new(snapshot)),
+            secure_cookies,
         }))
+    }
+
+    /// The database, when the server runs on one (accounts, applications, history).
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref().map(|(s, _)| s)
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
@@ -89,13 +102,13 @@ impl AppState {
         }
     }
 
-    /// Reloads when an import happened since the snapshot was taken. Returns whether it did.
+    /// Reloads when the list changed (an import or a decision, through any server sharing the
+    /// database) since the snapshot was taken. Returns whether it did.
     pub async fn refresh(&self) -> Result<bool, StoreError> {
         let Some((store, source)) = &self.store else {
             return Ok(false);
         };
-        let latest = store.recent_imports(1).await?.first().map(|i| i.id);
-        if latest == self.snapshot().import_marker() {
+        if store.list_revision().await? == self.snapshot().revision {
             return Ok(false);
         }
         let fresh = Arc::new(Snapshot::from_store(store, source).await?);
@@ -103,11 +116,11 @@ impl AppState {
             Ok(mut s) => *s = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
-        tracing::info!("registry reloaded after an import");
+        tracing::info!("registry reloaded after a change to the list");
         Ok(true)
     }
 
-    /// Checks for imports every `every` until the process ends.
+    /// Checks for list changes every `every` until the process ends.
     pub fn spawn_refresh(self: &Arc<Self>, every: Duration) {
         if self.store.is_none() {
             return;

@@ -1,8 +1,10 @@
+use super::alerts::MailArgs;
 use super::source::RegistrySource;
 use crate::context::Context;
 use anyhow::{Context as _, Result};
 use clap::Args;
 use ismap_web::{AppState, Snapshot};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Args)]
@@ -12,9 +14,19 @@ pub struct ServeCmd {
     bind: String,
     #[command(flatten)]
     source: RegistrySource,
-    /// Seconds between checks for a new import in the database
+    /// Seconds between checks for changes to the list in the database (made by imports or
+    /// by other servers sharing it)
     #[arg(long, default_value_t = 5)]
     refresh: u64,
+    /// Mark session cookies Secure: set when clients reach the server over TLS (a proxy that
+    /// sends X-Forwarded-Proto: https gets Secure cookies without it)
+    #[arg(long, env = "ISMAP_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Minutes between alert runs (0: none; run `ismap alerts run` from cron instead)
+    #[arg(long, env = "ISMAP_ALERTS_EVERY", default_value_t = 60)]
+    alerts_every: u64,
+    #[command(flatten)]
+    mail: MailArgs,
 }
 
 impl ServeCmd {
@@ -29,8 +41,16 @@ impl ServeCmd {
             .init();
         let state = if self.source.is_database() {
             let spec = ctx.db_spec()?;
-            let state = AppState::from_store(ctx.store().await?, &spec).await?;
+            let state =
+                AppState::from_store(ctx.store().await?, &spec, self.secure_cookies).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
+            if self.alerts_every > 0 {
+                spawn_alerts(
+                    Arc::clone(&state),
+                    Duration::from_secs(self.alerts_every * 60),
+                    self.mail.mailer()?,
+                );
+            }
             state
         } else {
             let loaded = self.source.load(ctx).await?;
@@ -55,6 +75,38 @@ impl ServeCmd {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Raises and delivers alerts on a schedule. Several servers may run it on one database:
+/// alerts are unique per watch and deliveries are leased, so nothing is sent twice.
+fn spawn_alerts(state: Arc<AppState>, every: Duration, mailer: Option<ismap_notify::Mailer>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let Some(store) = state.store() else { return };
+            let snapshot = state.snapshot();
+            let now = chrono::Utc::now();
+            let run = ismap_notify::run(
+                store,
+                &snapshot.registry,
+                &snapshot.catalog,
+                (ismap_core::validity::japan_date(now), now),
+                ismap_core::validity::ExpiryRule::Civil,
+                mailer.as_ref(),
+            )
+            .await;
+            match run {
+                Ok(report) => tracing::info!(
+                    raised = report.raised,
+                    delivered = report.delivered,
+                    failed = report.failed,
+                    "alert run"
+                ),
+                Err(e) => tracing::warn!("alert run failed: {e}"),
+            }
+        }
+    });
 }
 
 /// Ctrl-C or SIGTERM: stop accepting connections and finish the ones in flight.

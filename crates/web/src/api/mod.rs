@@ -1,17 +1,24 @@
 //! `/api/v1`: registrations, criteria and checks; `/api/openapi.json` and `/api/docs`.
 
+pub(crate) mod accounts;
+pub(crate) mod applications;
+mod audit;
 mod checks;
 mod criteria;
+pub(crate) mod history;
 mod registrations;
+pub(crate) mod watches;
 
 use crate::ApiError;
+use crate::auth::guard;
 use crate::error::ErrorBody;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
+use ismap_core::access::Permission;
 use std::sync::Arc;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -29,31 +36,179 @@ use utoipa_swagger_ui::SwaggerUi;
         criteria::list,
         criteria::get_one,
         checks::create,
-        health
+        health,
+        accounts::login,
+        accounts::logout,
+        accounts::whoami,
+        accounts::tokens,
+        accounts::create_token,
+        accounts::revoke_token,
+        accounts::users,
+        accounts::create_user,
+        applications::list,
+        applications::create,
+        applications::get_one,
+        applications::edit,
+        applications::act,
+        history::list_diff,
+        history::feed_json,
+        history::feed_atom,
+        history::download,
+        watches::list,
+        watches::create,
+        watches::remove,
+        watches::alerts,
+        watches::read,
+        watches::webhooks,
+        watches::create_webhook,
+        audit::events,
+        audit::verify
     ),
     components(schemas(
         ErrorBody,
         registrations::RegistrationSummary,
         registrations::RegistrationPage,
         criteria::CriterionItem,
-        criteria::CriterionDetail
+        criteria::CriterionDetail,
+        accounts::Credentials,
+        accounts::Me,
+        accounts::NewToken,
+        accounts::NewUser,
+        watches::NewWatch,
+        watches::NewWebhook
     )),
     tags(
         (name = "registry", description = "Registrations on the list / 登録簿"),
         (name = "criteria", description = "Control criteria / 管理基準"),
-        (name = "checks", description = "Procurement checks / 調達チェック")
-    )
+        (name = "checks", description = "Procurement checks / 調達チェック"),
+        (name = "history", description = "The list on any date, changes, feeds, downloads / 履歴・フィード"),
+        (name = "accounts", description = "Sessions, API tokens, accounts / アカウント"),
+        (name = "applications", description = "Applications and the registration lifecycle / 申請と登録のライフサイクル"),
+        (name = "alerts", description = "Watches, alerts, webhooks / 監視と通知"),
+        (name = "audit", description = "The audit trail / 監査証跡")
+    ),
+    modifiers(&Security)
 )]
 pub struct ApiDoc;
 
+/// Bearer tokens and the session cookie, documented for the OpenAPI reader.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// Every route with the permission it needs (see `docs/operations.md` for the matrix).
 pub fn router() -> Router<Arc<AppState>> {
+    use Permission::*;
     Router::new()
-        .route("/healthz", get(health))
-        .route("/api/v1/registrations", get(registrations::list))
-        .route("/api/v1/registrations/{no}", get(registrations::get_one))
-        .route("/api/v1/criteria", get(criteria::list))
-        .route("/api/v1/criteria/{id}", get(criteria::get_one))
-        .route("/api/v1/checks", post(checks::create))
+        .route("/healthz", guard(ReadList, get(health)))
+        .route(
+            "/api/v1/registrations",
+            guard(ReadList, get(registrations::list)),
+        )
+        .route(
+            "/api/v1/registrations/{no}",
+            guard(ReadList, get(registrations::get_one)),
+        )
+        .route("/api/v1/criteria", guard(ReadList, get(criteria::list)))
+        .route(
+            "/api/v1/criteria/{id}",
+            guard(ReadList, get(criteria::get_one)),
+        )
+        .route("/api/v1/checks", guard(RunChecks, post(checks::create)))
+        .route(
+            "/api/v1/history/diff",
+            guard(ReadList, get(history::list_diff)),
+        )
+        .route(
+            "/api/v1/feed.json",
+            guard(ReadList, get(history::feed_json)),
+        )
+        .route(
+            "/api/v1/feed.atom",
+            guard(ReadList, get(history::feed_atom)),
+        )
+        .route(
+            "/api/v1/downloads/{file}",
+            guard(ReadList, get(history::download)),
+        )
+        .route(
+            "/api/v1/session",
+            guard(ReadList, post(accounts::login))
+                .merge(guard(OwnAccount, delete(accounts::logout))),
+        )
+        .route("/api/v1/me", guard(OwnAccount, get(accounts::whoami)))
+        .route(
+            "/api/v1/tokens",
+            guard(
+                OwnAccount,
+                get(accounts::tokens).post(accounts::create_token),
+            ),
+        )
+        .route(
+            "/api/v1/tokens/{id}",
+            guard(OwnAccount, delete(accounts::revoke_token)),
+        )
+        .route(
+            "/api/v1/users",
+            guard(
+                ManageAccounts,
+                get(accounts::users).post(accounts::create_user),
+            ),
+        )
+        .route(
+            "/api/v1/applications",
+            guard(ReadApplications, get(applications::list))
+                .merge(guard(Apply, post(applications::create))),
+        )
+        .route(
+            "/api/v1/applications/{id}",
+            guard(ReadApplications, get(applications::get_one))
+                .merge(guard(Apply, put(applications::edit))),
+        )
+        // The action's own role is checked against the lifecycle (403 otherwise).
+        .route(
+            "/api/v1/applications/{id}/actions",
+            guard(ReadApplications, post(applications::act)),
+        )
+        .route(
+            "/api/v1/watches",
+            guard(Watch, get(watches::list).post(watches::create)),
+        )
+        .route(
+            "/api/v1/watches/{id}",
+            guard(Watch, delete(watches::remove)),
+        )
+        .route("/api/v1/alerts", guard(Watch, get(watches::alerts)))
+        .route(
+            "/api/v1/alerts/{id}/read",
+            guard(Watch, post(watches::read)),
+        )
+        .route(
+            "/api/v1/webhooks",
+            guard(Watch, get(watches::webhooks).post(watches::create_webhook)),
+        )
+        .route("/api/v1/audit", guard(ReadAuditTrail, get(audit::events)))
+        .route(
+            "/api/v1/audit/verify",
+            guard(ReadAuditTrail, get(audit::verify)),
+        )
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()))
 }
 

@@ -172,6 +172,7 @@ fn form_page(
             }
         }
         form method="post" action="/check" {
+            (super::csrf_field())
             fieldset {
                 legend { (t(lang, "調達の概要", "Procurement")) }
                 div.row {
@@ -250,7 +251,7 @@ fn form_page(
             div.actions { button type="submit" { (t(lang, "チェックする", "Run the check")) } }
         }
         h2 { (t(lang, "プロファイルファイルを使う", "Use a profile file")) }
-        form method="post" action="/check/upload" enctype="multipart/form-data" {
+        form method="post" action=(super::with_csrf("/check/upload")) enctype="multipart/form-data" {
             label for="profile_file" { (t(lang, "要件プロファイル（TOML）", "Requirement profile (TOML)")) }
             input type="file" id="profile_file" name="profile" accept=".toml,text/plain,application/toml";
             div.actions { button type="submit" { (t(lang, "アップロードしてチェック", "Upload and check")) } }
@@ -363,6 +364,7 @@ fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<M
                         @for v in &views {
                             td {
                                 form method="post" action="/check/sheet" {
+                                    (super::csrf_field())
                                     (carry(profile_toml))
                                     input type="hidden" name="candidate" value=(v.registration_no);
                                     button type="submit" aria-label={ (t(lang, "チェックシートを開く: ", "Open the check sheet: ")) (v.registration_no) } { (t(lang, "開く", "Open")) }
@@ -377,6 +379,7 @@ fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<M
         div.actions.no-print {
             @for (format, label) in [("toml", t(lang, "プロファイル (TOML)", "Profile (TOML)")), ("json", t(lang, "結果 (JSON)", "Result (JSON)")), ("markdown", t(lang, "結果 (Markdown)", "Result (Markdown)")), ("xlsx", t(lang, "結果 (Excel)", "Result (Excel)")), ("pdf", t(lang, "チェックシート (PDF)", "Check sheets (PDF)"))] {
                 form method="post" action="/check/download" {
+                    (super::csrf_field())
                     (carry(profile_toml))
                     input type="hidden" name="format" value=(format);
                     button.secondary type="submit" { (label) }

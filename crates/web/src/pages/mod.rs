@@ -2,18 +2,25 @@
 //! Japanese by default; the English switch is remembered in a cookie. No external assets:
 //! one stylesheet served from the binary, system fonts, no JavaScript needed.
 
+mod account;
+mod applications;
+mod audit;
 mod check;
 mod criteria;
 mod dashboard;
+mod history;
 mod registry;
 mod svg;
+mod watches;
 
+use crate::auth::guard;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use ismap_core::access::Permission;
 use ismap_core::check::Status;
 use ismap_core::lang::Lang;
 use ismap_core::registration::ListingStatus;
@@ -22,18 +29,79 @@ use std::sync::Arc;
 
 const CSS: &str = include_str!("../../static/app.css");
 
+/// Every page with the permission it needs.
 pub fn router() -> Router<Arc<AppState>> {
+    use Permission::*;
     Router::new()
-        .route("/", get(dashboard::page))
-        .route("/registry", get(registry::list))
-        .route("/registry/{no}", get(registry::detail))
-        .route("/criteria", get(criteria::page))
-        .route("/check", get(check::form).post(check::results))
-        .route("/check/upload", post(check::upload))
-        .route("/check/sheet", post(check::sheet))
-        .route("/check/download", post(check::download))
-        .route("/lang/{code}", get(switch_language))
-        .route("/static/app.css", get(css))
+        .route("/", guard(ReadList, get(dashboard::page)))
+        .route("/registry", guard(ReadList, get(registry::list)))
+        .route("/registry/{no}", guard(ReadList, get(registry::detail)))
+        .route("/criteria", guard(ReadList, get(criteria::page)))
+        .route("/history", guard(ReadList, get(history::page)))
+        .route(
+            "/check",
+            guard(RunChecks, get(check::form).post(check::results)),
+        )
+        .route("/check/upload", guard(RunChecks, post(check::upload)))
+        .route("/check/sheet", guard(RunChecks, post(check::sheet)))
+        .route("/check/download", guard(RunChecks, post(check::download)))
+        .route(
+            "/login",
+            guard(ReadList, get(account::login_form).post(account::login)),
+        )
+        .route("/logout", guard(OwnAccount, post(account::logout)))
+        .route("/account", guard(OwnAccount, get(account::page)))
+        .route(
+            "/account/tokens",
+            guard(OwnAccount, post(account::create_token)),
+        )
+        .route(
+            "/account/tokens/{id}/revoke",
+            guard(OwnAccount, post(account::revoke_token)),
+        )
+        .route(
+            "/applications",
+            guard(ReadApplications, get(applications::list))
+                .merge(guard(Apply, post(applications::create))),
+        )
+        .route(
+            "/applications/{id}",
+            guard(ReadApplications, get(applications::detail)),
+        )
+        .route(
+            "/applications/{id}/edit",
+            guard(Apply, get(applications::edit_form).post(applications::edit)),
+        )
+        .route(
+            "/applications/{id}/action",
+            guard(ReadApplications, post(applications::act)),
+        )
+        .route(
+            "/watches",
+            guard(Watch, get(watches::page).post(watches::create)),
+        )
+        .route("/watches/{id}/delete", guard(Watch, post(watches::remove)))
+        .route("/webhooks", guard(Watch, post(watches::create_webhook)))
+        .route("/alerts/{id}/read", guard(Watch, post(watches::read)))
+        .route("/audit", guard(ReadAuditTrail, get(audit::page)))
+        .route("/lang/{code}", guard(ReadList, get(switch_language)))
+        .route("/static/app.css", guard(ReadList, get(css)))
+}
+
+/// The hidden CSRF field for forms (empty for the public, who have no session to abuse).
+pub fn csrf_field() -> Markup {
+    match crate::auth::current().csrf {
+        Some(token) => html! { input type="hidden" name=(crate::auth::CSRF_FIELD) value=(token); },
+        None => html! {},
+    }
+}
+
+/// A form action carrying the CSRF token in its query (multipart forms).
+pub fn with_csrf(action: &str) -> String {
+    match crate::auth::current().csrf {
+        Some(token) => format!("{action}?{}={token}", crate::auth::CSRF_FIELD),
+        None => action.to_owned(),
+    }
 }
 
 /// The language chosen by this browser (cookie `lang`), Japanese by default.
@@ -59,6 +127,11 @@ pub enum Nav {
     Registry,
     Criteria,
     Check,
+    History,
+    Applications,
+    Watches,
+    Audit,
+    Account,
 }
 
 /// The page frame: header with navigation and language switch, main content, footer.
@@ -69,6 +142,8 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
         Lang::En => ("ja", "日本語"),
     };
     let back: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    let viewer = crate::auth::current();
+    let can = |p: Permission| viewer.actor.can(p) && viewer.is_signed_in();
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -89,10 +164,29 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
                                 li { a href="/registry" aria-current=[current(Nav::Registry)] { (t(lang, "登録簿", "Registry")) } }
                                 li { a href="/criteria" aria-current=[current(Nav::Criteria)] { (t(lang, "管理基準", "Criteria")) } }
                                 li { a href="/check" aria-current=[current(Nav::Check)] { (t(lang, "調達チェック", "Procurement check")) } }
+                                li { a href="/history" aria-current=[current(Nav::History)] { (t(lang, "変更履歴", "History")) } }
+                                @if can(Permission::ReadApplications) {
+                                    li { a href="/applications" aria-current=[current(Nav::Applications)] { (t(lang, "申請", "Applications")) } }
+                                }
+                                @if can(Permission::Watch) {
+                                    li { a href="/watches" aria-current=[current(Nav::Watches)] { (t(lang, "監視と通知", "Watches")) } }
+                                }
+                                @if can(Permission::ReadAuditTrail) {
+                                    li { a href="/audit" aria-current=[current(Nav::Audit)] { (t(lang, "監査証跡", "Audit trail")) } }
+                                }
                                 li { a href="/api/docs/" { "API" } }
                             }
                         }
                         a.lang href={ "/lang/" (other.0) "?back=" (back) } lang=(other.0) hreflang=(other.0) { (other.1) }
+                        @if let Some(account) = &viewer.account {
+                            a.user href="/account" aria-current=[current(Nav::Account)] { (account.username) " (" (account.role.label(lang)) ")" }
+                            form.inline method="post" action="/logout" {
+                                (csrf_field())
+                                button type="submit" { (t(lang, "ログアウト", "Sign out")) }
+                            }
+                        } @else if !matches!(nav, Nav::Account) {
+                            a.user href="/login" { (t(lang, "ログイン", "Sign in")) }
+                        }
                     }
                 }
                 main id="main" { (body) }

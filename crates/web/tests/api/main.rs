@@ -3,6 +3,7 @@
 
 mod browser;
 mod checks;
+mod operations;
 mod pages;
 mod registry;
 
@@ -10,6 +11,7 @@ use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::demo;
 use ismap_formats::registry_json::parse_registry;
 use ismap_store::Store;
+use ismap_store::testing::TestDb;
 use ismap_web::{AppState, Snapshot};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,7 +22,7 @@ pub struct Server {
     pub addr: SocketAddr,
     pub state: Arc<AppState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: Option<tempfile::TempDir>,
+    _db: Option<TestDb>,
 }
 
 impl Drop for Server {
@@ -31,7 +33,7 @@ impl Drop for Server {
     }
 }
 
-async fn start(state: Arc<AppState>, dir: Option<tempfile::TempDir>) -> Server {
+async fn start(state: Arc<AppState>, db: Option<TestDb>) -> Server {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = ismap_web::start(Arc::clone(&state), "127.0.0.1:0", async {
         let _ = stopped.await;
@@ -42,7 +44,7 @@ async fn start(state: Arc<AppState>, dir: Option<tempfile::TempDir>) -> Server {
         addr: running.addr,
         state,
         stop: Some(stop),
-        _dir: dir,
+        _db: db,
     }
 }
 
@@ -63,10 +65,14 @@ pub async fn demo_server() -> Server {
     .await
 }
 
-/// A SQLite database in a temp directory holding the demo registry.
+/// A database of its own (SQLite, or PostgreSQL with `ISMAP_TEST_ENGINE=postgres`) holding
+/// the demo registry.
 pub async fn database_server() -> (Server, Store) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("ismap.db").display().to_string();
+    database_server_on(TestDb::new().await).await
+}
+
+pub async fn database_server_on(db: TestDb) -> (Server, Store) {
+    let spec = db.spec.clone();
     let catalog = builtin_catalog().expect("criteria");
     let store = Store::open(&spec).await.expect("open");
     store.ensure_criteria(&catalog).await.expect("criteria");
@@ -75,10 +81,10 @@ pub async fn database_server() -> (Server, Store) {
         .import_registry(&loaded.registry, &catalog, "demo", &loaded.sha256, false)
         .await
         .expect("import");
-    let state = AppState::from_store(Store::open(&spec).await.expect("open"), &spec)
+    let state = AppState::from_store(Store::open(&spec).await.expect("open"), &spec, false)
         .await
         .expect("state");
-    (start(state, Some(dir)).await, store)
+    (start(state, Some(db)).await, store)
 }
 
 pub struct Reply {

@@ -1,0 +1,234 @@
+//! Sessions, the caller's own account and API tokens, and account management (admin).
+
+use crate::ApiError;
+use crate::auth::{Viewer, is_secure, session_cookie};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use ismap_core::access::Role;
+use ismap_store::{LoginRefused, Store};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// The store, or 404 when the server runs on a file or the demo (no accounts there).
+pub fn store(state: &AppState) -> Result<&Store, ApiError> {
+    state.store().ok_or_else(|| {
+        ApiError::not_found("this server runs without a database (--registry or --demo): no accounts, applications or history")
+    })
+}
+
+/// The signed-in caller's account name (routes guarded by a signed-in permission).
+pub fn username(viewer: &Viewer) -> Result<&str, ApiError> {
+    viewer
+        .account
+        .as_ref()
+        .map(|a| a.username.as_str())
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "sign in first"))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub username: String,
+    pub role: String,
+    pub organisation: Option<String>,
+    /// Send as `X-CSRF-Token` with state-changing requests made with the session cookie.
+    pub csrf_token: Option<String>,
+}
+
+fn me(viewer: &Viewer) -> Me {
+    Me {
+        username: viewer.actor.name.clone(),
+        role: viewer.actor.role.to_string(),
+        organisation: viewer.actor.organisation.clone(),
+        csrf_token: viewer.csrf.clone(),
+    }
+}
+
+/// Checks the password and opens a session (cookie); a new session ID every time.
+pub async fn open_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    username: &str,
+    password: &str,
+) -> Result<Result<(String, Me), LoginRefused>, ApiError> {
+    let store = store(state)?;
+    let result = store.login(username, password).await?;
+    let Ok((cookie, session)) = result else {
+        return Ok(Err(result.err().unwrap_or(LoginRefused::BadCredentials)));
+    };
+    // A session the browser held before is ended, not carried over.
+    if let Some(old) = crate::auth::cookie(headers, crate::auth::SESSION_COOKIE) {
+        store.logout(old).await?;
+    }
+    let me = Me {
+        username: session.account.username.clone(),
+        role: session.account.role.to_string(),
+        organisation: session.account.organisation.clone(),
+        csrf_token: Some(session.csrf_token),
+    };
+    Ok(Ok((session_cookie(&cookie, is_secure(state, headers)), me)))
+}
+
+pub fn refused(r: LoginRefused) -> ApiError {
+    match r {
+        LoginRefused::Throttled => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            "too many failed logins for this user: try again in 15 minutes",
+        ),
+        LoginRefused::BadCredentials => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "unknown user name or wrong password",
+        ),
+    }
+}
+
+/// Sign in / ログイン
+#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = Credentials,
+    responses((status = 200, description = "Signed in; the session cookie is set", body = Me),
+              (status = 401, description = "Wrong credentials", body = crate::error::ErrorBody),
+              (status = 429, description = "Throttled", body = crate::error::ErrorBody)))]
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(c): Json<Credentials>,
+) -> Result<Response, ApiError> {
+    match open_session(&state, &headers, &c.username, &c.password).await? {
+        Ok((cookie, me)) => Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response()),
+        Err(r) => Err(refused(r)),
+    }
+}
+
+/// Sign out / ログアウト
+#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
+    responses((status = 204, description = "Signed out")))]
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(value) = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE) {
+        store(&state)?.logout(value).await?;
+    }
+    let cookie = session_cookie("", is_secure(&state, &headers));
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// The caller / 利用者情報
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, description = "The caller", body = Me)))]
+pub async fn whoami(Extension(viewer): Extension<Viewer>) -> Json<Me> {
+    Json(me(&viewer))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub name: String,
+}
+
+/// The caller's API tokens / APIトークンの一覧
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, description = "Tokens (never their values)", body = Object)))]
+pub async fn tokens(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let list = store(&state)?.tokens(username(&viewer)?).await?;
+    Ok(Json(serde_json::json!(list)))
+}
+
+/// Issue an API token (its value is shown once) / APIトークンを発行する
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewToken,
+    responses((status = 201, description = "The token", body = Object)))]
+pub async fn create_token(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Json(t): Json<NewToken>,
+) -> Result<Response, ApiError> {
+    let name = username(&viewer)?;
+    let (id, token) = store(&state)?
+        .create_token(name, name, t.name.trim())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "token": token })),
+    )
+        .into_response())
+}
+
+/// Revoke one of the caller's API tokens / APIトークンを失効する
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = i32, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"), (status = 404, description = "No such live token", body = crate::error::ErrorBody)))]
+pub async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<StatusCode, ApiError> {
+    let name = username(&viewer)?;
+    if store(&state)?.revoke_token(name, name, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!("no live token {id}")))
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    /// admin, operator, auditor, provider or procurer
+    pub role: String,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Accounts (administrators) / アカウントの一覧
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, description = "Accounts", body = Object)))]
+pub async fn users(
+    State(state): State<Arc<AppState>>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(serde_json::json!(store(&state)?.accounts().await?)))
+}
+
+/// Create an account (administrators) / アカウントを作成する
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
+    responses((status = 201, description = "Created", body = Object), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+pub async fn create_user(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Json(u): Json<NewUser>,
+) -> Result<Response, ApiError> {
+    let role: Role = u.role.parse().map_err(|e: String| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", e).field("role")
+    })?;
+    if role == Role::Public {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            "the public needs no account",
+        )
+        .field("role"));
+    }
+    let account = store(&state)?
+        .add_user(
+            &viewer.actor.name,
+            &u.username,
+            &u.password,
+            role,
+            u.organisation.as_deref(),
+            u.email.as_deref(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!(account))).into_response())
+}

@@ -1,0 +1,119 @@
+//! Applications through the lifecycle: providers draft and submit, auditors record audits,
+//! operators review, register, renew and revoke. A refused transition is 409 with the reason
+//! in English and Japanese; an action of another role is 403; another organisation's
+//! application does not exist for the caller (404).
+
+use super::accounts::store;
+use crate::ApiError;
+use crate::auth::Viewer;
+use crate::params::today;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use ismap_core::lifecycle::Action;
+use ismap_core::validity::ExpiryRule;
+use ismap_store::{Application, ApplicationContent};
+use std::sync::Arc;
+
+/// The list changed through this server: show it at once, not at the next poll.
+pub async fn after_change(state: &AppState) {
+    if let Err(e) = state.refresh().await {
+        tracing::warn!("registry refresh failed: {e}");
+    }
+}
+
+/// Applications the caller may see / 申請の一覧
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
+    responses((status = 200, description = "Applications, newest first", body = Object)))]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Json<Vec<Application>>, ApiError> {
+    Ok(Json(store(&state)?.applications(&viewer.actor).await?))
+}
+
+/// Open a draft application (providers) / 申請書を作成する
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = Object,
+    responses((status = 201, description = "The draft", body = Object),
+              (status = 422, description = "A field is invalid", body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Json(content): Json<ApplicationContent>,
+) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    let app = store(&state)?
+        .create_application(&viewer.actor, content, &snapshot.catalog)
+        .await?;
+    Ok((StatusCode::CREATED, Json(app)).into_response())
+}
+
+/// One application / 申請の詳細
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
+    params(("id" = i32, Path, description = "Application id")),
+    responses((status = 200, description = "The application", body = Object),
+              (status = 404, description = "No such application for the caller", body = crate::error::ErrorBody)))]
+pub async fn get_one(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<Json<Application>, ApiError> {
+    Ok(Json(store(&state)?.application(&viewer.actor, id).await?))
+}
+
+/// Replace the content of a draft, or change the statement of a registered service
+/// (providers) / 申請内容・言明内容を変更する
+#[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications",
+    params(("id" = i32, Path, description = "Application id")), request_body = Object,
+    responses((status = 200, description = "The application", body = Object),
+              (status = 409, description = "Not allowed in this phase", body = crate::error::ErrorBody)))]
+pub async fn edit(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+    Json(content): Json<ApplicationContent>,
+) -> Result<Json<Application>, ApiError> {
+    let snapshot = state.snapshot();
+    let app = store(&state)?
+        .edit_application(
+            &viewer.actor,
+            id,
+            content,
+            &snapshot.catalog,
+            today(),
+            ExpiryRule::Civil,
+        )
+        .await?;
+    after_change(&state).await;
+    Ok(Json(app))
+}
+
+/// Apply a lifecycle action, e.g. `{"action": "submit"}`, `{"action": "record_audit",
+/// "start": "2024-04-01", "end": "2025-03-31", "result": "pass"}`, `{"action": "register",
+/// "on": "2025-06-01", "registration_no": "C25-0001-1"}` / 申請の状態を進める
+#[utoipa::path(post, path = "/api/v1/applications/{id}/actions", tag = "applications",
+    params(("id" = i32, Path, description = "Application id")), request_body = Object,
+    responses((status = 200, description = "The application after the action", body = Object),
+              (status = 403, description = "The caller's role does not perform this action", body = crate::error::ErrorBody),
+              (status = 409, description = "Refused in this phase or on these dates", body = crate::error::ErrorBody)))]
+pub async fn act(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+    Json(action): Json<Action>,
+) -> Result<Json<Application>, ApiError> {
+    let snapshot = state.snapshot();
+    let app = store(&state)?
+        .act(
+            &viewer.actor,
+            id,
+            action,
+            &snapshot.catalog,
+            ExpiryRule::Civil,
+        )
+        .await?;
+    after_change(&state).await;
+    Ok(Json(app))
+}

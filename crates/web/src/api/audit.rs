@@ -1,0 +1,43 @@
+//! The audit trail for operators and administrators.
+
+use super::accounts::store;
+use super::params;
+use crate::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use ismap_store::{AuditEvent, Verification};
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::IntoParams;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Only events about this subject, e.g. `application:3`
+    subject: Option<String>,
+}
+
+/// The latest 200 events, newest first / 監査証跡
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams),
+    responses((status = 200, description = "Events", body = Object)))]
+pub async fn events(
+    State(state): State<Arc<AppState>>,
+    query: Result<Query<AuditParams>, QueryRejection>,
+) -> Result<Json<Vec<AuditEvent>>, ApiError> {
+    let p = params(query)?;
+    Ok(Json(
+        store(&state)?
+            .audit_events(p.subject.as_deref(), 200)
+            .await?,
+    ))
+}
+
+/// Recompute the hash chain / 監査証跡の検証
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
+    responses((status = 200, description = "Intact, or the first broken event", body = Object)))]
+pub async fn verify(State(state): State<Arc<AppState>>) -> Result<Json<Verification>, ApiError> {
+    Ok(Json(store(&state)?.verify_audit().await?))
+}

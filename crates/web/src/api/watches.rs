@@ -1,0 +1,178 @@
+//! A procurer's watches on registrations it uses, the alerts they raise, and the webhooks
+//! alerts are delivered to.
+
+use super::accounts::store;
+use crate::ApiError;
+use crate::auth::Viewer;
+use crate::params::date_param;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use ismap_core::ids::RegistrationNumber;
+use ismap_store::{AlertRecord, WatchRecord, WebhookRecord};
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// (Unknown fields are ignored: the page's form posts its CSRF field with these.)
+#[derive(Deserialize, ToSchema)]
+pub struct NewWatch {
+    pub registration_no: String,
+    /// The contract period the service is used under, YYYY-MM-DD
+    pub contract_start: String,
+    pub contract_end: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+/// Checks and records a watch (shared by the API and the page).
+pub async fn add(state: &AppState, viewer: &Viewer, w: &NewWatch) -> Result<WatchRecord, ApiError> {
+    let no = RegistrationNumber::parse(&w.registration_no)
+        .map_err(|e| ApiError::bad_parameter("registration_no", e.to_string()))?;
+    if state.snapshot().registry.get(&no).is_none() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            format!("{no} is not on the list"),
+        )
+        .field("registration_no"));
+    }
+    let required = |field: &str, value: &str| {
+        date_param(field, Some(value))?
+            .ok_or_else(|| ApiError::bad_parameter(field, "expected a date, YYYY-MM-DD"))
+    };
+    let start = required("contract_start", &w.contract_start)?;
+    let end = required("contract_end", &w.contract_end)?;
+    if end < start {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            format!("the contract ends ({end}) before it starts ({start})"),
+        )
+        .field("contract_end"));
+    }
+    Ok(store(state)?
+        .add_watch(&viewer.actor, &no, (start, end), &w.label)
+        .await?)
+}
+
+/// The caller's watches / 監視中の登録
+#[utoipa::path(get, path = "/api/v1/watches", tag = "alerts", responses((status = 200, description = "Watches", body = Object)))]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Json<Vec<WatchRecord>>, ApiError> {
+    Ok(Json(store(&state)?.watches(&viewer.actor).await?))
+}
+
+/// Watch a registration used under a contract / 登録を監視する
+#[utoipa::path(post, path = "/api/v1/watches", tag = "alerts", request_body = NewWatch,
+    responses((status = 201, description = "The watch", body = Object), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Json(w): Json<NewWatch>,
+) -> Result<Response, ApiError> {
+    Ok((StatusCode::CREATED, Json(add(&state, &viewer, &w).await?)).into_response())
+}
+
+/// Stop watching / 監視をやめる
+#[utoipa::path(delete, path = "/api/v1/watches/{id}", tag = "alerts", params(("id" = i32, Path, description = "Watch id")),
+    responses((status = 204, description = "Removed"), (status = 404, description = "No such watch", body = crate::error::ErrorBody)))]
+pub async fn remove(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<StatusCode, ApiError> {
+    if store(&state)?.remove_watch(&viewer.actor, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!("no watch {id}")))
+    }
+}
+
+/// The caller's alerts, newest first / 通知
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", responses((status = 200, description = "Alerts", body = Object)))]
+pub async fn alerts(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Json<Vec<AlertRecord>>, ApiError> {
+    Ok(Json(store(&state)?.alerts(&viewer.actor, 200).await?))
+}
+
+/// Mark an alert read / 既読にする
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/read", tag = "alerts", params(("id" = i32, Path, description = "Alert id")),
+    responses((status = 204, description = "Marked"), (status = 404, description = "No such alert", body = crate::error::ErrorBody)))]
+pub async fn read(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<StatusCode, ApiError> {
+    if store(&state)?.mark_alert_read(&viewer.actor, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!("no alert {id}")))
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewWebhook {
+    /// An http:// or https:// URL that receives alerts as signed JSON POSTs
+    pub url: String,
+    /// The HMAC-SHA256 key the receiver verifies `X-Ismap-Signature` with (at least 16 characters)
+    pub secret: String,
+}
+
+/// Checks and records a webhook (shared by the API and the page).
+pub async fn add_webhook(
+    state: &AppState,
+    viewer: &Viewer,
+    w: &NewWebhook,
+) -> Result<WebhookRecord, ApiError> {
+    let url = w.url.trim();
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            "expected an http:// or https:// URL",
+        )
+        .field("url"));
+    }
+    if w.secret.chars().count() < 16 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            "the secret must be at least 16 characters",
+        )
+        .field("secret"));
+    }
+    Ok(store(state)?
+        .add_webhook(&viewer.actor, url, &w.secret)
+        .await?)
+}
+
+/// The caller's webhooks / Webhookの一覧
+#[utoipa::path(get, path = "/api/v1/webhooks", tag = "alerts", responses((status = 200, description = "Webhooks", body = Object)))]
+pub async fn webhooks(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Json<Vec<WebhookRecord>>, ApiError> {
+    Ok(Json(store(&state)?.webhooks(&viewer.actor).await?))
+}
+
+/// Deliver alerts to a webhook / Webhookを登録する
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "alerts", request_body = NewWebhook,
+    responses((status = 201, description = "The webhook", body = Object), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+pub async fn create_webhook(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Json(w): Json<NewWebhook>,
+) -> Result<Response, ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(add_webhook(&state, &viewer, &w).await?),
+    )
+        .into_response())
+}

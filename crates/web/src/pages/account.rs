@@ -1,0 +1,213 @@
+//! Sign in and out, and the signed-in user's own page: role, organisation, API tokens.
+
+use super::{Nav, PageError, csrf_field, lang, layout, t};
+use crate::api::accounts::{open_session, refused, store};
+use crate::auth::{Viewer, is_secure, session_cookie};
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use ismap_core::lang::Lang;
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Only a local path may follow a login, never another site.
+fn local(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+fn form(lang: Lang, next: &str, error: Option<&str>) -> Markup {
+    let title = t(lang, "ログイン", "Sign in");
+    layout(
+        lang,
+        title,
+        Nav::Account,
+        "/login",
+        html! {
+            h1 { (title) }
+            @if let Some(e) = error { div.error-box role="alert" { p { (e) } } }
+            form.stack method="post" action="/login" {
+                input type="hidden" name="next" value=(next);
+                div { label for="username" { (t(lang, "ユーザー名", "User name")) }
+                      input type="text" id="username" name="username" autocomplete="username" required; }
+                div { label for="password" { (t(lang, "パスワード", "Password")) }
+                      input type="password" id="password" name="password" autocomplete="current-password" required; }
+                button type="submit" { (title) }
+            }
+            p.hint { (t(lang, "アカウントは管理者が発行します。閲覧と調達チェックにログインは不要です。",
+                          "Accounts are issued by the administrator. Browsing and checks need no account.")) }
+        },
+    )
+}
+
+pub async fn login_form(headers: HeaderMap, Query(q): Query<Next>) -> Markup {
+    form(lang(&headers), &local(q.next.as_deref()), None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let lang = lang(&headers);
+    let next = local(f.next.as_deref());
+    match open_session(&state, &headers, &f.username, &f.password).await {
+        Ok(Ok((cookie, _))) => {
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
+        }
+        Ok(Err(r)) => {
+            let e = refused(r);
+            let message = match e.status {
+                StatusCode::TOO_MANY_REQUESTS => t(
+                    lang,
+                    "ログインの失敗が続いたため、15分間このユーザーはログインできません。",
+                    "Too many failed logins: this user is locked for 15 minutes.",
+                ),
+                _ => t(
+                    lang,
+                    "ユーザー名またはパスワードが違います。",
+                    "Unknown user name or wrong password.",
+                ),
+            };
+            (e.status, form(lang, &next, Some(message))).into_response()
+        }
+        Err(e) => PageError::from((lang, e)).into_response(),
+    }
+}
+
+pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    if let (Some(store), Some(value)) = (
+        state.store(),
+        crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE),
+    ) {
+        let _ = store.logout(value).await;
+    }
+    let cookie = session_cookie("", is_secure(&state, &headers));
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
+
+async fn account_page(
+    state: &AppState,
+    viewer: &Viewer,
+    lang: Lang,
+    new_token: Option<(i32, String)>,
+) -> Result<Markup, PageError> {
+    let Some(account) = &viewer.account else {
+        return Err(PageError::new(
+            StatusCode::UNAUTHORIZED,
+            lang,
+            "sign in first",
+        ));
+    };
+    let store = store(state).map_err(|e| PageError::from((lang, e)))?;
+    let tokens = store
+        .tokens(&account.username)
+        .await
+        .map_err(|e| PageError::from((lang, e.into())))?;
+    let title = t(lang, "アカウント", "Account");
+    Ok(layout(
+        lang,
+        title,
+        Nav::Account,
+        "/account",
+        html! {
+            h1 { (title) }
+            dl.fields {
+                dt { (t(lang, "ユーザー名", "User name")) } dd { (account.username) }
+                dt { (t(lang, "役割", "Role")) } dd { (account.role.label(lang)) }
+                dt { (t(lang, "所属", "Organisation")) } dd { (account.organisation.as_deref().unwrap_or("-")) }
+                dt { (t(lang, "通知メール", "Alert e-mail")) } dd { (account.email.as_deref().unwrap_or("-")) }
+            }
+            h2 { (t(lang, "APIトークン", "API tokens")) }
+            @if let Some((id, token)) = &new_token {
+                div.notice role="status" {
+                    p { (t(lang, "新しいトークン（この画面でのみ表示されます）:", "New token (shown only now):")) " #" (id) }
+                    pre { code { (token) } }
+                    p.hint { "Authorization: Bearer …" }
+                }
+            }
+            @if tokens.is_empty() { p { (t(lang, "トークンはありません。", "No tokens.")) } } @else {
+                div.table-wrap { table {
+                    (super::head(lang, &[("ID", "ID"), ("名前", "Name"), ("発行日時", "Created"), ("状態", "State"), ("", "")]))
+                    tbody { @for tk in &tokens { tr {
+                        td { (tk.id) } td { (tk.name) } td { (tk.created_at.format("%Y-%m-%d %H:%M UTC")) }
+                        td { @if tk.revoked { (t(lang, "失効", "revoked")) } @else { (t(lang, "有効", "live")) } }
+                        td { @if !tk.revoked {
+                            form method="post" action={ "/account/tokens/" (tk.id) "/revoke" } {
+                                (csrf_field())
+                                button.secondary type="submit" { (t(lang, "失効させる", "Revoke")) }
+                            }
+                        } }
+                    } } }
+                } }
+            }
+            form.stack method="post" action="/account/tokens" {
+                (csrf_field())
+                div { label for="token-name" { (t(lang, "新しいトークンの名前", "Name of a new token")) }
+                      input type="text" id="token-name" name="name" required placeholder="cron"; }
+                button type="submit" { (t(lang, "発行する", "Issue")) }
+            }
+        },
+    ))
+}
+
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Markup, PageError> {
+    account_page(&state, &viewer, lang(&headers), None).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Form(f): Form<TokenForm>,
+) -> Result<Markup, PageError> {
+    let lang = lang(&headers);
+    let name = &viewer.actor.name;
+    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let created = store
+        .create_token(name, name, f.name.trim())
+        .await
+        .map_err(|e| PageError::from((lang, e.into())))?;
+    account_page(&state, &viewer, lang, Some(created)).await
+}
+
+pub async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<Redirect, PageError> {
+    let lang = lang(&headers);
+    let name = &viewer.actor.name;
+    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    store
+        .revoke_token(name, name, id)
+        .await
+        .map_err(|e| PageError::from((lang, e.into())))?;
+    Ok(Redirect::to("/account"))
+}

@@ -1,0 +1,531 @@
+//! Applications for each role: providers draft, edit and submit (one item per line in plain
+//! text areas), auditors record audits, operators review and decide. The detail page offers
+//! exactly the actions the viewer's role may take in the current phase, and shows the
+//! application's history from the audit trail.
+
+use super::{Nav, PageError, csrf_field, head, lang, layout, t};
+use crate::ApiError;
+use crate::api::accounts::store;
+use crate::api::applications::after_change;
+use crate::auth::Viewer;
+use crate::params::today;
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use ismap_core::access::{Permission, Role};
+use ismap_core::lang::Lang;
+use ismap_core::lifecycle::{Action, ActionKind};
+use ismap_core::validity::ExpiryRule;
+use ismap_store::{Application, ApplicationContent, RegionJson, StatementContent};
+use maud::{Markup, html};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+fn page_error(lang: Lang) -> impl Fn(ApiError) -> PageError {
+    move |e| PageError::from((lang, e))
+}
+
+fn store_error(lang: Lang) -> impl Fn(ismap_store::StoreError) -> PageError {
+    move |e| PageError::from((lang, ApiError::from(e)))
+}
+
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Markup, PageError> {
+    let lang = lang(&headers);
+    let apps = store(&state)
+        .map_err(page_error(lang))?
+        .applications(&viewer.actor)
+        .await
+        .map_err(store_error(lang))?;
+    let title = t(lang, "申請", "Applications");
+    Ok(layout(
+        lang,
+        title,
+        Nav::Applications,
+        "/applications",
+        html! {
+            h1 { (title) }
+            @if viewer.actor.can(Permission::Apply) {
+                form method="post" action="/applications" {
+                    (csrf_field())
+                    button type="submit" { (t(lang, "新しい申請書を作成する", "Start a new application")) }
+                }
+            }
+            @if apps.is_empty() {
+                p { (t(lang, "表示できる申請はありません。", "No applications to show.")) }
+            } @else {
+                div.table-wrap { table {
+                    (head(lang, &[("ID", "ID"), ("サービス名", "Service"), ("事業者", "Provider"), ("監査機関", "Audit body"), ("状態", "Phase"), ("登録番号", "Registration"), ("更新", "Updated")]))
+                    tbody { @for a in &apps { tr {
+                        td { a href={ "/applications/" (a.id) } { "#" (a.id) } }
+                        td { (if a.content.service_name.is_empty() { "-" } else { &a.content.service_name }) }
+                        td { (a.provider) }
+                        td { (a.content.audit_body.as_deref().unwrap_or("-")) }
+                        td { span.badge.s-none { (a.lifecycle.phase.label(lang)) } }
+                        td { @if let Some(no) = &a.lifecycle.registration_no { (no) } @else { "-" } }
+                        td { (a.updated_at.format("%Y-%m-%d %H:%M")) }
+                    } } }
+                } }
+            }
+        },
+    ))
+}
+
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Redirect, PageError> {
+    let lang = lang(&headers);
+    let snapshot = state.snapshot();
+    let app = store(&state)
+        .map_err(page_error(lang))?
+        .create_application(
+            &viewer.actor,
+            ApplicationContent::default(),
+            &snapshot.catalog,
+        )
+        .await
+        .map_err(store_error(lang))?;
+    Ok(Redirect::to(&format!("/applications/{}/edit", app.id)))
+}
+
+fn lines(items: &[String]) -> String {
+    items.join("\n")
+}
+
+fn region_lines(regions: &[RegionJson]) -> String {
+    regions
+        .iter()
+        .map(|r| {
+            let mut line = format!("{}, {}", r.name, r.country);
+            if r.selectable {
+                line.push_str(", selectable");
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn statement_lines(statements: &[StatementContent]) -> String {
+    statements
+        .iter()
+        .map(|s| {
+            let mut fields = vec![s.control_id.clone(), s.status.clone()];
+            let reason = s.reason.clone().unwrap_or_default();
+            if let Some(from) = &s.inherited_from {
+                fields.extend([reason, from.clone()]);
+            } else if !reason.is_empty() {
+                fields.push(reason);
+            }
+            fields.join(", ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn edit_page(
+    lang: Lang,
+    app: &Application,
+    form: &HashMap<String, String>,
+    error: Option<&str>,
+) -> Markup {
+    let c = &app.content;
+    let value = |name: &str, current: String| form.get(name).cloned().unwrap_or(current);
+    let title = format!(
+        "{} #{}",
+        t(lang, "申請書の編集", "Edit application"),
+        app.id
+    );
+    let registered = app.lifecycle.phase.is_published();
+    layout(
+        lang,
+        &title,
+        Nav::Applications,
+        &format!("/applications/{}/edit", app.id),
+        html! {
+            h1 { (title) }
+            @if registered {
+                p.lead { (t(lang, "登録中のサービスです。保存すると言明内容の変更として本日付で公開されます。",
+                              "This service is registered: saving publishes a statement change from today.")) }
+            }
+            @if let Some(e) = error { div.error-box role="alert" { p { (e) } } }
+            form.stack method="post" action={ "/applications/" (app.id) "/edit" } {
+                (csrf_field())
+                div.row {
+                    div { label for="service_name" { (t(lang, "サービス名", "Service name")) }
+                          input type="text" id="service_name" name="service_name" value=(value("service_name", c.service_name.clone())); }
+                    div { label for="program" { (t(lang, "制度", "Program")) }
+                          select id="program" name="program" {
+                              @for (v, label) in [("ismap", "ISMAP"), ("ismap-liu", "ISMAP-LIU")] {
+                                  option value=(v) selected[value("program", c.program.clone()) == v] { (label) }
+                              }
+                          } }
+                    div { label for="service_model" { (t(lang, "サービスモデル", "Service model")) }
+                          select id="service_model" name="service_model" {
+                              @for v in ["", "IaaS", "PaaS", "SaaS"] {
+                                  option value=(v) selected[value("service_model", c.service_model.clone().unwrap_or_default()) == v] { (if v.is_empty() { "-" } else { v }) }
+                              }
+                          } }
+                    div { label for="audit_body" { (t(lang, "監査機関", "Audit body")) }
+                          input type="text" id="audit_body" name="audit_body" value=(value("audit_body", c.audit_body.clone().unwrap_or_default())); }
+                }
+                div { label for="scope_included" { (t(lang, "言明対象範囲（1行に1項目）", "Scope: included (one per line)")) }
+                      textarea id="scope_included" name="scope_included" { (value("scope_included", lines(&c.scope_included))) } }
+                div { label for="scope_excluded" { (t(lang, "対象外とする機能（1行に1項目）", "Scope: excluded (one per line)")) }
+                      textarea id="scope_excluded" name="scope_excluded" { (value("scope_excluded", lines(&c.scope_excluded))) } }
+                div { label for="regions" { (t(lang, "リージョン（名前, 国コード[, selectable]）", "Regions (name, country[, selectable])")) }
+                      textarea id="regions" name="regions" { (value("regions", region_lines(&c.regions))) }
+                      p.hint { "東京, JP / Singapore, SG, selectable" } }
+                div { label for="underlying" { (t(lang, "基盤サービスの登録番号（1行に1件）", "Underlying services (registration numbers, one per line)")) }
+                      textarea id="underlying" name="underlying" { (value("underlying", lines(&c.underlying))) } }
+                div { label for="statements" { (t(lang, "管理策の言明（管理策ID, 状態[, 理由[, 継承元]]）", "Control statements (control ID, status[, reason[, inherited from]])")) }
+                      textarea id="statements" name="statements" rows="12" { (value("statements", statement_lines(&c.statements))) }
+                      p.hint { "5.1.1, implemented / 9.1.1.B, not_applicable, 理由 / 11.1.1, implemented, , C99-0001-1" } }
+                div.actions {
+                    button type="submit" { (t(lang, "保存する", "Save")) }
+                    a href={ "/applications/" (app.id) } { (t(lang, "戻る", "Back")) }
+                }
+            }
+        },
+    )
+}
+
+pub async fn edit_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<Markup, PageError> {
+    let lang = lang(&headers);
+    let app = store(&state)
+        .map_err(page_error(lang))?
+        .application(&viewer.actor, id)
+        .await
+        .map_err(store_error(lang))?;
+    Ok(edit_page(lang, &app, &HashMap::new(), None))
+}
+
+/// The form's text areas as content; a line that cannot be read is named by field and line.
+fn content_from(form: &HashMap<String, String>) -> Result<ApplicationContent, String> {
+    let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let items = |k: &str| -> Vec<String> {
+        get(k)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut regions = Vec::new();
+    for (i, line) in get("regions")
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let parts: Vec<&str> = line.split([',', '、']).map(str::trim).collect();
+        match parts.as_slice() {
+            [name, country] | [name, country, ""] => regions.push(RegionJson {
+                name: (*name).into(),
+                country: (*country).into(),
+                selectable: false,
+            }),
+            [name, country, "selectable"] => regions.push(RegionJson {
+                name: (*name).into(),
+                country: (*country).into(),
+                selectable: true,
+            }),
+            _ => {
+                return Err(format!(
+                    "regions, line {}: expected \"name, country[, selectable]\", got {line:?}",
+                    i + 1
+                ));
+            }
+        }
+    }
+    let mut statements = Vec::new();
+    for (i, line) in get("statements")
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let parts: Vec<&str> = line.splitn(4, ',').map(str::trim).collect();
+        let non_empty = |s: Option<&&str>| s.filter(|v| !v.is_empty()).map(|v| (*v).to_owned());
+        if parts.len() < 2 {
+            return Err(format!(
+                "statements, line {}: expected \"control ID, status[, reason[, inherited from]]\", got {line:?}",
+                i + 1
+            ));
+        }
+        statements.push(StatementContent {
+            control_id: parts[0].to_owned(),
+            status: parts[1].to_owned(),
+            reason: non_empty(parts.get(2)),
+            inherited_from: non_empty(parts.get(3)),
+        });
+    }
+    let optional = |k: &str| Some(get(k)).filter(|v| !v.is_empty());
+    Ok(ApplicationContent {
+        program: Some(get("program"))
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| "ismap".into()),
+        service_name: get("service_name"),
+        service_model: optional("service_model"),
+        audit_body: optional("audit_body"),
+        scope_included: items("scope_included"),
+        scope_excluded: items("scope_excluded"),
+        regions,
+        underlying: items("underlying"),
+        statements,
+    })
+}
+
+pub async fn edit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    let store = store(&state).map_err(page_error(lang))?;
+    let app = store
+        .application(&viewer.actor, id)
+        .await
+        .map_err(store_error(lang))?;
+    let content = match content_from(&form) {
+        Ok(c) => c,
+        Err(e) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_page(lang, &app, &form, Some(&e)),
+            )
+                .into_response());
+        }
+    };
+    let snapshot = state.snapshot();
+    match store
+        .edit_application(
+            &viewer.actor,
+            id,
+            content,
+            &snapshot.catalog,
+            today(),
+            ExpiryRule::Civil,
+        )
+        .await
+    {
+        Ok(_) => {
+            after_change(&state).await;
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            let message = match (&e.body.field, &e.body.detail_ja) {
+                (_, Some(ja)) if lang == Lang::Ja => ja.clone(),
+                (Some(f), _) => format!("{f}: {}", e.body.detail),
+                _ => e.body.detail.clone(),
+            };
+            Ok((e.status, edit_page(lang, &app, &form, Some(&message))).into_response())
+        }
+    }
+}
+
+/// The inputs an action's form asks for.
+fn action_fields(kind: ActionKind, lang: Lang) -> Markup {
+    let date = |name: &str, label: &str| {
+        html! {
+            div { label for={ (kind.as_str()) "-" (name) } { (label) }
+                  input type="date" id={ (kind.as_str()) "-" (name) } name=(name) value=(today().to_string()) required; }
+        }
+    };
+    let reason = html! {
+        div { label for={ (kind.as_str()) "-reason" } { (t(lang, "理由", "Reason")) }
+              input type="text" id={ (kind.as_str()) "-reason" } name="reason" required; }
+    };
+    let on = date("on", t(lang, "日付", "Date"));
+    match kind {
+        ActionKind::RecordAudit => html! {
+            (date("start", t(lang, "監査対象期間の開始日", "Audit period start")))
+            (date("end", t(lang, "監査対象期間の末日", "Audit period end")))
+            div { label for="record_audit-result" { (t(lang, "結果", "Result")) }
+                  select id="record_audit-result" name="result" {
+                      option value="pass" { (t(lang, "適正", "pass")) }
+                      option value="fail" { (t(lang, "不適正", "fail")) }
+                  } }
+        },
+        ActionKind::Register => html! {
+            (on)
+            div { label for="register-no" { (t(lang, "登録番号", "Registration number")) }
+                  input type="text" id="register-no" name="registration_no" required placeholder="C25-0001-1"; }
+        },
+        ActionKind::ReturnToProvider => reason,
+        ActionKind::DeclineRenewal | ActionKind::Revoke => html! { (on) (reason) },
+        ActionKind::FileRenewal | ActionKind::Renew | ActionKind::Expire => on,
+        _ => html! {},
+    }
+}
+
+pub async fn detail(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<Markup, PageError> {
+    let lang = lang(&headers);
+    let store = store(&state).map_err(page_error(lang))?;
+    let app = store
+        .application(&viewer.actor, id)
+        .await
+        .map_err(store_error(lang))?;
+    let history = store
+        .audit_events(Some(&format!("application:{id}")), 100)
+        .await
+        .map_err(store_error(lang))?;
+    Ok(detail_page(lang, &viewer, &app, &history, None))
+}
+
+fn detail_page(
+    lang: Lang,
+    viewer: &Viewer,
+    app: &Application,
+    history: &[ismap_store::AuditEvent],
+    error: Option<&str>,
+) -> Markup {
+    let l = &app.lifecycle;
+    let c = &app.content;
+    let rule = ExpiryRule::Civil;
+    let mine: Vec<ActionKind> = l
+        .available()
+        .into_iter()
+        .filter(|k| k.role() == viewer.actor.role)
+        .collect();
+    let title = format!("{} #{}", t(lang, "申請", "Application"), app.id);
+    let dash = || "-".to_owned();
+    layout(
+        lang,
+        &title,
+        Nav::Applications,
+        &format!("/applications/{}", app.id),
+        html! {
+            h1 { (title) " " (c.service_name) }
+            @if let Some(e) = error { div.error-box role="alert" { p { (e) } } }
+            dl.fields {
+                dt { (t(lang, "状態", "Phase")) } dd { span.badge.s-none { (l.phase.label(lang)) } }
+                dt { (t(lang, "事業者", "Provider")) } dd { (app.provider) }
+                dt { (t(lang, "監査機関", "Audit body")) } dd { (c.audit_body.clone().unwrap_or_else(dash)) }
+                dt { (t(lang, "登録番号", "Registration")) } dd {
+                    @if let Some(no) = &l.registration_no { a href={ "/registry/" (no) } { (no) } } @else { "-" } }
+                dt { (t(lang, "監査対象期間", "Audit period")) } dd {
+                    @if let Some((s, e)) = l.audit_period { (s) " – " (e) } @else { "-" } }
+                dt { (t(lang, "有効期限", "Expires on")) } dd { (l.expires_on(rule).map_or_else(dash, |d| d.to_string())) }
+                @if let Some(a) = l.pending_audit {
+                    dt { (t(lang, "審査待ちの監査", "Audit under decision")) }
+                    dd { (a.start) " – " (a.end) " (" (match a.result { ismap_core::lifecycle::AuditResult::Pass => t(lang, "適正", "pass"), ismap_core::lifecycle::AuditResult::Fail => t(lang, "不適正", "fail") }) ")" }
+                }
+                @if let Some(d) = l.renewal_filed_on { dt { (t(lang, "更新申請日", "Renewal filed on")) } dd { (d) } }
+                @if let Some(d) = l.revoked_on { dt { (t(lang, "登録取消日", "Revoked on")) } dd { (d) } }
+                @if let Some(r) = &l.reason { dt { (t(lang, "理由", "Reason")) } dd { (r) } }
+                dt { (t(lang, "言明対象範囲", "Scope")) } dd { (c.scope_included.join("、")) }
+                dt { (t(lang, "リージョン", "Regions")) } dd { (region_lines(&c.regions).replace('\n', " / ")) }
+                dt { (t(lang, "管理策の言明", "Control statements")) } dd { (c.statements.len()) }
+            }
+            @if viewer.actor.role == Role::Provider && (l.phase == ismap_core::lifecycle::Phase::Draft || l.available().contains(&ActionKind::ChangeStatement)) {
+                p { a.button.secondary href={ "/applications/" (app.id) "/edit" } {
+                    (if l.phase.is_published() { t(lang, "言明内容を変更する", "Change the statement") } else { t(lang, "申請書を編集する", "Edit the application") }) } }
+            }
+            @let forms: Vec<ActionKind> = mine.iter().copied().filter(|k| *k != ActionKind::ChangeStatement).collect();
+            @if !forms.is_empty() {
+                h2 { (t(lang, "この段階でできる操作", "What you can do now")) }
+                @for kind in forms {
+                    form.stack method="post" action={ "/applications/" (app.id) "/action" } {
+                        (csrf_field())
+                        input type="hidden" name="action" value=(kind.as_str());
+                        fieldset { legend { (kind.label(lang)) }
+                            div.row { (action_fields(kind, lang)) }
+                            div.actions { button type="submit" { (kind.label(lang)) } }
+                        }
+                    }
+                }
+            }
+            h2 { (t(lang, "履歴", "History")) }
+            div.table-wrap { table {
+                (head(lang, &[("日時（UTC）", "When (UTC)"), ("実施者", "Who"), ("操作", "Action")]))
+                tbody { @for e in history { tr { td { (e.at) } td { (e.actor) } td { (e.action) } } } }
+            } }
+        },
+    )
+}
+
+/// Form fields as the JSON of an [`Action`] (`action` is the tag; empty fields are absent).
+fn action_from(form: &HashMap<String, String>) -> Result<Action, String> {
+    let object: serde_json::Map<String, serde_json::Value> = form
+        .iter()
+        .filter(|(k, v)| k.as_str() != crate::auth::CSRF_FIELD && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.trim().to_owned())))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| e.to_string())
+}
+
+pub async fn act(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    let store = store(&state).map_err(page_error(lang))?;
+    let outcome = match action_from(&form) {
+        Ok(action) => {
+            let snapshot = state.snapshot();
+            store
+                .act(
+                    &viewer.actor,
+                    id,
+                    action,
+                    &snapshot.catalog,
+                    ExpiryRule::Civil,
+                )
+                .await
+                .map_err(ApiError::from)
+        }
+        Err(e) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            e,
+        )),
+    };
+    match outcome {
+        Ok(_) => {
+            after_change(&state).await;
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(e) if e.status == StatusCode::NOT_FOUND => Err(PageError::from((lang, e))),
+        Err(e) => {
+            let app = store
+                .application(&viewer.actor, id)
+                .await
+                .map_err(store_error(lang))?;
+            let history = store
+                .audit_events(Some(&format!("application:{id}")), 100)
+                .await
+                .map_err(store_error(lang))?;
+            let message = match (&e.body.detail_ja, lang) {
+                (Some(ja), Lang::Ja) => ja.clone(),
+                _ => e.body.detail.clone(),
+            };
+            Ok((
+                e.status,
+                detail_page(lang, &viewer, &app, &history, Some(&message)),
+            )
+                .into_response())
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The audit trail for operators and administrators, with the chain's verification.
+
+use super::{Nav, PageError, head, lang, layout, t};
+use crate::ApiError;
+use crate::api::accounts::store;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use ismap_store::Verification;
+use maud::{Markup, html};
+use std::sync::Arc;
+
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Markup, PageError> {
+    let lang = lang(&headers);
+    let err = |e: ismap_store::StoreError| PageError::from((lang, ApiError::from(e)));
+    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let verification = store.verify_audit().await.map_err(err)?;
+    let events = store.audit_events(None, 200).await.map_err(err)?;
+    let title = t(lang, "監査証跡", "Audit trail");
+    Ok(layout(
+        lang,
+        title,
+        Nav::Audit,
+        "/audit",
+        html! {
+            h1 { (title) }
+            @match &verification {
+                Verification::Intact { events, head } => div.notice role="status" {
+                    p { (t(lang, "ハッシュチェーンを検証しました。改ざんはありません。", "The hash chain verifies: no tampering.")) " "
+                        (events) (t(lang, " 件", " events")) }
+                    p.hint { "head " code { (head) } }
+                },
+                Verification::Broken { seq, problem } => div.error-box role="alert" {
+                    p { (t(lang, "監査証跡が壊れています。最初の不整合: イベント ", "The audit trail is broken. First broken event: ")) (seq) }
+                    p { (problem) }
+                },
+            }
+            div.table-wrap { table {
+                (head(lang, &[("番号", "Seq"), ("日時（UTC）", "When (UTC)"), ("実施者", "Who"), ("操作", "Action"), ("対象", "Subject")]))
+                tbody { @for e in &events { tr {
+                    td.num { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.subject) }
+                } } }
+            } }
+        },
+    ))
+}

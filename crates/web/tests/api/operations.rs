@@ -1,0 +1,743 @@
+//! Accounts and permissions over real HTTP: the permission matrix (every documented route ×
+//! every role), session fixation, CSRF, token revocation, throttling, the lifecycle through
+//! the API, history and feeds, and two servers sharing one PostgreSQL database.
+
+use crate::{Reply, Server, database_server, database_server_on, get, request};
+use ismap_core::access::Role;
+use ismap_store::Store;
+use ismap_store::testing::TestDb;
+use std::collections::BTreeSet;
+
+const PASSWORD: &str = "a long enough password";
+
+/// One account per role with an API token; the public has none.
+async fn tokens(store: &Store) -> Vec<(Role, Option<String>)> {
+    let mut out = Vec::new();
+    for (role, org) in [
+        (Role::Admin, None),
+        (Role::Operator, None),
+        (Role::Auditor, Some("監査法人X")),
+        (Role::Provider, Some("架空株式会社")),
+        (Role::Procurer, Some("架空市")),
+    ] {
+        let name = format!("{role}1");
+        store
+            .add_user("test", &name, PASSWORD, role, org, None)
+            .await
+            .expect("user");
+        let (_, token) = store.create_token("test", &name, "t").await.expect("token");
+        out.push((role, Some(token)));
+    }
+    out.push((Role::Public, None));
+    out
+}
+
+async fn call(s: &Server, method: &str, path: &str, token: Option<&str>, body: &str) -> Reply {
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let mut headers = vec![("Content-Type", "application/json")];
+    if let Some(a) = &auth {
+        headers.push(("Authorization", a.as_str()));
+    }
+    request(s.addr, method, path, &headers, body.as_bytes()).await
+}
+
+#[tokio::test]
+async fn permission_matrix_covers_every_route() {
+    use Role::*;
+    let (s, store) = database_server().await;
+    let tokens = tokens(&store).await;
+    const ALL: &[Role] = &[Admin, Operator, Auditor, Provider, Procurer, Public];
+    const SIGNED_IN: &[Role] = &[Admin, Operator, Auditor, Provider, Procurer];
+    const APPLICANTS: &[Role] = &[Operator, Auditor, Provider];
+    // (method, documented path, concrete path, body, roles allowed)
+    let matrix: &[(&str, &str, &str, &str, &[Role])] = &[
+        ("get", "/healthz", "/healthz", "", ALL),
+        (
+            "get",
+            "/api/v1/registrations",
+            "/api/v1/registrations",
+            "",
+            ALL,
+        ),
+        (
+            "get",
+            "/api/v1/registrations/{no}",
+            "/api/v1/registrations/C99-0001-1",
+            "",
+            ALL,
+        ),
+        ("get", "/api/v1/criteria", "/api/v1/criteria", "", ALL),
+        (
+            "get",
+            "/api/v1/criteria/{id}",
+            "/api/v1/criteria/5.1.1",
+            "",
+            ALL,
+        ),
+        ("post", "/api/v1/checks", "/api/v1/checks", "{}", ALL),
+        (
+            "get",
+            "/api/v1/history/diff",
+            "/api/v1/history/diff?from=2024-01-01",
+            "",
+            ALL,
+        ),
+        ("get", "/api/v1/feed.json", "/api/v1/feed.json", "", ALL),
+        ("get", "/api/v1/feed.atom", "/api/v1/feed.atom", "", ALL),
+        (
+            "get",
+            "/api/v1/downloads/{file}",
+            "/api/v1/downloads/registry.csv",
+            "",
+            ALL,
+        ),
+        (
+            "post",
+            "/api/v1/session",
+            "/api/v1/session",
+            r#"{"username":"admin1","password":"a long enough password"}"#,
+            ALL,
+        ),
+        (
+            "delete",
+            "/api/v1/session",
+            "/api/v1/session",
+            "",
+            SIGNED_IN,
+        ),
+        ("get", "/api/v1/me", "/api/v1/me", "", SIGNED_IN),
+        ("get", "/api/v1/tokens", "/api/v1/tokens", "", SIGNED_IN),
+        (
+            "post",
+            "/api/v1/tokens",
+            "/api/v1/tokens",
+            r#"{"name":"x"}"#,
+            SIGNED_IN,
+        ),
+        (
+            "delete",
+            "/api/v1/tokens/{id}",
+            "/api/v1/tokens/999999",
+            "",
+            SIGNED_IN,
+        ),
+        ("get", "/api/v1/users", "/api/v1/users", "", &[Admin]),
+        (
+            "post",
+            "/api/v1/users",
+            "/api/v1/users",
+            r#"{"username":"new","password":"short","role":"operator"}"#,
+            &[Admin],
+        ),
+        (
+            "get",
+            "/api/v1/applications",
+            "/api/v1/applications",
+            "",
+            APPLICANTS,
+        ),
+        (
+            "post",
+            "/api/v1/applications",
+            "/api/v1/applications",
+            "{}",
+            &[Provider],
+        ),
+        (
+            "get",
+            "/api/v1/applications/{id}",
+            "/api/v1/applications/999999",
+            "",
+            APPLICANTS,
+        ),
+        (
+            "put",
+            "/api/v1/applications/{id}",
+            "/api/v1/applications/999999",
+            "{}",
+            &[Provider],
+        ),
+        (
+            "post",
+            "/api/v1/applications/{id}/actions",
+            "/api/v1/applications/999999/actions",
+            r#"{"action":"start_review"}"#,
+            APPLICANTS,
+        ),
+        ("get", "/api/v1/watches", "/api/v1/watches", "", &[Procurer]),
+        (
+            "post",
+            "/api/v1/watches",
+            "/api/v1/watches",
+            "{}",
+            &[Procurer],
+        ),
+        (
+            "delete",
+            "/api/v1/watches/{id}",
+            "/api/v1/watches/999999",
+            "",
+            &[Procurer],
+        ),
+        ("get", "/api/v1/alerts", "/api/v1/alerts", "", &[Procurer]),
+        (
+            "post",
+            "/api/v1/alerts/{id}/read",
+            "/api/v1/alerts/999999/read",
+            "",
+            &[Procurer],
+        ),
+        (
+            "get",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks",
+            "",
+            &[Procurer],
+        ),
+        (
+            "post",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks",
+            r#"{"url":"ftp://x","secret":"s"}"#,
+            &[Procurer],
+        ),
+        (
+            "get",
+            "/api/v1/audit",
+            "/api/v1/audit",
+            "",
+            &[Operator, Admin],
+        ),
+        (
+            "get",
+            "/api/v1/audit/verify",
+            "/api/v1/audit/verify",
+            "",
+            &[Operator, Admin],
+        ),
+    ];
+    // Every documented route is in the matrix, and every row is documented.
+    let doc = get(s.addr, "/api/openapi.json").await.json();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("item").keys() {
+            documented.insert((method.clone(), path.clone()));
+        }
+    }
+    let tested: BTreeSet<(String, String)> = matrix
+        .iter()
+        .map(|(m, p, ..)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(
+        documented, tested,
+        "the matrix and the OpenAPI document list the same routes"
+    );
+
+    for (method, _, path, body, allowed) in matrix {
+        for (role, token) in &tokens {
+            let r = call(&s, &method.to_uppercase(), path, token.as_deref(), body).await;
+            let denied = matches!(r.status, 401 | 403);
+            if allowed.contains(role) {
+                assert!(
+                    !denied,
+                    "{method} {path} as {role}: {} {}",
+                    r.status,
+                    String::from_utf8_lossy(&r.body)
+                );
+            } else {
+                let expected = if *role == Public { 401 } else { 403 };
+                assert_eq!(
+                    r.status, expected,
+                    "{method} {path} as {role} must be denied"
+                );
+                assert!(r.json()["error"].is_string(), "a JSON error body");
+            }
+        }
+    }
+    // Pages: the public is sent to the login page; the wrong role gets 403.
+    let pages: &[(&str, &[Role])] = &[
+        ("/applications", APPLICANTS),
+        ("/watches", &[Procurer]),
+        ("/audit", &[Operator, Admin]),
+        ("/account", SIGNED_IN),
+        ("/history", ALL),
+        ("/", ALL),
+    ];
+    for (path, allowed) in pages {
+        for (role, token) in &tokens {
+            let r = call(&s, "GET", path, token.as_deref(), "").await;
+            let expected = if allowed.contains(role) {
+                200
+            } else if *role == Public {
+                303
+            } else {
+                403
+            };
+            assert_eq!(r.status, expected, "GET {path} as {role}");
+        }
+    }
+}
+
+/// The `ismap_session` value a response sets.
+fn session_of(r: &Reply) -> String {
+    let cookie = r.header("set-cookie").expect("a cookie");
+    cookie
+        .split(';')
+        .next()
+        .and_then(|c| c.strip_prefix("ismap_session="))
+        .expect("the session cookie")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn sessions_csrf_tokens_and_throttling() {
+    let (s, store) = database_server().await;
+    store
+        .add_user(
+            "test",
+            "alice",
+            PASSWORD,
+            Role::Procurer,
+            Some("架空市"),
+            None,
+        )
+        .await
+        .expect("user");
+    let login = format!(r#"{{"username":"alice","password":"{PASSWORD}"}}"#);
+
+    // Session fixation: a cookie planted before login is not what the login issues, and
+    // carries no authority afterwards.
+    let planted = "ismap_session=attacker-chosen-value";
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/session",
+        &[("Content-Type", "application/json"), ("Cookie", planted)],
+        login.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let set = r.header("set-cookie").expect("cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict") && !set.contains("Secure"),
+        "{set}"
+    );
+    let session = session_of(&r);
+    assert_ne!(session, "attacker-chosen-value");
+    let csrf = r.json()["csrf_token"]
+        .as_str()
+        .expect("csrf token")
+        .to_owned();
+    let me = request(s.addr, "GET", "/api/v1/me", &[("Cookie", planted)], b"").await;
+    assert_eq!(me.status, 401);
+    let cookie = format!("ismap_session={session}");
+    let me = request(s.addr, "GET", "/api/v1/me", &[("Cookie", &cookie)], b"").await;
+    assert_eq!(me.json()["username"], "alice");
+    // Behind a TLS proxy the cookie is Secure.
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/session",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Forwarded-Proto", "https"),
+        ],
+        login.as_bytes(),
+    )
+    .await;
+    assert!(r.header("set-cookie").expect("cookie").contains("Secure"));
+
+    // CSRF: a state change with the session cookie needs the session's token.
+    let json = ("Content-Type", "application/json");
+    let body = br#"{"name":"script"}"#;
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/tokens",
+        &[json, ("Cookie", &cookie)],
+        body,
+    )
+    .await;
+    assert_eq!((r.status, r.json()["error"].as_str()), (403, Some("csrf")));
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/tokens",
+        &[json, ("Cookie", &cookie), ("X-CSRF-Token", "wrong")],
+        body,
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    let r = request(
+        s.addr,
+        "POST",
+        "/api/v1/tokens",
+        &[json, ("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        body,
+    )
+    .await;
+    assert_eq!(r.status, 201);
+    let token = r.json()["token"].as_str().expect("token").to_owned();
+    let id = r.json()["id"].as_i64().expect("id");
+    // A page form without the field is refused; with it, it works.
+    let form = ("Content-Type", "application/x-www-form-urlencoded");
+    let r = request(
+        s.addr,
+        "POST",
+        "/watches",
+        &[form, ("Cookie", &cookie)],
+        b"registration_no=C99-0001-1&contract_start=2025-01-01&contract_end=2026-01-01",
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    let with = format!(
+        "csrf={csrf}&registration_no=C99-0001-1&contract_start=2025-01-01&contract_end=2026-01-01"
+    );
+    let r = request(
+        s.addr,
+        "POST",
+        "/watches",
+        &[form, ("Cookie", &cookie)],
+        with.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        store
+            .watches(
+                &store
+                    .account("alice")
+                    .await
+                    .expect("db")
+                    .expect("alice")
+                    .actor()
+            )
+            .await
+            .expect("watches")
+            .len(),
+        1
+    );
+
+    // Token revocation: the token works, is revoked, then is refused.
+    let bearer = format!("Bearer {token}");
+    let r = request(
+        s.addr,
+        "GET",
+        "/api/v1/watches",
+        &[("Authorization", &bearer)],
+        b"",
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = request(
+        s.addr,
+        "DELETE",
+        &format!("/api/v1/tokens/{id}"),
+        &[("Authorization", &bearer)],
+        b"",
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    let r = request(
+        s.addr,
+        "GET",
+        "/api/v1/watches",
+        &[("Authorization", &bearer)],
+        b"",
+    )
+    .await;
+    assert_eq!(r.status, 401);
+
+    // Logging out ends the session.
+    let r = request(
+        s.addr,
+        "DELETE",
+        "/api/v1/session",
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+        b"",
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    let me = request(s.addr, "GET", "/api/v1/me", &[("Cookie", &cookie)], b"").await;
+    assert_eq!(me.status, 401);
+
+    // Throttling: five failures, then even the right password waits.
+    let wrong = br#"{"username":"alice","password":"not the password"}"#;
+    for _ in 0..5 {
+        let r = request(s.addr, "POST", "/api/v1/session", &[json], wrong).await;
+        assert_eq!(r.status, 401);
+    }
+    let r = request(s.addr, "POST", "/api/v1/session", &[json], login.as_bytes()).await;
+    assert_eq!(r.status, 429);
+}
+
+#[tokio::test]
+async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
+    let (s, store) = database_server().await;
+    let tokens = tokens(&store).await;
+    let token = |role: Role| {
+        tokens
+            .iter()
+            .find(|(r, _)| *r == role)
+            .and_then(|(_, t)| t.clone())
+    };
+    let (provider, auditor, operator) = (
+        token(Role::Provider),
+        token(Role::Auditor),
+        token(Role::Operator),
+    );
+    store
+        .add_user(
+            "test",
+            "other",
+            PASSWORD,
+            Role::Provider,
+            Some("別会社"),
+            None,
+        )
+        .await
+        .expect("user");
+    let (_, other) = store
+        .create_token("test", "other", "t")
+        .await
+        .expect("token");
+
+    let r = call(
+        &s,
+        "POST",
+        "/api/v1/applications",
+        provider.as_deref(),
+        r#"{"service_name":"架空電子契約"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 201);
+    let id = r.json()["id"].as_i64().expect("id");
+    let app = format!("/api/v1/applications/{id}");
+    let actions = format!("{app}/actions");
+    // Incomplete: 409 with the reason in both languages.
+    let r = call(
+        &s,
+        "POST",
+        &actions,
+        provider.as_deref(),
+        r#"{"action":"submit"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 409);
+    assert!(
+        r.json()["detail_ja"]
+            .as_str()
+            .expect("ja")
+            .contains("未記入"),
+        "{:?}",
+        r.json()
+    );
+    // An invalid field is 422 naming it.
+    let bad = r#"{"service_name":"架空電子契約","regions":[{"name":"東京","country":"JPN"}]}"#;
+    let r = call(&s, "PUT", &app, provider.as_deref(), bad).await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (422, Some("regions[0].country"))
+    );
+    let full = r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],
+        "regions":[{"name":"東京","country":"JP"}],"statements":[{"control_id":"5.1.1","status":"implemented"}]}"#;
+    assert_eq!(
+        call(&s, "PUT", &app, provider.as_deref(), full)
+            .await
+            .status,
+        200
+    );
+    // Another provider cannot see it; an auditor cannot submit it.
+    assert_eq!(call(&s, "GET", &app, Some(&other), "").await.status, 404);
+    assert_eq!(
+        call(
+            &s,
+            "POST",
+            &actions,
+            auditor.as_deref(),
+            r#"{"action":"submit"}"#
+        )
+        .await
+        .status,
+        403
+    );
+    for (who, body) in [
+        (&provider, r#"{"action":"submit"}"#),
+        (
+            &auditor,
+            r#"{"action":"record_audit","start":"2024-04-01","end":"2025-03-31","result":"pass"}"#,
+        ),
+        (&operator, r#"{"action":"start_review"}"#),
+        (
+            &operator,
+            r#"{"action":"register","on":"2025-06-01","registration_no":"C25-0500-1"}"#,
+        ),
+    ] {
+        let r = call(&s, "POST", &actions, who.as_deref(), body).await;
+        assert_eq!(
+            r.status,
+            200,
+            "{body}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+    // A refused transition: registered again.
+    let r = call(
+        &s,
+        "POST",
+        &actions,
+        operator.as_deref(),
+        r#"{"action":"start_review"}"#,
+    )
+    .await;
+    assert_eq!(r.status, 409);
+
+    // On the list at once, searchable, with the computed expiry.
+    let r = get(s.addr, "/api/v1/registrations/C25-0500-1").await;
+    assert_eq!(
+        (r.status, r.json()["expires_on"].as_str()),
+        (200, Some("2026-07-31"))
+    );
+    let r = get(
+        s.addr,
+        &format!("/api/v1/registrations?q={}", crate::enc("電子契約")),
+    )
+    .await;
+    assert_eq!(r.json()["total"], 1);
+    // The history knows when it arrived; the feeds and downloads carry it.
+    let r = get(s.addr, "/api/v1/history/diff?from=2025-05-31&to=2025-06-01").await;
+    let changes = r.json()["changes"].clone();
+    assert_eq!(changes.as_array().map(Vec::len), Some(1), "{changes}");
+    assert_eq!(changes[0]["change"], "added");
+    let atom = get(s.addr, "/api/v1/feed.atom").await;
+    assert!(
+        atom.header("content-type")
+            .expect("type")
+            .contains("atom+xml")
+    );
+    assert!(String::from_utf8_lossy(&atom.body).contains("C25-0500-1"));
+    let feed = get(s.addr, "/api/v1/feed.json").await.json();
+    assert_eq!(
+        feed["items"][0]["_ismap"]["change"]["registration_no"],
+        "C25-0500-1"
+    );
+    let csv = get(s.addr, "/api/v1/downloads/registry.csv?as_of=2025-06-01").await;
+    assert!(String::from_utf8_lossy(&csv.body).contains("C25-0500-1"));
+    let csv = get(s.addr, "/api/v1/downloads/registry.csv?as_of=2025-05-31").await;
+    assert!(!String::from_utf8_lossy(&csv.body).contains("C25-0500-1"));
+    assert_eq!(
+        get(s.addr, "/api/v1/downloads/registry.pdf").await.status,
+        404
+    );
+    // The chain holds every step.
+    let r = call(&s, "GET", "/api/v1/audit/verify", operator.as_deref(), "").await;
+    assert_eq!(r.json()["result"], "intact");
+}
+
+#[tokio::test]
+async fn two_servers_share_one_postgresql_database() {
+    let Some(server) = ismap_store::testing::postgres_server() else {
+        eprintln!("skipped: set ISMAP_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432 (CI does)");
+        return;
+    };
+    let db = TestDb::postgres(&server).await;
+    let spec = db.spec.clone();
+    let (a, store) = database_server_on(db).await;
+    let b_state =
+        ismap_web::AppState::from_store(Store::open(&spec).await.expect("open"), &spec, false)
+            .await
+            .expect("state");
+    b_state.spawn_refresh(std::time::Duration::from_millis(100));
+    let b = crate::start(b_state, None).await;
+
+    store
+        .add_user(
+            "test",
+            "p",
+            PASSWORD,
+            Role::Provider,
+            Some("架空株式会社"),
+            None,
+        )
+        .await
+        .expect("user");
+    store
+        .add_user(
+            "test",
+            "x",
+            PASSWORD,
+            Role::Auditor,
+            Some("監査法人X"),
+            None,
+        )
+        .await
+        .expect("user");
+    store
+        .add_user("test", "o", PASSWORD, Role::Operator, None, None)
+        .await
+        .expect("user");
+    // A session opened on one server is valid on the other.
+    let login = |u: &str| format!(r#"{{"username":"{u}","password":"{PASSWORD}"}}"#);
+    let r = request(
+        a.addr,
+        "POST",
+        "/api/v1/session",
+        &[("Content-Type", "application/json")],
+        login("o").as_bytes(),
+    )
+    .await;
+    let cookie = format!("ismap_session={}", session_of(&r));
+    let me = request(b.addr, "GET", "/api/v1/me", &[("Cookie", &cookie)], b"").await;
+    assert_eq!(me.json()["username"], "o");
+
+    // A registration made through server A …
+    let mut tok = std::collections::HashMap::new();
+    for u in ["p", "x", "o"] {
+        tok.insert(
+            u,
+            store.create_token("test", u, "t").await.expect("token").1,
+        );
+    }
+    let full = r#"{"service_name":"共有テストサービス","audit_body":"監査法人X","scope_included":["文書管理"],
+        "regions":[{"name":"大阪","country":"JP"}],"statements":[{"control_id":"5.1.1","status":"implemented"}]}"#;
+    let r = call(&a, "POST", "/api/v1/applications", Some(&tok["p"]), full).await;
+    let actions = format!("/api/v1/applications/{}/actions", r.json()["id"]);
+    for (u, body) in [
+        ("p", r#"{"action":"submit"}"#),
+        (
+            "x",
+            r#"{"action":"record_audit","start":"2024-04-01","end":"2025-03-31","result":"pass"}"#,
+        ),
+        ("o", r#"{"action":"start_review"}"#),
+        (
+            "o",
+            r#"{"action":"register","on":"2025-06-01","registration_no":"C25-0600-1"}"#,
+        ),
+    ] {
+        assert_eq!(
+            call(&a, "POST", &actions, Some(&tok[u]), body).await.status,
+            200,
+            "{body}"
+        );
+    }
+    // … is visible and searchable through server B once B notices the change.
+    let query = format!("/api/v1/registrations?q={}", crate::enc("共有テスト"));
+    let mut found = 0;
+    for _ in 0..100 {
+        found = get(b.addr, &query).await.json()["total"]
+            .as_u64()
+            .unwrap_or(0);
+        if found == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        found, 1,
+        "server B sees the registration made through server A"
+    );
+    assert_eq!(
+        get(b.addr, "/api/v1/registrations/C25-0600-1").await.status,
+        200
+    );
+}
