@@ -3,6 +3,7 @@
 
 mod check;
 mod errors;
+mod operations;
 mod registry;
 
 use std::path::{Path, PathBuf};
