@@ -32,8 +32,10 @@ pub struct ListParams {
     pub region: Option<String>,
     /// Valid on `on` and expiring within this many days
     pub expiring_within: Option<String>,
-    /// The date statuses refer to, YYYY-MM-DD [default: today in Japan]
+    /// The date statuses refer to, YYYY-MM-DD [default: `as_of`, else today in Japan]
     pub on: Option<String>,
+    /// Search the list as it was on this date, YYYY-MM-DD (from the history) [default: now]
+    pub as_of: Option<String>,
     /// Expiry rule: civil (default) or calendar
     pub rule: Option<String>,
     /// registration_no (default), service_name, provider, registered_on, expires_on
@@ -102,8 +104,16 @@ pub fn on_or_today(value: Option<&str>) -> Result<NaiveDate, ApiError> {
 }
 
 impl ListParams {
+    /// The `as_of` date, if any.
+    pub fn as_of(&self) -> Result<Option<NaiveDate>, ApiError> {
+        date_param("as_of", self.as_of.as_deref())
+    }
+
     pub fn query(&self) -> Result<RegistryQuery, ApiError> {
-        let on = on_or_today(self.on.as_deref())?;
+        let on = match (date_param("on", self.on.as_deref())?, self.as_of()?) {
+            (Some(on), _) | (None, Some(on)) => on,
+            (None, None) => today(),
+        };
         let mut q = RegistryQuery::new(on);
         q.text = self.q.clone().unwrap_or_default();
         q.program = parse("program", self.program.as_deref(), str::parse)?;

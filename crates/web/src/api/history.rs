@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use ismap_core::history::{EntryChange, diff};
 use ismap_core::lang::Lang;
+use ismap_core::query::RegistryIndex;
 use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::write_registry;
@@ -65,6 +66,38 @@ pub async fn registry_on(state: &AppState, date: Option<NaiveDate>) -> Result<Li
         Some(d) => Ok(ListOn::Past(
             store(state)?.registry_as_of(d, &snapshot.catalog).await?,
         )),
+    }
+}
+
+/// A list to search: the served one with its index, or a past one with an index built for it.
+pub enum Searchable {
+    Now(Arc<Snapshot>),
+    Past(Registry, RegistryIndex),
+}
+
+impl Searchable {
+    pub async fn on(state: &AppState, as_of: Option<NaiveDate>) -> Result<Searchable, ApiError> {
+        Ok(match registry_on(state, as_of).await? {
+            ListOn::Now(s) => Searchable::Now(s),
+            ListOn::Past(r) => {
+                let index = RegistryIndex::new(&r);
+                Searchable::Past(r, index)
+            }
+        })
+    }
+
+    pub fn registry(&self) -> &Registry {
+        match self {
+            Searchable::Now(s) => &s.registry,
+            Searchable::Past(r, _) => r,
+        }
+    }
+
+    pub fn index(&self) -> &RegistryIndex {
+        match self {
+            Searchable::Now(s) => &s.index,
+            Searchable::Past(_, i) => i,
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! `GET /api/v1/registrations` (search, filter, sort, page) and `GET …/{no}`.
 
+use super::history::Searchable;
 use super::params;
 use crate::ApiError;
 use crate::params::{ListParams, on_or_today, parse};
@@ -75,10 +76,11 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<RegistrationPage>, ApiError> {
-    let q = params(query)?.query()?;
-    let snapshot = state.snapshot();
-    let page = q.run(&snapshot.registry, &snapshot.index);
-    let all = snapshot.registry.registrations();
+    let p = params(query)?;
+    let q = p.query()?;
+    let list = Searchable::on(&state, p.as_of()?).await?;
+    let page = q.run(list.registry(), list.index());
+    let all = list.registry().registrations();
     Ok(Json(RegistrationPage {
         total: page.total,
         page: q.page,

@@ -52,9 +52,12 @@ pub async fn list(
         .map(|Query(p)| p)
         .map_err(|e| PageError::new(StatusCode::BAD_REQUEST, lang, e.body_text()))?;
     let q = p.query().map_err(|e| PageError::from((lang, e)))?;
-    let snapshot = state.snapshot();
-    let page = q.run(&snapshot.registry, &snapshot.index);
-    let all = snapshot.registry.registrations();
+    let as_of = p.as_of().map_err(|e| PageError::from((lang, e)))?;
+    let list = crate::api::history::Searchable::on(&state, as_of)
+        .await
+        .map_err(|e| PageError::from((lang, e)))?;
+    let page = q.run(list.registry(), list.index());
+    let all = list.registry().registrations();
     let raw = raw.unwrap_or_default();
     let first = (q.page - 1) * q.per_page + 1;
     let last = first + page.positions.len().saturating_sub(1);
@@ -97,6 +100,12 @@ pub async fn list(
             div {
                 label for="on" { (t(lang, "基準日", "Status on")) }
                 input type="date" id="on" name="on" value=(q.on);
+            }
+            @if state.store().is_some() {
+                div {
+                    label for="as_of" { (t(lang, "この日のリスト", "The list as of")) }
+                    input type="date" id="as_of" name="as_of" value=(p.as_of.as_deref().unwrap_or(""));
+                }
             }
             (select("sort", t(lang, "並び順", "Sort by"), p.sort.as_deref(), &[
                 ("registration_no", t(lang, "登録番号", "Registration number")),

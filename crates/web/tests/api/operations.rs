@@ -741,3 +741,24 @@ async fn two_servers_share_one_postgresql_database() {
         200
     );
 }
+
+#[tokio::test]
+async fn the_list_as_of_a_date() {
+    let (s, _store) = database_server().await;
+    // The demo was imported today: two days ago the list was empty.
+    let past = (chrono::Utc::now() - chrono::Duration::days(2)).date_naive();
+    let r = get(s.addr, &format!("/api/v1/registrations?as_of={past}")).await;
+    assert_eq!((r.status, r.json()["total"].as_u64()), (200, Some(0)));
+    assert_eq!(
+        r.json()["on"],
+        past.to_string(),
+        "statuses default to the as-of date"
+    );
+    let r = get(s.addr, "/api/v1/registrations").await;
+    assert_eq!(r.json()["total"], 9);
+    let r = get(s.addr, "/api/v1/registrations?as_of=someday").await;
+    assert_eq!((r.status, r.json()["field"].as_str()), (400, Some("as_of")));
+    let page = get(s.addr, &format!("/registry?as_of={past}")).await;
+    assert_eq!(page.status, 200);
+    assert!(String::from_utf8_lossy(&page.body).contains("該当する登録はありません"));
+}
