@@ -33,7 +33,7 @@ pub struct StatementContent {
 }
 
 /// What the provider declares: the statement (言明書) of the application.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationContent {
     #[serde(default = "default_program")]
@@ -59,6 +59,23 @@ pub struct ApplicationContent {
 
 fn default_program() -> String {
     "ismap".into()
+}
+
+/// An empty draft under ISMAP.
+impl Default for ApplicationContent {
+    fn default() -> Self {
+        ApplicationContent {
+            program: default_program(),
+            service_name: String::new(),
+            service_model: None,
+            audit_body: None,
+            scope_included: Vec::new(),
+            scope_excluded: Vec::new(),
+            regions: Vec::new(),
+            underlying: Vec::new(),
+            statements: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
