@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod alerts;
+mod application;
 mod audit;
 mod backup;
 mod check;
@@ -40,6 +41,9 @@ pub enum Command {
     Oscal(oscal::OscalCmd),
     /// Serve the REST API (and its OpenAPI document) / REST API を提供する
     Serve(serve::ServeCmd),
+    /// Applications through the registration lifecycle, acting as an account / 申請と登録のライフサイクル
+    #[command(subcommand)]
+    Application(application::ApplicationCmd),
     /// Accounts and API tokens / アカウントとAPIトークン
     #[command(subcommand)]
     User(user::UserCmd),
@@ -67,6 +71,7 @@ impl Command {
             Command::Serve(c) => c.run(ctx).await,
             Command::Oscal(c) => c.run(ctx).await,
             Command::User(c) => c.run(ctx).await,
+            Command::Application(c) => c.run(ctx).await,
             Command::Audit(c) => c.run(ctx).await,
             Command::Alerts(AlertsCmd::Run(c)) => c.run(ctx).await,
             Command::Backup(c) => c.run(ctx).await,

@@ -168,3 +168,104 @@ async fn alert_runs_and_the_list_history() {
     assert_eq!(diff[0]["change"], "added");
     ismap(&db, &["registry", "list", "--as-of", "yesterday"], "").bad_input();
 }
+
+#[tokio::test]
+async fn the_lifecycle_from_the_command_line() {
+    let db = TestDb::new().await;
+    let pw = "a long password here\n";
+    ismap(
+        &db,
+        &[
+            "user",
+            "add",
+            "acme",
+            "--role",
+            "provider",
+            "--org",
+            "架空株式会社",
+        ],
+        pw,
+    )
+    .ok();
+    ismap(
+        &db,
+        &[
+            "user",
+            "add",
+            "aud",
+            "--role",
+            "auditor",
+            "--org",
+            "監査法人X",
+        ],
+        pw,
+    )
+    .ok();
+    ismap(&db, &["user", "add", "ops", "--role", "operator"], pw).ok();
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("app.json");
+    std::fs::write(
+        &file,
+        r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],
+           "regions":[{"name":"東京","country":"JP"}],"statements":[{"control_id":"5.1.1","status":"implemented"}]}"#,
+    )
+    .expect("write");
+    let created = ismap(
+        &db,
+        &[
+            "application",
+            "create",
+            file.to_str().expect("utf-8"),
+            "--as",
+            "acme",
+        ],
+        "",
+    )
+    .json();
+    assert_eq!(created["lifecycle"]["phase"], "draft");
+    let act =
+        |who: &str, json: &str| ismap(&db, &["application", "act", "1", json, "--as", who], "");
+    // Refused transitions, wrong roles and bad JSON exit 2 with the reason.
+    let err = act("ops", r#"{"action":"start_review"}"#).bad_input();
+    assert!(err.contains("cannot start the review while draft"), "{err}");
+    let err = act("aud", r#"{"action":"submit"}"#).bad_input();
+    assert!(err.contains("only the provider role"), "{err}");
+    act("ops", r#"{"action":"explode"}"#).bad_input();
+    act("acme", r#"{"action":"submit"}"#).ok();
+    let err = act(
+        "aud",
+        r#"{"action":"record_audit","start":"2025-04-01","end":"2026-04-01","result":"pass"}"#,
+    )
+    .bad_input();
+    assert!(err.contains("longer than 12 months"), "{err}");
+    act(
+        "aud",
+        r#"{"action":"record_audit","start":"2025-04-01","end":"2026-03-31","result":"pass"}"#,
+    )
+    .ok();
+    act("ops", r#"{"action":"start_review"}"#).ok();
+    let registered = act(
+        "ops",
+        r#"{"action":"register","on":"2026-06-01","registration_no":"C26-0001-1"}"#,
+    )
+    .json();
+    assert_eq!(registered["lifecycle"]["phase"], "registered");
+    let err = act("acme", r#"{"action":"file_renewal","on":"2027-08-01"}"#).bad_input();
+    assert!(err.contains("on or before expiry (2027-07-31)"), "{err}");
+    act("acme", r#"{"action":"file_renewal","on":"2027-07-31"}"#).ok();
+    let shown = ismap(
+        &db,
+        &[
+            "registry",
+            "show",
+            "C26-0001-1",
+            "--format",
+            "json",
+            "--on",
+            "2027-08-15",
+        ],
+        "",
+    )
+    .json();
+    assert_eq!(shown["status"], "renewal_pending");
+}

@@ -1,0 +1,147 @@
+//! `ismap application`: the lifecycle from the command line, acting as an account
+//! (`--as NAME`), with the same rules as the web application. Refusals exit with code 2.
+
+use crate::BadInput;
+use crate::context::{Context, read_file};
+use crate::output;
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use ismap_core::criteria::BUILTIN_VERSION;
+use ismap_core::lifecycle::Action;
+use ismap_core::validity::ExpiryRule;
+use ismap_store::{ApplicationContent, ApplicationError, StoreError};
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum ApplicationCmd {
+    /// Applications the account may see / 申請の一覧
+    List(AsArg),
+    /// One application as JSON / 申請の詳細
+    Show(IdArgs),
+    /// Open a draft from a JSON file (providers) / 申請書を作成する
+    Create(FileArgs),
+    /// Replace a draft's content, or change a registered statement (providers) / 申請内容を変更する
+    Edit(EditArgs),
+    /// Apply a lifecycle action given as JSON, e.g. '{"action":"submit"}' / 申請の状態を進める
+    Act(ActArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AsArg {
+    /// The account to act as
+    #[arg(long = "as", value_name = "USER")]
+    user: String,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    id: i32,
+    #[command(flatten)]
+    who: AsArg,
+}
+
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// Content as JSON: service_name, service_model, audit_body, scope_included,
+    /// scope_excluded, regions [{name, country, selectable}], underlying, statements
+    /// [{control_id, status, reason?, inherited_from?}]
+    file: PathBuf,
+    #[command(flatten)]
+    who: AsArg,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    id: i32,
+    file: PathBuf,
+    #[command(flatten)]
+    who: AsArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    id: i32,
+    /// The action as JSON, e.g. {"action":"register","on":"2026-06-01","registration_no":"C26-0001-1"}
+    action: String,
+    #[command(flatten)]
+    who: AsArg,
+}
+
+/// Refusals, forbidden actions and invalid content are the user's to fix (exit 2).
+fn refused(e: StoreError, ctx: &Context) -> anyhow::Error {
+    match e {
+        StoreError::Application(ApplicationError::Refused(r)) => {
+            BadInput(r.message(ctx.lang)).into()
+        }
+        StoreError::Application(a) => BadInput(a.to_string()).into(),
+        other => other.into(),
+    }
+}
+
+fn content(path: &std::path::Path) -> Result<ApplicationContent> {
+    let bytes = read_file(path)?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        BadInput(format!(
+            "{}:{}:{}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+        .into()
+    })
+}
+
+impl ApplicationCmd {
+    pub async fn run(self, ctx: &Context) -> Result<()> {
+        let store = ctx.store().await?;
+        let catalog = store.load_catalog(BUILTIN_VERSION).await?;
+        let who = match &self {
+            ApplicationCmd::List(a) => &a.user,
+            ApplicationCmd::Show(a) => &a.who.user,
+            ApplicationCmd::Create(a) => &a.who.user,
+            ApplicationCmd::Edit(a) => &a.who.user,
+            ApplicationCmd::Act(a) => &a.who.user,
+        };
+        let actor = store
+            .account(who)
+            .await?
+            .ok_or_else(|| BadInput(format!("--as: no user {who:?}")))?
+            .actor();
+        let rule = ExpiryRule::Civil;
+        let fail = |e| refused(e, ctx);
+        let shown = match self {
+            ApplicationCmd::List(_) => {
+                serde_json::to_value(store.applications(&actor).await.map_err(fail)?)?
+            }
+            ApplicationCmd::Show(a) => {
+                serde_json::to_value(store.application(&actor, a.id).await.map_err(fail)?)?
+            }
+            ApplicationCmd::Create(a) => serde_json::to_value(
+                store
+                    .create_application(&actor, content(&a.file)?, &catalog)
+                    .await
+                    .map_err(fail)?,
+            )?,
+            ApplicationCmd::Edit(a) => serde_json::to_value(
+                store
+                    .edit_application(&actor, a.id, content(&a.file)?, &catalog, ctx.today(), rule)
+                    .await
+                    .map_err(fail)?,
+            )?,
+            ApplicationCmd::Act(a) => {
+                let action: Action = serde_json::from_str(&a.action)
+                    .map_err(|e| BadInput(format!("action: {e} (got {:?})", a.action)))?;
+                serde_json::to_value(
+                    store
+                        .act(&actor, a.id, action, &catalog, rule)
+                        .await
+                        .map_err(fail)?,
+                )?
+            }
+        };
+        output::write(
+            &format!("{}\n", serde_json::to_string_pretty(&shown)?),
+            None,
+        )
+    }
+}
