@@ -327,3 +327,185 @@ async fn search_open_check_sheet_and_switch_language() {
     shot(&c, "7-registry-narrow").await;
     c.close().await.expect("close the browser");
 }
+
+async fn sign_in(c: &Client, base: &str, user: &str) {
+    c.goto(&format!("{base}/login")).await.expect("login page");
+    accessibility(c, "/login").await;
+    c.find(Locator::Id("username"))
+        .await
+        .expect("user")
+        .send_keys(user)
+        .await
+        .expect("type");
+    c.find(Locator::Id("password"))
+        .await
+        .expect("password")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type");
+    follow(c, Locator::Css("form[action='/login'] button[type=submit]")).await;
+    assert!(text(c).await.contains(user), "signed in as {user}");
+}
+
+async fn sign_out(c: &Client) {
+    follow(c, Locator::Css("form[action='/logout'] button")).await;
+    assert!(text(c).await.contains("ログイン"));
+}
+
+/// Sets form fields by id through the page (date inputs take no typed text reliably).
+async fn fill(c: &Client, fields: &[(&str, &str)]) {
+    for (id, value) in fields {
+        c.execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![json!(id), json!(value)],
+        )
+        .await
+        .expect("set field");
+    }
+}
+
+const PASSWORD: &str = "browser test password";
+
+#[tokio::test]
+async fn provider_auditor_operator_and_procurer_in_the_browser() {
+    let (server, store) = crate::database_server().await;
+    let profile_dir = tempfile::tempdir().expect("temp dir");
+    let Some((_driver, c)) = browser(profile_dir.path()).await else {
+        return;
+    };
+    use ismap_core::access::Role;
+    for (name, role, org) in [
+        ("acme", Role::Provider, Some("架空株式会社")),
+        ("aud", Role::Auditor, Some("監査法人X")),
+        ("ops", Role::Operator, None),
+        ("city", Role::Procurer, Some("架空市")),
+    ] {
+        store
+            .add_user("test", name, PASSWORD, role, org, None)
+            .await
+            .expect("user");
+    }
+    let base = format!("http://{}", server.addr);
+
+    // The provider drafts and submits.
+    sign_in(&c, &base, "acme").await;
+    c.goto(&format!("{base}/applications"))
+        .await
+        .expect("applications");
+    accessibility(&c, "/applications").await;
+    follow(&c, Locator::Css("form[action='/applications'] button")).await;
+    accessibility(&c, "edit").await;
+    fill(
+        &c,
+        &[
+            ("service_name", "架空電子契約クラウド"),
+            ("audit_body", "監査法人X"),
+            ("scope_included", "電子契約\n文書保管"),
+            ("regions", "東京, JP\n大阪, JP"),
+            (
+                "statements",
+                "5.1.1, implemented\n9.1.1, not_applicable, 共用IDを使わない",
+            ),
+        ],
+    )
+    .await;
+    follow(&c, Locator::Css("form.stack button[type=submit]")).await;
+    let detail = text(&c).await;
+    assert!(
+        detail.contains("架空電子契約クラウド") && detail.contains("申請書作成中"),
+        "{detail}"
+    );
+    accessibility(&c, "application").await;
+    follow(&c, Locator::Css("input[value=submit] ~ fieldset button")).await;
+    assert!(text(&c).await.contains("申請済み"));
+    shot(&c, "8-application-submitted").await;
+    sign_out(&c).await;
+
+    // The audit body records the audit.
+    sign_in(&c, &base, "aud").await;
+    c.goto(&format!("{base}/applications/1"))
+        .await
+        .expect("application");
+    fill(
+        &c,
+        &[
+            ("record_audit-start", "2025-04-01"),
+            ("record_audit-end", "2026-03-31"),
+        ],
+    )
+    .await;
+    follow(
+        &c,
+        Locator::Css("input[value=record_audit] ~ fieldset button"),
+    )
+    .await;
+    assert!(text(&c).await.contains("監査結果登録済み"));
+    sign_out(&c).await;
+
+    // The operator reviews; a registration date inside the audit period is refused in Japanese.
+    sign_in(&c, &base, "ops").await;
+    c.goto(&format!("{base}/applications/1"))
+        .await
+        .expect("application");
+    follow(
+        &c,
+        Locator::Css("input[value=start_review] ~ fieldset button"),
+    )
+    .await;
+    fill(
+        &c,
+        &[("register-on", "2026-03-31"), ("register-no", "C26-0001-1")],
+    )
+    .await;
+    follow(&c, Locator::Css("input[value=register] ~ fieldset button")).await;
+    let refused = text(&c).await;
+    assert!(
+        refused.contains("監査対象期間の末日 2026-03-31 以前です"),
+        "{refused}"
+    );
+    accessibility(&c, "refused").await;
+    shot(&c, "9-registration-refused").await;
+    fill(
+        &c,
+        &[("register-on", "2026-06-01"), ("register-no", "C26-0001-1")],
+    )
+    .await;
+    follow(&c, Locator::Css("input[value=register] ~ fieldset button")).await;
+    let registered = text(&c).await;
+    assert!(
+        registered.contains("2027-07-31") && registered.contains("C26-0001-1"),
+        "{registered}"
+    );
+    c.goto(&format!("{base}/audit")).await.expect("audit");
+    assert!(text(&c).await.contains("改ざんはありません"));
+    accessibility(&c, "/audit").await;
+    sign_out(&c).await;
+
+    // The procurer watches it under a contract that outlives the registration.
+    sign_in(&c, &base, "city").await;
+    c.goto(&format!("{base}/watches")).await.expect("watches");
+    fill(
+        &c,
+        &[
+            ("w-no", "C26-0001-1"),
+            ("w-start", "2026-07-01"),
+            ("w-end", "2029-03-31"),
+            ("w-label", "電子契約"),
+        ],
+    )
+    .await;
+    follow(&c, Locator::Css("form[action='/watches'] button")).await;
+    let watches = text(&c).await;
+    assert!(
+        watches.contains("C26-0001-1") && watches.contains("2026-07-01 – 2029-03-31"),
+        "{watches}"
+    );
+    accessibility(&c, "/watches").await;
+    shot(&c, "10-watches").await;
+    c.goto(&format!("{base}/history?from=2026-05-01&to=2026-06-30"))
+        .await
+        .expect("history");
+    assert!(text(&c).await.contains("架空電子契約クラウド"));
+    accessibility(&c, "/history").await;
+    c.close().await.expect("close the browser");
+}
