@@ -49,6 +49,18 @@ impl ApiError {
         self
     }
 
+    /// The message for a page: Japanese where the domain gave one, with the field named.
+    pub fn explain(&self, lang: Lang) -> String {
+        let detail = match (&self.body.detail_ja, lang) {
+            (Some(ja), Lang::Ja) => ja,
+            _ => &self.body.detail,
+        };
+        match &self.body.field {
+            Some(f) => format!("{f}: {detail}"),
+            None => detail.clone(),
+        }
+    }
+
     pub fn bad_parameter(field: &str, detail: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", detail).field(field)
     }

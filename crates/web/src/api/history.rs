@@ -72,7 +72,7 @@ pub async fn registry_on(state: &AppState, date: Option<NaiveDate>) -> Result<Li
 /// A list to search: the served one with its index, or a past one with an index built for it.
 pub enum Searchable {
     Now(Arc<Snapshot>),
-    Past(Registry, RegistryIndex),
+    Past(Box<(Registry, RegistryIndex)>),
 }
 
 impl Searchable {
@@ -81,7 +81,7 @@ impl Searchable {
             ListOn::Now(s) => Searchable::Now(s),
             ListOn::Past(r) => {
                 let index = RegistryIndex::new(&r);
-                Searchable::Past(r, index)
+                Searchable::Past(Box::new((r, index)))
             }
         })
     }
@@ -89,14 +89,14 @@ impl Searchable {
     pub fn registry(&self) -> &Registry {
         match self {
             Searchable::Now(s) => &s.registry,
-            Searchable::Past(r, _) => r,
+            Searchable::Past(past) => &past.0,
         }
     }
 
     pub fn index(&self) -> &RegistryIndex {
         match self {
             Searchable::Now(s) => &s.index,
-            Searchable::Past(_, i) => i,
+            Searchable::Past(past) => &past.1,
         }
     }
 }

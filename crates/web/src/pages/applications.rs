@@ -327,11 +327,7 @@ pub async fn edit(
         }
         Err(e) => {
             let e = ApiError::from(e);
-            let message = match (&e.body.field, &e.body.detail_ja) {
-                (_, Some(ja)) if lang == Lang::Ja => ja.clone(),
-                (Some(f), _) => format!("{f}: {}", e.body.detail),
-                _ => e.body.detail.clone(),
-            };
+            let message = e.explain(lang);
             Ok((e.status, edit_page(lang, &app, &form, Some(&message))).into_response())
         }
     }
@@ -380,6 +376,17 @@ pub async fn detail(
 ) -> Result<Markup, PageError> {
     let lang = lang(&headers);
     let store = store(&state).map_err(page_error(lang))?;
+    with_history(store, &viewer, id, lang, None).await
+}
+
+/// The detail page, read afresh: the application and its history from the audit trail.
+async fn with_history(
+    store: &ismap_store::Store,
+    viewer: &Viewer,
+    id: i32,
+    lang: Lang,
+    error: Option<&str>,
+) -> Result<Markup, PageError> {
     let app = store
         .application(&viewer.actor, id)
         .await
@@ -388,7 +395,7 @@ pub async fn detail(
         .audit_events(Some(&format!("application:{id}")), 100)
         .await
         .map_err(store_error(lang))?;
-    Ok(detail_page(lang, &viewer, &app, &history, None))
+    Ok(detail_page(lang, viewer, &app, &history, error))
 }
 
 fn detail_page(
@@ -509,23 +516,8 @@ pub async fn act(
         }
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(PageError::from((lang, e))),
         Err(e) => {
-            let app = store
-                .application(&viewer.actor, id)
-                .await
-                .map_err(store_error(lang))?;
-            let history = store
-                .audit_events(Some(&format!("application:{id}")), 100)
-                .await
-                .map_err(store_error(lang))?;
-            let message = match (&e.body.detail_ja, lang) {
-                (Some(ja), Lang::Ja) => ja.clone(),
-                _ => e.body.detail.clone(),
-            };
-            Ok((
-                e.status,
-                detail_page(lang, &viewer, &app, &history, Some(&message)),
-            )
-                .into_response())
+            let page = with_history(store, &viewer, id, lang, Some(&e.explain(lang))).await?;
+            Ok((e.status, page).into_response())
         }
     }
 }

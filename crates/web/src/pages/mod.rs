@@ -243,11 +243,7 @@ impl PageError {
 
 impl From<(Lang, crate::ApiError)> for PageError {
     fn from((lang, e): (Lang, crate::ApiError)) -> Self {
-        let message = match e.body.field {
-            Some(field) => format!("{field}: {}", e.body.detail),
-            None => e.body.detail,
-        };
-        PageError::new(e.status, lang, message)
+        PageError::new(e.status, lang, e.explain(lang))
     }
 }
 

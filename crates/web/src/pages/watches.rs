@@ -111,10 +111,7 @@ async fn outcome<T>(
     match result {
         Ok(_) => Ok(Redirect::to("/watches").into_response()),
         Err(e) => {
-            let message = match &e.body.field {
-                Some(f) => format!("{f}: {}", e.body.detail),
-                None => e.body.detail.clone(),
-            };
+            let message = e.explain(lang);
             Ok((e.status, render(state, viewer, lang, Some(message)).await?).into_response())
         }
     }
@@ -149,13 +146,8 @@ pub async fn remove(
     Path(id): Path<i32>,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
-    let result = match store(&state) {
-        Ok(s) => s
-            .remove_watch(&viewer.actor, id)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result: Result<bool, ApiError> =
+        async { Ok(store(&state)?.remove_watch(&viewer.actor, id).await?) }.await;
     outcome(&state, &viewer, lang, result).await
 }
 
@@ -166,12 +158,7 @@ pub async fn read(
     Path(id): Path<i32>,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
-    let result = match store(&state) {
-        Ok(s) => s
-            .mark_alert_read(&viewer.actor, id)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(e),
-    };
+    let result: Result<bool, ApiError> =
+        async { Ok(store(&state)?.mark_alert_read(&viewer.actor, id).await?) }.await;
     outcome(&state, &viewer, lang, result).await
 }
