@@ -256,6 +256,56 @@ impl Store {
         Ok(())
     }
 
+    /// Disables (or enables again) an account; disabling ends its sessions, and its API tokens
+    /// stop working while it is disabled.
+    pub async fn set_disabled(&self, actor: &str, username: &str, disabled: bool) -> Result<()> {
+        let Some(model) = self.find_account(username).await? else {
+            return Err(AccountError::NoSuchUser(username.to_owned()).into());
+        };
+        let txn = self.db.begin().await?;
+        let id = model.id;
+        let mut active: account::ActiveModel = model.into();
+        active.disabled = Set(disabled);
+        active.update(&txn).await?;
+        if disabled {
+            session::Entity::delete_many()
+                .filter(session::Column::AccountId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        record(
+            &txn,
+            Change {
+                actor,
+                action: if disabled {
+                    "account.disable"
+                } else {
+                    "account.enable"
+                },
+                subject: &format!("account:{username}"),
+                before: None,
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes expired sessions and failed logins older than the throttle's window.
+    pub async fn purge_expired(&self) -> Result<()> {
+        let now = Utc::now();
+        session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(now))
+            .exec(&self.db)
+            .await?;
+        login_failure::Entity::delete_many()
+            .filter(login_failure::Column::At.lte(now - Duration::minutes(FAILURE_WINDOW_MINUTES)))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     /// Checks a password and opens a new session: returns the cookie value (never stored) and
     /// the session. Any session the browser held before is not reused (no session fixation).
     pub async fn login(

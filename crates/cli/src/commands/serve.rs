@@ -77,7 +77,7 @@ impl ServeCmd {
     }
 }
 
-/// Raises and delivers alerts on a schedule. Several servers may run it on one database:
+/// Raises and delivers alerts on a schedule (and drops expired sessions). Several servers may run it on one database:
 /// alerts are unique per watch and deliveries are leased, so nothing is sent twice.
 fn spawn_alerts(state: Arc<AppState>, every: Duration, mailer: Option<ismap_notify::Mailer>) {
     tokio::spawn(async move {
@@ -85,6 +85,9 @@ fn spawn_alerts(state: Arc<AppState>, every: Duration, mailer: Option<ismap_noti
         loop {
             tick.tick().await;
             let Some(store) = state.store() else { return };
+            if let Err(e) = store.purge_expired().await {
+                tracing::warn!("purging expired sessions failed: {e}");
+            }
             let snapshot = state.snapshot();
             let now = chrono::Utc::now();
             let run = ismap_notify::run(

@@ -17,6 +17,10 @@ pub enum UserCmd {
     Passwd(NameArg),
     /// Issue an API token (printed once), or revoke one with --revoke ID / APIトークンを発行・失効する
     Token(TokenCmd),
+    /// Disable an account: its sessions end and its tokens stop working / アカウントを無効にする
+    Disable(NameArg),
+    /// Enable a disabled account again / アカウントを有効に戻す
+    Enable(NameArg),
     /// List accounts / アカウントの一覧
     List,
 }
@@ -120,6 +124,14 @@ impl UserCmd {
                     output::write(&format!("{token}\n"), None)
                 }
             },
+            UserCmd::Disable(c) => store
+                .set_disabled(&actor, &c.username, true)
+                .await
+                .map_err(account_error),
+            UserCmd::Enable(c) => store
+                .set_disabled(&actor, &c.username, false)
+                .await
+                .map_err(account_error),
             UserCmd::List => {
                 let mut text = String::new();
                 for a in store.accounts().await? {

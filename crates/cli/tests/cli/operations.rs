@@ -55,10 +55,33 @@ async fn accounts_audit_and_backups() {
     );
     ismap(&db, &["user", "token", "ops", "--revoke", "1"], "").ok();
     ismap(&db, &["user", "token", "ops", "--revoke", "1"], "").bad_input();
+    // A disabled account cannot sign in; enabled again, it can.
+    let store = Store::open(&db.spec).await.expect("open");
+    ismap(&db, &["user", "disable", "ops"], "").ok();
+    assert!(
+        store
+            .login("ops", "a long password here")
+            .await
+            .expect("db")
+            .is_err()
+    );
+    ismap(&db, &["user", "enable", "ops"], "").ok();
+    assert!(
+        store
+            .login("ops", "a long password here")
+            .await
+            .expect("db")
+            .is_ok()
+    );
+    ismap(&db, &["user", "disable", "nobody"], "").bad_input();
     let verified = ismap(&db, &["audit", "verify"], "").ok();
-    assert!(verified.starts_with("intact: 4 events"), "{verified}");
+    assert!(verified.starts_with("intact: 7 events"), "{verified}");
     let log = ismap(&db, &["audit", "log", "--subject", "account:ops"], "").ok();
-    assert_eq!(log.lines().count(), 3, "add, token, revoke: {log}");
+    assert_eq!(
+        log.lines().count(),
+        6,
+        "add, token, revoke, disable, enable, login: {log}"
+    );
 
     // A backup restores onto a fresh database of each engine, chain and all.
     let backup = tempfile::tempdir().expect("dir");
@@ -79,7 +102,7 @@ async fn accounts_audit_and_backups() {
         assert!(
             ismap(target, &["audit", "verify"], "")
                 .ok()
-                .starts_with("intact: 4 events")
+                .starts_with("intact: 7 events")
         );
         let err = ismap(target, &["restore", file], "").bad_input();
         assert!(err.contains("--replace"), "{err}");
@@ -96,7 +119,6 @@ async fn accounts_audit_and_backups() {
     assert!(err.contains("bad.json:1:"), "{err}");
 
     // Tampering in the database is found, and the first broken event named.
-    let store = Store::open(&db.spec).await.expect("open");
     store
         .connection()
         .execute_unprepared("UPDATE audit_event SET actor = 'someone else' WHERE seq = 2")
