@@ -143,6 +143,9 @@ impl Store {
             return Err(StoreError::Backup("\"tables\" must be an object".into()));
         };
         let txn = self.db.begin().await?;
+        // The one transaction allowed to delete and rewrite audit events (see the migration).
+        txn.execute_unprepared("INSERT INTO audit_unlock (id) VALUES (1)")
+            .await?;
         for (name, _) in TABLES.iter().rev() {
             txn.execute_unprepared(&format!("DELETE FROM {name}"))
                 .await?;
@@ -158,6 +161,7 @@ impl Store {
                 "unknown table {extra:?} in the backup"
             )));
         }
+        txn.execute_unprepared("DELETE FROM audit_unlock").await?;
         if self.db.get_database_backend() == DatabaseBackend::Postgres {
             // Generated keys continue after the restored rows.
             for (name, key) in TABLES {

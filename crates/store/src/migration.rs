@@ -256,6 +256,36 @@ impl MigrationTrait for Operations {
         for index in indexes {
             m.create_index(index).await?;
         }
+        // Append-only: the engine refuses to change or delete audit events, except inside a
+        // restore, which marks its own transaction by a row in `audit_unlock`.
+        m.create_table(
+            Table::create()
+                .table("audit_unlock")
+                .col(integer("id").primary_key())
+                .to_owned(),
+        )
+        .await?;
+        let db = m.get_connection();
+        let statements: &[&str] = match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => &[
+                "CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN IF EXISTS (SELECT 1 FROM audit_unlock) THEN RETURN COALESCE(NEW, OLD); END IF; \
+                 RAISE EXCEPTION 'audit_event is append-only'; END $$",
+                "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event \
+                 FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+            ],
+            _ => &[
+                "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event \
+                 WHEN NOT EXISTS (SELECT 1 FROM audit_unlock) \
+                 BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+                "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event \
+                 WHEN NOT EXISTS (SELECT 1 FROM audit_unlock) \
+                 BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+            ],
+        };
+        for sql in statements {
+            db.execute_unprepared(sql).await?;
+        }
         // The chain's head exists from the start, so every writer locks the same row.
         let head = Query::insert()
             .into_table("audit_head")

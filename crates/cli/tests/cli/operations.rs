@@ -118,12 +118,18 @@ async fn accounts_audit_and_backups() {
     .bad_input();
     assert!(err.contains("bad.json:1:"), "{err}");
 
-    // Tampering in the database is found, and the first broken event named.
-    store
-        .connection()
-        .execute_unprepared("UPDATE audit_event SET actor = 'someone else' WHERE seq = 2")
-        .await
-        .expect("tamper");
+    // Tampering in the database (with the append-only guard lifted) is found, and the first
+    // broken event named.
+    for sql in [
+        "INSERT INTO audit_unlock (id) VALUES (1)",
+        "UPDATE audit_event SET actor = 'someone else' WHERE seq = 2",
+    ] {
+        store
+            .connection()
+            .execute_unprepared(sql)
+            .await
+            .expect("tamper");
+    }
     let broken = ismap(&db, &["audit", "verify"], "");
     assert_eq!(broken.code(), 1);
     assert!(
