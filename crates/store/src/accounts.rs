@@ -306,13 +306,13 @@ impl Store {
         Ok(())
     }
 
-    /// Checks a password and opens a new session: returns the cookie value (never stored) and
-    /// the session. Any session the browser held before is not reused (no session fixation).
-    pub async fn login(
+    /// Checks a user name and password, throttled: the account when they match. Failures are
+    /// counted; a success clears the count.
+    async fn check_credentials(
         &self,
         username: &str,
         password: &str,
-    ) -> Result<std::result::Result<(String, Session), LoginRefused>> {
+    ) -> Result<std::result::Result<account::Model, LoginRefused>> {
         let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
         let failures = login_failure::Entity::find()
             .filter(login_failure::Column::Username.eq(username))
@@ -335,8 +335,14 @@ impl Store {
                 .clone(),
         };
         let ok = password_matches(password.to_owned(), stored).await;
-        let model = match model {
-            Some(m) if ok && !m.disabled => m,
+        match model {
+            Some(m) if ok && !m.disabled => {
+                login_failure::Entity::delete_many()
+                    .filter(login_failure::Column::Username.eq(username))
+                    .exec(&self.db)
+                    .await?;
+                Ok(Ok(m))
+            }
             _ => {
                 login_failure::ActiveModel {
                     username: Set(username.to_owned()),
@@ -345,13 +351,38 @@ impl Store {
                 }
                 .insert(&self.db)
                 .await?;
-                return Ok(Err(LoginRefused::BadCredentials));
+                Ok(Err(LoginRefused::BadCredentials))
             }
+        }
+    }
+
+    /// A user changes their own password, proving the current one; every session ends.
+    pub async fn change_own_password(
+        &self,
+        username: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<std::result::Result<(), LoginRefused>> {
+        if new.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AccountError::WeakPassword.into());
+        }
+        if let Err(refused) = self.check_credentials(username, current).await? {
+            return Ok(Err(refused));
+        }
+        self.set_password(username, username, new).await.map(Ok)
+    }
+
+    /// Checks a password and opens a new session: returns the cookie value (never stored) and
+    /// the session. Any session the browser held before is not reused (no session fixation).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<std::result::Result<(String, Session), LoginRefused>> {
+        let model = match self.check_credentials(username, password).await? {
+            Ok(m) => m,
+            Err(refused) => return Ok(Err(refused)),
         };
-        login_failure::Entity::delete_many()
-            .filter(login_failure::Column::Username.eq(username))
-            .exec(&self.db)
-            .await?;
         let cookie = random_token();
         let csrf_token = random_token();
         let now = Utc::now();

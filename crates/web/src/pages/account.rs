@@ -1,6 +1,7 @@
 //! Sign in and out, and the signed-in user's own page: role, organisation, API tokens.
 
 use super::{Nav, PageError, csrf_field, lang, layout, t};
+use crate::ApiError;
 use crate::api::accounts::{open_session, refused, store};
 use crate::auth::{Viewer, is_secure, session_cookie};
 use crate::state::AppState;
@@ -107,6 +108,7 @@ async fn account_page(
     viewer: &Viewer,
     lang: Lang,
     new_token: Option<(i32, String)>,
+    password_error: Option<&str>,
 ) -> Result<Markup, PageError> {
     let Some(account) = &viewer.account else {
         return Err(PageError::new(
@@ -163,8 +165,52 @@ async fn account_page(
                       input type="text" id="token-name" name="name" required placeholder="cron"; }
                 button type="submit" { (t(lang, "発行する", "Issue")) }
             }
+            h2 { (t(lang, "パスワードの変更", "Change the password")) }
+            @if let Some(e) = password_error { div.error-box role="alert" { p { (e) } } }
+            form.stack method="post" action="/account/password" {
+                (csrf_field())
+                div { label for="current" { (t(lang, "現在のパスワード", "Current password")) }
+                      input type="password" id="current" name="current" autocomplete="current-password" required; }
+                div { label for="new" { (t(lang, "新しいパスワード（12文字以上）", "New password (12 characters or more)")) }
+                      input type="password" id="new" name="new" autocomplete="new-password" minlength="12" required; }
+                button type="submit" { (t(lang, "変更して再ログインする", "Change and sign in again")) }
+            }
         },
     ))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+}
+
+/// Changes the user's own password; every session ends, so the user signs in again.
+pub async fn change_password(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let message = match store
+        .change_own_password(&viewer.actor.name, &f.current, &f.new)
+        .await
+    {
+        Ok(Ok(())) => {
+            let cookie = session_cookie("", is_secure(&state, &headers));
+            return Ok((
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to("/login?next=/account"),
+            )
+                .into_response());
+        }
+        Ok(Err(r)) => refused(r).explain(lang),
+        Err(e) => ApiError::from(e).explain(lang),
+    };
+    let page = account_page(&state, &viewer, lang, None, Some(&message)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 pub async fn page(
@@ -172,7 +218,7 @@ pub async fn page(
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
 ) -> Result<Markup, PageError> {
-    account_page(&state, &viewer, lang(&headers), None).await
+    account_page(&state, &viewer, lang(&headers), None, None).await
 }
 
 #[derive(Deserialize)]
@@ -193,7 +239,7 @@ pub async fn create_token(
         .create_token(name, name, f.name.trim())
         .await
         .map_err(|e| PageError::from((lang, e.into())))?;
-    account_page(&state, &viewer, lang, Some(created)).await
+    account_page(&state, &viewer, lang, Some(created), None).await
 }
 
 pub async fn revoke_token(

@@ -11,6 +11,7 @@ mod dashboard;
 mod history;
 mod registry;
 mod svg;
+mod users;
 mod watches;
 
 use crate::auth::guard;
@@ -84,6 +85,22 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/webhooks", guard(Watch, post(watches::create_webhook)))
         .route("/alerts/{id}/read", guard(Watch, post(watches::read)))
         .route("/audit", guard(ReadAuditTrail, get(audit::page)))
+        .route(
+            "/account/password",
+            guard(OwnAccount, post(account::change_password)),
+        )
+        .route(
+            "/users",
+            guard(ManageAccounts, get(users::page).post(users::create)),
+        )
+        .route(
+            "/users/{name}/disable",
+            guard(ManageAccounts, post(users::disable)),
+        )
+        .route(
+            "/users/{name}/enable",
+            guard(ManageAccounts, post(users::enable)),
+        )
         .route("/lang/{code}", guard(ReadList, get(switch_language)))
         .route("/static/app.css", guard(ReadList, get(css)))
 }
@@ -132,6 +149,7 @@ pub enum Nav {
     Watches,
     Audit,
     Account,
+    Users,
 }
 
 /// The page frame: header with navigation and language switch, main content, footer.
@@ -170,6 +188,9 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
                                 }
                                 @if can(Permission::Watch) {
                                     li { a href="/watches" aria-current=[current(Nav::Watches)] { (t(lang, "監視と通知", "Watches")) } }
+                                }
+                                @if can(Permission::ManageAccounts) {
+                                    li { a href="/users" aria-current=[current(Nav::Users)] { (t(lang, "アカウント管理", "Accounts")) } }
                                 }
                                 @if can(Permission::ReadAuditTrail) {
                                     li { a href="/audit" aria-current=[current(Nav::Audit)] { (t(lang, "監査証跡", "Audit trail")) } }

@@ -260,6 +260,7 @@ async fn permission_matrix_covers_every_route() {
         ("/watches", &[Procurer]),
         ("/audit", &[Operator, Admin]),
         ("/account", SIGNED_IN),
+        ("/users", &[Admin]),
         ("/history", ALL),
         ("/", ALL),
     ];
@@ -761,4 +762,150 @@ async fn the_list_as_of_a_date() {
     let page = get(s.addr, &format!("/registry?as_of={past}")).await;
     assert_eq!(page.status, 200);
     assert!(String::from_utf8_lossy(&page.body).contains("該当する登録はありません"));
+}
+
+/// Signs in through the login form; returns the cookie header and the page's CSRF token.
+async fn page_session(s: &Server, user: &str, password: &str, page: &str) -> (String, String) {
+    let form = format!("username={user}&password={}", crate::enc(password));
+    let r = request(
+        s.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 303, "login as {user}");
+    let cookie = format!("ismap_session={}", session_of(&r));
+    let html = request(s.addr, "GET", page, &[("Cookie", &cookie)], b"").await;
+    let html = String::from_utf8_lossy(&html.body).into_owned();
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF field in the page")
+        .to_owned();
+    (cookie, csrf)
+}
+
+#[tokio::test]
+async fn administrators_manage_accounts_and_users_change_their_passwords() {
+    let (s, store) = database_server().await;
+    store
+        .add_user("test", "root", PASSWORD, Role::Admin, None, None)
+        .await
+        .expect("admin");
+    let (cookie, csrf) = page_session(&s, "root", PASSWORD, "/users").await;
+    let form = ("Content-Type", "application/x-www-form-urlencoded");
+    let post = |path: &'static str, body: String| {
+        let cookie = cookie.clone();
+        async move {
+            request(
+                s.addr,
+                "POST",
+                path,
+                &[form, ("Cookie", &cookie)],
+                body.as_bytes(),
+            )
+            .await
+        }
+    };
+    // A provider needs its organisation: refused with the reason, nothing created.
+    let r = post(
+        "/users",
+        format!(
+            "csrf={csrf}&username=acme&role=provider&organisation=&email=&password={}",
+            crate::enc(PASSWORD)
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        String::from_utf8_lossy(&r.body).contains("--org"),
+        "names the missing organisation"
+    );
+    assert!(store.account("acme").await.expect("db").is_none());
+    let r = post(
+        "/users",
+        format!(
+            "csrf={csrf}&username=acme&role=provider&organisation={}&email=&password={}",
+            crate::enc("架空株式会社"),
+            crate::enc(PASSWORD)
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    // Disabled, the account cannot sign in; its sessions ended.
+    let (acme_cookie, _) = page_session(&s, "acme", PASSWORD, "/account").await;
+    let r = post("/users/acme/disable", format!("csrf={csrf}")).await;
+    assert_eq!(r.status, 303);
+    let me = request(
+        s.addr,
+        "GET",
+        "/api/v1/me",
+        &[("Cookie", &acme_cookie)],
+        b"",
+    )
+    .await;
+    assert_eq!(me.status, 401);
+    assert!(store.login("acme", PASSWORD).await.expect("db").is_err());
+    let r = post("/users/acme/enable", format!("csrf={csrf}")).await;
+    assert_eq!(r.status, 303);
+
+    // A user changes their own password: the current one is required, then every session ends.
+    let (acme_cookie, acme_csrf) = page_session(&s, "acme", PASSWORD, "/account").await;
+    let change = |current: &str| {
+        format!(
+            "csrf={acme_csrf}&current={}&new={}",
+            crate::enc(current),
+            crate::enc("an entirely new password")
+        )
+    };
+    let r = request(
+        s.addr,
+        "POST",
+        "/account/password",
+        &[form, ("Cookie", &acme_cookie)],
+        change("not my password").as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    let r = request(
+        s.addr,
+        "POST",
+        "/account/password",
+        &[form, ("Cookie", &acme_cookie)],
+        change(PASSWORD).as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    let me = request(
+        s.addr,
+        "GET",
+        "/api/v1/me",
+        &[("Cookie", &acme_cookie)],
+        b"",
+    )
+    .await;
+    assert_eq!(me.status, 401);
+    assert!(
+        store
+            .login("acme", "an entirely new password")
+            .await
+            .expect("db")
+            .is_ok()
+    );
+    // Only administrators reach the page.
+    let (acme_cookie, acme_csrf) =
+        page_session(&s, "acme", "an entirely new password", "/account").await;
+    let body = format!("csrf={acme_csrf}&username=x");
+    let r = request(
+        s.addr,
+        "POST",
+        "/users",
+        &[form, ("Cookie", &acme_cookie)],
+        body.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 403);
 }
