@@ -1,9 +1,10 @@
 //! Sessions, the caller's own account and API tokens, and account management (admin).
 
+use super::{Body, Id};
 use crate::ApiError;
 use crate::auth::{Viewer, is_secure, session_cookie};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -102,7 +103,7 @@ pub fn refused(r: LoginRefused) -> ApiError {
 pub async fn login(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Json(c): Json<Credentials>,
+    Body(c): Body<Credentials>,
 ) -> Result<Response, ApiError> {
     match open_session(&state, &headers, &c.username, &c.password).await? {
         Ok((cookie, me)) => Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response()),
@@ -152,7 +153,7 @@ pub async fn tokens(
 pub async fn create_token(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Json(t): Json<NewToken>,
+    Body(t): Body<NewToken>,
 ) -> Result<Response, ApiError> {
     let name = username(&viewer)?;
     let (id, token) = store(&state)?
@@ -172,7 +173,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let name = username(&viewer)?;
     if store(&state)?.revoke_token(name, name, id).await? {
@@ -207,7 +208,7 @@ pub async fn users(
 pub async fn create_user(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Json(u): Json<NewUser>,
+    Body(u): Body<NewUser>,
 ) -> Result<Response, ApiError> {
     let role: Role = u.role.parse().map_err(|e: String| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", e).field("role")

@@ -4,11 +4,12 @@
 //! application does not exist for the caller (404).
 
 use super::accounts::store;
+use super::{Body, Id};
 use crate::ApiError;
 use crate::auth::Viewer;
 use crate::params::today;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -41,7 +42,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Json(content): Json<ApplicationContent>,
+    Body(content): Body<ApplicationContent>,
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let app = store(&state)?
@@ -58,7 +59,7 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    Id(id): Id,
 ) -> Result<Json<Application>, ApiError> {
     Ok(Json(store(&state)?.application(&viewer.actor, id).await?))
 }
@@ -72,8 +73,8 @@ pub async fn get_one(
 pub async fn edit(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
-    Json(content): Json<ApplicationContent>,
+    Id(id): Id,
+    Body(content): Body<ApplicationContent>,
 ) -> Result<Json<Application>, ApiError> {
     let snapshot = state.snapshot();
     let app = store(&state)?
@@ -101,8 +102,8 @@ pub async fn edit(
 pub async fn act(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
-    Json(action): Json<Action>,
+    Id(id): Id,
+    Body(action): Body<Action>,
 ) -> Result<Json<Application>, ApiError> {
     let snapshot = state.snapshot();
     let app = store(&state)?

@@ -225,3 +225,42 @@ pub fn params<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError>
         .map(|Query(t)| t)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", e.body_text()))
 }
+
+/// A JSON request body whose rejection (malformed JSON, a missing or wrong field, the wrong
+/// content type) is answered like every other API error: JSON with the reason.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(ApiError::new(
+                rejection.status(),
+                "malformed_body",
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
+/// A numeric id in the path; anything else is a JSON 400 naming the parameter.
+pub struct Id(pub i32);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Path::<i32>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(rejection) => Err(ApiError::bad_parameter(
+                "id",
+                format!("expected a whole number: {}", rejection.body_text()),
+            )),
+        }
+    }
+}

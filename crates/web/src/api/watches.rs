@@ -2,11 +2,12 @@
 //! alerts are delivered to.
 
 use super::accounts::store;
+use super::{Body, Id};
 use crate::ApiError;
 use crate::auth::Viewer;
 use crate::params::date_param;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -73,7 +74,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Json(w): Json<NewWatch>,
+    Body(w): Body<NewWatch>,
 ) -> Result<Response, ApiError> {
     Ok((StatusCode::CREATED, Json(add(&state, &viewer, &w).await?)).into_response())
 }
@@ -84,7 +85,7 @@ pub async fn create(
 pub async fn remove(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     if store(&state)?.remove_watch(&viewer.actor, id).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -108,7 +109,7 @@ pub async fn alerts(
 pub async fn read(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     if store(&state)?.mark_alert_read(&viewer.actor, id).await? {
         Ok(StatusCode::NO_CONTENT)
@@ -168,7 +169,7 @@ pub async fn webhooks(
 pub async fn create_webhook(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-    Json(w): Json<NewWebhook>,
+    Body(w): Body<NewWebhook>,
 ) -> Result<Response, ApiError> {
     Ok((
         StatusCode::CREATED,

@@ -909,3 +909,75 @@ async fn administrators_manage_accounts_and_users_change_their_passwords() {
     .await;
     assert_eq!(r.status, 403);
 }
+
+#[tokio::test]
+async fn bad_bodies_and_ids_get_json_errors() {
+    let (s, store) = database_server().await;
+    let tokens = tokens(&store).await;
+    let provider = tokens
+        .iter()
+        .find(|(r, _)| *r == Role::Provider)
+        .and_then(|(_, t)| t.clone());
+    let bearer = format!("Bearer {}", provider.unwrap_or_default());
+    let auth = ("Authorization", bearer.as_str());
+    let json = ("Content-Type", "application/json");
+    // (method, path, headers, body, status, field)
+    let cases: Vec<(&str, &str, Vec<(&str, &str)>, &str, u16, Option<&str>)> = vec![
+        (
+            "POST",
+            "/api/v1/applications",
+            vec![auth, json],
+            "{not json",
+            400,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/applications",
+            vec![auth, json],
+            r#"{"service_name": 5}"#,
+            422,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/applications",
+            vec![auth, json],
+            r#"{"colour": "blue"}"#,
+            422,
+            None,
+        ),
+        ("POST", "/api/v1/applications", vec![auth], "{}", 415, None),
+        (
+            "GET",
+            "/api/v1/applications/abc",
+            vec![auth],
+            "",
+            400,
+            Some("id"),
+        ),
+        (
+            "POST",
+            "/api/v1/applications/1/actions",
+            vec![auth, json],
+            r#"{"action":"fly"}"#,
+            422,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/session",
+            vec![json],
+            r#"{"username":"x"}"#,
+            422,
+            None,
+        ),
+    ];
+    for (method, path, headers, body, status, field) in cases {
+        let r = request(s.addr, method, path, &headers, body.as_bytes()).await;
+        assert_eq!(r.status, status, "{method} {path} {body}");
+        let error = r.json();
+        assert!(error["detail"].is_string(), "{error}");
+        assert_eq!(error["field"].as_str(), field, "{error}");
+    }
+}
