@@ -166,19 +166,26 @@ pub async fn deliver_due(
     Ok(report)
 }
 
+/// How alert runs decide and deliver.
+#[derive(Clone, Default)]
+pub struct Settings {
+    pub rule: ExpiryRule,
+    pub alerts: AlertSettings,
+    pub mailer: Option<Mailer>,
+}
+
 /// One alert run on `today` against `registry`, then the deliveries due at `now`.
 pub async fn run(
     store: &Store,
     registry: &Registry,
     catalog: &Catalog,
     (today, now): (NaiveDate, DateTime<Utc>),
-    rule: ExpiryRule,
-    mailer: Option<&Mailer>,
+    settings: &Settings,
 ) -> Result<RunReport, NotifyError> {
     let raised = store
-        .run_alerts(registry, catalog, today, rule, &AlertSettings::default())
+        .run_alerts(registry, catalog, today, settings.rule, &settings.alerts)
         .await?;
-    let sent = deliver_due(store, mailer, now).await?;
+    let sent = deliver_due(store, settings.mailer.as_ref(), now).await?;
     Ok(RunReport { raised, ..sent })
 }
 

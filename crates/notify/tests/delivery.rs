@@ -11,7 +11,7 @@ use ismap_core::validity::ExpiryRule;
 use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::demo;
 use ismap_formats::registry_json::parse_registry;
-use ismap_notify::{Mailer, SIGNATURE_HEADER, deliver_due, run, signature};
+use ismap_notify::{Mailer, SIGNATURE_HEADER, Settings, deliver_due, run, signature};
 use ismap_store::Store;
 use ismap_store::testing::TestDb;
 use std::sync::{Arc, Mutex};
@@ -160,22 +160,19 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
     let mailer =
         Mailer::new(&format!("smtp://127.0.0.1:{port}"), "ismap@example.invalid").expect("mailer");
 
+    let settings = Settings {
+        mailer: Some(mailer.clone()),
+        ..Settings::default()
+    };
     // The fake clock: 20 days before expiry, at 09:00 JST.
     let today = expires - Days::new(20);
     let now = Utc
         .from_local_datetime(&today.and_hms_opt(0, 0, 0).expect("time"))
         .single()
         .expect("instant");
-    let report = run(
-        &store,
-        &registry,
-        &catalog,
-        (today, now),
-        ExpiryRule::Civil,
-        Some(&mailer),
-    )
-    .await
-    .expect("run");
+    let report = run(&store, &registry, &catalog, (today, now), &settings)
+        .await
+        .expect("run");
     assert!(report.raised >= 2, "{report:?}");
     // Mail all went through; the webhook failed once (HTTP 500) and waits for its retry.
     assert_eq!(mails.lock().expect("lock").len(), report.raised);
@@ -206,8 +203,7 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
         &registry,
         &catalog,
         (today, now + chrono::Duration::minutes(10)),
-        ExpiryRule::Civil,
-        Some(&mailer),
+        &settings,
     )
     .await
     .expect("run");

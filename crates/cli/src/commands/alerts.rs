@@ -4,13 +4,25 @@ use crate::context::{Context, date_option};
 use crate::output;
 use anyhow::Result;
 use clap::Args;
+use ismap_core::alerts::AlertSettings;
 use ismap_core::criteria::BUILTIN_VERSION;
 use ismap_core::validity::ExpiryRule;
-use ismap_notify::Mailer;
+use ismap_notify::{Mailer, Settings};
 
-/// Where alert e-mail goes; shared by `alerts run` and `serve`.
+/// When alerts are raised and where e-mail goes; shared by `alerts run` and `serve`.
 #[derive(Debug, Args)]
-pub struct MailArgs {
+pub struct AlertArgs {
+    /// Days before expiry at which to warn (the tightest reached is raised once)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "90,30,7",
+        value_name = "DAYS"
+    )]
+    alert_days: Vec<u32>,
+    /// Warn when no renewal is filed this many days before expiry
+    #[arg(long, default_value_t = 60, value_name = "DAYS")]
+    renewal_days: u32,
     /// SMTP server for alert e-mail, e.g. smtp://user:pass@mail.example.go.jp:587?tls=required
     #[arg(long, env = "ISMAP_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
@@ -19,13 +31,21 @@ pub struct MailArgs {
     mail_from: String,
 }
 
-impl MailArgs {
-    pub fn mailer(&self) -> Result<Option<Mailer>> {
-        Ok(match &self.smtp_url {
+impl AlertArgs {
+    pub fn settings(&self) -> Result<Settings> {
+        let mailer = match &self.smtp_url {
             Some(url) => Some(
                 Mailer::new(url, &self.mail_from).map_err(|e| crate::BadInput(e.to_string()))?,
             ),
             None => None,
+        };
+        Ok(Settings {
+            rule: ExpiryRule::Civil,
+            alerts: AlertSettings {
+                expiry_days: self.alert_days.clone(),
+                renewal_days: self.renewal_days,
+            },
+            mailer,
         })
     }
 }
@@ -36,7 +56,7 @@ pub struct AlertsCmd {
     #[arg(long, value_name = "DATE")]
     on: Option<String>,
     #[command(flatten)]
-    mail: MailArgs,
+    alerts: AlertArgs,
 }
 
 impl AlertsCmd {
@@ -45,7 +65,7 @@ impl AlertsCmd {
             Some(d) => date_option("--on", d)?,
             None => ctx.today(),
         };
-        let mailer = self.mail.mailer()?;
+        let settings = self.alerts.settings()?;
         let store = ctx.store().await?;
         let catalog = store.load_catalog(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
@@ -54,8 +74,7 @@ impl AlertsCmd {
             &registry,
             &catalog,
             (today, chrono::Utc::now()),
-            ExpiryRule::Civil,
-            mailer.as_ref(),
+            &settings,
         )
         .await?;
         output::write(&format!("{}\n", serde_json::to_string(&report)?), None)

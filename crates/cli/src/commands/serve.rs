@@ -1,4 +1,4 @@
-use super::alerts::MailArgs;
+use super::alerts::AlertArgs;
 use super::source::RegistrySource;
 use crate::context::Context;
 use anyhow::{Context as _, Result};
@@ -26,7 +26,7 @@ pub struct ServeCmd {
     #[arg(long, env = "ISMAP_ALERTS_EVERY", default_value_t = 60)]
     alerts_every: u64,
     #[command(flatten)]
-    mail: MailArgs,
+    alerts: AlertArgs,
 }
 
 impl ServeCmd {
@@ -48,7 +48,7 @@ impl ServeCmd {
                 spawn_alerts(
                     Arc::clone(&state),
                     Duration::from_secs(self.alerts_every * 60),
-                    self.mail.mailer()?,
+                    self.alerts.settings()?,
                 );
             }
             state
@@ -79,7 +79,7 @@ impl ServeCmd {
 
 /// Raises and delivers alerts on a schedule (and drops expired sessions). Several servers may run it on one database:
 /// alerts are unique per watch and deliveries are leased, so nothing is sent twice.
-fn spawn_alerts(state: Arc<AppState>, every: Duration, mailer: Option<ismap_notify::Mailer>) {
+fn spawn_alerts(state: Arc<AppState>, every: Duration, settings: ismap_notify::Settings) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
@@ -95,8 +95,7 @@ fn spawn_alerts(state: Arc<AppState>, every: Duration, mailer: Option<ismap_noti
                 &snapshot.registry,
                 &snapshot.catalog,
                 (ismap_core::validity::japan_date(now), now),
-                ismap_core::validity::ExpiryRule::Civil,
-                mailer.as_ref(),
+                &settings,
             )
             .await;
             match run {
