@@ -37,6 +37,9 @@ pub struct ImportCriteria {
 pub struct ImportStatements {
     /// Statements file: .csv or .xlsx with 登録番号, 管理策ID, 実施状況, 理由, 継承元
     file: PathBuf,
+    /// The date from which the list history shows the changes (YYYY-MM-DD) [default: today in Japan]
+    #[arg(long, value_name = "DATE")]
+    effective: Option<String>,
     /// Show what would change, and write nothing
     #[arg(long)]
     dry_run: bool,
@@ -46,9 +49,20 @@ pub struct ImportStatements {
 pub struct ImportRegistry {
     /// Registry file: .json, .csv (UTF-8 or CP932) or .xlsx
     file: PathBuf,
+    /// The date from which the list history shows the changes (YYYY-MM-DD) [default: today in Japan]
+    #[arg(long, value_name = "DATE")]
+    effective: Option<String>,
     /// Show what would be added, changed and removed, and write nothing
     #[arg(long)]
     dry_run: bool,
+}
+
+/// The `--effective` date, today (Japan) when absent.
+fn effective(ctx: &Context, value: Option<&str>) -> Result<chrono::NaiveDate> {
+    match value {
+        Some(v) => crate::context::date_option("--effective", v),
+        None => Ok(ctx.today()),
+    }
 }
 
 impl ImportCmd {
@@ -76,12 +90,13 @@ impl ImportRegistry {
         );
         let store = ctx.store().await?;
         let summary = store
-            .import_registry(
+            .import_registry_as(
+                &ctx.actor(),
                 &loaded.registry,
                 &catalog,
-                &name,
-                &loaded.sha256,
+                (&name, &loaded.sha256),
                 self.dry_run,
+                effective(ctx, self.effective.as_deref())?,
             )
             .await?;
         drop(progress);
@@ -169,12 +184,13 @@ impl ImportStatements {
         let store = ctx.store().await?;
         let registry = statements.apply(&store.load_registry(&catalog).await?)?;
         let summary = store
-            .import_registry(
+            .import_registry_as(
+                &ctx.actor(),
                 &registry,
                 &catalog,
-                &name,
-                &ismap_formats::sha256_hex(&bytes),
+                (&name, &ismap_formats::sha256_hex(&bytes)),
                 self.dry_run,
+                effective(ctx, self.effective.as_deref())?,
             )
             .await?;
         drop(progress);

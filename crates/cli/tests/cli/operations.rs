@@ -195,6 +195,37 @@ async fn alert_runs_and_the_list_history() {
     assert_eq!(diff.as_array().map(Vec::len), Some(9));
     assert_eq!(diff[0]["change"], "added");
     ismap(&db, &["registry", "list", "--as-of", "yesterday"], "").bad_input();
+
+    // An import dated by --effective: the list history shows it from that date.
+    let demo = super::repo_file("examples/demo-registry.json");
+    let fresh = TestDb::new().await;
+    ismap(
+        &fresh,
+        &["import", "registry", &demo, "--effective", "2025-04-01"],
+        "",
+    )
+    .ok();
+    let on = |date: &str| {
+        ismap(
+            &fresh,
+            &["registry", "list", "--as-of", date, "--format", "json"],
+            "",
+        )
+        .json()
+    };
+    assert_eq!(on("2025-03-31").as_array().map(Vec::len), Some(0));
+    assert_eq!(on("2025-04-01").as_array().map(Vec::len), Some(9));
+    ismap(
+        &fresh,
+        &["import", "registry", &demo, "--effective", "1 April"],
+        "",
+    )
+    .bad_input();
+    let log = ismap(&fresh, &["audit", "log"], "").ok();
+    assert!(
+        log.contains("\"actor\":\"cli:"),
+        "the audit trail names the command's user: {log}"
+    );
 }
 
 #[tokio::test]
