@@ -68,30 +68,33 @@ impl Store {
         Ok(last.map_or(0, |e| e.seq))
     }
 
-    /// The list as it was on `date`: each entry's latest version effective on or before it.
+    /// The list as it was on `date`: for each entry, the version with the latest effective
+    /// date on or before it (the later recorded one on the same date). Only the winning
+    /// versions are decoded.
     pub async fn registry_as_of(&self, date: NaiveDate, catalog: &Catalog) -> Result<Registry> {
         let events = list_event::Entity::find()
             .filter(list_event::Column::EffectiveOn.lte(date))
+            .order_by_asc(list_event::Column::EffectiveOn)
             .order_by_asc(list_event::Column::Seq)
             .all(&self.db)
             .await?;
-        let mut latest: HashMap<String, list_event::Model> = HashMap::new();
-        for e in events {
-            latest.insert(e.registration_no.clone(), e);
+        let mut latest: HashMap<&str, &list_event::Model> = HashMap::new();
+        for e in &events {
+            latest.insert(e.registration_no.as_str(), e);
         }
-        let mut entries = Vec::new();
-        for e in latest.values() {
+        let mut winners: Vec<&list_event::Model> = latest.into_values().collect();
+        // In the order the winning versions were recorded: stable from one call to the next.
+        winners.sort_by_key(|e| e.seq);
+        let mut entries = Vec::with_capacity(winners.len());
+        for e in winners {
             if let Some(r) = entry(e, catalog)? {
-                entries.push((e.seq, r));
+                entries.push(r);
             }
         }
-        entries.sort_by_key(|(seq, _)| *seq);
-        Registry::new(entries.into_iter().map(|(_, r)| r).collect()).map_err(|e| {
-            StoreError::Corrupt {
-                table: "list_event",
-                key: e.no.to_string(),
-                message: "duplicate registration number".into(),
-            }
+        Registry::new(entries).map_err(|e| StoreError::Corrupt {
+            table: "list_event",
+            key: e.no.to_string(),
+            message: "duplicate registration number".into(),
         })
     }
 

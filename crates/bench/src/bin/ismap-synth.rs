@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use ismap_bench::{VERSION, catalog, ids_csv, profile, registry};
+use ismap_bench::{catalog, ids_csv, profile, registry};
 use ismap_formats::profile_toml::write_profile;
 use ismap_formats::registry_json::write_registry;
 use std::path::PathBuf;
@@ -23,12 +23,20 @@ struct Args {
     features: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Refer to the built-in 2022-04-01 criteria (261 IDs), so that the registry can be
+    /// imported into a database, instead of the synthetic 1,200-control criteria
+    #[arg(long)]
+    builtin_criteria: bool,
 }
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let catalog = catalog();
-    let criteria_dir = args.out.join(VERSION);
+    let catalog = if args.builtin_criteria {
+        ismap_formats::criteria::builtin_catalog()?
+    } else {
+        catalog()
+    };
+    let criteria_dir = args.out.join(catalog.version());
     std::fs::create_dir_all(&criteria_dir)
         .with_context(|| format!("cannot create {}", criteria_dir.display()))?;
     std::fs::write(criteria_dir.join("ids.csv"), ids_csv(&catalog))?;

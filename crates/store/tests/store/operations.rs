@@ -477,3 +477,61 @@ async fn backup_restores_onto_a_fresh_database() {
         Err(StoreError::Backup(_))
     ));
 }
+
+#[tokio::test]
+async fn the_list_on_a_date_follows_effective_dates_not_recording_order() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let catalog = catalog();
+    let old = demo_registry(&catalog);
+    let mut entries = old.registrations().to_vec();
+    entries[0].service_name = "改名後".into();
+    entries.pop();
+    let new = ismap_core::registry::Registry::new(entries).expect("unique");
+    // The newer version is recorded first; the older one is back-filled afterwards.
+    let import = |registry, on: &str| {
+        let store = &store;
+        let catalog = &catalog;
+        let on = d(on);
+        async move {
+            store
+                .import_registry_as("t", registry, catalog, ("x", "y"), false, on)
+                .await
+                .expect("import")
+        }
+    };
+    import(&new, "2026-01-01").await;
+    import(&old, "2025-01-01").await;
+    let first = &old.registrations()[0].registration_no;
+    let on = |date: &str| {
+        let store = &store;
+        let catalog = &catalog;
+        let date = d(date);
+        async move { store.registry_as_of(date, catalog).await.expect("as of") }
+    };
+    assert!(on("2024-12-31").await.is_empty());
+    // In 2025 only what the back-filled import changed or added was in force: the original
+    // first entry and the entry the newer version dropped.
+    let in_2025 = on("2025-06-01").await;
+    let dropped = &old.registrations()[old.len() - 1].registration_no;
+    let mut numbers: Vec<_> = in_2025
+        .registrations()
+        .iter()
+        .map(|r| &r.registration_no)
+        .collect();
+    numbers.sort();
+    let mut expected = vec![first, dropped];
+    expected.sort();
+    assert_eq!(numbers, expected);
+    assert_eq!(
+        in_2025.get(first).map(|r| r.service_name.as_str()),
+        Some(old.registrations()[0].service_name.as_str())
+    );
+    let in_2026 = on("2026-06-01").await;
+    assert_eq!(
+        in_2026.get(first).map(|r| r.service_name.as_str()),
+        Some("改名後")
+    );
+    // The entry only the back-filled import holds stays listed: no event removed it.
+    assert_eq!(in_2026.len(), old.len());
+}
