@@ -186,13 +186,8 @@ impl Store {
         let account = to_account(model)?;
         record(
             &txn,
-            Change {
-                actor,
-                action: "account.add",
-                subject: &format!("account:{username}"),
-                before: None,
-                after: serde_json::to_value(&account).ok(),
-            },
+            Change::new(actor, "account.add", &format!("account:{username}"))
+                .after(serde_json::to_value(&account).ok()),
         )
         .await?;
         txn.commit().await?;
@@ -243,13 +238,7 @@ impl Store {
             .await?;
         record(
             &txn,
-            Change {
-                actor,
-                action: "account.password",
-                subject: &format!("account:{username}"),
-                before: None,
-                after: None,
-            },
+            Change::new(actor, "account.password", &format!("account:{username}")),
         )
         .await?;
         txn.commit().await?;
@@ -273,21 +262,13 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        record(
-            &txn,
-            Change {
-                actor,
-                action: if disabled {
-                    "account.disable"
-                } else {
-                    "account.enable"
-                },
-                subject: &format!("account:{username}"),
-                before: None,
-                after: None,
-            },
-        )
-        .await?;
+        let action = if disabled {
+            "account.disable"
+        } else {
+            "account.enable"
+        };
+        let subject = format!("account:{username}");
+        record(&txn, Change::new(actor, action, &subject)).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -395,13 +376,11 @@ impl Store {
         }
         .insert(&self.db)
         .await?;
-        self.record(Change {
-            actor: username,
-            action: "account.login",
-            subject: &format!("account:{username}"),
-            before: None,
-            after: None,
-        })
+        self.record(Change::new(
+            username,
+            "account.login",
+            &format!("account:{username}"),
+        ))
         .await?;
         Ok(Ok((
             cookie,
@@ -469,13 +448,9 @@ impl Store {
         .await?;
         record(
             &txn,
-            Change {
-                actor,
-                action: "token.create",
-                subject: &format!("account:{username}"),
-                before: None,
-                after: Some(serde_json::json!({ "token_id": row.id, "name": name })),
-            },
+            Change::new(actor, "token.create", &format!("account:{username}")).after(Some(
+                serde_json::json!({ "token_id": row.id, "name": name }),
+            )),
         )
         .await?;
         txn.commit().await?;
@@ -503,13 +478,8 @@ impl Store {
         if done {
             record(
                 &txn,
-                Change {
-                    actor,
-                    action: "token.revoke",
-                    subject: &format!("account:{username}"),
-                    before: None,
-                    after: Some(serde_json::json!({ "token_id": id })),
-                },
+                Change::new(actor, "token.revoke", &format!("account:{username}"))
+                    .after(Some(serde_json::json!({ "token_id": id }))),
             )
             .await?;
         }

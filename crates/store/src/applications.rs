@@ -315,13 +315,12 @@ impl Store {
         let app = to_application(row)?;
         record(
             &txn,
-            Change {
-                actor: &actor.name,
-                action: "application.create",
-                subject: &format!("application:{}", app.id),
-                before: None,
-                after: serde_json::to_value(&app.content).ok(),
-            },
+            Change::new(
+                &actor.name,
+                "application.create",
+                &format!("application:{}", app.id),
+            )
+            .after(serde_json::to_value(&app.content).ok()),
         )
         .await?;
         txn.commit().await?;
@@ -398,13 +397,13 @@ impl Store {
         .await?;
         record(
             &txn,
-            Change {
-                actor: &actor.name,
-                action: "application.edit",
-                subject: &format!("application:{id}"),
-                before: serde_json::to_value(&current.content).ok(),
-                after: serde_json::to_value(&content).ok(),
-            },
+            Change::new(
+                &actor.name,
+                "application.edit",
+                &format!("application:{id}"),
+            )
+            .before(serde_json::to_value(&current.content).ok())
+            .after(serde_json::to_value(&content).ok()),
         )
         .await?;
         txn.commit().await?;

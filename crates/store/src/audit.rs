@@ -25,6 +25,27 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Change<'a> {
+    /// A change with nothing to show before or after (e.g. a password was set).
+    pub fn new(actor: &'a str, action: &'a str, subject: &'a str) -> Self {
+        Change {
+            actor,
+            action,
+            subject,
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before(self, before: Option<serde_json::Value>) -> Self {
+        Change { before, ..self }
+    }
+
+    pub fn after(self, after: Option<serde_json::Value>) -> Self {
+        Change { after, ..self }
+    }
+}
+
 /// One recorded event, as listed to operators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEvent {

@@ -123,13 +123,8 @@ impl Store {
         let record_ = to_watch(row);
         record(
             &txn,
-            Change {
-                actor: &actor.name,
-                action: "watch.add",
-                subject: &format!("watch:{}", record_.id),
-                before: None,
-                after: serde_json::to_value(&record_).ok(),
-            },
+            Change::new(&actor.name, "watch.add", &format!("watch:{}", record_.id))
+                .after(serde_json::to_value(&record_).ok()),
         )
         .await?;
         txn.commit().await?;
@@ -162,13 +157,7 @@ impl Store {
         if gone {
             record(
                 &txn,
-                Change {
-                    actor: &actor.name,
-                    action: "watch.remove",
-                    subject: &format!("watch:{id}"),
-                    before: None,
-                    after: None,
-                },
+                Change::new(&actor.name, "watch.remove", &format!("watch:{id}")),
             )
             .await?;
         }
@@ -195,13 +184,8 @@ impl Store {
         .await?;
         record(
             &txn,
-            Change {
-                actor: &actor.name,
-                action: "webhook.add",
-                subject: &format!("webhook:{}", row.id),
-                before: None,
-                after: Some(serde_json::json!({ "url": url })),
-            },
+            Change::new(&actor.name, "webhook.add", &format!("webhook:{}", row.id))
+                .after(Some(serde_json::json!({ "url": url }))),
         )
         .await?;
         txn.commit().await?;

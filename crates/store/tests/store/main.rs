@@ -7,7 +7,6 @@ use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::demo;
 use ismap_formats::registry_json::{parse_registry, write_registry};
 use ismap_store::Store;
-use sea_orm::{ConnectionTrait, Database};
 
 mod operations;
 
@@ -144,31 +143,12 @@ async fn sqlite_file() {
 
 #[tokio::test]
 async fn postgres() {
-    let Ok(server) = std::env::var("ISMAP_TEST_POSTGRES") else {
+    let Some(server) = ismap_store::testing::postgres_server() else {
         eprintln!(
             "skipped: set ISMAP_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432 to run on PostgreSQL"
         );
         return;
     };
-    let name = format!(
-        "ismap_test_{}_{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_micros()
-    );
-    let admin = Database::connect(format!("{server}/postgres"))
-        .await
-        .expect("connect to PostgreSQL");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create database");
-    let store = Store::open(&format!("{server}/{name}"))
-        .await
-        .expect("open");
-    scenario(&store).await;
-    drop(store);
-    admin
-        .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .await
-        .expect("drop database");
+    let db = ismap_store::testing::TestDb::postgres(&server).await;
+    scenario(&Store::open(&db.spec).await.expect("open")).await;
 }
