@@ -1,12 +1,12 @@
 //! Sign in and out, and the signed-in user's own page: role, organisation, API tokens.
 
-use super::{Nav, PageError, csrf_field, lang, layout, t};
+use super::{Nav, PageError, PageId, csrf_field, lang, layout, t};
 use crate::ApiError;
 use crate::api::accounts::{open_session, refused, store};
 use crate::auth::{Viewer, is_secure, session_cookie};
 use crate::state::AppState;
 use axum::Extension;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::lang::Lang;
@@ -246,7 +246,7 @@ pub async fn revoke_token(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    PageId(id): PageId,
 ) -> Result<Redirect, PageError> {
     let lang = lang(&headers);
     let name = &viewer.actor.name;

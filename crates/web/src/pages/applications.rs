@@ -3,7 +3,7 @@
 //! exactly the actions the viewer's role may take in the current phase, and shows the
 //! application's history from the audit trail.
 
-use super::{Nav, PageError, csrf_field, head, lang, layout, t};
+use super::{Nav, PageError, PageId, csrf_field, head, lang, layout, t};
 use crate::ApiError;
 use crate::api::accounts::store;
 use crate::api::applications::after_change;
@@ -11,7 +11,7 @@ use crate::auth::Viewer;
 use crate::params::today;
 use crate::state::AppState;
 use axum::Extension;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::access::{Permission, Role};
@@ -201,7 +201,7 @@ pub async fn edit_form(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    PageId(id): PageId,
 ) -> Result<Markup, PageError> {
     let lang = lang(&headers);
     let app = store(&state)
@@ -290,7 +290,7 @@ pub async fn edit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    PageId(id): PageId,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
@@ -372,7 +372,7 @@ pub async fn detail(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    PageId(id): PageId,
 ) -> Result<Markup, PageError> {
     let lang = lang(&headers);
     let store = store(&state).map_err(page_error(lang))?;
@@ -484,7 +484,7 @@ pub async fn act(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    PageId(id): PageId,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);

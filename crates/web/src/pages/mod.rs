@@ -317,3 +317,31 @@ async fn css() -> impl IntoResponse {
         CSS,
     )
 }
+
+/// A numeric id in a page's path; anything else is a 400 page naming what was expected.
+pub struct PageId(pub i32);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, PageError> {
+        let lang = lang(&parts.headers);
+        match Path::<i32>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(PageId(id)),
+            Err(_) => Err(PageError::new(
+                StatusCode::BAD_REQUEST,
+                lang,
+                t(
+                    lang,
+                    "番号は整数で指定してください: ",
+                    "Expected a whole number in the address: ",
+                )
+                .to_owned()
+                    + parts.uri.path(),
+            )),
+        }
+    }
+}

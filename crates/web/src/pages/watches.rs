@@ -1,14 +1,14 @@
 //! A procurer's watches with their contract periods, the alerts raised, and the webhooks
 //! alerts go to.
 
-use super::{Nav, PageError, csrf_field, head, lang, layout, t};
+use super::{Nav, PageError, PageId, csrf_field, head, lang, layout, t};
 use crate::ApiError;
 use crate::api::accounts::store;
 use crate::api::watches::{NewWatch, NewWebhook, add, add_webhook};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use axum::Extension;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::lang::Lang;
@@ -143,7 +143,7 @@ pub async fn remove(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
     let result: Result<bool, ApiError> =
@@ -155,7 +155,7 @@ pub async fn read(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    PageId(id): PageId,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
     let result: Result<bool, ApiError> =

@@ -966,6 +966,10 @@ async fn bad_bodies_and_ids_get_json_errors() {
             None,
         ),
     ];
+    // Pages answer a page, in the viewer's language.
+    let r = request(s.addr, "GET", "/applications/abc", &[auth], b"").await;
+    assert_eq!(r.status, 400);
+    assert!(String::from_utf8_lossy(&r.body).contains("番号は整数で指定してください"));
     for (method, path, json_type, body, status, field) in cases {
         let headers = if json_type {
             vec![auth, json]
