@@ -151,24 +151,22 @@ impl EntryChange {
     }
 }
 
-fn texts(items: &[ScopeItem]) -> Vec<&ScopeItem> {
-    items.iter().collect()
-}
-
-/// Items of `after` not in `before`, and of `before` not in `after`, compared by match key.
+/// Items of `after` not in `before`, and of `before` not in `after`, compared by key; none
+/// when the two hold the same items.
 fn added_removed<T, K: PartialEq>(
     before: &[T],
     after: &[T],
     key: impl Fn(&T) -> K,
     show: impl Fn(&T) -> String,
-) -> (Vec<String>, Vec<String>) {
+) -> Option<(Vec<String>, Vec<String>)> {
     let missing_from = |from: &[T], other: &[T]| {
         from.iter()
             .filter(|x| !other.iter().any(|y| key(y) == key(x)))
             .map(&show)
             .collect::<Vec<_>>()
     };
-    (missing_from(after, before), missing_from(before, after))
+    let (added, removed) = (missing_from(after, before), missing_from(before, after));
+    (!added.is_empty() || !removed.is_empty()).then_some((added, removed))
 }
 
 fn region_text(r: &Region) -> String {
@@ -188,33 +186,19 @@ pub fn registration_changes(
             to: after.service_name.clone(),
         });
     }
-    let scope_key = |s: &&ScopeItem| s.key().to_owned();
-    let scope_text = |s: &&ScopeItem| s.text.clone();
-    let (added, removed) = added_removed(
-        &texts(&before.scope.included),
-        &texts(&after.scope.included),
-        scope_key,
-        scope_text,
-    );
-    if !added.is_empty() || !removed.is_empty() {
+    let scope_key = |s: &ScopeItem| s.key().to_owned();
+    let scope_text = |s: &ScopeItem| s.text.clone();
+    let (b, a) = (&before.scope, &after.scope);
+    if let Some((added, removed)) = added_removed(&b.included, &a.included, scope_key, scope_text) {
         fields.push(FieldChange::Scope { added, removed });
     }
-    let (added, removed) = added_removed(
-        &texts(&before.scope.excluded),
-        &texts(&after.scope.excluded),
-        scope_key,
-        scope_text,
-    );
-    if !added.is_empty() || !removed.is_empty() {
+    if let Some((added, removed)) = added_removed(&b.excluded, &a.excluded, scope_key, scope_text) {
         fields.push(FieldChange::ScopeExcluded { added, removed });
     }
-    let (added, removed) = added_removed(
-        &before.regions,
-        &after.regions,
-        |r| (crate::text::match_key(&r.name), r.country),
-        region_text,
-    );
-    if !added.is_empty() || !removed.is_empty() {
+    let region_key = |r: &Region| (crate::text::match_key(&r.name), r.country);
+    if let Some((added, removed)) =
+        added_removed(&before.regions, &after.regions, region_key, region_text)
+    {
         fields.push(FieldChange::Regions { added, removed });
     }
     let (from, to) = (before.expires_on(rule), after.expires_on(rule));

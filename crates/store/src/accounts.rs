@@ -89,7 +89,7 @@ fn random_token() -> String {
     hex::encode(bytes)
 }
 
-pub fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 

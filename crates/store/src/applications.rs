@@ -15,9 +15,7 @@ use ismap_core::ids::{CountryCode, RegistrationNumber};
 use ismap_core::lifecycle::{Action, ActionKind, Completeness, Lifecycle, Refusal};
 use ismap_core::registration::{ControlStatement, Region, Registration, ScopeItem};
 use ismap_core::validity::{AuditPeriod, ExpiryRule};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 /// One control statement as the provider writes it.
@@ -330,9 +328,10 @@ impl Store {
     /// The applications `actor` may see, newest first.
     pub async fn applications(&self, actor: &Actor) -> Result<Vec<Application>> {
         require(actor, Permission::ReadApplications)?;
+        // All rows, then the visibility rule: a limit before the filter could hide an
+        // organisation's own applications behind others'.
         let rows = application::Entity::find()
             .order_by_desc(application::Column::Id)
-            .limit(1000)
             .all(&self.db)
             .await?;
         rows.into_iter()
@@ -481,21 +480,21 @@ impl Store {
             .filter(|_| next.phase.is_published())
         {
             let entry = content.to_registration(no, &next, &current.provider, catalog)?;
-            publish(&txn, &entry, catalog, effective_date(&action)).await?;
+            let effective_on = action
+                .date()
+                .unwrap_or_else(|| ismap_core::validity::japan_date(Utc::now()));
+            publish(&txn, &entry, catalog, effective_on).await?;
         }
+        let after = serde_json::json!({ "lifecycle": next, "action": action });
         record(
             &txn,
-            Change {
-                actor: &actor.name,
-                action: &format!("application.{}", kind.as_str()),
-                subject: &format!("application:{}", current.id),
-                before: serde_json::to_value(&current.lifecycle).ok(),
-                after: serde_json::to_value(serde_json::json!({
-                    "lifecycle": next,
-                    "action": action,
-                }))
-                .ok(),
-            },
+            Change::new(
+                &actor.name,
+                &format!("application.{}", kind.as_str()),
+                &format!("application:{}", current.id),
+            )
+            .before(serde_json::to_value(&current.lifecycle).ok())
+            .after(Some(after)),
         )
         .await?;
         txn.commit().await?;
@@ -505,20 +504,6 @@ impl Store {
             updated_at: Utc::now(),
             ..current
         })
-    }
-}
-
-/// The date from which the list shows the result of an action.
-fn effective_date(action: &Action) -> NaiveDate {
-    match action {
-        Action::Register { on, .. }
-        | Action::ChangeStatement { on }
-        | Action::FileRenewal { on }
-        | Action::Renew { on }
-        | Action::DeclineRenewal { on, .. }
-        | Action::Expire { on }
-        | Action::Revoke { on, .. } => *on,
-        _ => ismap_core::validity::japan_date(Utc::now()),
     }
 }
 

@@ -7,8 +7,8 @@ use crate::entity::{audit_event, audit_head};
 use crate::{Result, Store};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -223,10 +223,6 @@ impl Store {
                 hash: e.hash,
             })
             .collect())
-    }
-
-    pub async fn audit_event_count(&self) -> Result<u64> {
-        Ok(audit_event::Entity::find().count(&self.db).await?)
     }
 
     /// Records a change in its own transaction (for changes that are one statement).

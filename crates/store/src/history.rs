@@ -98,6 +98,18 @@ impl Store {
         })
     }
 
+    /// What changed on the list from `from` to `to`.
+    pub async fn list_diff(
+        &self,
+        (from, to): (NaiveDate, NaiveDate),
+        catalog: &Catalog,
+        rule: ExpiryRule,
+    ) -> Result<Vec<EntryChange>> {
+        let before = self.registry_as_of(from, catalog).await?;
+        let after = self.registry_as_of(to, catalog).await?;
+        Ok(ismap_core::history::diff(&before, &after, rule))
+    }
+
     /// The latest changes, newest first, each described against the entry's previous version.
     pub async fn list_changes(
         &self,

@@ -17,9 +17,7 @@ mod registry;
 pub mod testing;
 mod watches;
 
-pub use accounts::{
-    Account, AccountError, LoginRefused, SESSION_HOURS, Session, TokenInfo, sha256_hex,
-};
+pub use accounts::{Account, AccountError, LoginRefused, SESSION_HOURS, Session, TokenInfo};
 pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
 pub use audit::{AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};

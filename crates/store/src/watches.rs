@@ -3,10 +3,11 @@
 //! and queues a delivery per webhook and e-mail address of the watching account. Deliveries
 //! are claimed with a lease, so several servers never send the same one twice at once.
 
+use crate::accounts::sha256_hex;
 use crate::audit::{Change, record};
 use crate::entity::{account, alert, delivery, watch, webhook};
 use crate::registry::{Rows, from_rows, to_rows};
-use crate::{Result, Store, StoreError, sha256_hex};
+use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ismap_core::access::Actor;
 use ismap_core::alerts::{AlertSettings, Watch, evaluate};
@@ -271,6 +272,12 @@ impl Store {
                 contract_end: w.contract_end,
             };
             let kinds = evaluate(&spec, seen.as_ref(), current, today, rule, settings);
+            let seen_now =
+                current.map(|r| serde_json::to_string(&to_rows(r, 0, catalog)).unwrap_or_default());
+            // Nothing due and nothing changed: no transaction, no write (most watches, most runs).
+            if kinds.is_empty() && seen_now == w.seen {
+                continue;
+            }
             let txn = self.db.begin().await?;
             let emails: Vec<String> = account::Entity::find_by_id(w.account_id)
                 .one(&txn)
@@ -328,8 +335,6 @@ impl Store {
                     .await?;
                 }
             }
-            let seen_now =
-                current.map(|r| serde_json::to_string(&to_rows(r, 0, catalog)).unwrap_or_default());
             let mut active: watch::ActiveModel = w.into();
             active.seen = Set(seen_now);
             active.update(&txn).await?;
@@ -412,24 +417,5 @@ impl Store {
         }
         active.update(&self.db).await?;
         Ok(())
-    }
-
-    /// Deliveries of the actor's alerts: (alert id, channel, delivered, attempts, last error).
-    pub async fn delivery_states(&self) -> Result<Vec<(i32, String, bool, i32, Option<String>)>> {
-        Ok(delivery::Entity::find()
-            .order_by_asc(delivery::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|d| {
-                (
-                    d.alert_id,
-                    d.channel,
-                    d.delivered_at.is_some(),
-                    d.attempts,
-                    d.last_error,
-                )
-            })
-            .collect())
     }
 }

@@ -60,19 +60,6 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn denied(
-    headers: &HeaderMap,
-    path: &str,
-    status: StatusCode,
-    error: &'static str,
-    detail: &str,
-) -> Response {
-    if path.starts_with("/api/") {
-        return ApiError::new(status, error, detail).into_response();
-    }
-    crate::pages::PageError::new(status, crate::pages::lang(headers), detail).into_response()
-}
-
 /// Resolves the viewer and checks CSRF; runs before every handler.
 pub async fn identify(
     State(state): State<Arc<AppState>>,
@@ -82,7 +69,6 @@ pub async fn identify(
     let (mut parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let mut viewer = Viewer::public();
-    let mut via_session = false;
     if let Some(store) = state.store() {
         if let Some(token) = bearer(&parts.headers) {
             match store.token_account(token).await {
@@ -91,7 +77,7 @@ pub async fn identify(
                     viewer.account = Some(account);
                 }
                 Ok(None) => {
-                    return denied(
+                    return crate::error::refusal(
                         &parts.headers,
                         &path,
                         StatusCode::UNAUTHORIZED,
@@ -107,7 +93,6 @@ pub async fn identify(
                     viewer.actor = session.account.actor();
                     viewer.account = Some(session.account);
                     viewer.csrf = Some(session.csrf_token);
-                    via_session = true;
                 }
                 Ok(None) => {}
                 Err(e) => return ApiError::internal(e).into_response(),
@@ -115,12 +100,12 @@ pub async fn identify(
         }
     }
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let body = if unsafe_method && via_session {
-        let expected = viewer.csrf.clone().unwrap_or_default();
+    // Only a session cookie is an ambient credential; it alone carries a CSRF token.
+    let body = if unsafe_method && let Some(expected) = viewer.csrf.clone() {
         let bytes = match to_bytes(body, crate::BODY_LIMIT).await {
             Ok(b) => b,
             Err(_) => {
-                return denied(
+                return crate::error::refusal(
                     &parts.headers,
                     &path,
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -130,7 +115,7 @@ pub async fn identify(
             }
         };
         if !csrf_matches(&parts.headers, parts.uri.query(), &bytes, &expected) {
-            return denied(
+            return crate::error::refusal(
                 &parts.headers,
                 &path,
                 StatusCode::FORBIDDEN,
@@ -210,7 +195,7 @@ pub fn guard<S: Clone + Send + Sync + 'static>(
         let path = request.uri().path().to_owned();
         let headers = request.headers();
         if viewer.is_signed_in() {
-            denied(
+            crate::error::refusal(
                 headers,
                 &path,
                 StatusCode::FORBIDDEN,
@@ -218,7 +203,7 @@ pub fn guard<S: Clone + Send + Sync + 'static>(
                 &format!("role {} may not do this", viewer.actor.role),
             )
         } else if path.starts_with("/api/") {
-            denied(
+            crate::error::refusal(
                 headers,
                 &path,
                 StatusCode::UNAUTHORIZED,

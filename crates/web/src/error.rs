@@ -136,15 +136,31 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Unknown paths: JSON under `/api`, a page everywhere else.
-pub async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> Response {
-    if uri.path().starts_with("/api/") {
-        return ApiError::not_found(format!("no such resource: {}", uri.path())).into_response();
+/// An error for a request outside any handler's own error path: JSON under `/api`, a page in
+/// the viewer's language everywhere else.
+pub fn refusal(
+    headers: &axum::http::HeaderMap,
+    path: &str,
+    status: StatusCode,
+    error: &'static str,
+    detail: &str,
+) -> Response {
+    if path.starts_with("/api/") {
+        return ApiError::new(status, error, detail).into_response();
     }
-    let lang = crate::pages::lang(&headers);
-    let message = lang
-        .pick("ページが見つかりません: ", "No such page: ")
-        .to_owned()
-        + uri.path();
-    crate::pages::PageError::new(StatusCode::NOT_FOUND, lang, message).into_response()
+    crate::pages::PageError::new(status, crate::pages::lang(headers), detail).into_response()
+}
+
+/// Unknown paths.
+pub async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+    let path = uri.path();
+    let detail = if path.starts_with("/api/") {
+        format!("no such resource: {path}")
+    } else {
+        crate::pages::lang(&headers)
+            .pick("ページが見つかりません: ", "No such page: ")
+            .to_owned()
+            + path
+    };
+    refusal(&headers, path, StatusCode::NOT_FOUND, "not_found", &detail)
 }

@@ -371,9 +371,9 @@ impl DiffCmd {
         let catalog = store
             .load_catalog(ismap_core::criteria::BUILTIN_VERSION)
             .await?;
-        let before = store.registry_as_of(from, &catalog).await?;
-        let after = store.registry_as_of(to, &catalog).await?;
-        let changes = ismap_core::history::diff(&before, &after, ExpiryRule::Civil);
+        let changes = store
+            .list_diff((from, to), &catalog, ExpiryRule::Civil)
+            .await?;
         if self.format == ListFormat::Json {
             return output::write(&json(&changes), None);
         }

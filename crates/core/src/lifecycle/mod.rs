@@ -279,6 +279,23 @@ impl ActionKind {
 }
 
 impl Action {
+    /// The date the action takes effect from, for the actions that carry one.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Action::Register { on, .. }
+            | Action::ChangeStatement { on }
+            | Action::FileRenewal { on }
+            | Action::Renew { on }
+            | Action::DeclineRenewal { on, .. }
+            | Action::Expire { on }
+            | Action::Revoke { on, .. } => Some(*on),
+            Action::Submit
+            | Action::RecordAudit { .. }
+            | Action::StartReview
+            | Action::ReturnToProvider { .. } => None,
+        }
+    }
+
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Submit => ActionKind::Submit,

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use ismap_core::history::{EntryChange, diff};
+use ismap_core::history::EntryChange;
 use ismap_core::lang::Lang;
 use ismap_core::query::RegistryIndex;
 use ismap_core::registry::Registry;
@@ -113,13 +113,11 @@ pub async fn list_diff(
     let from = date_param("from", p.from.as_deref())?
         .ok_or_else(|| ApiError::bad_parameter("from", "expected a date, YYYY-MM-DD"))?;
     let to = date_param("to", p.to.as_deref())?.unwrap_or_else(today);
-    let before = registry_on(&state, Some(from)).await?;
-    let after = registry_on(&state, Some(to)).await?;
-    Ok(Json(ListDiff {
-        from,
-        to,
-        changes: diff(before.registry(), after.registry(), ExpiryRule::Civil),
-    }))
+    let snapshot = state.snapshot();
+    let changes = store(&state)?
+        .list_diff((from, to), &snapshot.catalog, ExpiryRule::Civil)
+        .await?;
+    Ok(Json(ListDiff { from, to, changes }))
 }
 
 fn base_url(headers: &HeaderMap) -> String {

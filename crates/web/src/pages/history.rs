@@ -1,13 +1,11 @@
 //! `/history`: the list's changes between two dates, links to the feeds and downloads.
 
 use super::{Nav, PageError, head, lang, layout, t};
-use crate::api::history::registry_on;
 use crate::params::{date_param, today};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use chrono::Days;
-use ismap_core::history::diff;
 use ismap_core::validity::ExpiryRule;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -33,12 +31,12 @@ pub async fn page(
         .map_err(e)?
         .unwrap_or_else(|| to.checked_sub_days(Days::new(90)).unwrap_or(to));
     let has_history = state.store().is_some();
-    let changes = if has_history {
-        let before = registry_on(&state, Some(from)).await.map_err(e)?;
-        let after = registry_on(&state, Some(to)).await.map_err(e)?;
-        diff(before.registry(), after.registry(), ExpiryRule::Civil)
-    } else {
-        Vec::new()
+    let changes = match state.store() {
+        Some(store) => store
+            .list_diff((from, to), &state.snapshot().catalog, ExpiryRule::Civil)
+            .await
+            .map_err(|err| e(err.into()))?,
+        None => Vec::new(),
     };
     let title = t(lang, "変更履歴", "History");
     Ok(layout(
