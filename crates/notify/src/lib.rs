@@ -25,6 +25,8 @@ pub enum NotifyError {
     Store(#[from] StoreError),
     #[error("SMTP settings: {0}")]
     Smtp(String),
+    #[error("cannot start the webhook client: {0}")]
+    Http(String),
 }
 
 /// Where e-mail goes out: an `smtp://`, `smtps://` URL (lettre's syntax, e.g.
@@ -139,7 +141,7 @@ pub async fn deliver_due(
     let client = reqwest::Client::builder()
         .timeout(WEBHOOK_TIMEOUT)
         .build()
-        .map_err(|e| NotifyError::Smtp(e.to_string()))?;
+        .map_err(|e| NotifyError::Http(e.to_string()))?;
     let mut report = RunReport::default();
     loop {
         let batch = store.claim_deliveries(now, 50).await?;

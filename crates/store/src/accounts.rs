@@ -138,6 +138,11 @@ fn to_account(m: account::Model) -> Result<Account> {
     })
 }
 
+/// A blank optional field (an empty form field) is an absent one.
+fn present(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
 fn valid_username(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
@@ -162,7 +167,7 @@ impl Store {
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(AccountError::WeakPassword.into());
         }
-        let organisation = organisation.map(str::trim).filter(|o| !o.is_empty());
+        let (organisation, email) = (present(organisation), present(email));
         if role.needs_organisation() && organisation.is_none() {
             return Err(AccountError::OrganisationRequired(role).into());
         }

@@ -12,59 +12,36 @@ use ismap_core::validity::ExpiryRule;
 use ismap_store::{ApplicationContent, ApplicationError, StoreError};
 use std::path::PathBuf;
 
+#[derive(Debug, Args)]
+pub struct ApplicationCmd {
+    /// The account to act as (required)
+    #[arg(long = "as", value_name = "USER", global = true)]
+    user: Option<String>,
+    #[command(subcommand)]
+    what: What,
+}
+
 #[derive(Debug, Subcommand)]
-pub enum ApplicationCmd {
+enum What {
     /// Applications the account may see / 申請の一覧
-    List(AsArg),
+    List,
     /// One application as JSON / 申請の詳細
-    Show(IdArgs),
+    Show { id: i32 },
     /// Open a draft from a JSON file (providers) / 申請書を作成する
-    Create(FileArgs),
+    Create {
+        /// Content as JSON: service_name, service_model, audit_body, scope_included,
+        /// scope_excluded, regions [{name, country, selectable}], underlying, statements
+        /// [{control_id, status, reason?, inherited_from?}]
+        file: PathBuf,
+    },
     /// Replace a draft's content, or change a registered statement (providers) / 申請内容を変更する
-    Edit(EditArgs),
+    Edit { id: i32, file: PathBuf },
     /// Apply a lifecycle action given as JSON, e.g. '{"action":"submit"}' / 申請の状態を進める
-    Act(ActArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct AsArg {
-    /// The account to act as
-    #[arg(long = "as", value_name = "USER")]
-    user: String,
-}
-
-#[derive(Debug, Args)]
-pub struct IdArgs {
-    id: i32,
-    #[command(flatten)]
-    who: AsArg,
-}
-
-#[derive(Debug, Args)]
-pub struct FileArgs {
-    /// Content as JSON: service_name, service_model, audit_body, scope_included,
-    /// scope_excluded, regions [{name, country, selectable}], underlying, statements
-    /// [{control_id, status, reason?, inherited_from?}]
-    file: PathBuf,
-    #[command(flatten)]
-    who: AsArg,
-}
-
-#[derive(Debug, Args)]
-pub struct EditArgs {
-    id: i32,
-    file: PathBuf,
-    #[command(flatten)]
-    who: AsArg,
-}
-
-#[derive(Debug, Args)]
-pub struct ActArgs {
-    id: i32,
-    /// The action as JSON, e.g. {"action":"register","on":"2026-06-01","registration_no":"C26-0001-1"}
-    action: String,
-    #[command(flatten)]
-    who: AsArg,
+    Act {
+        id: i32,
+        /// The action as JSON, e.g. {"action":"register","on":"2026-06-01","registration_no":"C26-0001-1"}
+        action: String,
+    },
 }
 
 /// Refusals, forbidden actions and invalid content are the user's to fix (exit 2).
@@ -93,15 +70,12 @@ fn content(path: &std::path::Path) -> Result<ApplicationContent> {
 
 impl ApplicationCmd {
     pub async fn run(self, ctx: &Context) -> Result<()> {
+        let who = self
+            .user
+            .as_deref()
+            .ok_or_else(|| BadInput("--as USER: name the account to act as".into()))?;
         let store = ctx.store().await?;
         let catalog = store.load_catalog(BUILTIN_VERSION).await?;
-        let who = match &self {
-            ApplicationCmd::List(a) => &a.user,
-            ApplicationCmd::Show(a) => &a.who.user,
-            ApplicationCmd::Create(a) => &a.who.user,
-            ApplicationCmd::Edit(a) => &a.who.user,
-            ApplicationCmd::Act(a) => &a.who.user,
-        };
         let actor = store
             .account(who)
             .await?
@@ -109,31 +83,29 @@ impl ApplicationCmd {
             .actor();
         let rule = ExpiryRule::Civil;
         let fail = |e| refused(e, ctx);
-        let shown = match self {
-            ApplicationCmd::List(_) => {
-                serde_json::to_value(store.applications(&actor).await.map_err(fail)?)?
+        let shown = match self.what {
+            What::List => serde_json::to_value(store.applications(&actor).await.map_err(fail)?)?,
+            What::Show { id } => {
+                serde_json::to_value(store.application(&actor, id).await.map_err(fail)?)?
             }
-            ApplicationCmd::Show(a) => {
-                serde_json::to_value(store.application(&actor, a.id).await.map_err(fail)?)?
-            }
-            ApplicationCmd::Create(a) => serde_json::to_value(
+            What::Create { file } => serde_json::to_value(
                 store
-                    .create_application(&actor, content(&a.file)?, &catalog)
+                    .create_application(&actor, content(&file)?, &catalog)
                     .await
                     .map_err(fail)?,
             )?,
-            ApplicationCmd::Edit(a) => serde_json::to_value(
+            What::Edit { id, file } => serde_json::to_value(
                 store
-                    .edit_application(&actor, a.id, content(&a.file)?, &catalog, ctx.today(), rule)
+                    .edit_application(&actor, id, content(&file)?, &catalog, ctx.today(), rule)
                     .await
                     .map_err(fail)?,
             )?,
-            ApplicationCmd::Act(a) => {
-                let action: Action = serde_json::from_str(&a.action)
-                    .map_err(|e| BadInput(format!("action: {e} (got {:?})", a.action)))?;
+            What::Act { id, action } => {
+                let action: Action = serde_json::from_str(&action)
+                    .map_err(|e| BadInput(format!("action: {e} (got {action:?})")))?;
                 serde_json::to_value(
                     store
-                        .act(&actor, a.id, action, &catalog, rule)
+                        .act(&actor, id, action, &catalog, rule)
                         .await
                         .map_err(fail)?,
                 )?

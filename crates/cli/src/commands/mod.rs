@@ -42,7 +42,6 @@ pub enum Command {
     /// Serve the REST API (and its OpenAPI document) / REST API を提供する
     Serve(serve::ServeCmd),
     /// Applications through the registration lifecycle, acting as an account / 申請と登録のライフサイクル
-    #[command(subcommand)]
     Application(application::ApplicationCmd),
     /// Accounts and API tokens / アカウントとAPIトークン
     #[command(subcommand)]

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use ismap_core::access::Role;
+use ismap_core::access::{Actor, Role};
 use ismap_store::{LoginRefused, Store};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -46,12 +46,12 @@ pub struct Me {
     pub csrf_token: Option<String>,
 }
 
-fn me(viewer: &Viewer) -> Me {
+fn me(actor: &Actor, csrf_token: Option<String>) -> Me {
     Me {
-        username: viewer.actor.name.clone(),
-        role: viewer.actor.role.to_string(),
-        organisation: viewer.actor.organisation.clone(),
-        csrf_token: viewer.csrf.clone(),
+        username: actor.name.clone(),
+        role: actor.role.to_string(),
+        organisation: actor.organisation.clone(),
+        csrf_token,
     }
 }
 
@@ -63,20 +63,15 @@ pub async fn open_session(
     password: &str,
 ) -> Result<Result<(String, Me), LoginRefused>, ApiError> {
     let store = store(state)?;
-    let result = store.login(username, password).await?;
-    let Ok((cookie, session)) = result else {
-        return Ok(Err(result.err().unwrap_or(LoginRefused::BadCredentials)));
+    let (cookie, session) = match store.login(username, password).await? {
+        Ok(opened) => opened,
+        Err(refused) => return Ok(Err(refused)),
     };
     // A session the browser held before is ended, not carried over.
     if let Some(old) = crate::auth::cookie(headers, crate::auth::SESSION_COOKIE) {
         store.logout(old).await?;
     }
-    let me = Me {
-        username: session.account.username.clone(),
-        role: session.account.role.to_string(),
-        organisation: session.account.organisation.clone(),
-        csrf_token: Some(session.csrf_token),
-    };
+    let me = me(&session.account.actor(), Some(session.csrf_token));
     Ok(Ok((session_cookie(&cookie, is_secure(state, headers)), me)))
 }
 
@@ -128,7 +123,7 @@ pub async fn logout(
 /// The caller / 利用者情報
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, description = "The caller", body = Me)))]
 pub async fn whoami(Extension(viewer): Extension<Viewer>) -> Json<Me> {
-    Json(me(&viewer))
+    Json(me(&viewer.actor, viewer.csrf.clone()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -230,24 +230,21 @@ fn content_from(form: &HashMap<String, String>) -> Result<ApplicationContent, St
         .filter(|(_, l)| !l.trim().is_empty())
     {
         let parts: Vec<&str> = line.split([',', '、']).map(str::trim).collect();
-        match parts.as_slice() {
-            [name, country] | [name, country, ""] => regions.push(RegionJson {
-                name: (*name).into(),
-                country: (*country).into(),
-                selectable: false,
-            }),
-            [name, country, "selectable"] => regions.push(RegionJson {
-                name: (*name).into(),
-                country: (*country).into(),
-                selectable: true,
-            }),
+        let (name, country, selectable) = match parts.as_slice() {
+            [name, country] | [name, country, ""] => (name, country, false),
+            [name, country, "selectable"] => (name, country, true),
             _ => {
                 return Err(format!(
                     "regions, line {}: expected \"name, country[, selectable]\", got {line:?}",
                     i + 1
                 ));
             }
-        }
+        };
+        regions.push(RegionJson {
+            name: (*name).into(),
+            country: (*country).into(),
+            selectable,
+        });
     }
     let mut statements = Vec::new();
     for (i, line) in get("statements")
@@ -272,9 +269,7 @@ fn content_from(form: &HashMap<String, String>) -> Result<ApplicationContent, St
     }
     let optional = |k: &str| Some(get(k)).filter(|v| !v.is_empty());
     Ok(ApplicationContent {
-        program: Some(get("program"))
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| "ismap".into()),
+        program: optional("program").unwrap_or_else(|| ApplicationContent::default().program),
         service_name: get("service_name"),
         service_model: optional("service_model"),
         audit_body: optional("audit_body"),

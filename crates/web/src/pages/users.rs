@@ -108,20 +108,14 @@ pub async fn create(
         let role: Role = f.role.parse().map_err(|e: String| {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", e).field("role")
         })?;
-        let blank = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
         store(&state)?
             .add_user(
                 &viewer.actor.name,
                 f.username.trim(),
                 &f.password,
                 role,
-                blank(&f.organisation).as_deref(),
-                blank(&f.email).as_deref(),
+                f.organisation.as_deref(),
+                f.email.as_deref(),
             )
             .await?;
         Ok(())
