@@ -10,6 +10,7 @@ use crate::validity::ExpiryRule;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "field", rename_all = "snake_case")]
 pub enum FieldChange {
@@ -96,6 +97,7 @@ impl FieldChange {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum EntryChange {

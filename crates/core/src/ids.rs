@@ -128,6 +128,7 @@ impl Serialize for ControlId {
 
 /// A registration number on the ISMAP list. Any non-empty text without control characters is
 /// accepted; [`RegistrationNumber::is_conventional`] tells whether it has the usual shape.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegistrationNumber(String);
 

@@ -1,7 +1,8 @@
 //! Accounts, sessions and API tokens. Passwords are argon2id hashes; session IDs and API tokens
 //! are 256-bit random values stored only as SHA-256 hashes, so a copy of the database gives no
-//! usable credential. Failed logins are counted per user name in the database, so the throttle
-//! holds across several servers.
+//! usable credential. Failed logins are counted per user name and per client address in the
+//! database, so the throttle holds across several servers; those against existing accounts
+//! enter the audit trail.
 
 use crate::audit::{Change, record};
 use crate::entity::{account, api_token, login_failure, session};
@@ -22,6 +23,10 @@ use sha2::{Digest, Sha256};
 pub const SESSION_HOURS: i64 = 8;
 /// After this many failed logins within the window, the user name is locked for the window.
 pub const MAX_FAILURES: u64 = 5;
+/// After this many failed logins from one address within the window, whatever the names, the
+/// address is refused for the window (one address trying a password on many names). High,
+/// because a whole office may reach the server through one address.
+pub const CLIENT_MAX_FAILURES: u64 = 50;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -64,7 +69,27 @@ pub struct TokenInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginRefused {
     BadCredentials,
+    /// Too many failures for this user name.
     Throttled,
+    /// Too many failures from this address.
+    ClientThrottled,
+}
+
+/// Where a login attempt comes from, and how many failures that address may have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginClient {
+    /// The client's address, e.g. `192.0.2.7`.
+    pub address: String,
+    pub max_failures: u64,
+}
+
+impl LoginClient {
+    pub fn new(address: impl Into<String>) -> Self {
+        LoginClient {
+            address: address.into(),
+            max_failures: CLIENT_MAX_FAILURES,
+        }
+    }
 }
 
 /// Why an account cannot be created or changed.
@@ -298,15 +323,23 @@ impl Store {
         &self,
         username: &str,
         password: &str,
+        client: &LoginClient,
     ) -> Result<std::result::Result<account::Model, LoginRefused>> {
         let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-        let failures = login_failure::Entity::find()
+        let recent = || login_failure::Entity::find().filter(login_failure::Column::At.gt(since));
+        let failures = recent()
             .filter(login_failure::Column::Username.eq(username))
-            .filter(login_failure::Column::At.gt(since))
             .count(&self.db)
             .await?;
         if failures >= MAX_FAILURES {
             return Ok(Err(LoginRefused::Throttled));
+        }
+        let from_client = recent()
+            .filter(login_failure::Column::Client.eq(client.address.as_str()))
+            .count(&self.db)
+            .await?;
+        if from_client >= client.max_failures {
+            return Ok(Err(LoginRefused::ClientThrottled));
         }
         let model = self.find_account(username).await?;
         let stored = match &model {
@@ -329,14 +362,25 @@ impl Store {
                     .await?;
                 Ok(Ok(m))
             }
-            _ => {
+            model => {
                 login_failure::ActiveModel {
                     username: Set(username.to_owned()),
+                    client: Set(client.address.clone()),
                     at: Set(Utc::now()),
                     ..Default::default()
                 }
                 .insert(&self.db)
                 .await?;
+                // Failures against real accounts are in the trail (the throttle bounds them);
+                // unknown names are not, so guessing names cannot flood it.
+                if model.is_some() {
+                    self.record(Change::new(
+                        username,
+                        "account.login_failed",
+                        &format!("account:{username}"),
+                    ))
+                    .await?;
+                }
                 Ok(Err(LoginRefused::BadCredentials))
             }
         }
@@ -348,11 +392,12 @@ impl Store {
         username: &str,
         current: &str,
         new: &str,
+        client: &LoginClient,
     ) -> Result<std::result::Result<(), LoginRefused>> {
         if new.chars().count() < MIN_PASSWORD_CHARS {
             return Err(AccountError::WeakPassword.into());
         }
-        if let Err(refused) = self.check_credentials(username, current).await? {
+        if let Err(refused) = self.check_credentials(username, current, client).await? {
             return Ok(Err(refused));
         }
         self.set_password(username, username, new).await.map(Ok)
@@ -364,8 +409,9 @@ impl Store {
         &self,
         username: &str,
         password: &str,
+        client: &LoginClient,
     ) -> Result<std::result::Result<(String, Session), LoginRefused>> {
-        let model = match self.check_credentials(username, password).await? {
+        let model = match self.check_credentials(username, password, client).await? {
             Ok(m) => m,
             Err(refused) => return Ok(Err(refused)),
         };

@@ -19,10 +19,13 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, T
 use serde::{Deserialize, Serialize};
 
 /// One control statement as the provider writes it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct StatementContent {
+    /// A criteria ID, e.g. `5.1.1`
     pub control_id: String,
+    /// `implemented`, `partial` or `not_applicable`
     pub status: String,
     #[serde(default)]
     pub reason: Option<String>,
@@ -31,9 +34,11 @@ pub struct StatementContent {
 }
 
 /// What the provider declares: the statement (言明書) of the application.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationContent {
+    /// `ismap` (the default) or `ismap-liu`
     #[serde(default = "default_program")]
     pub program: String,
     #[serde(default)]
@@ -76,6 +81,7 @@ impl Default for ApplicationContent {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Application {
     pub id: i32,

@@ -47,6 +47,7 @@ impl<'a> Change<'a> {
 }
 
 /// One recorded event, as listed to operators.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEvent {
     pub seq: i64,
@@ -59,7 +60,39 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
+/// An event's hash as recorded outside the database (a ticket, a signed report, another
+/// system), written `SEQ:HASH` as `verify` prints the head. Whoever can write to the database
+/// can recompute the whole chain; they cannot change what was recorded elsewhere, so a chain
+/// rewritten at or before an anchored event no longer matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let expected =
+            || format!("expected SEQ:HASH (an event number and its 64-digit SHA-256), got {s:?}");
+        let (seq, hash) = s.trim().split_once(':').ok_or_else(expected)?;
+        let seq: i64 = seq.parse().map_err(|_| expected())?;
+        let hash = hash.to_ascii_lowercase();
+        if seq < 0 || hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(expected());
+        }
+        Ok(Anchor { seq, hash })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
 /// The outcome of `verify`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Verification {
@@ -138,8 +171,16 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<i6
 const VERIFY_BATCH: u64 = 1000;
 
 impl Store {
-    /// Recomputes the chain from the first event; names the first event that does not match.
-    pub async fn verify_audit(&self) -> Result<Verification> {
+    /// Recomputes the chain from the first event, and compares it with hashes recorded
+    /// outside the database; names the first event that does not match.
+    pub async fn verify_audit(&self, anchors: &[Anchor]) -> Result<Verification> {
+        let anchored = |seq: i64| anchors.iter().filter(move |a| a.seq == seq);
+        if let Some(a) = anchored(0).find(|a| a.hash != GENESIS) {
+            return Ok(Verification::Broken {
+                seq: 0,
+                problem: format!("the anchor {a} is not the chain's start"),
+            });
+        }
         let mut expected_prev = GENESIS.to_owned();
         let mut expected_seq = 1i64;
         loop {
@@ -172,6 +213,11 @@ impl Store {
                 if hash(&e) != e.hash {
                     return broken("its content does not match its hash".into());
                 }
+                if anchored(e.seq).any(|a| a.hash != e.hash) {
+                    return broken(
+                        "its hash differs from the one recorded outside the database: the trail was rewritten".into(),
+                    );
+                }
                 expected_prev = e.hash;
                 expected_seq += 1;
             }
@@ -180,6 +226,15 @@ impl Store {
             }
         }
         let events = (expected_seq - 1) as u64;
+        if let Some(a) = anchors.iter().find(|a| a.seq > events as i64) {
+            return Ok(Verification::Broken {
+                seq: a.seq,
+                problem: format!(
+                    "the anchored event {} is gone: the chain ends at event {events}",
+                    a.seq
+                ),
+            });
+        }
         let head = audit_head::Entity::find_by_id(1).one(&self.db).await?;
         match head {
             Some(h) if h.seq != events as i64 || h.hash != expected_prev => {

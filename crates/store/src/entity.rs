@@ -214,6 +214,8 @@ pub mod login_failure {
         #[sea_orm(primary_key)]
         pub id: i32,
         pub username: String,
+        /// The address the attempt came from.
+        pub client: String,
         pub at: DateTimeUtc,
     }
 
@@ -413,6 +415,8 @@ pub mod delivery {
         /// `webhook` or `email`.
         pub channel: String,
         pub target: String,
+        /// The webhook a `webhook` delivery goes to (its URL may be shared by several).
+        pub webhook_id: Option<i32>,
         pub attempts: i32,
         pub next_attempt_at: DateTimeUtc,
         pub delivered_at: Option<DateTimeUtc>,

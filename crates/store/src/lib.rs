@@ -17,9 +17,12 @@ mod registry;
 pub mod testing;
 mod watches;
 
-pub use accounts::{Account, AccountError, LoginRefused, SESSION_HOURS, Session, TokenInfo};
+pub use accounts::{
+    Account, AccountError, CLIENT_MAX_FAILURES, LoginClient, LoginRefused, SESSION_HOURS, Session,
+    TokenInfo,
+};
 pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
-pub use audit::{AuditEvent, Verification};
+pub use audit::{Anchor, AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};
 pub use history::ListEvent;
 pub use registry::{ImportRecord, ImportSummary, RegionJson};

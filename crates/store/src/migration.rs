@@ -145,6 +145,7 @@ impl MigrationTrait for Operations {
                 .table("login_failure")
                 .col(pk_auto("id"))
                 .col(string("username"))
+                .col(string("client"))
                 .col(timestamp_with_time_zone("at"))
                 .to_owned(),
             Table::create()
@@ -223,6 +224,7 @@ impl MigrationTrait for Operations {
                 .col(integer("alert_id"))
                 .col(string("channel"))
                 .col(text("target"))
+                .col(integer_null("webhook_id"))
                 .col(integer("attempts"))
                 .col(timestamp_with_time_zone("next_attempt_at"))
                 .col(timestamp_with_time_zone_null("delivered_at"))
@@ -250,6 +252,12 @@ impl MigrationTrait for Operations {
                 .name("login_failure_user")
                 .table("login_failure")
                 .col("username")
+                .col("at")
+                .to_owned(),
+            Index::create()
+                .name("login_failure_client")
+                .table("login_failure")
+                .col("client")
                 .col("at")
                 .to_owned(),
         ];

@@ -23,6 +23,7 @@ struct ScopeJson {
 }
 
 /// A region as stored and as written in an application.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionJson {
     pub name: String,

@@ -28,6 +28,7 @@ pub const MAX_ATTEMPTS: i32 = 10;
 /// How long a claimed delivery is reserved for the server that claimed it.
 const LEASE_SECONDS: i64 = 120;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WatchRecord {
     pub id: i32,
@@ -37,6 +38,7 @@ pub struct WatchRecord {
     pub label: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AlertRecord {
     pub id: i32,
@@ -49,6 +51,7 @@ pub struct AlertRecord {
     pub read: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WebhookRecord {
     pub id: i32,
@@ -196,6 +199,38 @@ impl Store {
         })
     }
 
+    /// Removes one of the actor's webhooks; alerts not yet delivered to it are cancelled.
+    pub async fn remove_webhook(&self, actor: &Actor, id: i32) -> Result<bool> {
+        let account_id = account_id(self, actor).await?;
+        let txn = self.db.begin().await?;
+        let Some(hook) = webhook::Entity::find_by_id(id)
+            .filter(webhook::Column::AccountId.eq(account_id))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        delivery::Entity::update_many()
+            .col_expr(delivery::Column::Attempts, Expr::value(MAX_ATTEMPTS))
+            .col_expr(
+                delivery::Column::LastError,
+                Expr::value("the webhook was removed"),
+            )
+            .filter(delivery::Column::WebhookId.eq(id))
+            .filter(delivery::Column::DeliveredAt.is_null())
+            .exec(&txn)
+            .await?;
+        webhook::Entity::delete_by_id(id).exec(&txn).await?;
+        record(
+            &txn,
+            Change::new(&actor.name, "webhook.remove", &format!("webhook:{id}"))
+                .before(Some(serde_json::json!({ "url": hook.url }))),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
     pub async fn webhooks(&self, actor: &Actor) -> Result<Vec<WebhookRecord>> {
         let account_id = account_id(self, actor).await?;
         Ok(webhook::Entity::find()
@@ -318,13 +353,14 @@ impl Store {
                 raised += 1;
                 let targets = hooks
                     .iter()
-                    .map(|h| ("webhook", h.url.clone()))
-                    .chain(emails.iter().map(|e| ("email", e.clone())));
-                for (channel, target) in targets {
+                    .map(|h| ("webhook", h.url.clone(), Some(h.id)))
+                    .chain(emails.iter().map(|e| ("email", e.clone(), None)));
+                for (channel, target, webhook_id) in targets {
                     delivery::ActiveModel {
                         alert_id: Set(row.id),
                         channel: Set(channel.to_owned()),
                         target: Set(target),
+                        webhook_id: Set(webhook_id),
                         attempts: Set(0),
                         next_attempt_at: Set(Utc::now()),
                         delivered_at: Set(None),
@@ -373,15 +409,13 @@ impl Store {
             let Some(a) = alert::Entity::find_by_id(d.alert_id).one(&self.db).await? else {
                 continue;
             };
-            let secret = if d.channel == "webhook" {
-                webhook::Entity::find()
-                    .filter(webhook::Column::AccountId.eq(a.account_id))
-                    .filter(webhook::Column::Url.eq(d.target.as_str()))
-                    .one(&self.db)
-                    .await?
-                    .map(|h| h.secret)
-            } else {
-                None
+            let secret = match d.webhook_id {
+                Some(hook) => match webhook::Entity::find_by_id(hook).one(&self.db).await? {
+                    Some(h) => Some(h.secret),
+                    // Removed since it was queued (removal cancels its deliveries).
+                    None => continue,
+                },
+                None => None,
             };
             claimed.push(Delivery {
                 id: d.id,

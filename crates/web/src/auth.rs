@@ -12,7 +12,8 @@ use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 use ismap_core::access::{Actor, Permission};
-use ismap_store::Account;
+use ismap_store::{Account, LoginClient};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "ismap_session";
@@ -235,9 +236,30 @@ pub fn session_cookie(value: &str, secure: bool) -> String {
 
 /// Whether the client reached us over TLS (directly configured, or via a proxy that says so).
 pub fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.secure_cookies()
+    state.deployment().secure_cookies
         || headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// Who is trying to log in, for the throttle: the TCP peer, or behind a proxy the last address
+/// in X-Forwarded-For (the one the proxy appended; earlier ones are the client's to forge).
+pub fn login_client(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> LoginClient {
+    let deployment = state.deployment();
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()
+        .and_then(|a| a.trim().parse::<IpAddr>().ok());
+    let address = match forwarded {
+        Some(a) if deployment.behind_proxy => a,
+        _ => peer.ip(),
+    };
+    LoginClient {
+        address: address.to_string(),
+        max_failures: deployment.client_login_failures,
+    }
 }

@@ -11,7 +11,7 @@ mod state;
 
 pub use api::ApiDoc;
 pub use error::ApiError;
-pub use state::{AppState, Snapshot};
+pub use state::{AppState, Deployment, Snapshot};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -78,9 +78,13 @@ pub async fn start(
     let addr = listener.local_addr()?;
     let app = app(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        // The peer address feeds the login throttle per client.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     });
     Ok(Running { addr, task })
 }

@@ -4,11 +4,15 @@
 use ismap_core::criteria::{BUILTIN_VERSION, Catalog};
 use ismap_core::query::RegistryIndex;
 use ismap_core::registry::Registry;
+use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::write_registry;
 use ismap_formats::sha256_hex;
-use ismap_store::{ImportRecord, Store, StoreError};
+use ismap_store::{ImportRecord, ListEvent, Store, StoreError};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
+
+/// How many of the list's latest changes the dashboard shows.
+const RECENT_CHANGES: u64 = 10;
 
 pub struct Snapshot {
     pub catalog: Catalog,
@@ -19,18 +23,14 @@ pub struct Snapshot {
     pub source: String,
     /// The latest imports, newest first (empty when not served from a database).
     pub imports: Vec<ImportRecord>,
+    /// The list's latest changes, newest first (empty when not served from a database).
+    pub changes: Vec<ListEvent>,
     /// The database's list revision the snapshot was read at.
     revision: i64,
 }
 
 impl Snapshot {
-    pub fn new(
-        catalog: Catalog,
-        registry: Registry,
-        sha256: String,
-        source: String,
-        imports: Vec<ImportRecord>,
-    ) -> Self {
+    pub fn new(catalog: Catalog, registry: Registry, sha256: String, source: String) -> Self {
         let index = RegistryIndex::new(&registry);
         Snapshot {
             catalog,
@@ -38,7 +38,8 @@ impl Snapshot {
             index,
             sha256,
             source,
-            imports,
+            imports: Vec::new(),
+            changes: Vec::new(),
             revision: 0,
         }
     }
@@ -49,16 +50,43 @@ impl Snapshot {
         let registry = store.load_registry(&catalog).await?;
         let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
         let imports = store.recent_imports(20).await?;
-        let mut snapshot = Snapshot::new(catalog, registry, sha256, source.to_owned(), imports);
+        let changes = store
+            .list_changes(RECENT_CHANGES, &catalog, ExpiryRule::Civil)
+            .await?;
+        let mut snapshot = Snapshot::new(catalog, registry, sha256, source.to_owned());
+        snapshot.imports = imports;
+        snapshot.changes = changes;
         snapshot.revision = revision;
         Ok(snapshot)
+    }
+}
+
+/// How the server is reached: set from `serve`'s options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deployment {
+    /// Clients reach the server over TLS: session cookies are marked Secure.
+    pub secure_cookies: bool,
+    /// A reverse proxy or load balancer is in front: the client's address is the last one in
+    /// X-Forwarded-For. Never set it when clients can reach the server directly.
+    pub behind_proxy: bool,
+    /// Failed logins one client address may have within the throttle's window.
+    pub client_login_failures: u64,
+}
+
+impl Default for Deployment {
+    fn default() -> Self {
+        Deployment {
+            secure_cookies: false,
+            behind_proxy: false,
+            client_login_failures: ismap_store::CLIENT_MAX_FAILURES,
+        }
     }
 }
 
 pub struct AppState {
     store: Option<(Store, String)>,
     snapshot: RwLock<Arc<Snapshot>>,
-    secure_cookies: bool,
+    deployment: Deployment,
 }
 
 impl AppState {
@@ -67,22 +95,21 @@ impl AppState {
         Arc::new(AppState {
             store: None,
             snapshot: RwLock::new(Arc::new(snapshot)),
-            secure_cookies: false,
+            deployment: Deployment::default(),
         })
     }
 
-    /// Serves the database's registry; `source` names it in reports. `secure_cookies` marks
-    /// session cookies Secure (set it when clients reach the server over TLS).
+    /// Serves the database's registry; `source` names it in reports.
     pub async fn from_store(
         store: Store,
         source: &str,
-        secure_cookies: bool,
+        deployment: Deployment,
     ) -> Result<Arc<AppState>, StoreError> {
         let snapshot = Snapshot::from_store(&store, source).await?;
         Ok(Arc::new(AppState {
             store: Some((store, source.to_owned())),
             snapshot: RwLock::new(Arc::new(snapshot)),
-            secure_cookies,
+            deployment,
         }))
     }
 
@@ -91,8 +118,8 @@ impl AppState {
         self.store.as_ref().map(|(s, _)| s)
     }
 
-    pub fn secure_cookies(&self) -> bool {
-        self.secure_cookies
+    pub fn deployment(&self) -> Deployment {
+        self.deployment
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {

@@ -4,14 +4,26 @@ use crate::context::Context;
 use crate::output;
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
-use ismap_store::Verification;
+use ismap_store::{Anchor, Verification};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
     /// Recompute the SHA-256 chain; name the first broken event (exit 1) / 監査証跡の改ざんを検証する
-    Verify,
+    Verify(VerifyCmd),
     /// The latest events, newest first, as JSON lines / 監査証跡を表示する
     Log(LogCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyCmd {
+    /// An event's hash recorded outside the database, as `verify` printed the head earlier
+    /// (SEQ:HASH); the chain must still contain it. Repeatable
+    #[arg(long, value_parser = parse_anchor)]
+    anchor: Vec<Anchor>,
+}
+
+fn parse_anchor(s: &str) -> std::result::Result<Anchor, String> {
+    s.parse()
 }
 
 #[derive(Debug, Args)]
@@ -27,10 +39,10 @@ impl AuditCmd {
     pub async fn run(self, ctx: &Context) -> Result<()> {
         let store = ctx.store().await?;
         match self {
-            AuditCmd::Verify => match store.verify_audit().await? {
+            AuditCmd::Verify(c) => match store.verify_audit(&c.anchor).await? {
                 Verification::Intact { events, head } => output::write(
                     &format!(
-                        "{}: {events} {} (head {head})\n",
+                        "{}: {events} {} (head {events}:{head})\n",
                         ctx.lang.pick("改ざんなし", "intact"),
                         ctx.lang.pick("件", "events")
                     ),

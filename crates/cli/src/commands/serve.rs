@@ -3,7 +3,7 @@ use super::source::RegistrySource;
 use crate::context::Context;
 use anyhow::{Context as _, Result};
 use clap::Args;
-use ismap_web::{AppState, Snapshot};
+use ismap_web::{AppState, Deployment, Snapshot};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +22,15 @@ pub struct ServeCmd {
     /// sends X-Forwarded-Proto: https gets Secure cookies without it)
     #[arg(long, env = "ISMAP_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// A reverse proxy or load balancer is in front: take the client's address for the login
+    /// throttle from the last X-Forwarded-For entry. Never set it when clients can reach the
+    /// server directly (they could then pick their address)
+    #[arg(long, env = "ISMAP_BEHIND_PROXY")]
+    behind_proxy: bool,
+    /// Failed logins one client address may have within 15 minutes, whatever the user names
+    /// (raise it when a whole office reaches the server through one address)
+    #[arg(long, env = "ISMAP_CLIENT_LOGIN_FAILURES", default_value_t = ismap_store::CLIENT_MAX_FAILURES)]
+    client_login_failures: u64,
     /// Minutes between alert runs (0: none; run `ismap alerts run` from cron instead)
     #[arg(long, env = "ISMAP_ALERTS_EVERY", default_value_t = 60)]
     alerts_every: u64,
@@ -41,8 +50,12 @@ impl ServeCmd {
             .init();
         let state = if self.source.is_database() {
             let spec = ctx.db_spec()?;
-            let state =
-                AppState::from_store(ctx.store().await?, &spec, self.secure_cookies).await?;
+            let deployment = Deployment {
+                secure_cookies: self.secure_cookies,
+                behind_proxy: self.behind_proxy,
+                client_login_failures: self.client_login_failures,
+            };
+            let state = AppState::from_store(ctx.store().await?, &spec, deployment).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
             if self.alerts_every > 0 {
                 spawn_alerts(
@@ -59,7 +72,6 @@ impl ServeCmd {
                 loaded.registry,
                 loaded.info.sha256,
                 loaded.info.source,
-                Vec::new(),
             ))
         };
         let running = ismap_web::start(state, &self.bind, shutdown_signal())

@@ -4,8 +4,8 @@
 
 use super::Run;
 use ismap_core::access::Role;
-use ismap_store::Store;
 use ismap_store::testing::{TestDb, postgres_server};
+use ismap_store::{LoginClient, Store};
 use sea_orm::ConnectionTrait;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -60,7 +60,11 @@ async fn accounts_audit_and_backups() {
     ismap(&db, &["user", "disable", "ops"], "").ok();
     assert!(
         store
-            .login("ops", "a long password here")
+            .login(
+                "ops",
+                "a long password here",
+                &LoginClient::new("127.0.0.1")
+            )
             .await
             .expect("db")
             .is_err()
@@ -68,19 +72,39 @@ async fn accounts_audit_and_backups() {
     ismap(&db, &["user", "enable", "ops"], "").ok();
     assert!(
         store
-            .login("ops", "a long password here")
+            .login(
+                "ops",
+                "a long password here",
+                &LoginClient::new("127.0.0.1")
+            )
             .await
             .expect("db")
             .is_ok()
     );
     ismap(&db, &["user", "disable", "nobody"], "").bad_input();
     let verified = ismap(&db, &["audit", "verify"], "").ok();
-    assert!(verified.starts_with("intact: 7 events"), "{verified}");
+    assert!(verified.starts_with("intact: 8 events"), "{verified}");
+    // The head it prints is the anchor to check against later.
+    let anchor = verified
+        .split("(head ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the head");
+    assert!(anchor.starts_with("8:"), "{anchor}");
+    ismap(&db, &["audit", "verify", "--anchor", anchor], "").ok();
+    let err = ismap(&db, &["audit", "verify", "--anchor", "8"], "").bad_input();
+    assert!(err.contains("SEQ:HASH"), "{err}");
+    let ahead = format!("9:{}", &anchor[2..]);
+    assert_eq!(
+        ismap(&db, &["audit", "verify", "--anchor", &ahead], "").code(),
+        1,
+        "an anchor past the end is a broken trail"
+    );
     let log = ismap(&db, &["audit", "log", "--subject", "account:ops"], "").ok();
     assert_eq!(
         log.lines().count(),
-        6,
-        "add, token, revoke, disable, enable, login: {log}"
+        7,
+        "add, token, revoke, disable, refused login, enable, login: {log}"
     );
 
     // A backup restores onto a fresh database of each engine, chain and all.
@@ -102,7 +126,7 @@ async fn accounts_audit_and_backups() {
         assert!(
             ismap(target, &["audit", "verify"], "")
                 .ok()
-                .starts_with("intact: 7 events")
+                .starts_with("intact: 8 events")
         );
         let err = ismap(target, &["restore", file], "").bad_input();
         assert!(err.contains("--replace"), "{err}");

@@ -18,6 +18,7 @@ use std::fmt;
 /// Shortest audit period accepted (DOMAIN.md: at least 3 months of operation).
 pub const MIN_AUDIT_MONTHS: u32 = 3;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
@@ -102,6 +103,7 @@ impl fmt::Display for Phase {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditResult {
@@ -112,6 +114,7 @@ pub enum AuditResult {
 }
 
 /// An audit as recorded by the audit body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedAudit {
     pub start: NaiveDate,
@@ -120,12 +123,14 @@ pub struct RecordedAudit {
 }
 
 /// The lifecycle state of one application / registration.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lifecycle {
     pub phase: Phase,
     /// The audit the next decision is about (initial or renewal).
     pub pending_audit: Option<RecordedAudit>,
-    /// The audit period the registration in force rests on.
+    /// The audit period the registration in force rests on: [start, end].
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<[chrono::NaiveDate; 2]>))]
     pub audit_period: Option<(NaiveDate, NaiveDate)>,
     pub registration_no: Option<RegistrationNumber>,
     pub registered_on: Option<NaiveDate>,
@@ -151,6 +156,7 @@ impl Default for Lifecycle {
 }
 
 /// A requested transition, with what it carries.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {

@@ -10,7 +10,8 @@ use ismap_core::lifecycle::{Action, AuditResult, Phase, Refusal};
 use ismap_core::validity::ExpiryRule;
 use ismap_store::testing::TestDb;
 use ismap_store::{
-    ApplicationContent, ApplicationError, LoginRefused, Store, StoreError, Verification,
+    Anchor, ApplicationContent, ApplicationError, LoginClient, LoginRefused, Store, StoreError,
+    Verification,
 };
 use sea_orm::ConnectionTrait;
 
@@ -73,7 +74,7 @@ async fn accounts_sessions_tokens_and_throttling() {
     assert!(matches!(no_org, Err(StoreError::Account(_))));
 
     let (cookie, session) = store
-        .login("alice", PASSWORD)
+        .login("alice", PASSWORD, &LoginClient::new("127.0.0.1"))
         .await
         .expect("db")
         .expect("login");
@@ -81,7 +82,7 @@ async fn accounts_sessions_tokens_and_throttling() {
     assert!(store.session(&cookie).await.expect("db").is_some());
     // A second login gets a different session; logging out ends only that one.
     let (cookie2, _) = store
-        .login("alice", PASSWORD)
+        .login("alice", PASSWORD, &LoginClient::new("127.0.0.1"))
         .await
         .expect("db")
         .expect("login");
@@ -119,18 +120,59 @@ async fn accounts_sessions_tokens_and_throttling() {
 
     // Five failures lock the name, even for the right password.
     for _ in 0..5 {
-        let r = store.login("alice", "wrong password!!").await.expect("db");
+        let r = store
+            .login("alice", "wrong password!!", &LoginClient::new("127.0.0.1"))
+            .await
+            .expect("db");
         assert_eq!(r.err(), Some(LoginRefused::BadCredentials));
     }
     let r = store
-        .login("alice", "another long password")
+        .login(
+            "alice",
+            "another long password",
+            &LoginClient::new("127.0.0.1"),
+        )
         .await
         .expect("db");
     assert_eq!(r.err(), Some(LoginRefused::Throttled));
-    let r = store.login("nobody", PASSWORD).await.expect("db");
+    let r = store
+        .login("nobody", PASSWORD, &LoginClient::new("127.0.0.1"))
+        .await
+        .expect("db");
     assert_eq!(r.err(), Some(LoginRefused::BadCredentials));
+    // The five failures against alice are in the trail; the unknown name is not.
+    let failed = |subject: &'static str| {
+        let store = &store;
+        async move {
+            store
+                .audit_events(Some(subject), 100)
+                .await
+                .expect("events")
+                .iter()
+                .filter(|e| e.action == "account.login_failed")
+                .count()
+        }
+    };
+    assert_eq!(failed("account:alice").await, 5);
+    assert_eq!(failed("account:nobody").await, 0);
+
+    // One address trying many names is refused, whatever the name; other addresses are not.
+    let sprayer = LoginClient {
+        address: "198.51.100.7".into(),
+        max_failures: 3,
+    };
+    actor(&store, "dave", Role::Operator, None).await;
+    for name in ["x1", "x2", "x3"] {
+        let r = store.login(name, PASSWORD, &sprayer).await.expect("db");
+        assert_eq!(r.err(), Some(LoginRefused::BadCredentials));
+    }
+    let r = store.login("dave", PASSWORD, &sprayer).await.expect("db");
+    assert_eq!(r.err(), Some(LoginRefused::ClientThrottled));
+    let elsewhere = LoginClient::new("192.0.2.1");
+    let r = store.login("dave", PASSWORD, &elsewhere).await.expect("db");
+    assert!(r.is_ok(), "another address is not throttled");
     assert!(matches!(
-        store.verify_audit().await.expect("verify"),
+        store.verify_audit(&[]).await.expect("verify"),
         Verification::Intact { .. }
     ));
 }
@@ -335,7 +377,7 @@ async fn tampering_with_the_audit_trail_is_detected() {
             actor(&store, name, Role::Operator, None).await;
         }
         assert!(matches!(
-            store.verify_audit().await.expect("verify"),
+            store.verify_audit(&[]).await.expect("verify"),
             Verification::Intact { events: 5, .. }
         ));
         // The engine refuses the change outright …
@@ -347,12 +389,76 @@ async fn tampering_with_the_audit_trail_is_detected() {
             .await
             .expect("lift the guard");
         db.execute_unprepared(tamper).await.expect("tamper");
-        match store.verify_audit().await.expect("verify") {
+        match store.verify_audit(&[]).await.expect("verify") {
             Verification::Broken { seq, problem } => {
                 assert_eq!(seq, expected, "{tamper}: {problem}");
             }
             intact => panic!("{tamper} went unnoticed: {intact:?}"),
         }
+    }
+}
+
+/// Someone with full rights can cut the newest events and move the head back, and the chain
+/// still verifies on its own; a head recorded outside the database catches it.
+#[tokio::test]
+async fn anchors_recorded_elsewhere_catch_a_truncated_trail() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    for name in ["u1", "u2", "u3", "u4", "u5"] {
+        actor(&store, name, Role::Operator, None).await;
+    }
+    let Verification::Intact { events, head } = store.verify_audit(&[]).await.expect("verify")
+    else {
+        panic!("intact at first")
+    };
+    let anchor: Anchor = format!("{events}:{head}").parse().expect("anchor");
+    let genesis: Anchor = format!("0:{}", "0".repeat(64)).parse().expect("anchor");
+    assert!(matches!(
+        store
+            .verify_audit(&[genesis.clone(), anchor.clone()])
+            .await
+            .expect("verify"),
+        Verification::Intact { events: 5, .. }
+    ));
+    // A wrong hash for an event that exists is named.
+    let wrong = Anchor {
+        seq: 2,
+        hash: "a".repeat(64),
+    };
+    match store.verify_audit(&[wrong]).await.expect("verify") {
+        Verification::Broken { seq, problem } => {
+            assert_eq!(seq, 2);
+            assert!(problem.contains("rewritten"), "{problem}");
+        }
+        intact => panic!("a wrong anchor verified: {intact:?}"),
+    }
+    let conn = store.connection();
+    let kept = store.audit_events(None, 10).await.expect("events")[2].clone();
+    assert_eq!(kept.seq, 3);
+    for sql in [
+        "INSERT INTO audit_unlock (id) VALUES (1)".to_owned(),
+        "DELETE FROM audit_event WHERE seq > 3".to_owned(),
+        format!("UPDATE audit_head SET seq = 3, hash = '{}'", kept.hash),
+        "DELETE FROM audit_unlock".to_owned(),
+    ] {
+        conn.execute_unprepared(&sql).await.expect(&sql);
+    }
+    assert!(
+        matches!(
+            store.verify_audit(&[]).await.expect("verify"),
+            Verification::Intact { events: 3, .. }
+        ),
+        "without an anchor the shorter chain is consistent"
+    );
+    match store.verify_audit(&[anchor]).await.expect("verify") {
+        Verification::Broken { seq, problem } => {
+            assert_eq!(seq, 5);
+            assert!(problem.contains("gone"), "{problem}");
+        }
+        intact => panic!("the truncation went unnoticed: {intact:?}"),
+    }
+    for bad in ["5", "x:abc", "-1:00", &format!("3:{}", "g".repeat(64))] {
+        assert!(bad.parse::<Anchor>().is_err(), "{bad} parsed");
     }
 }
 
@@ -369,22 +475,32 @@ async fn alerts_are_raised_once_and_queued_for_delivery() {
     let procurer = actor(&store, "buyer", Role::Procurer, Some("架空市")).await;
     let entry = &registry.registrations()[0];
     let expires = entry.expires_on(ExpiryRule::Civil);
-    store
-        .add_watch(
-            &procurer,
-            &entry.registration_no,
-            (
-                expires - chrono::Days::new(400),
-                expires + chrono::Days::new(365),
-            ),
-            "基幹系",
-        )
-        .await
-        .expect("watch");
-    store
-        .add_webhook(&procurer, "http://127.0.0.1:9/hook", "s3cret")
-        .await
-        .expect("hook");
+    // Three buyers watch the same entry, all with the same receiver URL and each with its own
+    // key; one then removes its webhook. Each delivery is signed with its own webhook's key.
+    let other = actor(&store, "other", Role::Procurer, Some("架空町")).await;
+    let leaving = actor(&store, "leaving", Role::Procurer, Some("架空村")).await;
+    for (buyer, secret, label) in [
+        (&procurer, "s3cret", "基幹系"),
+        (&other, "other-secret", ""),
+        (&leaving, "gone-secret", ""),
+    ] {
+        store
+            .add_watch(
+                buyer,
+                &entry.registration_no,
+                (
+                    expires - chrono::Days::new(400),
+                    expires + chrono::Days::new(365),
+                ),
+                label,
+            )
+            .await
+            .expect("watch");
+        store
+            .add_webhook(buyer, "http://127.0.0.1:9/hook", secret)
+            .await
+            .expect("hook");
+    }
     let today = expires - chrono::Days::new(20);
     let settings = AlertSettings::default();
     let raised = store
@@ -402,16 +518,32 @@ async fn alerts_are_raised_once_and_queued_for_delivery() {
         .expect("run");
     assert_eq!(again, 0);
     let alerts = store.alerts(&procurer, 10).await.expect("alerts");
-    assert_eq!(alerts.len(), raised);
-    // One webhook and one e-mail per alert, claimed once.
+    assert_eq!(
+        raised % 3,
+        0,
+        "the three buyers are alerted alike: {raised}"
+    );
+    let each = raised / 3;
+    assert_eq!(alerts.len(), each);
+    // A webhook is removed only by its owner; its undelivered alerts are cancelled.
+    let hook = store.webhooks(&leaving).await.expect("hooks")[0].id;
+    assert!(!store.remove_webhook(&other, hook).await.expect("remove"));
+    assert!(store.remove_webhook(&leaving, hook).await.expect("remove"));
+    assert!(store.webhooks(&leaving).await.expect("hooks").is_empty());
+    // One webhook and one e-mail per remaining alert, claimed once.
     let now = chrono::Utc::now();
     let claimed = store.claim_deliveries(now, 100).await.expect("claim");
-    assert_eq!(claimed.len(), raised * 2);
-    assert!(
-        claimed
+    assert_eq!(claimed.len(), each * 5);
+    for d in claimed.iter().filter(|d| d.channel == "webhook") {
+        let owner = store
+            .alerts(&procurer, 10)
+            .await
+            .expect("alerts")
             .iter()
-            .any(|d| d.secret.as_deref() == Some("s3cret"))
-    );
+            .any(|a| a.id == d.alert.id);
+        let expected = if owner { "s3cret" } else { "other-secret" };
+        assert_eq!(d.secret.as_deref(), Some(expected), "alert {}", d.alert.id);
+    }
     assert!(
         store
             .claim_deliveries(now, 100)
@@ -459,11 +591,17 @@ async fn backup_restores_onto_a_fresh_database() {
                 .registrations()
         );
         assert_eq!(
-            restored.verify_audit().await.expect("verify"),
-            store.verify_audit().await.expect("verify")
+            restored.verify_audit(&[]).await.expect("verify"),
+            store.verify_audit(&[]).await.expect("verify")
         );
         // Logins and new rows work after the restore (generated keys continue).
-        assert!(restored.login("p1", PASSWORD).await.expect("db").is_ok());
+        assert!(
+            restored
+                .login("p1", PASSWORD, &LoginClient::new("127.0.0.1"))
+                .await
+                .expect("db")
+                .is_ok()
+        );
         let again = restored
             .create_application(&provider, content(), &catalog)
             .await

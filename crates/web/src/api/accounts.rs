@@ -2,15 +2,16 @@
 
 use super::{Body, Id};
 use crate::ApiError;
-use crate::auth::{Viewer, is_secure, session_cookie};
+use crate::auth::{Viewer, is_secure, login_client, session_cookie};
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use ismap_core::access::{Actor, Role};
 use ismap_store::{LoginRefused, Store};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
@@ -59,11 +60,13 @@ fn me(actor: &Actor, csrf_token: Option<String>) -> Me {
 pub async fn open_session(
     state: &AppState,
     headers: &HeaderMap,
+    peer: SocketAddr,
     username: &str,
     password: &str,
 ) -> Result<Result<(String, Me), LoginRefused>, ApiError> {
     let store = store(state)?;
-    let (cookie, session) = match store.login(username, password).await? {
+    let client = login_client(state, headers, peer);
+    let (cookie, session) = match store.login(username, password, &client).await? {
         Ok(opened) => opened,
         Err(refused) => return Ok(Err(refused)),
     };
@@ -82,6 +85,11 @@ pub fn refused(r: LoginRefused) -> ApiError {
             "throttled",
             "too many failed logins for this user: try again in 15 minutes",
         ),
+        LoginRefused::ClientThrottled => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            "too many failed logins from this address: try again in 15 minutes",
+        ),
         LoginRefused::BadCredentials => ApiError::new(
             StatusCode::UNAUTHORIZED,
             "bad_credentials",
@@ -97,10 +105,11 @@ pub fn refused(r: LoginRefused) -> ApiError {
               (status = 429, description = "Throttled", body = crate::error::ErrorBody)))]
 pub async fn login(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Body(c): Body<Credentials>,
 ) -> Result<Response, ApiError> {
-    match open_session(&state, &headers, &c.username, &c.password).await? {
+    match open_session(&state, &headers, peer, &c.username, &c.password).await? {
         Ok((cookie, me)) => Ok(([(header::SET_COOKIE, cookie)], Json(me)).into_response()),
         Err(r) => Err(refused(r)),
     }

@@ -27,7 +27,7 @@ pub async fn after_change(state: &AppState) {
 
 /// Applications the caller may see / 申請の一覧
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
-    responses((status = 200, description = "Applications, newest first", body = Object)))]
+    responses((status = 200, description = "Applications, newest first", body = Vec<Application>)))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -36,8 +36,8 @@ pub async fn list(
 }
 
 /// Open a draft application (providers) / 申請書を作成する
-#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = Object,
-    responses((status = 201, description = "The draft", body = Object),
+#[utoipa::path(post, path = "/api/v1/applications", tag = "applications", request_body = ApplicationContent,
+    responses((status = 201, description = "The draft", body = Application),
               (status = 422, description = "A field is invalid", body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<Arc<AppState>>,
@@ -54,7 +54,7 @@ pub async fn create(
 /// One application / 申請の詳細
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications",
     params(("id" = i32, Path, description = "Application id")),
-    responses((status = 200, description = "The application", body = Object),
+    responses((status = 200, description = "The application", body = Application),
               (status = 404, description = "No such application for the caller", body = crate::error::ErrorBody)))]
 pub async fn get_one(
     State(state): State<Arc<AppState>>,
@@ -67,8 +67,8 @@ pub async fn get_one(
 /// Replace the content of a draft, or change the statement of a registered service
 /// (providers) / 申請内容・言明内容を変更する
 #[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications",
-    params(("id" = i32, Path, description = "Application id")), request_body = Object,
-    responses((status = 200, description = "The application", body = Object),
+    params(("id" = i32, Path, description = "Application id")), request_body = ApplicationContent,
+    responses((status = 200, description = "The application", body = Application),
               (status = 409, description = "Not allowed in this phase", body = crate::error::ErrorBody)))]
 pub async fn edit(
     State(state): State<Arc<AppState>>,
@@ -95,8 +95,8 @@ pub async fn edit(
 /// "start": "2024-04-01", "end": "2025-03-31", "result": "pass"}`, `{"action": "register",
 /// "on": "2025-06-01", "registration_no": "C25-0001-1"}` / 申請の状態を進める
 #[utoipa::path(post, path = "/api/v1/applications/{id}/actions", tag = "applications",
-    params(("id" = i32, Path, description = "Application id")), request_body = Object,
-    responses((status = 200, description = "The application after the action", body = Object),
+    params(("id" = i32, Path, description = "Application id")), request_body = Action,
+    responses((status = 200, description = "The application after the action", body = Application),
               (status = 403, description = "The caller's role does not perform this action", body = crate::error::ErrorBody),
               (status = 409, description = "Refused in this phase or on these dates", body = crate::error::ErrorBody)))]
 pub async fn act(

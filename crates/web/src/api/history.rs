@@ -36,7 +36,7 @@ pub struct DiffParams {
     to: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ListDiff {
     from: NaiveDate,
     to: NaiveDate,
@@ -103,7 +103,7 @@ impl Searchable {
 
 /// What changed on the list between two dates / 2時点間の変更
 #[utoipa::path(get, path = "/api/v1/history/diff", tag = "history", params(DiffParams),
-    responses((status = 200, description = "Entries added, removed and changed", body = Object),
+    responses((status = 200, description = "Entries added, removed and changed", body = ListDiff),
               (status = 400, description = "A date is missing or invalid", body = crate::error::ErrorBody)))]
 pub async fn list_diff(
     State(state): State<Arc<AppState>>,

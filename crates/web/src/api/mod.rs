@@ -61,6 +61,7 @@ use utoipa_swagger_ui::SwaggerUi;
         watches::read,
         watches::webhooks,
         watches::create_webhook,
+        watches::remove_webhook,
         audit::events,
         audit::verify
     ),
@@ -203,6 +204,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/api/v1/webhooks",
             guard(Watch, get(watches::webhooks).post(watches::create_webhook)),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            guard(Watch, delete(watches::remove_webhook)),
         )
         .route("/api/v1/audit", guard(ReadAuditTrail, get(audit::events)))
         .route(

@@ -59,8 +59,36 @@ pub async fn add(state: &AppState, viewer: &Viewer, w: &NewWatch) -> Result<Watc
         .await?)
 }
 
+/// What the buttons on the caller's own watches, alerts and webhooks do (API and page).
+#[derive(Debug, Clone, Copy)]
+pub enum Item {
+    /// Stop watching.
+    Watch,
+    /// Mark read.
+    Alert,
+    /// Remove, cancelling what it has not yet been sent.
+    Webhook,
+}
+
+impl Item {
+    /// Acts on the caller's item `id`; another account's is not found, like a missing one.
+    pub async fn act(self, state: &AppState, viewer: &Viewer, id: i32) -> Result<(), ApiError> {
+        let store = store(state)?;
+        let (done, noun) = match self {
+            Item::Watch => (store.remove_watch(&viewer.actor, id).await?, "watch"),
+            Item::Alert => (store.mark_alert_read(&viewer.actor, id).await?, "alert"),
+            Item::Webhook => (store.remove_webhook(&viewer.actor, id).await?, "webhook"),
+        };
+        if done {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(format!("no {noun} {id}")))
+        }
+    }
+}
+
 /// The caller's watches / 監視中の登録
-#[utoipa::path(get, path = "/api/v1/watches", tag = "alerts", responses((status = 200, description = "Watches", body = Object)))]
+#[utoipa::path(get, path = "/api/v1/watches", tag = "alerts", responses((status = 200, description = "Watches", body = Vec<WatchRecord>)))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -70,7 +98,7 @@ pub async fn list(
 
 /// Watch a registration used under a contract / 登録を監視する
 #[utoipa::path(post, path = "/api/v1/watches", tag = "alerts", request_body = NewWatch,
-    responses((status = 201, description = "The watch", body = Object), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+    responses((status = 201, description = "The watch", body = WatchRecord), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -87,15 +115,12 @@ pub async fn remove(
     Extension(viewer): Extension<Viewer>,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    if store(&state)?.remove_watch(&viewer.actor, id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found(format!("no watch {id}")))
-    }
+    Item::Watch.act(&state, &viewer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's alerts, newest first / 通知
-#[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", responses((status = 200, description = "Alerts", body = Object)))]
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", responses((status = 200, description = "Alerts", body = Vec<AlertRecord>)))]
 pub async fn alerts(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -111,11 +136,8 @@ pub async fn read(
     Extension(viewer): Extension<Viewer>,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    if store(&state)?.mark_alert_read(&viewer.actor, id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found(format!("no alert {id}")))
-    }
+    Item::Alert.act(&state, &viewer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -155,7 +177,7 @@ pub async fn add_webhook(
 }
 
 /// The caller's webhooks / Webhookの一覧
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "alerts", responses((status = 200, description = "Webhooks", body = Object)))]
+#[utoipa::path(get, path = "/api/v1/webhooks", tag = "alerts", responses((status = 200, description = "Webhooks", body = Vec<WebhookRecord>)))]
 pub async fn webhooks(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -163,9 +185,22 @@ pub async fn webhooks(
     Ok(Json(store(&state)?.webhooks(&viewer.actor).await?))
 }
 
+/// Stop delivering to a webhook / Webhookを削除する
+#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "alerts", params(("id" = i32, Path, description = "Webhook id")),
+    responses((status = 204, description = "Removed; undelivered alerts to it are cancelled"),
+              (status = 404, description = "No such webhook", body = crate::error::ErrorBody)))]
+pub async fn remove_webhook(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    Item::Webhook.act(&state, &viewer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Deliver alerts to a webhook / Webhookを登録する
 #[utoipa::path(post, path = "/api/v1/webhooks", tag = "alerts", request_body = NewWebhook,
-    responses((status = 201, description = "The webhook", body = Object), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+    responses((status = 201, description = "The webhook", body = WebhookRecord), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
 pub async fn create_webhook(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,

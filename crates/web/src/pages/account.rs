@@ -3,15 +3,17 @@
 use super::{Nav, PageError, PageId, csrf_field, lang, layout, t};
 use crate::ApiError;
 use crate::api::accounts::{open_session, refused, store};
-use crate::auth::{Viewer, is_secure, session_cookie};
+use crate::auth::{Viewer, is_secure, login_client, session_cookie};
 use crate::state::AppState;
 use axum::Extension;
-use axum::extract::{Form, Query, State};
+use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::lang::Lang;
+use ismap_store::LoginRefused;
 use maud::{Markup, html};
 use serde::Deserialize;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -63,24 +65,30 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = lang(&headers);
     let next = local(f.next.as_deref());
-    match open_session(&state, &headers, &f.username, &f.password).await {
+    match open_session(&state, &headers, peer, &f.username, &f.password).await {
         Ok(Ok((cookie, _))) => {
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
         }
         Ok(Err(r)) => {
             let e = refused(r);
-            let message = match e.status {
-                StatusCode::TOO_MANY_REQUESTS => t(
+            let message = match r {
+                LoginRefused::Throttled => t(
                     lang,
                     "ログインの失敗が続いたため、15分間このユーザーはログインできません。",
                     "Too many failed logins: this user is locked for 15 minutes.",
                 ),
-                _ => t(
+                LoginRefused::ClientThrottled => t(
+                    lang,
+                    "この接続元からのログインの失敗が続いたため、15分間ログインできません。",
+                    "Too many failed logins from this address: try again in 15 minutes.",
+                ),
+                LoginRefused::BadCredentials => t(
                     lang,
                     "ユーザー名またはパスワードが違います。",
                     "Unknown user name or wrong password.",
@@ -188,6 +196,7 @@ pub struct PasswordForm {
 /// Changes the user's own password; every session ends, so the user signs in again.
 pub async fn change_password(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
     Form(f): Form<PasswordForm>,
@@ -195,7 +204,12 @@ pub async fn change_password(
     let lang = lang(&headers);
     let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
     let message = match store
-        .change_own_password(&viewer.actor.name, &f.current, &f.new)
+        .change_own_password(
+            &viewer.actor.name,
+            &f.current,
+            &f.new,
+            &login_client(&state, &headers, peer),
+        )
         .await
     {
         Ok(Ok(())) => {

@@ -17,7 +17,7 @@ pub async fn page(
     let lang = lang(&headers);
     let err = |e: ismap_store::StoreError| PageError::from((lang, ApiError::from(e)));
     let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-    let verification = store.verify_audit().await.map_err(err)?;
+    let verification = store.verify_audit(&[]).await.map_err(err)?;
     let events = store.audit_events(None, 200).await.map_err(err)?;
     let title = t(lang, "監査証跡", "Audit trail");
     Ok(layout(
@@ -31,7 +31,8 @@ pub async fn page(
                 Verification::Intact { events, head } => div.notice role="status" {
                     p { (t(lang, "ハッシュチェーンを検証しました。改ざんはありません。", "The hash chain verifies: no tampering.")) " "
                         (events) (t(lang, " 件", " events")) }
-                    p.hint { "head " code { (head) } }
+                    p.hint { (t(lang, "外部に記録するアンカー（後日 ismap audit verify --anchor で照合）: ", "Anchor to record elsewhere (check it later with ismap audit verify --anchor): "))
+                             code { (events) ":" (head) } }
                 },
                 Verification::Broken { seq, problem } => div.error-box role="alert" {
                     p { (t(lang, "監査証跡が壊れています。最初の不整合: イベント ", "The audit trail is broken. First broken event: ")) (seq) }

@@ -1,6 +1,6 @@
-//! `/`: counts by program and status, what expires in the next 90/180 days, recent imports.
+//! `/`: counts by program and status, what expires in the next 90/180 days, recent changes and imports.
 
-use super::{Nav, PageError, lang, layout, listing_badge, svg, t};
+use super::{Nav, PageError, head, lang, layout, listing_badge, svg, t};
 use crate::params::on_or_today;
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -134,31 +134,34 @@ pub async fn page(
         }
         section aria-labelledby="changes" {
             h2 id="changes" { (t(lang, "最近の登録簿の変更", "Recent changes to the list")) }
-            @if snapshot.imports.is_empty() {
-                p { (t(lang, "取込みの記録はありません（ファイルまたはデモを表示中）。", "No imports recorded (serving a file or the demo).")) }
+            @if snapshot.changes.is_empty() {
+                p { (t(lang, "変更の記録はありません（ファイルまたはデモを表示中）。", "No changes recorded (serving a file or the demo).")) }
             } @else {
-                div.table-wrap {
-                    table {
-                        thead { tr {
-                            th scope="col" { (t(lang, "日時 (UTC)", "When (UTC)")) }
-                            th scope="col" { (t(lang, "取込元", "Source")) }
-                            th.num scope="col" { (t(lang, "追加", "Added")) }
-                            th.num scope="col" { (t(lang, "変更", "Changed")) }
-                            th.num scope="col" { (t(lang, "削除", "Removed")) }
-                        } }
-                        tbody {
-                            @for i in &snapshot.imports {
-                                tr {
-                                    td { (i.imported_at.format("%Y-%m-%d %H:%M")) }
-                                    td { (i.source) }
-                                    td.num { (i.added) }
-                                    td.num { (i.changed) }
-                                    td.num { (i.removed) }
-                                }
-                            }
-                        }
-                    }
-                }
+                div.table-wrap { table {
+                    (head(lang, &[("効力発生日", "Effective"), ("登録番号", "Registration"), ("サービス名", "Service"), ("変更", "Change")]))
+                    tbody { @for e in &snapshot.changes { tr {
+                        td { (e.effective_on) }
+                        td { a href={ "/registry/" (e.change.registration_no()) } { (e.change.registration_no()) } }
+                        td { (e.change.service_name()) }
+                        td { (e.change.describe(lang)) }
+                    } } }
+                } }
+                p { a href="/history" { (t(lang, "変更履歴・フィード・ダウンロード", "History, feeds and downloads")) } }
+            }
+        }
+        @if !snapshot.imports.is_empty() {
+            section aria-labelledby="imports" {
+                h2 id="imports" { (t(lang, "取込みの記録", "Imports")) }
+                div.table-wrap { table {
+                    (head(lang, &[("日時 (UTC)", "When (UTC)"), ("取込元", "Source"), ("追加", "Added"), ("変更", "Changed"), ("削除", "Removed")]))
+                    tbody { @for i in &snapshot.imports { tr {
+                        td { (i.imported_at.format("%Y-%m-%d %H:%M")) }
+                        td { (i.source) }
+                        td.num { (i.added) }
+                        td.num { (i.changed) }
+                        td.num { (i.removed) }
+                    } } }
+                } }
             }
         }
     };

@@ -83,6 +83,10 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/watches/{id}/delete", guard(Watch, post(watches::remove)))
         .route("/webhooks", guard(Watch, post(watches::create_webhook)))
+        .route(
+            "/webhooks/{id}/delete",
+            guard(Watch, post(watches::remove_webhook)),
+        )
         .route("/alerts/{id}/read", guard(Watch, post(watches::read)))
         .route("/audit", guard(ReadAuditTrail, get(audit::page)))
         .route(

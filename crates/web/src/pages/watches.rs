@@ -4,7 +4,7 @@
 use super::{Nav, PageError, PageId, csrf_field, head, lang, layout, t};
 use crate::ApiError;
 use crate::api::accounts::store;
-use crate::api::watches::{NewWatch, NewWebhook, add, add_webhook};
+use crate::api::watches::{Item, NewWatch, NewWebhook, add, add_webhook};
 use crate::auth::Viewer;
 use crate::state::AppState;
 use axum::Extension;
@@ -76,7 +76,12 @@ async fn render(
                 }
             }
             h2 { "Webhook" }
-            @for h in &hooks { p { code { (h.url) } } }
+            @for h in &hooks {
+                form.inline method="post" action={ "/webhooks/" (h.id) "/delete" } {
+                    (csrf_field()) code { (h.url) } " "
+                    button.secondary type="submit" { (t(lang, "削除する", "Remove")) }
+                }
+            }
             form.stack method="post" action="/webhooks" {
                 (csrf_field())
                 fieldset { legend { (t(lang, "Webhookを追加する", "Add a webhook")) }
@@ -139,16 +144,34 @@ pub async fn create_webhook(
     outcome(&state, &viewer, lang, result).await
 }
 
+/// A button on one of the viewer's items, then back to the page.
+async fn act(
+    state: &AppState,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    item: Item,
+    id: i32,
+) -> Result<Response, PageError> {
+    let result = item.act(state, viewer, id).await;
+    outcome(state, viewer, lang(headers), result).await
+}
+
 pub async fn remove(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let result: Result<bool, ApiError> =
-        async { Ok(store(&state)?.remove_watch(&viewer.actor, id).await?) }.await;
-    outcome(&state, &viewer, lang, result).await
+    act(&state, &headers, &viewer, Item::Watch, id).await
+}
+
+pub async fn remove_webhook(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    act(&state, &headers, &viewer, Item::Webhook, id).await
 }
 
 pub async fn read(
@@ -157,8 +180,5 @@ pub async fn read(
     Extension(viewer): Extension<Viewer>,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let result: Result<bool, ApiError> =
-        async { Ok(store(&state)?.mark_alert_read(&viewer.actor, id).await?) }.await;
-    outcome(&state, &viewer, lang, result).await
+    act(&state, &headers, &viewer, Item::Alert, id).await
 }

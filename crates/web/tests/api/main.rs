@@ -12,7 +12,7 @@ use ismap_formats::demo;
 use ismap_formats::registry_json::parse_registry;
 use ismap_store::Store;
 use ismap_store::testing::TestDb;
-use ismap_web::{AppState, Snapshot};
+use ismap_web::{AppState, Deployment, Snapshot};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -58,7 +58,6 @@ pub async fn demo_server() -> Server {
             loaded.registry,
             loaded.sha256,
             "demo".into(),
-            Vec::new(),
         )),
         None,
     )
@@ -72,6 +71,10 @@ pub async fn database_server() -> (Server, Store) {
 }
 
 pub async fn database_server_on(db: TestDb) -> (Server, Store) {
+    database_server_as(db, Deployment::default()).await
+}
+
+pub async fn database_server_as(db: TestDb, deployment: Deployment) -> (Server, Store) {
     let spec = db.spec.clone();
     let catalog = builtin_catalog().expect("criteria");
     let store = Store::open(&spec).await.expect("open");
@@ -81,7 +84,7 @@ pub async fn database_server_on(db: TestDb) -> (Server, Store) {
         .import_registry(&loaded.registry, &catalog, "demo", &loaded.sha256, false)
         .await
         .expect("import");
-    let state = AppState::from_store(Store::open(&spec).await.expect("open"), &spec, false)
+    let state = AppState::from_store(Store::open(&spec).await.expect("open"), &spec, deployment)
         .await
         .expect("state");
     (start(state, Some(db)).await, store)

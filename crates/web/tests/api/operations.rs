@@ -4,8 +4,9 @@
 
 use crate::{Reply, Server, database_server, database_server_on, get, request};
 use ismap_core::access::Role;
-use ismap_store::Store;
 use ismap_store::testing::TestDb;
+use ismap_store::{LoginClient, Store};
+use ismap_web::Deployment;
 use std::collections::BTreeSet;
 
 const PASSWORD: &str = "a long enough password";
@@ -199,6 +200,13 @@ async fn permission_matrix_covers_every_route() {
             "/api/v1/webhooks",
             "/api/v1/webhooks",
             r#"{"url":"ftp://x","secret":"s"}"#,
+            &[Procurer],
+        ),
+        (
+            "delete",
+            "/api/v1/webhooks/{id}",
+            "/api/v1/webhooks/999999",
+            "",
             &[Procurer],
         ),
         (
@@ -472,6 +480,71 @@ async fn sessions_csrf_tokens_and_throttling() {
     assert_eq!(r.status, 429);
 }
 
+/// Behind a proxy, failures are counted per forwarded client address: one address trying many
+/// names is stopped, others are not, and an address the client forges in front of the proxy's
+/// does not help it.
+#[tokio::test]
+async fn failed_logins_are_throttled_per_client_address_behind_a_proxy() {
+    let deployment = Deployment {
+        behind_proxy: true,
+        client_login_failures: 3,
+        ..Deployment::default()
+    };
+    let (s, store) = crate::database_server_as(TestDb::new().await, deployment).await;
+    store
+        .add_user("test", "op", PASSWORD, Role::Operator, None, None)
+        .await
+        .expect("user");
+    let json = ("Content-Type", "application/json");
+    let attempt = |forwarded: &'static str, user: &'static str, password: &'static str| {
+        let body = format!(r#"{{"username":"{user}","password":"{password}"}}"#);
+        async move {
+            request(
+                s.addr,
+                "POST",
+                "/api/v1/session",
+                &[json, ("X-Forwarded-For", forwarded)],
+                body.as_bytes(),
+            )
+            .await
+        }
+    };
+    for (i, user) in ["a1", "a2", "a3"].into_iter().enumerate() {
+        // The client varies the first address; the proxy's (last) one stays.
+        let forwarded = [
+            "10.0.0.1, 203.0.113.5",
+            "10.0.0.2, 203.0.113.5",
+            "203.0.113.5",
+        ][i];
+        assert_eq!(
+            attempt(forwarded, user, "wrong password x").await.status,
+            401
+        );
+    }
+    let r = attempt("198.51.100.1, 203.0.113.5", "op", PASSWORD).await;
+    assert_eq!(r.status, 429, "{}", String::from_utf8_lossy(&r.body));
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("address"))
+    );
+    let page = request(
+        s.addr,
+        "POST",
+        "/login",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("X-Forwarded-For", "203.0.113.5"),
+            ("Accept-Language", "ja"),
+        ],
+        format!("username=op&password={}", crate::enc(PASSWORD)).as_bytes(),
+    )
+    .await;
+    assert_eq!(page.status, 429);
+    assert!(String::from_utf8_lossy(&page.body).contains("この接続元"));
+    assert_eq!(attempt("203.0.113.6", "op", PASSWORD).await.status, 200);
+}
+
 #[tokio::test]
 async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
     let (s, store) = database_server().await;
@@ -633,6 +706,26 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
     // The chain holds every step.
     let r = call(&s, "GET", "/api/v1/audit/verify", operator.as_deref(), "").await;
     assert_eq!(r.json()["result"], "intact");
+    let anchor = format!(
+        "{}:{}",
+        r.json()["events"],
+        r.json()["head"].as_str().expect("head")
+    );
+    let path = format!("/api/v1/audit/verify?anchor={anchor}");
+    let r = call(&s, "GET", &path, operator.as_deref(), "").await;
+    assert_eq!(r.json()["result"], "intact");
+    let r = call(
+        &s,
+        "GET",
+        "/api/v1/audit/verify?anchor=3",
+        operator.as_deref(),
+        "",
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["field"].as_str()),
+        (400, Some("anchor"))
+    );
 }
 
 #[tokio::test]
@@ -644,10 +737,13 @@ async fn two_servers_share_one_postgresql_database() {
     let db = TestDb::postgres(&server).await;
     let spec = db.spec.clone();
     let (a, store) = database_server_on(db).await;
-    let b_state =
-        ismap_web::AppState::from_store(Store::open(&spec).await.expect("open"), &spec, false)
-            .await
-            .expect("state");
+    let b_state = ismap_web::AppState::from_store(
+        Store::open(&spec).await.expect("open"),
+        &spec,
+        Default::default(),
+    )
+    .await
+    .expect("state");
     b_state.spawn_refresh(std::time::Duration::from_millis(100));
     let b = crate::start(b_state, None).await;
 
@@ -848,7 +944,13 @@ async fn administrators_manage_accounts_and_users_change_their_passwords() {
     )
     .await;
     assert_eq!(me.status, 401);
-    assert!(store.login("acme", PASSWORD).await.expect("db").is_err());
+    assert!(
+        store
+            .login("acme", PASSWORD, &LoginClient::new("127.0.0.1"))
+            .await
+            .expect("db")
+            .is_err()
+    );
     let r = post("/users/acme/enable", format!("csrf={csrf}")).await;
     assert_eq!(r.status, 303);
 
@@ -890,7 +992,11 @@ async fn administrators_manage_accounts_and_users_change_their_passwords() {
     assert_eq!(me.status, 401);
     assert!(
         store
-            .login("acme", "an entirely new password")
+            .login(
+                "acme",
+                "an entirely new password",
+                &LoginClient::new("127.0.0.1")
+            )
             .await
             .expect("db")
             .is_ok()

@@ -174,6 +174,19 @@ async fn service_basics() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} undocumented");
     }
+    // Application bodies are described, not left as a bare object: a client can be generated.
+    let post = &doc["paths"]["/api/v1/applications"]["post"];
+    assert_eq!(
+        post["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ApplicationContent"
+    );
+    let schemas = &doc["components"]["schemas"];
+    let actions = serde_json::to_string(&schemas["Action"]).expect("json");
+    for action in ["record_audit", "register", "revoke", "change_statement"] {
+        assert!(actions.contains(action), "{action} missing from {actions}");
+    }
+    assert!(schemas["Application"]["properties"]["lifecycle"].is_object());
+    assert!(schemas["ApplicationContent"]["properties"]["statements"].is_object());
     let ui = get(s.addr, "/api/docs/").await;
     assert_eq!(ui.status, 200);
     assert!(
@@ -215,6 +228,20 @@ async fn database_changes_are_picked_up() {
         .await
         .json();
     assert_eq!(after["total"], 3, "search index rebuilt");
+    // The dashboard's recent changes come from the list's history, newest first.
+    let removed = &demo.registrations()[8].registration_no;
+    let html = get(s.addr, "/").await;
+    let html = String::from_utf8_lossy(&html.body);
+    let changes = html
+        .split("id=\"changes\"")
+        .nth(1)
+        .and_then(|rest| rest.split("id=\"imports\"").next())
+        .expect("the changes section, then the imports");
+    assert!(
+        changes.contains(&format!("href=\"/registry/{removed}\"")) && changes.contains("掲載終了"),
+        "{changes}"
+    );
+    assert!(html.contains("smaller"), "the import is listed");
 }
 
 #[tokio::test]
