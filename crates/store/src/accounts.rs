@@ -30,6 +30,7 @@ pub const CLIENT_MAX_FAILURES: u64 = 50;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 const MIN_PASSWORD_CHARS: usize = 12;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Account {
     pub id: i32,
@@ -57,6 +58,7 @@ pub struct Session {
     pub csrf_token: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenInfo {
     pub id: i32,

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use ismap_core::access::{Actor, Role};
-use ismap_store::{LoginRefused, Store};
+use ismap_store::{Account, LoginRefused, Store, TokenInfo};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -142,18 +142,25 @@ pub struct NewToken {
 }
 
 /// The caller's API tokens / APIトークンの一覧
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, description = "Tokens (never their values)", body = Object)))]
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts", responses((status = 200, description = "Tokens (never their values)", body = Vec<TokenInfo>)))]
 pub async fn tokens(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let list = store(&state)?.tokens(username(&viewer)?).await?;
-    Ok(Json(serde_json::json!(list)))
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    Ok(Json(store(&state)?.tokens(username(&viewer)?).await?))
+}
+
+/// A token just issued: its value is shown this once and never stored.
+#[derive(Serialize, ToSchema)]
+pub struct IssuedToken {
+    pub id: i32,
+    /// `Authorization: Bearer <token>`
+    pub token: String,
 }
 
 /// Issue an API token (its value is shown once) / APIトークンを発行する
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewToken,
-    responses((status = 201, description = "The token", body = Object)))]
+    responses((status = 201, description = "The token", body = IssuedToken)))]
 pub async fn create_token(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -163,11 +170,7 @@ pub async fn create_token(
     let (id, token) = store(&state)?
         .create_token(name, name, t.name.trim())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "id": id, "token": token })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(IssuedToken { id, token })).into_response())
 }
 
 /// Revoke one of the caller's API tokens / APIトークンを失効する
@@ -199,16 +202,14 @@ pub struct NewUser {
 }
 
 /// Accounts (administrators) / アカウントの一覧
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, description = "Accounts", body = Object)))]
-pub async fn users(
-    State(state): State<Arc<AppState>>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(serde_json::json!(store(&state)?.accounts().await?)))
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", responses((status = 200, description = "Accounts", body = Vec<Account>)))]
+pub async fn users(State(state): State<Arc<AppState>>) -> Result<Json<Vec<Account>>, ApiError> {
+    Ok(Json(store(&state)?.accounts().await?))
 }
 
 /// Create an account (administrators) / アカウントを作成する
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
-    responses((status = 201, description = "Created", body = Object), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
+    responses((status = 201, description = "Created", body = Account), (status = 422, description = "Invalid", body = crate::error::ErrorBody)))]
 pub async fn create_user(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -235,5 +236,5 @@ pub async fn create_user(
             u.email.as_deref(),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!(account))).into_response())
+    Ok((StatusCode::CREATED, Json(account)).into_response())
 }

@@ -187,6 +187,19 @@ async fn service_basics() {
     }
     assert!(schemas["Application"]["properties"]["lifecycle"].is_object());
     assert!(schemas["ApplicationContent"]["properties"]["statements"].is_object());
+    for name in [
+        "Account",
+        "TokenInfo",
+        "IssuedToken",
+        "WatchRecord",
+        "AuditEvent",
+        "ListDiff",
+    ] {
+        assert!(
+            schemas[name]["properties"].is_object(),
+            "{name} undescribed"
+        );
+    }
     let ui = get(s.addr, "/api/docs/").await;
     assert_eq!(ui.status, 200);
     assert!(
