@@ -427,6 +427,60 @@ async fn sessions_csrf_tokens_and_throttling() {
         1
     );
 
+    // A webhook added and removed through the page's forms; the audit trail has both.
+    let hook = format!(
+        "csrf={csrf}&url={}&secret=a-long-enough-secret",
+        crate::enc("https://hooks.example/ismap")
+    );
+    let r = request(
+        s.addr,
+        "POST",
+        "/webhooks",
+        &[form, ("Cookie", &cookie)],
+        hook.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
+    let alice = store
+        .account("alice")
+        .await
+        .expect("db")
+        .expect("alice")
+        .actor();
+    let hook_id = store.webhooks(&alice).await.expect("hooks")[0].id;
+    let page = request(s.addr, "GET", "/watches", &[("Cookie", &cookie)], b"").await;
+    let remove = format!("/webhooks/{hook_id}/delete");
+    assert!(String::from_utf8_lossy(&page.body).contains(&remove));
+    let csrf_only = format!("csrf={csrf}");
+    let r = request(
+        s.addr,
+        "POST",
+        &remove,
+        &[form, ("Cookie", &cookie)],
+        csrf_only.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    assert!(store.webhooks(&alice).await.expect("hooks").is_empty());
+    let again = request(
+        s.addr,
+        "POST",
+        &remove,
+        &[form, ("Cookie", &cookie)],
+        csrf_only.as_bytes(),
+    )
+    .await;
+    assert_eq!(again.status, 404, "a removed webhook is not found");
+    let subject = format!("webhook:{hook_id}");
+    let actions: Vec<String> = store
+        .audit_events(Some(&subject), 10)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["webhook.remove", "webhook.add"]);
+
     // Token revocation: the token works, is revoked, then is refused.
     let bearer = format!("Bearer {token}");
     let r = request(
