@@ -70,6 +70,16 @@ pub struct Anchor {
     pub hash: String,
 }
 
+impl Anchor {
+    /// The head of an intact chain (`Verification::Intact`), as the anchor to record elsewhere.
+    pub fn head(events: u64, hash: &str) -> Anchor {
+        Anchor {
+            seq: events as i64,
+            hash: hash.to_owned(),
+        }
+    }
+}
+
 impl std::str::FromStr for Anchor {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {

@@ -42,9 +42,10 @@ impl AuditCmd {
             AuditCmd::Verify(c) => match store.verify_audit(&c.anchor).await? {
                 Verification::Intact { events, head } => output::write(
                     &format!(
-                        "{}: {events} {} (head {events}:{head})\n",
+                        "{}: {events} {} (head {})\n",
                         ctx.lang.pick("改ざんなし", "intact"),
-                        ctx.lang.pick("件", "events")
+                        ctx.lang.pick("件", "events"),
+                        Anchor::head(events, &head)
                     ),
                     None,
                 ),

@@ -411,7 +411,12 @@ async fn anchors_recorded_elsewhere_catch_a_truncated_trail() {
     else {
         panic!("intact at first")
     };
-    let anchor: Anchor = format!("{events}:{head}").parse().expect("anchor");
+    let anchor = Anchor::head(events, &head);
+    assert_eq!(
+        anchor.to_string().parse::<Anchor>(),
+        Ok(anchor.clone()),
+        "round trip"
+    );
     let genesis: Anchor = format!("0:{}", "0".repeat(64)).parse().expect("anchor");
     assert!(matches!(
         store

@@ -6,7 +6,7 @@ use crate::api::accounts::store;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use ismap_store::Verification;
+use ismap_store::{Anchor, Verification};
 use maud::{Markup, html};
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub async fn page(
                     p { (t(lang, "ハッシュチェーンを検証しました。改ざんはありません。", "The hash chain verifies: no tampering.")) " "
                         (events) (t(lang, " 件", " events")) }
                     p.hint { (t(lang, "外部に記録するアンカー（後日 ismap audit verify --anchor で照合）: ", "Anchor to record elsewhere (check it later with ismap audit verify --anchor): "))
-                             code { (events) ":" (head) } }
+                             code { (Anchor::head(*events, head)) } }
                 },
                 Verification::Broken { seq, problem } => div.error-box role="alert" {
                     p { (t(lang, "監査証跡が壊れています。最初の不整合: イベント ", "The audit trail is broken. First broken event: ")) (seq) }

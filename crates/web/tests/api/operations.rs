@@ -390,56 +390,23 @@ async fn sessions_csrf_tokens_and_throttling() {
     let id = r.json()["id"].as_i64().expect("id");
     // A page form without the field is refused; with it, it works.
     let form = ("Content-Type", "application/x-www-form-urlencoded");
-    let r = request(
-        s.addr,
-        "POST",
-        "/watches",
-        &[form, ("Cookie", &cookie)],
-        b"registration_no=C99-0001-1&contract_start=2025-01-01&contract_end=2026-01-01",
-    )
-    .await;
-    assert_eq!(r.status, 403);
-    let with = format!(
-        "csrf={csrf}&registration_no=C99-0001-1&contract_start=2025-01-01&contract_end=2026-01-01"
-    );
-    let r = request(
-        s.addr,
-        "POST",
-        "/watches",
-        &[form, ("Cookie", &cookie)],
-        with.as_bytes(),
-    )
-    .await;
-    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
-    assert_eq!(
-        store
-            .watches(
-                &store
-                    .account("alice")
-                    .await
-                    .expect("db")
-                    .expect("alice")
-                    .actor()
+    let post_form = |path: String, body: String| {
+        let cookie = cookie.clone();
+        async move {
+            request(
+                s.addr,
+                "POST",
+                &path,
+                &[form, ("Cookie", &cookie)],
+                body.as_bytes(),
             )
             .await
-            .expect("watches")
-            .len(),
-        1
-    );
-
-    // A webhook added and removed through the page's forms; the audit trail has both.
-    let hook = format!(
-        "csrf={csrf}&url={}&secret=a-long-enough-secret",
-        crate::enc("https://hooks.example/ismap")
-    );
-    let r = request(
-        s.addr,
-        "POST",
-        "/webhooks",
-        &[form, ("Cookie", &cookie)],
-        hook.as_bytes(),
-    )
-    .await;
+        }
+    };
+    let watch = "registration_no=C99-0001-1&contract_start=2025-01-01&contract_end=2026-01-01";
+    let r = post_form("/watches".into(), watch.into()).await;
+    assert_eq!(r.status, 403);
+    let r = post_form("/watches".into(), format!("csrf={csrf}&{watch}")).await;
     assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
     let alice = store
         .account("alice")
@@ -447,29 +414,23 @@ async fn sessions_csrf_tokens_and_throttling() {
         .expect("db")
         .expect("alice")
         .actor();
+    assert_eq!(store.watches(&alice).await.expect("watches").len(), 1);
+
+    // A webhook added and removed through the page's forms; the audit trail has both.
+    let hook = format!(
+        "csrf={csrf}&url={}&secret=a-long-enough-secret",
+        crate::enc("https://hooks.example/ismap")
+    );
+    let r = post_form("/webhooks".into(), hook).await;
+    assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
     let hook_id = store.webhooks(&alice).await.expect("hooks")[0].id;
     let page = request(s.addr, "GET", "/watches", &[("Cookie", &cookie)], b"").await;
     let remove = format!("/webhooks/{hook_id}/delete");
     assert!(String::from_utf8_lossy(&page.body).contains(&remove));
-    let csrf_only = format!("csrf={csrf}");
-    let r = request(
-        s.addr,
-        "POST",
-        &remove,
-        &[form, ("Cookie", &cookie)],
-        csrf_only.as_bytes(),
-    )
-    .await;
+    let r = post_form(remove.clone(), format!("csrf={csrf}")).await;
     assert_eq!(r.status, 303);
     assert!(store.webhooks(&alice).await.expect("hooks").is_empty());
-    let again = request(
-        s.addr,
-        "POST",
-        &remove,
-        &[form, ("Cookie", &cookie)],
-        csrf_only.as_bytes(),
-    )
-    .await;
+    let again = post_form(remove, format!("csrf={csrf}")).await;
     assert_eq!(again.status, 404, "a removed webhook is not found");
     let subject = format!("webhook:{hook_id}");
     let actions: Vec<String> = store
