@@ -5,6 +5,7 @@ use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use ismap_core::criteria::Catalog;
 use ismap_core::lang::Lang;
+use ismap_core::redact::redact_url;
 use ismap_core::validity::japan_date;
 use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::date::{EXPECTED, parse_date};
@@ -39,7 +40,7 @@ impl Context {
         let spec = self.db_spec()?;
         let store = Store::open(&spec)
             .await
-            .with_context(|| format!("cannot open database {spec}"))?;
+            .with_context(|| format!("cannot open database {}", redact_url(&spec)))?;
         store.ensure_criteria(&builtin_catalog()?).await?;
         Ok(store)
     }

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 #[command(name = "ismap", version, propagate_version = true)]
 pub struct Cli {
     /// Database: a file path, sqlite://… or postgres://… [default: ismap.db in the user's data directory]
-    #[arg(long, env = "ISMAP_DB", global = true)]
+    #[arg(long, env = "ISMAP_DB", hide_env_values = true, global = true)]
     db: Option<String>,
     /// Language of messages and reports: ja or en.
     #[arg(long, env = "ISMAP_LANG", default_value = "ja", global = true)]

@@ -13,17 +13,22 @@
 //! - what changed on the list between two states: [`history`]
 //! - alerts on watched registrations: [`alerts`]
 //! - text matching (NFKC, case and whitespace folding): [`text`]
+//! - what the server may connect to for a user (webhooks): [`egress`]; which redirects it
+//!   may send: [`redirect`]; secrets kept out of printed URLs: [`redact`]
 
 pub mod access;
 pub mod alerts;
 pub mod check;
 pub mod criteria;
+pub mod egress;
 pub mod history;
 pub mod ids;
 pub mod lang;
 pub mod lifecycle;
 pub mod profile;
 pub mod query;
+pub mod redact;
+pub mod redirect;
 pub mod registration;
 pub mod registry;
 pub mod responsibility;

@@ -72,7 +72,7 @@ pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
                     if c.trim().is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text(c.to_owned())
+                        Cell::Text(original_cell(c).to_owned())
                     }
                 })
                 .collect(),
@@ -85,13 +85,32 @@ pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
     })
 }
 
-/// A table as CSV: UTF-8 with a byte-order mark, for Excel.
+/// A cell as it is safe to open in a spreadsheet: text a spreadsheet would take for a
+/// formula (`=`, `+`, `-`, `@`, tab, carriage return first: OWASP's rule) gets a leading
+/// apostrophe, which Excel and LibreOffice show as text. Cells come from providers and are
+/// opened by agency staff; `=HYPERLINK(…)` must stay a string.
+pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// The text [`inert_cell`] was given: a file we wrote reads back as it was.
+fn original_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if inert_cell(rest) != rest => rest,
+        _ => cell,
+    }
+}
+
+/// A table as CSV: UTF-8 with a byte-order mark, for Excel; every cell made [`inert_cell`].
 pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     let mut writer = csv::Writer::from_writer(&mut out);
-    let _ = writer.write_record(headers);
+    let _ = writer.write_record(headers.iter().map(|h| inert_cell(h).into_owned()));
     for row in rows {
-        let _ = writer.write_record(row);
+        let _ = writer.write_record(row.iter().map(|c| inert_cell(c).into_owned()));
     }
     drop(writer);
     out
@@ -224,6 +243,47 @@ mod tests {
             let _ = r.set_controls(Vec::new());
         }
         write_registry(&Registry::new(plain).expect("unique"), &catalog)
+    }
+
+    #[test]
+    fn csv_cells_that_spreadsheets_take_for_formulas_are_written_as_text() {
+        let cells = [
+            (
+                "=HYPERLINK(\"http://evil.example\",\"x\")",
+                "'=HYPERLINK(\"http://evil.example\",\"x\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("東京", "東京"),
+            ("a=b", "a=b"),
+            ("'quoted", "'quoted"),
+            ("", ""),
+        ];
+        let row: Vec<String> = cells.iter().map(|(c, _)| (*c).to_owned()).collect();
+        let bytes = write_csv(&["=h"; 10], std::slice::from_ref(&row));
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&bytes[3..]);
+        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("csv")).collect();
+        assert_eq!(&records[0][0], "'=h");
+        for (i, (_, written)) in cells.iter().enumerate() {
+            assert_eq!(&records[1][i], *written, "{i}");
+        }
+        // Our own files read back as they were.
+        let sheet = read_csv("x.csv", &bytes).expect("read");
+        let back: Vec<String> = sheet.rows[0]
+            .1
+            .iter()
+            .map(|c| match c {
+                Cell::Text(t) => t.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(back, row);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hmac::{Hmac, Mac};
 use ismap_core::alerts::AlertSettings;
 use ismap_core::criteria::Catalog;
+use ismap_core::redact::redact_url;
 use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
 use ismap_store::{Delivery, Store, StoreError};
@@ -40,7 +41,7 @@ pub struct Mailer {
 impl Mailer {
     pub fn new(url: &str, from: &str) -> Result<Mailer, NotifyError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| NotifyError::Smtp(format!("{url:?}: {e}")))?
+            .map_err(|e| NotifyError::Smtp(format!("{:?}: {e}", redact_url(url))))?
             .timeout(Some(Duration::from_secs(20)))
             .build();
         let from = from

@@ -32,12 +32,73 @@ pub struct ContractInfo {
     pub end: NaiveDate,
 }
 
+/// The registry a check ran against, named by what identifies its content (hash, entry count,
+/// revision), never by where it is kept: a report is public, a connection string or a
+/// server path is not.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegistryInfo {
     /// SHA-256 of the registry file, or of its canonical export when read from a database.
     pub sha256: String,
     pub entries: usize,
-    pub source: String,
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+/// Where a registry was read from, without its location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Origin {
+    /// The database's list: its revision (the latest list event), and the date when the list
+    /// was reconstructed as of a past date.
+    Database {
+        revision: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        as_of: Option<NaiveDate>,
+    },
+    /// A registry file: its name only, without the directory.
+    File { name: String },
+    /// The built-in fictional demo registry.
+    Demo,
+}
+
+impl Origin {
+    /// A file's origin: the last component of `path` (a directory is nobody else's business).
+    pub fn file(path: &std::path::Path) -> Origin {
+        Origin::File {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Origin::Database { revision, as_of } => {
+                let mut text = lang.pick("データベース", "database").to_owned();
+                if let Some(r) = revision {
+                    text += &match lang {
+                        Lang::Ja => format!("（改訂 {r}）"),
+                        Lang::En => format!(" (revision {r})"),
+                    };
+                }
+                if let Some(d) = as_of {
+                    text += &match lang {
+                        Lang::Ja => format!("（{d} 時点）"),
+                        Lang::En => format!(" (as of {d})"),
+                    };
+                }
+                text
+            }
+            Origin::File { name } => match lang {
+                Lang::Ja => format!("ファイル {name}"),
+                Lang::En => format!("file {name}"),
+            },
+            Origin::Demo => lang
+                .pick("デモデータ（架空）", "demo data (fictional)")
+                .to_owned(),
+        }
+    }
 }
 
 /// A report borrows the engine and its results: each candidate's text is produced when it is
@@ -165,7 +226,7 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
             l.get("登録簿", "Registry"),
             format!(
                 "{} ({} {})",
-                report.registry.source,
+                report.registry.origin.describe(report.lang()),
                 report.registry.entries,
                 l.get("件", "entries")
             ),

@@ -180,91 +180,98 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<i6
 
 const VERIFY_BATCH: u64 = 1000;
 
+/// Recomputes the chain from the first event, and compares it with hashes recorded
+/// outside the database; names the first event that does not match.
+pub(crate) async fn verify_chain<C: ConnectionTrait>(
+    db: &C,
+    anchors: &[Anchor],
+) -> Result<Verification> {
+    let anchored = |seq: i64| anchors.iter().filter(move |a| a.seq == seq);
+    if let Some(a) = anchored(0).find(|a| a.hash != GENESIS) {
+        return Ok(Verification::Broken {
+            seq: 0,
+            problem: format!("the anchor {a} is not the chain's start"),
+        });
+    }
+    let mut expected_prev = GENESIS.to_owned();
+    let mut expected_seq = 1i64;
+    loop {
+        let batch = audit_event::Entity::find()
+            .filter(audit_event::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_event::Column::Seq)
+            .limit(VERIFY_BATCH)
+            .all(db)
+            .await?;
+        let done = (batch.len() as u64) < VERIFY_BATCH;
+        for e in batch {
+            let broken = |problem: String| {
+                Ok(Verification::Broken {
+                    seq: e.seq,
+                    problem,
+                })
+            };
+            if e.seq != expected_seq {
+                return Ok(Verification::Broken {
+                    seq: expected_seq,
+                    problem: format!(
+                        "event {expected_seq} is missing (next stored event is {})",
+                        e.seq
+                    ),
+                });
+            }
+            if e.prev_hash != expected_prev {
+                return broken("its link to the previous event does not match".into());
+            }
+            if hash(&e) != e.hash {
+                return broken("its content does not match its hash".into());
+            }
+            if anchored(e.seq).any(|a| a.hash != e.hash) {
+                return broken(
+                    "its hash differs from the one recorded outside the database: the trail was rewritten".into(),
+                );
+            }
+            expected_prev = e.hash;
+            expected_seq += 1;
+        }
+        if done {
+            break;
+        }
+    }
+    let events = (expected_seq - 1) as u64;
+    if let Some(a) = anchors.iter().find(|a| a.seq > events as i64) {
+        return Ok(Verification::Broken {
+            seq: a.seq,
+            problem: format!(
+                "the anchored event {} is gone: the chain ends at event {events}",
+                a.seq
+            ),
+        });
+    }
+    let head = audit_head::Entity::find_by_id(1).one(db).await?;
+    match head {
+        Some(h) if h.seq != events as i64 || h.hash != expected_prev => Ok(Verification::Broken {
+            seq: events as i64 + 1,
+            problem: format!(
+                "the chain ends at event {events} but its head records event {}: events were removed",
+                h.seq
+            ),
+        }),
+        None => Ok(Verification::Broken {
+            seq: 1,
+            problem: "the chain's head is missing".into(),
+        }),
+        _ => Ok(Verification::Intact {
+            events,
+            head: expected_prev,
+        }),
+    }
+}
+
 impl Store {
     /// Recomputes the chain from the first event, and compares it with hashes recorded
     /// outside the database; names the first event that does not match.
     pub async fn verify_audit(&self, anchors: &[Anchor]) -> Result<Verification> {
-        let anchored = |seq: i64| anchors.iter().filter(move |a| a.seq == seq);
-        if let Some(a) = anchored(0).find(|a| a.hash != GENESIS) {
-            return Ok(Verification::Broken {
-                seq: 0,
-                problem: format!("the anchor {a} is not the chain's start"),
-            });
-        }
-        let mut expected_prev = GENESIS.to_owned();
-        let mut expected_seq = 1i64;
-        loop {
-            let batch = audit_event::Entity::find()
-                .filter(audit_event::Column::Seq.gte(expected_seq))
-                .order_by_asc(audit_event::Column::Seq)
-                .limit(VERIFY_BATCH)
-                .all(&self.db)
-                .await?;
-            let done = (batch.len() as u64) < VERIFY_BATCH;
-            for e in batch {
-                let broken = |problem: String| {
-                    Ok(Verification::Broken {
-                        seq: e.seq,
-                        problem,
-                    })
-                };
-                if e.seq != expected_seq {
-                    return Ok(Verification::Broken {
-                        seq: expected_seq,
-                        problem: format!(
-                            "event {expected_seq} is missing (next stored event is {})",
-                            e.seq
-                        ),
-                    });
-                }
-                if e.prev_hash != expected_prev {
-                    return broken("its link to the previous event does not match".into());
-                }
-                if hash(&e) != e.hash {
-                    return broken("its content does not match its hash".into());
-                }
-                if anchored(e.seq).any(|a| a.hash != e.hash) {
-                    return broken(
-                        "its hash differs from the one recorded outside the database: the trail was rewritten".into(),
-                    );
-                }
-                expected_prev = e.hash;
-                expected_seq += 1;
-            }
-            if done {
-                break;
-            }
-        }
-        let events = (expected_seq - 1) as u64;
-        if let Some(a) = anchors.iter().find(|a| a.seq > events as i64) {
-            return Ok(Verification::Broken {
-                seq: a.seq,
-                problem: format!(
-                    "the anchored event {} is gone: the chain ends at event {events}",
-                    a.seq
-                ),
-            });
-        }
-        let head = audit_head::Entity::find_by_id(1).one(&self.db).await?;
-        match head {
-            Some(h) if h.seq != events as i64 || h.hash != expected_prev => {
-                Ok(Verification::Broken {
-                    seq: events as i64 + 1,
-                    problem: format!(
-                        "the chain ends at event {events} but its head records event {}: events were removed",
-                        h.seq
-                    ),
-                })
-            }
-            None => Ok(Verification::Broken {
-                seq: 1,
-                problem: "the chain's head is missing".into(),
-            }),
-            _ => Ok(Verification::Intact {
-                events,
-                head: expected_prev,
-            }),
-        }
+        verify_chain(&self.db, anchors).await
     }
 
     /// The latest events, newest first; `subject` narrows to one record.

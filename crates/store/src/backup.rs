@@ -2,6 +2,7 @@
 //! snapshot on both engines), restorable onto SQLite or PostgreSQL. The audit chain is copied
 //! byte for byte, so `audit verify` passes on the restored database.
 
+use crate::audit::{Anchor, Change, Verification, record, verify_chain};
 use crate::entity::*;
 use crate::{Result, Store, StoreError};
 use sea_orm::{
@@ -126,8 +127,16 @@ impl Store {
             || audit_event::Entity::find().count(&self.db).await? > 0)
     }
 
-    /// Replaces the whole content of the database with a backup, in one transaction.
-    pub async fn restore(&self, backup: Value) -> Result<BackupSummary> {
+    /// Replaces the whole content of the database with a backup, in one transaction. The
+    /// backup's audit chain must verify (and match `anchors`, heads recorded elsewhere), or
+    /// nothing changes; the restore itself is appended to the trail in `actor`'s name, and
+    /// every session ends (a backup's sessions are not to be trusted).
+    pub async fn restore(
+        &self,
+        backup: Value,
+        actor: &str,
+        anchors: &[Anchor],
+    ) -> Result<BackupSummary> {
         if backup.get("format").and_then(Value::as_str) != Some(BACKUP_FORMAT) {
             return Err(StoreError::Backup(format!(
                 "not an ismap backup: \"format\" must be {BACKUP_FORMAT:?}"
@@ -162,6 +171,19 @@ impl Store {
             )));
         }
         txn.execute_unprepared("DELETE FROM audit_unlock").await?;
+        if let Verification::Broken { seq, problem } = verify_chain(&txn, anchors).await? {
+            return Err(StoreError::Backup(format!(
+                "the backup's audit trail does not verify at event {seq}: {problem}"
+            )));
+        }
+        session::Entity::delete_many().exec(&txn).await?;
+        let created_at = backup.get("created_at").cloned();
+        record(
+            &txn,
+            Change::new(actor, "backup.restore", "database")
+                .after(Some(serde_json::json!({ "backup_created_at": created_at }))),
+        )
+        .await?;
         if self.db.get_database_backend() == DatabaseBackend::Postgres {
             // Generated keys continue after the restored rows.
             for (name, key) in TABLES {

@@ -11,6 +11,7 @@ mod state;
 
 pub use api::ApiDoc;
 pub use error::ApiError;
+pub use ismap_report::Origin;
 pub use state::{AppState, Deployment, Snapshot};
 
 use axum::Router;

@@ -7,6 +7,7 @@ use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::write_registry;
 use ismap_formats::sha256_hex;
+use ismap_report::{Origin, RegistryInfo};
 use ismap_store::{ImportRecord, ListEvent, Store, StoreError};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -20,7 +21,8 @@ pub struct Snapshot {
     pub index: RegistryIndex,
     /// SHA-256 of the registry file, or of the canonical export for a database.
     pub sha256: String,
-    pub source: String,
+    /// Where the registry came from, as public output names it (never a path or URL).
+    pub origin: Origin,
     /// The latest imports, newest first (empty when not served from a database).
     pub imports: Vec<ImportRecord>,
     /// The list's latest changes, newest first (empty when not served from a database).
@@ -30,21 +32,30 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn new(catalog: Catalog, registry: Registry, sha256: String, source: String) -> Self {
+    pub fn new(catalog: Catalog, registry: Registry, sha256: String, origin: Origin) -> Self {
         let index = RegistryIndex::new(&registry);
         Snapshot {
             catalog,
             registry,
             index,
             sha256,
-            source,
+            origin,
             imports: Vec::new(),
             changes: Vec::new(),
             revision: 0,
         }
     }
 
-    async fn from_store(store: &Store, source: &str) -> Result<Snapshot, StoreError> {
+    /// How reports name this registry.
+    pub fn registry_info(&self) -> RegistryInfo {
+        RegistryInfo {
+            sha256: self.sha256.clone(),
+            entries: self.registry.len(),
+            origin: self.origin.clone(),
+        }
+    }
+
+    async fn from_store(store: &Store) -> Result<Snapshot, StoreError> {
         let revision = store.list_revision().await?;
         let catalog = store.load_catalog(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
@@ -53,7 +64,11 @@ impl Snapshot {
         let changes = store
             .list_changes(RECENT_CHANGES, &catalog, ExpiryRule::Civil)
             .await?;
-        let mut snapshot = Snapshot::new(catalog, registry, sha256, source.to_owned());
+        let origin = Origin::Database {
+            revision: Some(revision),
+            as_of: None,
+        };
+        let mut snapshot = Snapshot::new(catalog, registry, sha256, origin);
         snapshot.imports = imports;
         snapshot.changes = changes;
         snapshot.revision = revision;
@@ -84,7 +99,7 @@ impl Default for Deployment {
 }
 
 pub struct AppState {
-    store: Option<(Store, String)>,
+    store: Option<Store>,
     snapshot: RwLock<Arc<Snapshot>>,
     deployment: Deployment,
 }
@@ -99,15 +114,14 @@ impl AppState {
         })
     }
 
-    /// Serves the database's registry; `source` names it in reports.
+    /// Serves the database's registry.
     pub async fn from_store(
         store: Store,
-        source: &str,
         deployment: Deployment,
     ) -> Result<Arc<AppState>, StoreError> {
-        let snapshot = Snapshot::from_store(&store, source).await?;
+        let snapshot = Snapshot::from_store(&store).await?;
         Ok(Arc::new(AppState {
-            store: Some((store, source.to_owned())),
+            store: Some(store),
             snapshot: RwLock::new(Arc::new(snapshot)),
             deployment,
         }))
@@ -115,7 +129,7 @@ impl AppState {
 
     /// The database, when the server runs on one (accounts, applications, history).
     pub fn store(&self) -> Option<&Store> {
-        self.store.as_ref().map(|(s, _)| s)
+        self.store.as_ref()
     }
 
     pub fn deployment(&self) -> Deployment {
@@ -132,13 +146,13 @@ impl AppState {
     /// Reloads when the list changed (an import or a decision, through any server sharing the
     /// database) since the snapshot was taken. Returns whether it did.
     pub async fn refresh(&self) -> Result<bool, StoreError> {
-        let Some((store, source)) = &self.store else {
+        let Some(store) = &self.store else {
             return Ok(false);
         };
         if store.list_revision().await? == self.snapshot().revision {
             return Ok(false);
         }
-        let fresh = Arc::new(Snapshot::from_store(store, source).await?);
+        let fresh = Arc::new(Snapshot::from_store(store).await?);
         match self.snapshot.write() {
             Ok(mut s) => *s = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,

@@ -22,7 +22,7 @@ pub struct VerifyCmd {
     anchor: Vec<Anchor>,
 }
 
-fn parse_anchor(s: &str) -> std::result::Result<Anchor, String> {
+pub(crate) fn parse_anchor(s: &str) -> std::result::Result<Anchor, String> {
     s.parse()
 }
 

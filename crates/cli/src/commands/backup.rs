@@ -1,10 +1,12 @@
 //! `ismap backup` and `ismap restore`: the whole database as one JSON file.
 
 use crate::BadInput;
+use crate::commands::audit::parse_anchor;
 use crate::context::{Context, read_file};
 use crate::output;
 use anyhow::Result;
 use clap::Args;
+use ismap_store::Anchor;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -21,6 +23,10 @@ pub struct RestoreCmd {
     /// Replace a database that already holds data
     #[arg(long)]
     replace: bool,
+    /// The audit trail's head recorded outside the database (SEQ:HASH, as `audit verify`
+    /// prints it): the backup's chain must contain it. Repeatable
+    #[arg(long, value_parser = parse_anchor)]
+    anchor: Vec<Anchor>,
 }
 
 impl BackupCmd {
@@ -47,7 +53,7 @@ impl RestoreCmd {
         if store.holds_data().await? && !self.replace {
             return Err(BadInput(format!(
                 "{} {}",
-                ctx.db_spec()?,
+                ismap_core::redact::redact_url(&ctx.db_spec()?),
                 ctx.lang.pick(
                     "にはデータがあります。置き換える場合は --replace を付けてください",
                     "already holds data: pass --replace to replace it"
@@ -55,12 +61,15 @@ impl RestoreCmd {
             ))
             .into());
         }
-        let summary = store.restore(backup).await.map_err(|e| match e {
-            ismap_store::StoreError::Backup(m) => {
-                BadInput(format!("{}: {m}", self.file.display())).into()
-            }
-            other => anyhow::Error::from(other),
-        })?;
+        let summary = store
+            .restore(backup, &ctx.actor(), &self.anchor)
+            .await
+            .map_err(|e| match e {
+                ismap_store::StoreError::Backup(m) => {
+                    BadInput(format!("{}: {m}", self.file.display())).into()
+                }
+                other => anyhow::Error::from(other),
+            })?;
         let mut text = String::new();
         for (table, rows) in summary.tables {
             text.push_str(&format!("{table}\t{rows}\n"));

@@ -28,7 +28,7 @@ impl DemoCmd {
                 "Loaded the fictional demo registry into ",
             )
             .to_owned();
-        text.push_str(&ctx.db_spec()?);
+        text.push_str(&ismap_core::redact::redact_url(&ctx.db_spec()?));
         text.push('\n');
         text.push_str(&summary_text(ctx, &summary, false));
         if let Some(path) = &self.profile_out {

@@ -49,13 +49,12 @@ impl ServeCmd {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
         let state = if self.source.is_database() {
-            let spec = ctx.db_spec()?;
             let deployment = Deployment {
                 secure_cookies: self.secure_cookies,
                 behind_proxy: self.behind_proxy,
                 client_login_failures: self.client_login_failures,
             };
-            let state = AppState::from_store(ctx.store().await?, &spec, deployment).await?;
+            let state = AppState::from_store(ctx.store().await?, deployment).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
             if self.alerts_every > 0 {
                 spawn_alerts(
@@ -71,7 +70,7 @@ impl ServeCmd {
                 loaded.catalog,
                 loaded.registry,
                 loaded.info.sha256,
-                loaded.info.source,
+                loaded.info.origin,
             ))
         };
         let running = ismap_web::start(state, &self.bind, shutdown_signal())

@@ -10,7 +10,7 @@ use ismap_formats::criteria::parse_catalog;
 use ismap_formats::demo;
 use ismap_formats::registry_json::{parse_registry, write_registry};
 use ismap_formats::{read_registry, sha256_hex};
-use ismap_report::RegistryInfo;
+use ismap_report::{Origin, RegistryInfo};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -58,7 +58,7 @@ impl RegistrySource {
             let info = RegistryInfo {
                 sha256: loaded.sha256,
                 entries: loaded.registry.len(),
-                source: path.display().to_string(),
+                origin: Origin::file(path),
             };
             return Ok(Loaded {
                 registry: loaded.registry,
@@ -72,7 +72,7 @@ impl RegistrySource {
             let info = RegistryInfo {
                 sha256: loaded.sha256,
                 entries: loaded.registry.len(),
-                source: "demo".into(),
+                origin: Origin::Demo,
             };
             return Ok(Loaded {
                 registry: loaded.registry,
@@ -108,14 +108,17 @@ impl RegistrySource {
         }
         // The hash of the canonical export: `ismap registry export` writes exactly these bytes.
         let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
-        let source = match &self.as_of {
-            Some(date) => format!("{} (as of {date})", ctx.db_spec()?),
-            None => ctx.db_spec()?,
-        };
         let info = RegistryInfo {
             sha256,
             entries: registry.len(),
-            source,
+            origin: Origin::Database {
+                revision: Some(store.list_revision().await?),
+                as_of: self
+                    .as_of
+                    .as_deref()
+                    .map(|d| date_option("--as-of", d))
+                    .transpose()?,
+            },
         };
         Ok(Loaded {
             registry,

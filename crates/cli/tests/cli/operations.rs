@@ -118,7 +118,10 @@ async fn accounts_audit_and_backups() {
     }
     let listed = ismap(&db, &["registry", "list", "--format", "json"], "").ok();
     for target in &targets {
-        ismap(target, &["restore", file], "").ok();
+        let wrong = format!("8:{}", "0".repeat(64));
+        let err = ismap(target, &["restore", "--anchor", &wrong, file], "").bad_input();
+        assert!(err.contains("does not verify"), "{err}");
+        ismap(target, &["restore", "--anchor", anchor, file], "").ok();
         assert_eq!(
             ismap(target, &["registry", "list", "--format", "json"], "").ok(),
             listed
@@ -126,8 +129,11 @@ async fn accounts_audit_and_backups() {
         assert!(
             ismap(target, &["audit", "verify"], "")
                 .ok()
-                .starts_with("intact: 8 events")
+                .starts_with("intact: 9 events"),
+            "the restore itself is the ninth event"
         );
+        let log = ismap(target, &["audit", "log"], "").ok();
+        assert!(log.contains("backup.restore"), "{log}");
         let err = ismap(target, &["restore", file], "").bad_input();
         assert!(err.contains("--replace"), "{err}");
         ismap(target, &["restore", "--replace", file], "").ok();

@@ -582,7 +582,10 @@ async fn backup_restores_onto_a_fresh_database() {
     }
     for target in &targets {
         let restored = Store::open(&target.spec).await.expect("open");
-        restored.restore(backup.clone()).await.expect("restore");
+        restored
+            .restore(backup.clone(), "cli:root", &[])
+            .await
+            .expect("restore");
         assert_eq!(
             restored
                 .load_registry(&catalog)
@@ -595,9 +598,19 @@ async fn backup_restores_onto_a_fresh_database() {
                 .expect("registry")
                 .registrations()
         );
-        assert_eq!(
+        // The restored chain holds the original events, then the restore itself.
+        let Verification::Intact { events, .. } = store.verify_audit(&[]).await.expect("verify")
+        else {
+            panic!("the source chain is intact");
+        };
+        assert!(matches!(
             restored.verify_audit(&[]).await.expect("verify"),
-            store.verify_audit(&[]).await.expect("verify")
+            Verification::Intact { events: n, .. } if n == events + 1
+        ));
+        let last = &restored.audit_events(None, 1).await.expect("events")[0];
+        assert_eq!(
+            (last.actor.as_str(), last.action.as_str()),
+            ("cli:root", "backup.restore")
         );
         // Logins and new rows work after the restore (generated keys continue).
         assert!(
@@ -616,9 +629,65 @@ async fn backup_restores_onto_a_fresh_database() {
     let mut wrong = backup.clone();
     wrong["format"] = serde_json::json!("something else");
     assert!(matches!(
-        store.restore(wrong).await,
+        store.restore(wrong, "cli:root", &[]).await,
         Err(StoreError::Backup(_))
     ));
+}
+
+#[tokio::test]
+async fn restore_refuses_a_backup_whose_trail_does_not_verify_and_ends_sessions() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let catalog = catalog();
+    let provider = actor(&store, "p1", Role::Provider, Some("架空株式会社")).await;
+    store
+        .create_application(&provider, content(), &catalog)
+        .await
+        .expect("create");
+    let (cookie, _) = store
+        .login("p1", PASSWORD, &LoginClient::new("127.0.0.1"))
+        .await
+        .expect("db")
+        .expect("login");
+    let backup = store.backup().await.expect("backup");
+    let Verification::Intact { events, head } = store.verify_audit(&[]).await.expect("verify")
+    else {
+        panic!("intact");
+    };
+
+    // An edited event (a provider's name changed in the trail) is refused; nothing changes.
+    let mut edited = backup.clone();
+    edited["tables"]["audit_event"][0]["actor"] = serde_json::json!("someone-else");
+    let target = TestDb::sqlite();
+    let restored = Store::open(&target.spec).await.expect("open");
+    let refused = restored.restore(edited, "cli:root", &[]).await;
+    assert!(
+        matches!(&refused, Err(StoreError::Backup(m)) if m.contains("does not verify at event 1")),
+        "{refused:?}"
+    );
+    assert!(!restored.holds_data().await.expect("db"));
+
+    // A backup cut short (its newest events and head moved back) passes the chain alone but
+    // not the head recorded elsewhere.
+    let mut cut = backup.clone();
+    let rows = cut["tables"]["audit_event"].as_array_mut().expect("rows");
+    rows.pop();
+    let last = rows.last().expect("an event").clone();
+    cut["tables"]["audit_head"][0]["seq"] = last["seq"].clone();
+    cut["tables"]["audit_head"][0]["hash"] = last["hash"].clone();
+    assert!(restored.restore(cut.clone(), "cli:root", &[]).await.is_ok());
+    let anchor = Anchor::head(events, &head);
+    assert!(matches!(
+        restored.restore(cut, "cli:root", std::slice::from_ref(&anchor)).await,
+        Err(StoreError::Backup(_))
+    ));
+
+    // The intact backup restores, and the session it carried is over.
+    restored
+        .restore(backup, "cli:root", &[anchor])
+        .await
+        .expect("restore");
+    assert!(restored.session(&cookie).await.expect("db").is_none());
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use ismap_core::lang::Lang;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::date::{EXPECTED, parse_date};
 use ismap_formats::profile_toml::{parse_profile, parse_profile_json};
-use ismap_report::{CheckReport, RegistryInfo};
+use ismap_report::CheckReport;
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::IntoParams;
@@ -133,12 +133,7 @@ pub async fn create(
         )
     })?;
     let results = engine.evaluate(&engine.default_candidates());
-    let info = RegistryInfo {
-        sha256: snapshot.sha256.clone(),
-        entries: snapshot.registry.len(),
-        source: snapshot.source.clone(),
-    };
-    let report = CheckReport::new(&engine, &results, info, lang);
+    let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
     let mut body = Vec::new();
     report.write_json(&mut body).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())

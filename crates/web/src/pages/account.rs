@@ -23,7 +23,7 @@ pub struct Next {
 
 /// Only a local path may follow a login, never another site.
 fn local(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+    next.and_then(ismap_core::redirect::local_path)
         .unwrap_or("/")
         .to_owned()
 }

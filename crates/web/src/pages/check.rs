@@ -14,7 +14,7 @@ use ismap_core::profile::Profile;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::InputError;
 use ismap_formats::profile_toml::{parse_profile, write_profile};
-use ismap_report::{CheckReport, RegistryInfo, check_summary};
+use ismap_report::{CheckReport, check_summary};
 use maud::{Markup, html};
 use std::sync::Arc;
 
@@ -520,7 +520,7 @@ pub async fn sheet(
                 dt { (t(lang, "評価日", "Evaluation date")) } dd { (engine.evaluated_on) }
                 dt { (t(lang, "管理基準のバージョン", "Criteria version")) } dd { (snapshot.catalog.version()) }
                 dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (engine.rule) }
-                dt { (t(lang, "登録簿", "Registry")) } dd { (snapshot.source) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
+                dt { (t(lang, "登録簿", "Registry")) } dd { (snapshot.origin.describe(lang)) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
                 dt { (t(lang, "登録簿 SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256) } }
                 dt { (t(lang, "機密性", "Confidentiality")) } dd { (profile.confidentiality.level()) }
                 dt { (t(lang, "低影響利用の判断", "Low-impact judgment")) } dd { (yes_no(profile.low_impact)) }
@@ -570,12 +570,7 @@ pub async fn download(
     let engine = engine_for(&snapshot, &profile).map_err(|e| bad(lang, e))?;
     let list = candidates(&engine, lang).map_err(|e| bad(lang, e))?;
     let results = engine.evaluate(&list);
-    let info = RegistryInfo {
-        sha256: snapshot.sha256.clone(),
-        entries: snapshot.registry.len(),
-        source: snapshot.source.clone(),
-    };
-    let report = CheckReport::new(&engine, &results, info, lang);
+    let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
     match format {
         "json" => {
             let mut out = Vec::new();

@@ -63,7 +63,7 @@ pub async fn page(
         h1 { (title) }
         p.lead {
             (t(lang, "基準日 ", "Status on ")) (on) " · "
-            (t(lang, "登録簿 ", "Registry ")) (snapshot.source) " · "
+            (t(lang, "登録簿 ", "Registry ")) (snapshot.origin.describe(lang)) " · "
             (all.len()) (t(lang, " 件", " registrations")) " · SHA-256 "
             code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
         }
@@ -156,7 +156,8 @@ pub async fn page(
                     (head(lang, &[("日時 (UTC)", "When (UTC)"), ("取込元", "Source"), ("追加", "Added"), ("変更", "Changed"), ("削除", "Removed")]))
                     tbody { @for i in &snapshot.imports { tr {
                         td { (i.imported_at.format("%Y-%m-%d %H:%M")) }
-                        td { (i.source) }
+                        // The file's name: the server's directories are not public.
+                        td { (file_name(&i.source)) }
                         td.num { (i.added) }
                         td.num { (i.changed) }
                         td.num { (i.removed) }
@@ -166,4 +167,9 @@ pub async fn page(
         }
     };
     Ok(layout(lang, title, Nav::Dashboard, "/", body))
+}
+
+/// The last component of an imported file's path.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }

@@ -24,6 +24,7 @@ use axum::routing::{get, post};
 use ismap_core::access::Permission;
 use ismap_core::check::Status;
 use ismap_core::lang::Lang;
+use ismap_core::redirect::local_path;
 use ismap_core::registration::ListingStatus;
 use maud::{DOCTYPE, Markup, html};
 use std::sync::Arc;
@@ -299,8 +300,10 @@ async fn switch_language(
     // Only a local path may be the target, never another site.
     let back = q
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .unwrap_or_else(|| "/".into());
+        .as_deref()
+        .and_then(local_path)
+        .unwrap_or("/")
+        .to_owned();
     let cookie = format!(
         "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()

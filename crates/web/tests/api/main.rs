@@ -12,7 +12,7 @@ use ismap_formats::demo;
 use ismap_formats::registry_json::parse_registry;
 use ismap_store::Store;
 use ismap_store::testing::TestDb;
-use ismap_web::{AppState, Deployment, Snapshot};
+use ismap_web::{AppState, Deployment, Origin, Snapshot};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -57,7 +57,7 @@ pub async fn demo_server() -> Server {
             catalog,
             loaded.registry,
             loaded.sha256,
-            "demo".into(),
+            Origin::Demo,
         )),
         None,
     )
@@ -84,7 +84,7 @@ pub async fn database_server_as(db: TestDb, deployment: Deployment) -> (Server, 
         .import_registry(&loaded.registry, &catalog, "demo", &loaded.sha256, false)
         .await
         .expect("import");
-    let state = AppState::from_store(Store::open(&spec).await.expect("open"), &spec, deployment)
+    let state = AppState::from_store(Store::open(&spec).await.expect("open"), deployment)
         .await
         .expect("state");
     (start(state, Some(db)).await, store)

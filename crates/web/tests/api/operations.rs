@@ -754,7 +754,6 @@ async fn two_servers_share_one_postgresql_database() {
     let (a, store) = database_server_on(db).await;
     let b_state = ismap_web::AppState::from_store(
         Store::open(&spec).await.expect("open"),
-        &spec,
         Default::default(),
     )
     .await
