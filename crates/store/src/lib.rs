@@ -89,7 +89,12 @@ impl Store {
     /// Connects (a path, `sqlite://…` or `postgres://…`) and applies pending migrations.
     pub async fn open(spec: &str) -> Result<Store> {
         let mut options = ConnectOptions::new(database_url(spec)?);
-        options.sqlx_logging(false);
+        // A server that is down or unreachable is reported in seconds, not after the pool's
+        // default half minute of retries.
+        options
+            .sqlx_logging(false)
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .acquire_timeout(std::time::Duration::from_secs(10));
         let db = Database::connect(options).await?;
         migration::Migrator::up(&db, None).await?;
         let store = Store { db };

@@ -164,3 +164,35 @@ fn other_failures_exit_1_and_a_closed_pipe_is_not_one() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn database_passwords_are_never_printed() {
+    let env = Env::new();
+    let backup = env.write("backup.json", "{}");
+    let url = "postgres://ismap:s3cret-pw@127.0.0.1:1/nowhere";
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["registry", "list"],
+        vec!["restore", backup.to_str().expect("utf-8")],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ismap"))
+            .args(&args)
+            .env("ISMAP_DB", url)
+            .output()
+            .expect("run ismap");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!printed.contains("s3cret-pw"), "{args:?}: {printed}");
+        if args[0] != "--help" && args[1] != "--help" {
+            assert!(!out.status.success(), "{args:?}");
+            assert!(
+                printed.contains("127.0.0.1:1"),
+                "still says where: {printed}"
+            );
+        }
+    }
+}

@@ -678,7 +678,9 @@ async fn restore_refuses_a_backup_whose_trail_does_not_verify_and_ends_sessions(
     assert!(restored.restore(cut.clone(), "cli:root", &[]).await.is_ok());
     let anchor = Anchor::head(events, &head);
     assert!(matches!(
-        restored.restore(cut, "cli:root", std::slice::from_ref(&anchor)).await,
+        restored
+            .restore(cut, "cli:root", std::slice::from_ref(&anchor))
+            .await,
         Err(StoreError::Backup(_))
     ));
 

@@ -33,8 +33,15 @@ async fn pages_in_both_languages() {
             .is_some_and(|c| c.starts_with("lang=en;"))
     );
     // never a redirect to another site
-    let away = get(s.addr, "/lang/ja?back=%2F%2Fevil.example%2F").await;
-    assert_eq!(away.header("location").as_deref(), Some("/"));
+    for back in [
+        "%2F%2Fevil.example%2F",
+        "%2F%5Cevil.example",
+        "https%3A%2F%2Fevil.example",
+        "%2F%09%2Fevil.example",
+    ] {
+        let away = get(s.addr, &format!("/lang/ja?back={back}")).await;
+        assert_eq!(away.header("location").as_deref(), Some("/"), "{back}");
+    }
     let css = get(s.addr, "/static/app.css").await;
     assert!(
         css.header("content-type")
@@ -162,4 +169,51 @@ async fn upload_then_download() {
     .await;
     assert_eq!(reply.status, 422);
     assert!(html(&reply).contains("入力を確認してください"));
+}
+
+#[tokio::test]
+async fn public_output_names_the_registry_by_hash_never_by_its_database() {
+    let db = ismap_store::testing::TestDb::new().await;
+    let spec = db.spec.clone();
+    let (s, store) = crate::database_server_on(db).await;
+    let revision = store.list_revision().await.expect("revision");
+    let dashboard = html(&get(s.addr, "/").await);
+    assert!(!dashboard.contains(&spec), "{dashboard}");
+    assert!(
+        dashboard.contains("demo"),
+        "the import's file name: {dashboard}"
+    );
+    let report = request(
+        s.addr,
+        "POST",
+        "/api/v1/checks",
+        &[("Content-Type", "application/toml")],
+        PROFILE.as_bytes(),
+    )
+    .await;
+    let text = html(&report);
+    assert!(!text.contains(&spec), "{text}");
+    let registry = &report.json()["registry"];
+    assert_eq!(registry["revision"], revision, "{registry}");
+    assert_eq!(
+        registry["source"], "database",
+        "a kind, not a connection string"
+    );
+    assert_eq!(registry["sha256"].as_str().map(str::len), Some(64));
+    for format in ["json", "markdown"] {
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("profile", PROFILE)
+            .append_pair("format", format)
+            .finish();
+        let download = request(
+            s.addr,
+            "POST",
+            "/check/download",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            form.as_bytes(),
+        )
+        .await;
+        assert_eq!(download.status, 200, "{format}");
+        assert!(!html(&download).contains(&spec), "{format}");
+    }
 }
