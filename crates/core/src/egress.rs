@@ -63,6 +63,8 @@ impl std::fmt::Display for Refused {
     }
 }
 
+impl std::error::Error for Refused {}
+
 /// A webhook URL that passed the syntactic checks; its addresses are checked when resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {

@@ -3,10 +3,14 @@
 //! over SMTP. A failed attempt is retried with exponential backoff, up to the store's limit.
 //! The same run serves `ismap alerts run` (cron) and the scheduler inside `ismap serve`.
 
+pub mod egress;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use egress::Egress;
 use hmac::{Hmac, Mac};
 use ismap_core::alerts::AlertSettings;
 use ismap_core::criteria::Catalog;
+use ismap_core::egress::Policy;
 use ismap_core::redact::redact_url;
 use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
@@ -19,6 +23,9 @@ use std::time::Duration;
 /// Header carrying `t=<unix seconds>,sha256=<hex>`; the MAC covers `"<t>." + body`.
 pub const SIGNATURE_HEADER: &str = "x-ismap-signature";
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most one delivery may take, name resolution and SMTP included.
+const DELIVERY_BUDGET: Duration = Duration::from_secs(20);
+const CONCURRENT_DELIVERIES: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotifyError {
@@ -89,11 +96,12 @@ fn payload(d: &Delivery) -> serde_json::Value {
     })
 }
 
-async fn send_webhook(client: &reqwest::Client, d: &Delivery) -> Result<(), String> {
+async fn send_webhook(egress: &Egress, d: &Delivery) -> Result<(), String> {
     let body = serde_json::to_vec(&payload(d)).map_err(|e| e.to_string())?;
     let secret = d.secret.as_deref().unwrap_or_default();
-    let response = client
+    let response = egress
         .post(&d.target)
+        .map_err(|e| e.to_string())?
         .header("content-type", "application/json")
         .header(
             SIGNATURE_HEADER,
@@ -102,7 +110,7 @@ async fn send_webhook(client: &reqwest::Client, d: &Delivery) -> Result<(), Stri
         .body(body)
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| egress::cause(&e))?;
     if response.status().is_success() {
         Ok(())
     } else {
@@ -133,32 +141,58 @@ async fn send_email(mailer: Option<&Mailer>, d: &Delivery) -> Result<(), String>
         .map_err(|e| e.to_string())
 }
 
-/// Sends every delivery due at `now`; failures are rescheduled with backoff.
+/// One delivery, within its time budget.
+async fn send(
+    egress: Egress,
+    mailer: Option<Mailer>,
+    d: Delivery,
+) -> (Delivery, Result<(), String>) {
+    let attempt = async {
+        match d.channel.as_str() {
+            "webhook" => send_webhook(&egress, &d).await,
+            _ => send_email(mailer.as_ref(), &d).await,
+        }
+    };
+    let outcome = tokio::time::timeout(DELIVERY_BUDGET, attempt)
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer within {} s", DELIVERY_BUDGET.as_secs())));
+    (d, outcome)
+}
+
+/// Sends every delivery due at `now`, several at a time so one slow receiver delays no one
+/// else's alerts; failures are rescheduled with backoff. Webhooks go only where `egress`
+/// allows.
 pub async fn deliver_due(
     store: &Store,
     mailer: Option<&Mailer>,
+    egress: &Policy,
     now: DateTime<Utc>,
 ) -> Result<RunReport, NotifyError> {
-    let client = reqwest::Client::builder()
-        .timeout(WEBHOOK_TIMEOUT)
-        .build()
-        .map_err(|e| NotifyError::Http(e.to_string()))?;
+    let egress =
+        Egress::new(egress, WEBHOOK_TIMEOUT).map_err(|e| NotifyError::Http(e.to_string()))?;
     let mut report = RunReport::default();
     loop {
         let batch = store.claim_deliveries(now, 50).await?;
         if batch.is_empty() {
             break;
         }
+        let mut running = tokio::task::JoinSet::new();
+        let mut finished = Vec::new();
         for d in batch {
-            let outcome = match d.channel.as_str() {
-                "webhook" => send_webhook(&client, &d).await,
-                _ => send_email(mailer, &d).await,
-            };
+            if running.len() >= CONCURRENT_DELIVERIES {
+                finished.extend(running.join_next().await);
+            }
+            running.spawn(send(egress.clone(), mailer.cloned(), d));
+        }
+        finished.extend(running.join_all().await.into_iter().map(Ok));
+        for joined in finished {
+            let (d, outcome) = joined.map_err(|e| NotifyError::Http(e.to_string()))?;
             match &outcome {
                 Ok(()) => report.delivered += 1,
+                // The target is not logged: webhook URLs often carry secrets.
                 Err(e) => {
                     report.failed += 1;
-                    tracing::warn!("delivery {} to {} failed: {e}", d.id, d.target);
+                    tracing::warn!("delivery {} ({}) failed: {e}", d.id, d.channel);
                 }
             }
             store
@@ -175,6 +209,8 @@ pub struct Settings {
     pub rule: ExpiryRule,
     pub alerts: AlertSettings,
     pub mailer: Option<Mailer>,
+    /// Where webhooks may go.
+    pub egress: Policy,
 }
 
 /// One alert run on `today` against `registry`, then the deliveries due at `now`.
@@ -188,7 +224,7 @@ pub async fn run(
     let raised = store
         .run_alerts(registry, catalog, today, settings.rule, &settings.alerts)
         .await?;
-    let sent = deliver_due(store, settings.mailer.as_ref(), now).await?;
+    let sent = deliver_due(store, settings.mailer.as_ref(), &settings.egress, now).await?;
     Ok(RunReport { raised, ..sent })
 }
 

@@ -5,8 +5,11 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use chrono::{Days, TimeZone, Utc};
-use ismap_core::access::Role;
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use ismap_core::access::{Actor, Role};
+use ismap_core::criteria::Catalog;
+use ismap_core::egress::Policy;
+use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::demo;
@@ -115,8 +118,19 @@ async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
     (port, messages)
 }
 
-#[tokio::test]
-async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
+/// A database with the demo list and a procurer watching its first entry, and the day 20
+/// days before that entry expires (09:00 JST as the instant).
+struct Watching {
+    _db: TestDb,
+    store: Store,
+    catalog: Catalog,
+    registry: Registry,
+    buyer: Actor,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+}
+
+async fn watching() -> Watching {
     let db = TestDb::new().await;
     let store = Store::open(&db.spec).await.expect("open");
     let catalog = builtin_catalog().expect("catalog");
@@ -151,6 +165,40 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
         )
         .await
         .expect("watch");
+    let today = expires - Days::new(20);
+    let now = Utc
+        .from_local_datetime(&today.and_hms_opt(0, 0, 0).expect("time"))
+        .single()
+        .expect("instant");
+    Watching {
+        _db: db,
+        store,
+        catalog,
+        registry,
+        buyer,
+        today,
+        now,
+    }
+}
+
+/// The receivers of these tests listen on 127.0.0.1, which only an operator's exception
+/// lets webhooks reach.
+fn loopback_allowed() -> Policy {
+    Policy::allowing(["127.0.0.1"])
+}
+
+#[tokio::test]
+async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
+    let Watching {
+        _db,
+        store,
+        catalog,
+        registry,
+        buyer,
+        today,
+        now,
+    } = watching().await;
+    let entry = &registry.registrations()[0];
     let (url, received, calls) = webhook_receiver("hook-secret").await;
     store
         .add_webhook(&buyer, &url, "hook-secret")
@@ -162,14 +210,9 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
 
     let settings = Settings {
         mailer: Some(mailer.clone()),
+        egress: loopback_allowed(),
         ..Settings::default()
     };
-    // The fake clock: 20 days before expiry, at 09:00 JST.
-    let today = expires - Days::new(20);
-    let now = Utc
-        .from_local_datetime(&today.and_hms_opt(0, 0, 0).expect("time"))
-        .single()
-        .expect("instant");
     let report = run(&store, &registry, &catalog, (today, now), &settings)
         .await
         .expect("run");
@@ -181,13 +224,23 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
     assert!(mail.contains("buyer@city.example"), "{mail}");
 
     // Not yet due one second later; due after the backoff (one minute).
-    let early = deliver_due(&store, Some(&mailer), now + chrono::Duration::seconds(1))
-        .await
-        .expect("deliver");
+    let early = deliver_due(
+        &store,
+        Some(&mailer),
+        &settings.egress,
+        now + chrono::Duration::seconds(1),
+    )
+    .await
+    .expect("deliver");
     assert_eq!(early.delivered, 0);
-    let later = deliver_due(&store, Some(&mailer), now + chrono::Duration::minutes(3))
-        .await
-        .expect("deliver");
+    let later = deliver_due(
+        &store,
+        Some(&mailer),
+        &settings.egress,
+        now + chrono::Duration::minutes(3),
+    )
+    .await
+    .expect("deliver");
     assert_eq!(later.failed, 0);
     let hooks = received.lock().expect("lock").clone();
     assert_eq!(hooks.len(), report.raised, "every alert arrived, signed");
@@ -208,4 +261,116 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
     .await
     .expect("run");
     assert_eq!(again, ismap_notify::RunReport::default());
+}
+
+/// A receiver that counts requests per path: `/hook` answers with `status` (and a redirect
+/// to `/elsewhere` when it is 3xx); `/slow` answers only once `/fast` has been reached.
+async fn counting_receiver(status: u16) -> (String, Arc<Mutex<Vec<String>>>) {
+    let hits: Arc<Mutex<Vec<String>>> = Arc::default();
+    let fast_reached = Arc::new(tokio::sync::Semaphore::new(0));
+    let app = Router::new().fallback({
+        let hits = hits.clone();
+        move |uri: axum::http::Uri| {
+            let (hits, fast_reached) = (hits.clone(), fast_reached.clone());
+            async move {
+                let path = uri.path().to_owned();
+                hits.lock().expect("lock").push(path.clone());
+                match path.as_str() {
+                    "/fast" => fast_reached.add_permits(1000),
+                    "/slow" => {
+                        if let Ok(permit) = fast_reached.acquire().await {
+                            permit.forget();
+                        }
+                    }
+                    _ => {}
+                }
+                let status = StatusCode::from_u16(if path == "/hook" { status } else { 200 })
+                    .expect("status");
+                (status, [(axum::http::header::LOCATION, "/elsewhere")])
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), hits)
+}
+
+#[tokio::test]
+async fn webhooks_reach_no_internal_address_and_follow_no_redirect() {
+    let w = watching().await;
+    let (base, hits) = counting_receiver(307).await;
+    // Stored directly, as a row written before the creation check existed would be.
+    w.store
+        .add_webhook(&w.buyer, &format!("{base}/hook"), "hook-secret")
+        .await
+        .expect("hook");
+    let settings = Settings::default();
+    let report = run(
+        &w.store,
+        &w.registry,
+        &w.catalog,
+        (w.today, w.now),
+        &settings,
+    )
+    .await
+    .expect("run");
+    assert!(report.failed >= 1, "{report:?}");
+    assert!(
+        hits.lock().expect("lock").is_empty(),
+        "nothing reaches a loopback address unless the operator allows it"
+    );
+
+    // Allowed, the receiver is reached once; its redirect is not followed.
+    let later = w.now + chrono::Duration::minutes(5);
+    let report = deliver_due(&w.store, None, &loopback_allowed(), later)
+        .await
+        .expect("deliver");
+    assert!(
+        report.failed >= 1,
+        "a redirect is a failed delivery: {report:?}"
+    );
+    let seen = hits.lock().expect("lock").clone();
+    assert!(seen.iter().all(|p| p == "/hook"), "{seen:?}");
+    assert!(!seen.is_empty());
+}
+
+#[tokio::test]
+async fn a_slow_receiver_does_not_hold_up_the_others() {
+    let w = watching().await;
+    let (base, hits) = counting_receiver(200).await;
+    // The slow receiver is registered (and so claimed) first; it answers only after the fast
+    // one has received its alert, which a one-at-a-time run would never let happen in time.
+    for path in ["/slow", "/fast"] {
+        w.store
+            .add_webhook(&w.buyer, &format!("{base}{path}"), "hook-secret")
+            .await
+            .expect("hook");
+    }
+    let (port, _) = smtp_sink().await;
+    let settings = Settings {
+        egress: loopback_allowed(),
+        mailer: Some(
+            Mailer::new(&format!("smtp://127.0.0.1:{port}"), "ismap@example.invalid")
+                .expect("mailer"),
+        ),
+        ..Settings::default()
+    };
+    let report = run(
+        &w.store,
+        &w.registry,
+        &w.catalog,
+        (w.today, w.now),
+        &settings,
+    )
+    .await
+    .expect("run");
+    assert_eq!(report.failed, 0, "{report:?}");
+    let seen = hits.lock().expect("lock").clone();
+    assert!(
+        seen.contains(&"/slow".to_owned()) && seen.contains(&"/fast".to_owned()),
+        "{seen:?}"
+    );
 }

@@ -12,6 +12,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
 use ismap_core::access::{Actor, Role};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -29,6 +30,12 @@ pub const MAX_FAILURES: u64 = 5;
 pub const CLIENT_MAX_FAILURES: u64 = 50;
 pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 const MIN_PASSWORD_CHARS: usize = 12;
+/// The least time a failed login takes, so that an unknown name, a disabled account and a
+/// wrong password answer alike (longer than one argon2 check on a loaded server).
+pub const FAILURE_FLOOR: std::time::Duration = std::time::Duration::from_millis(400);
+/// API tokens expire after this many days unless issued for fewer (at most a year).
+pub const TOKEN_DAYS: u32 = 90;
+pub const TOKEN_MAX_DAYS: u32 = 366;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,6 +71,8 @@ pub struct TokenInfo {
     pub id: i32,
     pub name: String,
     pub created_at: DateTime<Utc>,
+    /// After this instant the token is refused (absent: issued before tokens expired; refused).
+    pub expires_at: Option<DateTime<Utc>>,
     pub revoked: bool,
 }
 
@@ -107,6 +116,8 @@ pub enum AccountError {
     OrganisationRequired(Role),
     #[error("user names are 1–64 letters, digits, '.', '_', '-' or '@'; got {0:?}")]
     BadUsername(String),
+    #[error("a token is valid for 1 to {TOKEN_MAX_DAYS} days; got {0}")]
+    TokenDays(u32),
 }
 
 fn random_token() -> String {
@@ -120,19 +131,46 @@ pub(crate) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// Argon2 runs take about 19 MiB each: at most this many at once, whatever the number of
+/// logins arriving (the rest wait their turn instead of exhausting memory and threads).
+const ARGON2_AT_ONCE: usize = 4;
+static ARGON2_PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(ARGON2_AT_ONCE);
+
+/// Runs `work` (an argon2 computation) on a blocking thread, within the bound above.
+async fn argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = ARGON2_PERMITS
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StoreError::Internal(e.to_string()))
+}
+
 async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+    argon2(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| StoreError::Internal(e.to_string()))?
+    .await?
     .map_err(|e| StoreError::Internal(e.to_string()))
 }
 
-async fn password_matches(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Whether `password` matches `stored`; with no stored hash (no such user), the check runs
+/// against a dummy hash so that it costs the same.
+async fn password_matches(password: String, stored: Option<String>) -> Result<bool> {
+    argon2(move || {
+        let stored = stored.unwrap_or_else(|| {
+            DUMMY_HASH
+                .get_or_init(|| {
+                    Argon2::default()
+                        .hash_password(random_token().as_bytes())
+                        .map(|h| h.to_string())
+                        .unwrap_or_default()
+                })
+                .clone()
+        });
         PasswordHash::new(&stored)
             .map(|h| {
                 Argon2::default()
@@ -142,7 +180,6 @@ async fn password_matches(password: String, stored: String) -> bool {
             .unwrap_or(false)
     })
     .await
-    .unwrap_or(false)
 }
 
 /// An argon2 hash of a random password: verifying against it costs what a real check costs,
@@ -268,9 +305,18 @@ impl Store {
             .filter(session::Column::AccountId.eq(id))
             .exec(&txn)
             .await?;
+        // Whoever held the old password may have minted tokens with it.
+        let revoked = api_token::Entity::update_many()
+            .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+            .filter(api_token::Column::AccountId.eq(id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
         record(
             &txn,
-            Change::new(actor, "account.password", &format!("account:{username}")),
+            Change::new(actor, "account.password", &format!("account:{username}"))
+                .after(Some(serde_json::json!({ "tokens_revoked": revoked }))),
         )
         .await?;
         txn.commit().await?;
@@ -319,43 +365,59 @@ impl Store {
         Ok(())
     }
 
-    /// Checks a user name and password, throttled: the account when they match. Failures are
-    /// counted; a success clears the count.
+    /// Checks a user name and password, throttled: the account when they match. Each attempt
+    /// is recorded before it is checked and counts the attempts recorded before it in the
+    /// window, so concurrent attempts see each other and only the first within the limit are
+    /// evaluated. A
+    /// failure is that record kept; a success clears the user name's records. Every failure
+    /// takes at least [`FAILURE_FLOOR`], whether the account exists or not.
     async fn check_credentials(
         &self,
         username: &str,
         password: &str,
         client: &LoginClient,
     ) -> Result<std::result::Result<account::Model, LoginRefused>> {
+        let started = tokio::time::Instant::now();
+        let attempt = login_failure::ActiveModel {
+            username: Set(username.to_owned()),
+            client: Set(client.address.clone()),
+            at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
         let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-        let recent = || login_failure::Entity::find().filter(login_failure::Column::At.gt(since));
-        let failures = recent()
+        // Attempts recorded up to this one: the first ones in are checked, the rest refused.
+        let recent = || {
+            login_failure::Entity::find()
+                .filter(login_failure::Column::At.gt(since))
+                .filter(login_failure::Column::Id.lte(attempt.id))
+        };
+        let attempts = recent()
             .filter(login_failure::Column::Username.eq(username))
             .count(&self.db)
             .await?;
-        if failures >= MAX_FAILURES {
-            return Ok(Err(LoginRefused::Throttled));
-        }
         let from_client = recent()
             .filter(login_failure::Column::Client.eq(client.address.as_str()))
             .count(&self.db)
             .await?;
-        if from_client >= client.max_failures {
-            return Ok(Err(LoginRefused::ClientThrottled));
+        let throttled = if attempts > MAX_FAILURES {
+            Some(LoginRefused::Throttled)
+        } else if from_client > client.max_failures {
+            Some(LoginRefused::ClientThrottled)
+        } else {
+            None
+        };
+        if let Some(refused) = throttled {
+            // Not evaluated, so not a failure: the window does not grow with refused tries.
+            login_failure::Entity::delete_by_id(attempt.id)
+                .exec(&self.db)
+                .await?;
+            return Ok(Err(refused));
         }
         let model = self.find_account(username).await?;
-        let stored = match &model {
-            Some(m) => m.password_hash.clone(),
-            None => DUMMY_HASH
-                .get_or_init(|| {
-                    Argon2::default()
-                        .hash_password(random_token().as_bytes())
-                        .map(|h| h.to_string())
-                        .unwrap_or_default()
-                })
-                .clone(),
-        };
-        let ok = password_matches(password.to_owned(), stored).await;
+        let stored = model.as_ref().map(|m| m.password_hash.clone());
+        let ok = password_matches(password.to_owned(), stored).await?;
         match model {
             Some(m) if ok && !m.disabled => {
                 login_failure::Entity::delete_many()
@@ -365,14 +427,6 @@ impl Store {
                 Ok(Ok(m))
             }
             model => {
-                login_failure::ActiveModel {
-                    username: Set(username.to_owned()),
-                    client: Set(client.address.clone()),
-                    at: Set(Utc::now()),
-                    ..Default::default()
-                }
-                .insert(&self.db)
-                .await?;
                 // Failures against real accounts are in the trail (the throttle bounds them);
                 // unknown names are not, so guessing names cannot flood it.
                 if model.is_some() {
@@ -383,9 +437,24 @@ impl Store {
                     ))
                     .await?;
                 }
+                tokio::time::sleep_until(started + FAILURE_FLOOR).await;
                 Ok(Err(LoginRefused::BadCredentials))
             }
         }
+    }
+
+    /// A signed-in user proves their password again before a sensitive action (minting a
+    /// token), throttled like a login.
+    pub async fn confirm_password(
+        &self,
+        username: &str,
+        password: &str,
+        client: &LoginClient,
+    ) -> Result<std::result::Result<(), LoginRefused>> {
+        Ok(self
+            .check_credentials(username, password, client)
+            .await?
+            .map(|_| ()))
     }
 
     /// A user changes their own password, proving the current one; every session ends.
@@ -477,24 +546,39 @@ impl Store {
         Ok(())
     }
 
-    /// Issues an API token for `username`; the token is returned once and stored hashed.
+    /// Issues an API token for `username`, valid for `days` (1 to [`TOKEN_MAX_DAYS`]); the
+    /// token is returned once and stored hashed.
     pub async fn create_token(
         &self,
         actor: &str,
         username: &str,
         name: &str,
+        days: u32,
     ) -> Result<(i32, String)> {
+        if !(1..=TOKEN_MAX_DAYS).contains(&days) {
+            return Err(AccountError::TokenDays(days).into());
+        }
         let Some(model) = self.find_account(username).await? else {
             return Err(AccountError::NoSuchUser(username.to_owned()).into());
         };
         let token = format!("ismap_{}", random_token());
+        let now = Utc::now();
         let txn = self.db.begin().await?;
+        let live = api_token::Entity::find()
+            .filter(api_token::Column::AccountId.eq(model.id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .filter(api_token::Column::ExpiresAt.gt(now))
+            .count(&txn)
+            .await?;
+        crate::Limit::Tokens.check(live)?;
+        let expires_at = now + Duration::days(i64::from(days));
         let row = api_token::ActiveModel {
             account_id: Set(model.id),
             name: Set(name.to_owned()),
             token_hash: Set(sha256_hex(&token)),
-            created_at: Set(Utc::now()),
+            created_at: Set(now),
             revoked_at: Set(None),
+            expires_at: Set(Some(expires_at)),
             ..Default::default()
         }
         .insert(&txn)
@@ -502,7 +586,7 @@ impl Store {
         record(
             &txn,
             Change::new(actor, "token.create", &format!("account:{username}")).after(Some(
-                serde_json::json!({ "token_id": row.id, "name": name }),
+                serde_json::json!({ "token_id": row.id, "name": name, "expires_at": expires_at }),
             )),
         )
         .await?;
@@ -554,6 +638,7 @@ impl Store {
                 id: t.id,
                 name: t.name,
                 created_at: t.created_at,
+                expires_at: t.expires_at,
                 revoked: t.revoked_at.is_some(),
             })
             .collect())
@@ -564,6 +649,7 @@ impl Store {
         let Some(t) = api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
             .filter(api_token::Column::RevokedAt.is_null())
+            .filter(api_token::Column::ExpiresAt.gt(Utc::now()))
             .one(&self.db)
             .await?
         else {

@@ -15,7 +15,10 @@ use ismap_core::ids::{CountryCode, RegistrationNumber};
 use ismap_core::lifecycle::{Action, ActionKind, Completeness, Lifecycle, Refusal};
 use ismap_core::registration::{ControlStatement, Region, Registration, ScopeItem};
 use ismap_core::validity::{AuditPeriod, ExpiryRule};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 /// One control statement as the provider writes it.
@@ -304,6 +307,12 @@ impl Store {
         let provider = actor.organisation.clone().unwrap_or_default();
         let lifecycle = Lifecycle::default();
         let txn = self.db.begin().await?;
+        let drafts = application::Entity::find()
+            .filter(application::Column::Provider.eq(provider.as_str()))
+            .filter(application::Column::Phase.eq(lifecycle.phase.as_str()))
+            .count(&txn)
+            .await?;
+        crate::Limit::Drafts.check(drafts)?;
         let row = application::ActiveModel {
             provider: Set(provider),
             audit_body: Set(content.audit_body.clone()),

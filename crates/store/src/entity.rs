@@ -196,6 +196,9 @@ pub mod api_token {
         pub token_hash: String,
         pub created_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
+        /// Absent in backups from before tokens expired: such tokens are refused.
+        #[serde(default)]
+        pub expires_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

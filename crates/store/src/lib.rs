@@ -18,8 +18,8 @@ pub mod testing;
 mod watches;
 
 pub use accounts::{
-    Account, AccountError, CLIENT_MAX_FAILURES, LoginClient, LoginRefused, SESSION_HOURS, Session,
-    TokenInfo,
+    Account, AccountError, CLIENT_MAX_FAILURES, FAILURE_FLOOR, LoginClient, LoginRefused,
+    SESSION_HOURS, Session, TOKEN_DAYS, TOKEN_MAX_DAYS, TokenInfo,
 };
 pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
 pub use audit::{Anchor, AuditEvent, Verification};
@@ -55,11 +55,76 @@ pub enum StoreError {
     Internal(String),
     #[error("backup: {0}")]
     Backup(String),
+    #[error("{0}")]
+    Limit(Limit),
     #[error("unsupported database URL {0:?}: expected a file path, sqlite://… or postgres://…")]
     UnsupportedUrl(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What one account may hold at most: enough for real use, few enough that one account
+/// cannot fill the database or the delivery queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Watches,
+    Webhooks,
+    Tokens,
+    Drafts,
+}
+
+impl Limit {
+    pub fn max(self) -> u64 {
+        match self {
+            Limit::Watches => 200,
+            Limit::Webhooks => 10,
+            Limit::Tokens => 20,
+            Limit::Drafts => 20,
+        }
+    }
+
+    pub fn message(self, lang: ismap_core::lang::Lang) -> String {
+        let max = self.max();
+        match (self, lang) {
+            (Limit::Watches, ismap_core::lang::Lang::Ja) => {
+                format!("ウォッチは1アカウント{max}件までです")
+            }
+            (Limit::Webhooks, ismap_core::lang::Lang::Ja) => {
+                format!("Webhookは1アカウント{max}件までです")
+            }
+            (Limit::Tokens, ismap_core::lang::Lang::Ja) => {
+                format!(
+                    "有効なAPIトークンは1アカウント{max}件までです。不要なものを失効してください"
+                )
+            }
+            (Limit::Drafts, ismap_core::lang::Lang::Ja) => {
+                format!("未提出の申請は1アカウント{max}件までです")
+            }
+            (Limit::Watches, _) => format!("an account may hold at most {max} watches"),
+            (Limit::Webhooks, _) => format!("an account may hold at most {max} webhooks"),
+            (Limit::Tokens, _) => {
+                format!("an account may hold at most {max} live API tokens; revoke one first")
+            }
+            (Limit::Drafts, _) => {
+                format!("an account may hold at most {max} unsubmitted applications")
+            }
+        }
+    }
+
+    /// Refuses one more when `held` already reaches the limit.
+    pub(crate) fn check(self, held: u64) -> Result<()> {
+        if held >= self.max() {
+            return Err(StoreError::Limit(self));
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(ismap_core::lang::Lang::En))
+    }
+}
 
 /// An open database with the schema migrated to the current version.
 pub struct Store {

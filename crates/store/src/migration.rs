@@ -8,7 +8,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Initial), Box::new(Operations)]
+        vec![
+            Box::new(Initial),
+            Box::new(Operations),
+            Box::new(TokenExpiry),
+        ]
     }
 }
 
@@ -302,5 +306,34 @@ impl MigrationTrait for Operations {
             .map_err(|e| DbErr::Custom(e.to_string()))?
             .to_owned();
         m.exec_stmt(head).await
+    }
+}
+
+/// API tokens expire; tokens issued before get the default lifetime from the upgrade on.
+struct TokenExpiry;
+
+impl MigrationName for TokenExpiry {
+    fn name(&self) -> &str {
+        "m0003_token_expiry"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for TokenExpiry {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("api_token")
+                .add_column(timestamp_with_time_zone_null("expires_at"))
+                .to_owned(),
+        )
+        .await?;
+        let expires =
+            chrono::Utc::now() + chrono::Duration::days(i64::from(crate::accounts::TOKEN_DAYS));
+        let update = Query::update()
+            .table("api_token")
+            .value("expires_at", expires)
+            .to_owned();
+        m.exec_stmt(update).await
     }
 }

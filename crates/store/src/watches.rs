@@ -18,8 +18,8 @@ use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -102,6 +102,15 @@ async fn account_id(store: &Store, actor: &Actor) -> Result<i32> {
         .ok_or_else(|| StoreError::Internal(format!("no account {}", actor.name)))
 }
 
+/// How the audit trail names a webhook URL: its host and a hash, never the URL itself (paths
+/// and queries often carry the receiver's secret).
+fn fingerprint(url: &str) -> serde_json::Value {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned));
+    serde_json::json!({ "host": host, "url_sha256": crate::accounts::sha256_hex(url) })
+}
+
 impl Store {
     pub async fn add_watch(
         &self,
@@ -112,6 +121,11 @@ impl Store {
     ) -> Result<WatchRecord> {
         let account_id = account_id(self, actor).await?;
         let txn = self.db.begin().await?;
+        let held = watch::Entity::find()
+            .filter(watch::Column::AccountId.eq(account_id))
+            .count(&txn)
+            .await?;
+        crate::Limit::Watches.check(held)?;
         let row = watch::ActiveModel {
             account_id: Set(account_id),
             registration_no: Set(registration_no.to_string()),
@@ -177,6 +191,11 @@ impl Store {
     ) -> Result<WebhookRecord> {
         let account_id = account_id(self, actor).await?;
         let txn = self.db.begin().await?;
+        let held = webhook::Entity::find()
+            .filter(webhook::Column::AccountId.eq(account_id))
+            .count(&txn)
+            .await?;
+        crate::Limit::Webhooks.check(held)?;
         let row = webhook::ActiveModel {
             account_id: Set(account_id),
             url: Set(url.to_owned()),
@@ -189,7 +208,7 @@ impl Store {
         record(
             &txn,
             Change::new(&actor.name, "webhook.add", &format!("webhook:{}", row.id))
-                .after(Some(serde_json::json!({ "url": url }))),
+                .after(Some(fingerprint(url))),
         )
         .await?;
         txn.commit().await?;
@@ -224,7 +243,7 @@ impl Store {
         record(
             &txn,
             Change::new(&actor.name, "webhook.remove", &format!("webhook:{id}"))
-                .before(Some(serde_json::json!({ "url": hook.url }))),
+                .before(Some(fingerprint(&hook.url))),
         )
         .await?;
         txn.commit().await?;

@@ -120,6 +120,15 @@ impl From<StoreError> for ApiError {
                 err.body.detail_ja = Some(r.message(Lang::Ja));
                 err
             }
+            StoreError::Limit(limit) => {
+                let mut err = ApiError::new(
+                    StatusCode::CONFLICT,
+                    "limit_reached",
+                    limit.message(Lang::En),
+                );
+                err.body.detail_ja = Some(limit.message(Lang::Ja));
+                err
+            }
             StoreError::Account(a) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_value",

@@ -77,7 +77,7 @@ impl Snapshot {
 }
 
 /// How the server is reached: set from `serve`'s options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deployment {
     /// Clients reach the server over TLS: session cookies are marked Secure.
     pub secure_cookies: bool,
@@ -86,6 +86,8 @@ pub struct Deployment {
     pub behind_proxy: bool,
     /// Failed logins one client address may have within the throttle's window.
     pub client_login_failures: u64,
+    /// Where webhooks may point (internal hosts the operator allowed).
+    pub egress: ismap_core::egress::Policy,
 }
 
 impl Default for Deployment {
@@ -94,6 +96,7 @@ impl Default for Deployment {
             secure_cookies: false,
             behind_proxy: false,
             client_login_failures: ismap_store::CLIENT_MAX_FAILURES,
+            egress: ismap_core::egress::Policy::default(),
         }
     }
 }
@@ -132,8 +135,8 @@ impl AppState {
         self.store.as_ref()
     }
 
-    pub fn deployment(&self) -> Deployment {
-        self.deployment
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {

@@ -6,6 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use ismap_core::alerts::AlertSettings;
 use ismap_core::criteria::BUILTIN_VERSION;
+use ismap_core::egress::Policy;
 use ismap_core::validity::ExpiryRule;
 use ismap_notify::{Mailer, Settings};
 
@@ -29,6 +30,10 @@ pub struct AlertArgs {
     /// Sender address of alert e-mail
     #[arg(long, env = "ISMAP_MAIL_FROM", default_value = "ismap@localhost")]
     mail_from: String,
+    /// A host webhooks may reach although it resolves to an internal address (closed
+    /// networks); repeat for several. Every other internal address is refused.
+    #[arg(long = "webhook-allow-host", value_name = "HOST")]
+    webhook_allow_hosts: Vec<String>,
 }
 
 impl AlertArgs {
@@ -46,6 +51,7 @@ impl AlertArgs {
                 renewal_days: self.renewal_days,
             },
             mailer,
+            egress: Policy::allowing(&self.webhook_allow_hosts),
         })
     }
 }

@@ -49,10 +49,12 @@ impl ServeCmd {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
         let state = if self.source.is_database() {
+            let settings = self.alerts.settings()?;
             let deployment = Deployment {
                 secure_cookies: self.secure_cookies,
                 behind_proxy: self.behind_proxy,
                 client_login_failures: self.client_login_failures,
+                egress: settings.egress.clone(),
             };
             let state = AppState::from_store(ctx.store().await?, deployment).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
@@ -60,7 +62,7 @@ impl ServeCmd {
                 spawn_alerts(
                     Arc::clone(&state),
                     Duration::from_secs(self.alerts_every * 60),
-                    self.alerts.settings()?,
+                    settings,
                 );
             }
             state

@@ -51,6 +51,9 @@ pub struct TokenCmd {
     /// A name to recognise the token by (e.g. the script using it)
     #[arg(long, default_value = "api")]
     name: String,
+    /// Days the token stays valid (1 to 366)
+    #[arg(long, default_value_t = ismap_store::TOKEN_DAYS, value_name = "DAYS")]
+    days: u32,
     /// Revoke the token with this id instead of issuing one
     #[arg(long, value_name = "ID")]
     revoke: Option<i32>,
@@ -67,6 +70,7 @@ fn read_password() -> Result<String> {
 fn account_error(e: StoreError) -> anyhow::Error {
     match e {
         StoreError::Account(a) => BadInput(a.to_string()).into(),
+        StoreError::Limit(l) => BadInput(l.to_string()).into(),
         other => other.into(),
     }
 }
@@ -117,10 +121,13 @@ impl UserCmd {
                 }
                 None => {
                     let (id, token) = store
-                        .create_token(&actor, &c.username, &c.name)
+                        .create_token(&actor, &c.username, &c.name, c.days)
                         .await
                         .map_err(account_error)?;
-                    eprintln!("token {id} for {} (shown once)", c.username);
+                    eprintln!(
+                        "token {id} for {}, valid {} days (shown once)",
+                        c.username, c.days
+                    );
                     output::write(&format!("{token}\n"), None)
                 }
             },

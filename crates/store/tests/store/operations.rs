@@ -97,8 +97,52 @@ async fn accounts_sessions_tokens_and_throttling() {
         .expect("passwd");
     assert!(store.session(&cookie2).await.expect("db").is_none());
 
+    // Tokens live 1 to 366 days, and a password change revokes every one.
+    for days in [0, 367] {
+        let r = store.create_token("t", "alice", "cron", days).await;
+        assert!(matches!(r, Err(StoreError::Account(_))), "{days}");
+    }
+    let (_, before_change) = store
+        .create_token("t", "alice", "cron", 90)
+        .await
+        .expect("token");
+    assert!(
+        store
+            .token_account(&before_change)
+            .await
+            .expect("db")
+            .is_some()
+    );
+    store
+        .set_password("t", "alice", "another long password")
+        .await
+        .expect("passwd");
+    assert!(
+        store
+            .token_account(&before_change)
+            .await
+            .expect("db")
+            .is_none()
+    );
+    // An expired token is refused.
+    let (expiring, stale) = store
+        .create_token("t", "alice", "cron", 1)
+        .await
+        .expect("token");
+    assert!(store.token_account(&stale).await.expect("db").is_some());
+    store
+        .connection()
+        .execute_unprepared(&format!(
+            "UPDATE api_token SET expires_at = created_at WHERE id = {expiring}"
+        ))
+        .await
+        .expect("age the token");
+    assert!(store.token_account(&stale).await.expect("db").is_none());
+    let listed = store.tokens("alice").await.expect("tokens");
+    assert!(listed.iter().all(|t| t.expires_at.is_some()));
+
     let (id, token) = store
-        .create_token("t", "alice", "cron")
+        .create_token("t", "alice", "cron", 90)
         .await
         .expect("token");
     assert_eq!(
@@ -117,6 +161,18 @@ async fn accounts_sessions_tokens_and_throttling() {
             .expect("revoke twice")
     );
     assert!(store.token_account(&token).await.expect("db").is_none());
+    // At most 20 live tokens per account.
+    for _ in 0..20 {
+        store
+            .create_token("t", "alice", "bulk", 90)
+            .await
+            .expect("token");
+    }
+    let r = store.create_token("t", "alice", "one too many", 90).await;
+    assert!(
+        matches!(r, Err(StoreError::Limit(ismap_store::Limit::Tokens))),
+        "{r:?}"
+    );
 
     // Five failures lock the name, even for the right password.
     for _ in 0..5 {

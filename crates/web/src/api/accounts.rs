@@ -135,10 +135,34 @@ pub async fn whoami(Extension(viewer): Extension<Viewer>) -> Json<Me> {
     Json(me(&viewer.actor, viewer.csrf.clone()))
 }
 
+/// (Unknown fields are ignored: the page's form posts its CSRF field with these.)
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct NewToken {
     pub name: String,
+    /// The caller's password again: a stolen session alone cannot mint lasting access
+    pub password: String,
+    /// Days the token stays valid, 1 to 366 (default 90)
+    pub days: Option<u32>,
+}
+
+/// Issues a token to the signed-in caller once their password checks out (throttled like a
+/// login; shared by the API and the account page).
+pub async fn issue_token(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    viewer: &Viewer,
+    t: &NewToken,
+) -> Result<IssuedToken, ApiError> {
+    let name = username(viewer)?;
+    let store = store(state)?;
+    let client = login_client(state, headers, peer);
+    if let Err(r) = store.confirm_password(name, &t.password, &client).await? {
+        return Err(refused(r));
+    }
+    let days = t.days.unwrap_or(ismap_store::TOKEN_DAYS);
+    let (id, token) = store.create_token(name, name, t.name.trim(), days).await?;
+    Ok(IssuedToken { id, token, days })
 }
 
 /// The caller's API tokens / APIトークンの一覧
@@ -156,21 +180,25 @@ pub struct IssuedToken {
     pub id: i32,
     /// `Authorization: Bearer <token>`
     pub token: String,
+    /// Days it stays valid
+    pub days: u32,
 }
 
 /// Issue an API token (its value is shown once) / APIトークンを発行する
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewToken,
-    responses((status = 201, description = "The token", body = IssuedToken)))]
+    responses((status = 201, description = "The token", body = IssuedToken),
+              (status = 401, description = "Wrong password", body = crate::error::ErrorBody),
+              (status = 409, description = "Too many live tokens", body = crate::error::ErrorBody),
+              (status = 429, description = "Throttled", body = crate::error::ErrorBody)))]
 pub async fn create_token(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Extension(viewer): Extension<Viewer>,
     Body(t): Body<NewToken>,
 ) -> Result<Response, ApiError> {
-    let name = username(&viewer)?;
-    let (id, token) = store(&state)?
-        .create_token(name, name, t.name.trim())
-        .await?;
-    Ok((StatusCode::CREATED, Json(IssuedToken { id, token })).into_response())
+    let issued = issue_token(&state, &headers, peer, &viewer, &t).await?;
+    Ok((StatusCode::CREATED, Json(issued)).into_response())
 }
 
 /// Revoke one of the caller's API tokens / APIトークンを失効する

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use ismap_core::ids::RegistrationNumber;
+use ismap_core::lang::Lang;
 use ismap_store::{AlertRecord, WatchRecord, WebhookRecord};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -155,13 +156,24 @@ pub async fn add_webhook(
     w: &NewWebhook,
 ) -> Result<WebhookRecord, ApiError> {
     let url = w.url.trim();
-    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2000 {
+    if url.len() > 2000 {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_value",
-            "expected an http:// or https:// URL",
+            "the URL is longer than 2000 characters",
         )
         .field("url"));
+    }
+    // Where the server would send requests: never inside its own network.
+    if let Err(refused) = ismap_notify::egress::vet(&state.deployment().egress, url).await {
+        let mut err = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "refused_target",
+            refused.message(Lang::En),
+        )
+        .field("url");
+        err.body.detail_ja = Some(refused.message(Lang::Ja));
+        return Err(err);
     }
     if w.secret.chars().count() < 16 {
         return Err(ApiError::new(

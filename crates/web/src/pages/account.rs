@@ -2,7 +2,7 @@
 
 use super::{Nav, PageError, PageId, csrf_field, lang, layout, t};
 use crate::ApiError;
-use crate::api::accounts::{open_session, refused, store};
+use crate::api::accounts::{IssuedToken, NewToken, issue_token, open_session, refused, store};
 use crate::auth::{Viewer, is_secure, login_client, session_cookie};
 use crate::state::AppState;
 use axum::Extension;
@@ -115,7 +115,7 @@ async fn account_page(
     state: &AppState,
     viewer: &Viewer,
     lang: Lang,
-    new_token: Option<(i32, String)>,
+    new_token: Option<IssuedToken>,
     password_error: Option<&str>,
 ) -> Result<Markup, PageError> {
     let Some(account) = &viewer.account else {
@@ -131,6 +131,7 @@ async fn account_page(
         .await
         .map_err(|e| PageError::from((lang, e.into())))?;
     let title = t(lang, "アカウント", "Account");
+    let now = chrono::Utc::now();
     Ok(layout(
         lang,
         title,
@@ -145,20 +146,22 @@ async fn account_page(
                 dt { (t(lang, "通知メール", "Alert e-mail")) } dd { (account.email.as_deref().unwrap_or("-")) }
             }
             h2 { (t(lang, "APIトークン", "API tokens")) }
-            @if let Some((id, token)) = &new_token {
+            @if let Some(issued) = &new_token {
                 div.notice role="status" {
-                    p { (t(lang, "新しいトークン（この画面でのみ表示されます）:", "New token (shown only now):")) " #" (id) }
-                    pre { code { (token) } }
+                    p { (t(lang, "新しいトークン（この画面でのみ表示されます）:", "New token (shown only now):")) " #" (issued.id) }
+                    pre { code { (issued.token) } }
+                    p { (t(lang, "有効期間: ", "Valid for: ")) (issued.days) (t(lang, "日", " days")) }
                     p.hint { "Authorization: Bearer …" }
                 }
             }
             @if tokens.is_empty() { p { (t(lang, "トークンはありません。", "No tokens.")) } } @else {
                 div.table-wrap { table {
-                    (super::head(lang, &[("ID", "ID"), ("名前", "Name"), ("発行日時", "Created"), ("状態", "State"), ("", "")]))
-                    tbody { @for tk in &tokens { tr {
+                    (super::head(lang, &[("ID", "ID"), ("名前", "Name"), ("発行日時", "Created"), ("有効期限", "Expires"), ("状態", "State"), ("", "")]))
+                    tbody { @for tk in &tokens { @let live = !tk.revoked && tk.expires_at.is_some_and(|e| e > now); tr {
                         td { (tk.id) } td { (tk.name) } td { (tk.created_at.format("%Y-%m-%d %H:%M UTC")) }
-                        td { @if tk.revoked { (t(lang, "失効", "revoked")) } @else { (t(lang, "有効", "live")) } }
-                        td { @if !tk.revoked {
+                        td { @if let Some(e) = tk.expires_at { (e.format("%Y-%m-%d %H:%M UTC")) } @else { "-" } }
+                        td { @if tk.revoked { (t(lang, "失効", "revoked")) } @else if live { (t(lang, "有効", "live")) } @else { (t(lang, "期限切れ", "expired")) } }
+                        td { @if live {
                             form method="post" action={ "/account/tokens/" (tk.id) "/revoke" } {
                                 (csrf_field())
                                 button.secondary type="submit" { (t(lang, "失効させる", "Revoke")) }
@@ -171,6 +174,10 @@ async fn account_page(
                 (csrf_field())
                 div { label for="token-name" { (t(lang, "新しいトークンの名前", "Name of a new token")) }
                       input type="text" id="token-name" name="name" required placeholder="cron"; }
+                div { label for="token-days" { (t(lang, "有効日数（1〜366）", "Valid for (days, 1–366)")) }
+                      input type="number" id="token-days" name="days" min="1" max="366" value=(ismap_store::TOKEN_DAYS); }
+                div { label for="token-password" { (t(lang, "確認のためパスワードを入力", "Your password, to confirm")) }
+                      input type="password" id="token-password" name="password" required autocomplete="current-password"; }
                 button type="submit" { (t(lang, "発行する", "Issue")) }
             }
             h2 { (t(lang, "パスワードの変更", "Change the password")) }
@@ -235,25 +242,18 @@ pub async fn page(
     account_page(&state, &viewer, lang(&headers), None, None).await
 }
 
-#[derive(Deserialize)]
-pub struct TokenForm {
-    name: String,
-}
-
 pub async fn create_token(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Extension(viewer): Extension<Viewer>,
-    Form(f): Form<TokenForm>,
+    Form(f): Form<NewToken>,
 ) -> Result<Markup, PageError> {
     let lang = lang(&headers);
-    let name = &viewer.actor.name;
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-    let created = store
-        .create_token(name, name, f.name.trim())
+    let issued = issue_token(&state, &headers, peer, &viewer, &f)
         .await
-        .map_err(|e| PageError::from((lang, e.into())))?;
-    account_page(&state, &viewer, lang, Some(created), None).await
+        .map_err(|e| PageError::from((lang, e)))?;
+    account_page(&state, &viewer, lang, Some(issued), None).await
 }
 
 pub async fn revoke_token(

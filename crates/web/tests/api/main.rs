@@ -6,6 +6,7 @@ mod checks;
 mod operations;
 mod pages;
 mod registry;
+mod security;
 
 use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::demo;

@@ -26,7 +26,10 @@ async fn tokens(store: &Store) -> Vec<(Role, Option<String>)> {
             .add_user("test", &name, PASSWORD, role, org, None)
             .await
             .expect("user");
-        let (_, token) = store.create_token("test", &name, "t").await.expect("token");
+        let (_, token) = store
+            .create_token("test", &name, "t", 90)
+            .await
+            .expect("token");
         out.push((role, Some(token)));
     }
     out.push((Role::Public, None));
@@ -358,7 +361,8 @@ async fn sessions_csrf_tokens_and_throttling() {
 
     // CSRF: a state change with the session cookie needs the session's token.
     let json = ("Content-Type", "application/json");
-    let body = br#"{"name":"script"}"#;
+    let body = format!(r#"{{"name":"script","password":"{PASSWORD}"}}"#);
+    let body = body.as_bytes();
     let r = request(
         s.addr,
         "POST",
@@ -419,7 +423,7 @@ async fn sessions_csrf_tokens_and_throttling() {
     // A webhook added and removed through the page's forms; the audit trail has both.
     let hook = format!(
         "csrf={csrf}&url={}&secret=a-long-enough-secret",
-        crate::enc("https://hooks.example/ismap")
+        crate::enc("https://93.184.216.34/ismap")
     );
     let r = post_form("/webhooks".into(), hook).await;
     assert_eq!(r.status, 303, "{}", String::from_utf8_lossy(&r.body));
@@ -587,7 +591,7 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
         .await
         .expect("user");
     let (_, other) = store
-        .create_token("test", "other", "t")
+        .create_token("test", "other", "t", 90)
         .await
         .expect("token");
 
@@ -806,7 +810,11 @@ async fn two_servers_share_one_postgresql_database() {
     for u in ["p", "x", "o"] {
         tok.insert(
             u,
-            store.create_token("test", u, "t").await.expect("token").1,
+            store
+                .create_token("test", u, "t", 90)
+                .await
+                .expect("token")
+                .1,
         );
     }
     let full = r#"{"service_name":"共有テストサービス","audit_body":"監査法人X","scope_included":["文書管理"],

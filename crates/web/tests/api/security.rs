@@ -1,0 +1,221 @@
+//! The holes an attacker would try, each closed over real HTTP: webhooks into the server's
+//! network, a raced login throttle, tokens minted from a stolen session, redirects away.
+
+use crate::{database_server, request};
+use ismap_core::access::Role;
+
+const PASSWORD: &str = "a long enough password";
+
+async fn bearer(store: &ismap_store::Store, name: &str, role: Role, org: Option<&str>) -> String {
+    store
+        .add_user("test", name, PASSWORD, role, org, None)
+        .await
+        .expect("user");
+    let (_, token) = store
+        .create_token("test", name, "t", 90)
+        .await
+        .expect("token");
+    format!("Bearer {token}")
+}
+
+#[tokio::test]
+async fn webhooks_into_the_servers_network_are_refused_with_the_reason() {
+    let (s, store) = database_server().await;
+    let auth = bearer(&store, "buyer", Role::Procurer, Some("架空市")).await;
+    let post = |url: &str| {
+        let body = serde_json::json!({ "url": url, "secret": "a-long-enough-secret" }).to_string();
+        let auth = auth.clone();
+        async move {
+            request(
+                s.addr,
+                "POST",
+                "/api/v1/webhooks",
+                &[
+                    ("Content-Type", "application/json"),
+                    ("Authorization", &auth),
+                ],
+                body.as_bytes(),
+            )
+            .await
+        }
+    };
+    for (url, reason) in [
+        ("http://169.254.169.254/latest/meta-data/", "cloud metadata"),
+        ("http://127.0.0.1:5432/", "loopback"),
+        ("http://localhost/", "names this server"),
+        ("http://[::1]/", "loopback"),
+        ("http://[::ffff:192.168.0.1]/", "private"),
+        ("http://10.1.2.3/", "private"),
+        ("http://[fd00::1]/", "unique local"),
+        ("http://0.0.0.0/", "unspecified"),
+        ("http://user:pw@93.184.216.34/", "user name or password"),
+        ("file:///etc/passwd", "http or https"),
+    ] {
+        let r = post(url).await;
+        assert_eq!(r.status, 422, "{url}");
+        let body = r.json();
+        assert_eq!(body["error"], "refused_target", "{url}");
+        assert!(
+            body["detail"].as_str().is_some_and(|d| d.contains(reason)),
+            "{url}: {body}"
+        );
+        assert!(body["detail_ja"].as_str().is_some(), "{url}: {body}");
+    }
+    let buyer = store
+        .account("buyer")
+        .await
+        .expect("db")
+        .expect("buyer")
+        .actor();
+    assert!(store.webhooks(&buyer).await.expect("hooks").is_empty());
+
+    // Ten per account; the audit trail names each by host and hash, never the URL.
+    for i in 0..10 {
+        let r = post(&format!("https://93.184.216.34/hook/{i}?key=secret-in-url")).await;
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    }
+    let r = post("https://93.184.216.34/hook/11").await;
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (409, Some("limit_reached"))
+    );
+    let trail =
+        serde_json::to_string(&store.audit_events(None, 100).await.expect("events")).expect("json");
+    assert!(trail.contains("url_sha256"));
+    assert!(!trail.contains("secret-in-url"), "{trail}");
+}
+
+#[tokio::test]
+async fn concurrent_wrong_passwords_cannot_outrun_the_throttle() {
+    let (s, store) = database_server().await;
+    store
+        .add_user("test", "target", PASSWORD, Role::Operator, None, None)
+        .await
+        .expect("user");
+    let body = r#"{"username":"target","password":"wrong password, guess"}"#;
+    let attempts = (0..20).map(|_| async move {
+        request(
+            s.addr,
+            "POST",
+            "/api/v1/session",
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+        .await
+        .status
+    });
+    let statuses = futures_join_all(attempts).await;
+    let evaluated = statuses.iter().filter(|&&st| st == 401).count();
+    let throttled = statuses.iter().filter(|&&st| st == 429).count();
+    assert_eq!(evaluated + throttled, 20, "{statuses:?}");
+    assert!(
+        evaluated <= 5,
+        "{evaluated} of 20 were checked: {statuses:?}"
+    );
+    // Attempts that see each other may all be refused; never more than five checked.
+    assert!(evaluated >= 1, "{statuses:?}");
+}
+
+/// Runs the futures at once on this runtime and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future<Output = u16> + Send + 'static>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<u16> {
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn minting_a_token_asks_for_the_password_and_a_password_change_revokes_tokens() {
+    let (s, store) = database_server().await;
+    let auth = bearer(&store, "ops", Role::Operator, None).await;
+    let mint = |password: &str, days: u32| {
+        let body = format!(r#"{{"name":"cron","password":"{password}","days":{days}}}"#);
+        let auth = auth.clone();
+        async move {
+            request(
+                s.addr,
+                "POST",
+                "/api/v1/tokens",
+                &[
+                    ("Content-Type", "application/json"),
+                    ("Authorization", &auth),
+                ],
+                body.as_bytes(),
+            )
+            .await
+        }
+    };
+    assert_eq!(mint("not the password", 30).await.status, 401);
+    let r = mint(PASSWORD, 400).await;
+    assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
+    let r = mint(PASSWORD, 30).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.json()["days"], 30);
+    let minted = format!("Bearer {}", r.json()["token"].as_str().expect("token"));
+    let listed = request(
+        s.addr,
+        "GET",
+        "/api/v1/tokens",
+        &[("Authorization", &minted)],
+        b"",
+    )
+    .await;
+    assert!(
+        listed.json()[1]["expires_at"].is_string(),
+        "{}",
+        listed.json()
+    );
+
+    store
+        .set_password("admin", "ops", "a brand new long password")
+        .await
+        .expect("passwd");
+    for token in [&auth, &minted] {
+        let r = request(
+            s.addr,
+            "GET",
+            "/api/v1/me",
+            &[("Authorization", token)],
+            b"",
+        )
+        .await;
+        assert_eq!(r.status, 401, "a password change revokes every token");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_returns_only_to_local_pages() {
+    let (s, store) = database_server().await;
+    store
+        .add_user("test", "ops", PASSWORD, Role::Operator, None, None)
+        .await
+        .expect("user");
+    for (next, expected) in [
+        ("%2Fwatches", "/watches"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("https%3A%2F%2Fevil.example%2F", "/"),
+        ("%2F%0D%0ASet-Cookie%3Ax", "/"),
+    ] {
+        let body = format!("username=ops&password={}&next={next}", crate::enc(PASSWORD));
+        let r = request(
+            s.addr,
+            "POST",
+            "/login",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body.as_bytes(),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            303,
+            "{next}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        assert_eq!(r.header("location").as_deref(), Some(expected), "{next}");
+    }
+}
