@@ -55,9 +55,15 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let bad_input = e
-                .chain()
-                .any(|c| c.is::<BadInput>() || c.is::<ismap_formats::InputError>());
+            // A backdated import is the user's to fix, like any other bad input.
+            let bad_input = e.chain().any(|c| {
+                c.is::<BadInput>()
+                    || c.is::<ismap_formats::InputError>()
+                    || matches!(
+                        c.downcast_ref::<ismap_store::StoreError>(),
+                        Some(ismap_store::StoreError::Backdated { .. })
+                    )
+            });
             eprintln!(
                 "ismap: {}",
                 e.chain()

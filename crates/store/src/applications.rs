@@ -5,14 +5,14 @@
 
 use crate::audit::{Change, record};
 use crate::entity::{application, registration};
-use crate::history::append_list_event;
+use crate::history::{append_list_event, latest_effective};
 use crate::registry::{RegionJson, delete_rows, insert_rows, to_rows};
 use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use ismap_core::access::{Actor, Permission};
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::{CountryCode, RegistrationNumber};
-use ismap_core::lifecycle::{Action, ActionKind, Completeness, Lifecycle, Refusal};
+use ismap_core::lifecycle::{Action, Completeness, Lifecycle, PHASES, Phase, Refusal};
 use ismap_core::registration::{ControlStatement, Region, Registration, ScopeItem};
 use ismap_core::validity::{AuditPeriod, ExpiryRule};
 use sea_orm::{
@@ -294,7 +294,62 @@ fn require(actor: &Actor, permission: Permission) -> std::result::Result<(), App
     }
 }
 
+/// Phases in which a registration is on the list and in force (changes may be applied).
+fn in_force(phase: Phase) -> bool {
+    matches!(
+        phase,
+        Phase::Registered | Phase::RenewalFiled | Phase::RenewalAudited
+    )
+}
+
 impl Store {
+    /// The registered application `no` stands for, and its list entry with `content` in place
+    /// of what it declared: refused unless the registration is in force today.
+    async fn amended<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        no: &RegistrationNumber,
+        content: &ApplicationContent,
+        catalog: &Catalog,
+        rule: ExpiryRule,
+    ) -> Result<(Application, Registration)> {
+        let published: Vec<String> = PHASES
+            .into_iter()
+            .filter(|p| p.is_published())
+            .map(|p| p.as_str().to_owned())
+            .collect();
+        let registered = application::Entity::find()
+            .filter(application::Column::RegistrationNo.eq(no.as_str()))
+            .filter(application::Column::Phase.is_in(published))
+            .one(db)
+            .await?
+            .map(to_application)
+            .transpose()?
+            .ok_or_else(|| invalid("amends".into(), no.as_str(), "a registration made here"))?;
+        let lifecycle = &registered.lifecycle;
+        if !in_force(lifecycle.phase) {
+            return Err(ApplicationError::Refused(Refusal::NotInForce {
+                registration_no: no.clone(),
+                phase: lifecycle.phase,
+            })
+            .into());
+        }
+        let today = ismap_core::validity::japan_date(Utc::now());
+        if let Some(expired_on) = lifecycle.expires_on(rule)
+            && today > expired_on
+            && lifecycle.phase == Phase::Registered
+        {
+            return Err(ApplicationError::Refused(Refusal::NoLongerValid {
+                on: today,
+                expired_on,
+            })
+            .into());
+        }
+        let entry =
+            content.to_registration(no.clone(), lifecycle, &registered.provider, catalog)?;
+        Ok((registered, entry))
+    }
+
     /// A provider opens a draft application for its own organisation.
     pub async fn create_application(
         &self,
@@ -305,19 +360,80 @@ impl Store {
         require(actor, Permission::Apply)?;
         content.validate(catalog)?;
         let provider = actor.organisation.clone().unwrap_or_default();
-        let lifecycle = Lifecycle::default();
+        self.insert_draft(actor, &provider, Lifecycle::default(), content)
+            .await
+    }
+
+    /// A provider opens a change application to one of its registered services: a draft
+    /// holding the registration's current content, which goes through audit and review and
+    /// reaches the list only when an operator approves it.
+    pub async fn create_change(&self, actor: &Actor, id: i32) -> Result<Application> {
+        require(actor, Permission::Apply)?;
+        let registered = self.application(actor, id).await?;
+        let lifecycle = &registered.lifecycle;
+        let Some(no) = lifecycle.registration_no.clone() else {
+            return Err(invalid(
+                "id".into(),
+                &id.to_string(),
+                "the id of a registered application",
+            )
+            .into());
+        };
+        if !in_force(lifecycle.phase) {
+            return Err(ApplicationError::Refused(Refusal::NotInForce {
+                registration_no: no,
+                phase: lifecycle.phase,
+            })
+            .into());
+        }
+        if let Some(open) = self.open_change(&no).await? {
+            return Err(
+                ApplicationError::Refused(Refusal::ChangeOpen { application: open }).into(),
+            );
+        }
+        self.insert_draft(
+            actor,
+            &registered.provider,
+            Lifecycle::change_of(no),
+            registered.content,
+        )
+        .await
+    }
+
+    /// The change application to `no` still in progress, if any.
+    async fn open_change(&self, no: &RegistrationNumber) -> Result<Option<i32>> {
+        let published: Vec<String> = PHASES
+            .into_iter()
+            .filter(|p| p.is_published() || *p == Phase::ChangeApproved)
+            .map(|p| p.as_str().to_owned())
+            .collect();
+        Ok(application::Entity::find()
+            .filter(application::Column::RegistrationNo.eq(no.as_str()))
+            .filter(application::Column::Phase.is_not_in(published))
+            .one(&self.db)
+            .await?
+            .map(|m| m.id))
+    }
+
+    async fn insert_draft(
+        &self,
+        actor: &Actor,
+        provider: &str,
+        lifecycle: Lifecycle,
+        content: ApplicationContent,
+    ) -> Result<Application> {
         let txn = self.db.begin().await?;
         let drafts = application::Entity::find()
-            .filter(application::Column::Provider.eq(provider.as_str()))
-            .filter(application::Column::Phase.eq(lifecycle.phase.as_str()))
+            .filter(application::Column::Provider.eq(provider))
+            .filter(application::Column::Phase.eq(Phase::Draft.as_str()))
             .count(&txn)
             .await?;
         crate::Limit::Drafts.check(drafts)?;
         let row = application::ActiveModel {
-            provider: Set(provider),
+            provider: Set(provider.to_owned()),
             audit_body: Set(content.audit_body.clone()),
             phase: Set(lifecycle.phase.as_str().to_owned()),
-            registration_no: Set(None),
+            registration_no: Set(lifecycle.amends.as_ref().map(ToString::to_string)),
             lifecycle: Set(json(&lifecycle)),
             content: Set(json(&content)),
             updated_at: Set(Utc::now()),
@@ -326,6 +442,10 @@ impl Store {
         .insert(&txn)
         .await?;
         let app = to_application(row)?;
+        let mut after = serde_json::to_value(&app.content).unwrap_or_default();
+        if let (Some(no), Some(object)) = (&lifecycle.amends, after.as_object_mut()) {
+            object.insert("amends".into(), no.to_string().into());
+        }
         record(
             &txn,
             Change::new(
@@ -333,7 +453,7 @@ impl Store {
                 "application.create",
                 &format!("application:{}", app.id),
             )
-            .after(serde_json::to_value(&app.content).ok()),
+            .after(Some(after)),
         )
         .await?;
         txn.commit().await?;
@@ -366,38 +486,37 @@ impl Store {
         }
     }
 
-    /// Replaces the content of a draft (or, while registered, through `ChangeStatement`).
+    /// Replaces the content of a draft. What is on the list changes only through a change
+    /// application ([`Store::create_change`]), which keeps the program and the service name.
     pub async fn edit_application(
         &self,
         actor: &Actor,
         id: i32,
         content: ApplicationContent,
         catalog: &Catalog,
-        on: NaiveDate,
-        rule: ExpiryRule,
     ) -> Result<Application> {
         require(actor, Permission::Apply)?;
         content.validate(catalog)?;
         let current = self.application(actor, id).await?;
-        if current.lifecycle.phase.is_published() {
-            return self
-                .transition(
-                    actor,
-                    current,
-                    Action::ChangeStatement { on },
-                    Some(content),
-                    catalog,
-                    rule,
-                )
-                .await;
-        }
-        if current.lifecycle.phase != ismap_core::lifecycle::Phase::Draft {
-            return Err(ApplicationError::Refused(Refusal::WrongPhase {
-                action: ActionKind::ChangeStatement,
+        if current.lifecycle.phase != Phase::Draft {
+            return Err(ApplicationError::Refused(Refusal::NotADraft {
                 phase: current.lifecycle.phase,
-                allowed_from: vec![ismap_core::lifecycle::Phase::Draft],
             })
             .into());
+        }
+        if current.lifecycle.amends.is_some() {
+            for (field, before, after) in [
+                ("program", &current.content.program, &content.program),
+                (
+                    "service_name",
+                    &current.content.service_name,
+                    &content.service_name,
+                ),
+            ] {
+                if before != after {
+                    return Err(ApplicationError::Refused(Refusal::Unchangeable { field }).into());
+                }
+            }
         }
         let txn = self.db.begin().await?;
         application::ActiveModel {
@@ -462,6 +581,13 @@ impl Store {
             .apply(&action, &content.completeness(), rule)
             .map_err(ApplicationError::Refused)?;
         let txn = self.db.begin().await?;
+        // An approved change is published onto the registration it amends.
+        let amended = match (&action, &next.amends) {
+            (Action::ApproveChange, Some(no)) => {
+                Some(self.amended(&txn, no, &content, catalog, rule).await?)
+            }
+            _ => None,
+        };
         if let Action::Register {
             registration_no, ..
         } = &action
@@ -481,7 +607,11 @@ impl Store {
         application::ActiveModel {
             id: Set(current.id),
             phase: Set(next.phase.as_str().to_owned()),
-            registration_no: Set(next.registration_no.as_ref().map(ToString::to_string)),
+            registration_no: Set(next
+                .registration_no
+                .as_ref()
+                .or(next.amends.as_ref())
+                .map(ToString::to_string)),
             lifecycle: Set(json(&next)),
             content: Set(json(&content)),
             updated_at: Set(Utc::now()),
@@ -495,10 +625,33 @@ impl Store {
             .filter(|_| next.phase.is_published())
         {
             let entry = content.to_registration(no, &next, &current.provider, catalog)?;
-            let effective_on = action
-                .date()
-                .unwrap_or_else(|| ismap_core::validity::japan_date(Utc::now()));
-            publish(&txn, &entry, catalog, effective_on).await?;
+            publish(&txn, &entry, catalog).await?;
+        }
+        if let Some((registered, entry)) = amended {
+            publish(&txn, &entry, catalog).await?;
+            application::ActiveModel {
+                id: Set(registered.id),
+                audit_body: Set(content.audit_body.clone()),
+                content: Set(json(&content)),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await?;
+            record(
+                &txn,
+                Change::new(
+                    &actor.name,
+                    "application.change_applied",
+                    &format!("application:{}", registered.id),
+                )
+                .before(serde_json::to_value(&registered.content).ok())
+                .after(Some(serde_json::json!({
+                    "change_application": current.id,
+                    "content": content,
+                }))),
+            )
+            .await?;
         }
         let after = serde_json::json!({ "lifecycle": next, "action": action });
         record(
@@ -522,14 +675,19 @@ impl Store {
     }
 }
 
-/// Writes `entry` to the list (replacing its previous version) and to the list history.
+/// Writes `entry` to the list (replacing its previous version) and to the list history,
+/// effective from today in Japan: the server sets the date, and never one before the entry's
+/// latest published version (the history only grows forward).
 async fn publish<C: ConnectionTrait>(
     db: &C,
     entry: &Registration,
     catalog: &Catalog,
-    effective_on: NaiveDate,
 ) -> Result<()> {
     let no = entry.registration_no.to_string();
+    let today = ismap_core::validity::japan_date(Utc::now());
+    let effective_on = latest_effective(db, &no)
+        .await?
+        .map_or(today, |latest| latest.max(today));
     let existing = registration::Entity::find_by_id(no.clone()).one(db).await?;
     let position = match existing {
         Some(m) => m.position,

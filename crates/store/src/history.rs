@@ -28,12 +28,36 @@ pub struct ListEvent {
     pub change: EntryChange,
 }
 
+/// The effective date of the latest version of `registration_no` on the list history.
+pub(crate) async fn latest_effective<C: ConnectionTrait>(
+    db: &C,
+    registration_no: &str,
+) -> Result<Option<NaiveDate>> {
+    Ok(list_event::Entity::find()
+        .filter(list_event::Column::RegistrationNo.eq(registration_no))
+        .order_by_desc(list_event::Column::EffectiveOn)
+        .one(db)
+        .await?
+        .map(|e| e.effective_on))
+}
+
+/// Appends a version of an entry. The history only grows forward: a version effective before
+/// the entry's latest one would rewrite what the list showed on past dates, so it is refused.
 pub(crate) async fn append_list_event<C: ConnectionTrait>(
     db: &C,
     registration_no: &str,
     effective_on: NaiveDate,
     rows: Option<&Rows>,
 ) -> Result<()> {
+    if let Some(latest) = latest_effective(db, registration_no).await?
+        && effective_on < latest
+    {
+        return Err(StoreError::Backdated {
+            registration_no: registration_no.to_owned(),
+            effective_on,
+            latest,
+        });
+    }
     list_event::ActiveModel {
         effective_on: Set(effective_on),
         recorded_at: Set(Utc::now()),

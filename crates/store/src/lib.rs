@@ -57,6 +57,14 @@ pub enum StoreError {
     Backup(String),
     #[error("{0}")]
     Limit(Limit),
+    #[error(
+        "the list history only grows forward: {registration_no} already has a version effective {latest}, so none can take effect on {effective_on}"
+    )]
+    Backdated {
+        registration_no: String,
+        effective_on: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+    },
     #[error("unsupported database URL {0:?}: expected a file path, sqlite://… or postgres://…")]
     UnsupportedUrl(String),
 }

@@ -120,6 +120,9 @@ impl From<StoreError> for ApiError {
                 err.body.detail_ja = Some(r.message(Lang::Ja));
                 err
             }
+            backdated @ StoreError::Backdated { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "backdated", backdated.to_string())
+            }
             StoreError::Limit(limit) => {
                 let mut err = ApiError::new(
                     StatusCode::CONFLICT,

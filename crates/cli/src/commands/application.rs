@@ -34,8 +34,11 @@ enum What {
         /// [{control_id, status, reason?, inherited_from?}]
         file: PathBuf,
     },
-    /// Replace a draft's content, or change a registered statement (providers) / 申請内容を変更する
+    /// Replace a draft's content (providers) / 申請内容を変更する
     Edit { id: i32, file: PathBuf },
+    /// Open a change application to a registered service, as a draft holding its current
+    /// content; it reaches the list when an operator approves it (providers) / 変更申請を作成する
+    Change { id: i32 },
     /// Apply a lifecycle action given as JSON, e.g. '{"action":"submit"}' / 申請の状態を進める
     Act {
         id: i32,
@@ -51,6 +54,7 @@ fn refused(e: StoreError, ctx: &Context) -> anyhow::Error {
             BadInput(r.message(ctx.lang)).into()
         }
         StoreError::Application(a) => BadInput(a.to_string()).into(),
+        StoreError::Limit(l) => BadInput(l.message(ctx.lang)).into(),
         other => other.into(),
     }
 }
@@ -96,10 +100,13 @@ impl ApplicationCmd {
             )?,
             What::Edit { id, file } => serde_json::to_value(
                 store
-                    .edit_application(&actor, id, content(&file)?, &catalog, ctx.today(), rule)
+                    .edit_application(&actor, id, content(&file)?, &catalog)
                     .await
                     .map_err(fail)?,
             )?,
+            What::Change { id } => {
+                serde_json::to_value(store.create_change(&actor, id).await.map_err(fail)?)?
+            }
             What::Act { id, action } => {
                 let action: Action = serde_json::from_str(&action)
                     .map_err(|e| BadInput(format!("action: {e} (got {action:?})")))?;

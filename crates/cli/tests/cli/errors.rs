@@ -196,3 +196,23 @@ fn database_passwords_are_never_printed() {
         }
     }
 }
+
+#[test]
+fn an_import_dated_before_the_list_history_is_refused_and_changes_nothing() {
+    let env = Env::new();
+    let registry = repo_file("examples/demo-registry.json");
+    env.run(&["import", "registry", "--effective", "2026-01-01", &registry])
+        .ok();
+    let two = fixture("two-services.json");
+    let before = env.run(&["registry", "export"]).ok();
+    let err = env
+        .run(&["import", "registry", "--effective", "2025-12-31", &two])
+        .bad_input();
+    assert!(
+        err.contains("only grows forward") && err.contains("2026-01-01"),
+        "{err}"
+    );
+    assert_eq!(env.run(&["registry", "export"]).ok(), before);
+    env.run(&["import", "registry", "--effective", "2026-01-01", &two])
+        .ok();
+}

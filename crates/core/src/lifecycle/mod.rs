@@ -1,7 +1,9 @@
 //! The registration lifecycle as a state machine: a provider drafts and submits an application,
 //! an audit body records the audit, the operators review and register; a registered service
 //! files for renewal (the new audit period starts the day after the previous one ended),
-//! is renewed or expires, and may be revoked. Each transition is allowed only in certain
+//! is renewed or expires, and may be revoked. A change to a registered service is a change
+//! application: drafted from the registration, audited and reviewed like any other, and put
+//! on the list only when an operator approves it. Each transition is allowed only in certain
 //! phases and to one role; a refused transition says why, in Japanese and English.
 //!
 //! DOMAIN.md marks revocation and withdrawal triggers unverified: the states exist, the
@@ -31,9 +33,11 @@ pub enum Phase {
     RenewalAudited,
     Expired,
     Revoked,
+    /// A change application approved onto its registration (its content is now published).
+    ChangeApproved,
 }
 
-pub const PHASES: [Phase; 9] = [
+pub const PHASES: [Phase; 10] = [
     Phase::Draft,
     Phase::Submitted,
     Phase::Audited,
@@ -43,6 +47,7 @@ pub const PHASES: [Phase; 9] = [
     Phase::RenewalAudited,
     Phase::Expired,
     Phase::Revoked,
+    Phase::ChangeApproved,
 ];
 
 impl Phase {
@@ -57,6 +62,7 @@ impl Phase {
             Phase::RenewalAudited => "renewal_audited",
             Phase::Expired => "expired",
             Phase::Revoked => "revoked",
+            Phase::ChangeApproved => "change_approved",
         }
     }
 
@@ -71,6 +77,7 @@ impl Phase {
             Phase::RenewalAudited => lang.pick("更新監査済み", "renewal audited"),
             Phase::Expired => lang.pick("期限切れ", "expired"),
             Phase::Revoked => lang.pick("登録取消", "revoked"),
+            Phase::ChangeApproved => lang.pick("変更承認済み", "change approved"),
         }
     }
 
@@ -138,6 +145,9 @@ pub struct Lifecycle {
     pub revoked_on: Option<NaiveDate>,
     /// The reason given with the last return, decline or revocation.
     pub reason: Option<String>,
+    /// For a change application: the registration it changes.
+    #[serde(default)]
+    pub amends: Option<RegistrationNumber>,
 }
 
 impl Default for Lifecycle {
@@ -151,6 +161,17 @@ impl Default for Lifecycle {
             renewal_filed_on: None,
             revoked_on: None,
             reason: None,
+            amends: None,
+        }
+    }
+}
+
+impl Lifecycle {
+    /// The start of a change application to `registration_no`.
+    pub fn change_of(registration_no: RegistrationNumber) -> Lifecycle {
+        Lifecycle {
+            amends: Some(registration_no),
+            ..Lifecycle::default()
         }
     }
 }
@@ -177,8 +198,8 @@ pub enum Action {
         on: NaiveDate,
         registration_no: RegistrationNumber,
     },
-    /// Provider: change the published statement (scope, regions, controls) while valid.
-    ChangeStatement { on: NaiveDate },
+    /// Operator: put a reviewed change application's content on its registration's entry.
+    ApproveChange,
     /// Provider: file for renewal, on or before expiry.
     FileRenewal { on: NaiveDate },
     /// Operator: renew on the renewal audit; the expiry moves with the new audit period.
@@ -200,7 +221,7 @@ pub enum ActionKind {
     StartReview,
     ReturnToProvider,
     Register,
-    ChangeStatement,
+    ApproveChange,
     FileRenewal,
     Renew,
     DeclineRenewal,
@@ -214,7 +235,7 @@ pub const ACTION_KINDS: [ActionKind; 11] = [
     ActionKind::StartReview,
     ActionKind::ReturnToProvider,
     ActionKind::Register,
-    ActionKind::ChangeStatement,
+    ActionKind::ApproveChange,
     ActionKind::FileRenewal,
     ActionKind::Renew,
     ActionKind::DeclineRenewal,
@@ -230,7 +251,7 @@ impl ActionKind {
             ActionKind::StartReview => "start_review",
             ActionKind::ReturnToProvider => "return_to_provider",
             ActionKind::Register => "register",
-            ActionKind::ChangeStatement => "change_statement",
+            ActionKind::ApproveChange => "approve_change",
             ActionKind::FileRenewal => "file_renewal",
             ActionKind::Renew => "renew",
             ActionKind::DeclineRenewal => "decline_renewal",
@@ -246,7 +267,7 @@ impl ActionKind {
             ActionKind::StartReview => lang.pick("審査を開始する", "start the review"),
             ActionKind::ReturnToProvider => lang.pick("差し戻す", "return to the provider"),
             ActionKind::Register => lang.pick("登録する", "register"),
-            ActionKind::ChangeStatement => lang.pick("言明内容を変更する", "change the statement"),
+            ActionKind::ApproveChange => lang.pick("変更を承認する", "approve the change"),
             ActionKind::FileRenewal => lang.pick("更新を申請する", "file for renewal"),
             ActionKind::Renew => lang.pick("更新を決定する", "renew"),
             ActionKind::DeclineRenewal => lang.pick("更新しない", "decline the renewal"),
@@ -258,9 +279,7 @@ impl ActionKind {
     /// The one role that performs this action.
     pub fn role(self) -> Role {
         match self {
-            ActionKind::Submit | ActionKind::ChangeStatement | ActionKind::FileRenewal => {
-                Role::Provider
-            }
+            ActionKind::Submit | ActionKind::FileRenewal => Role::Provider,
             ActionKind::RecordAudit => Role::Auditor,
             _ => Role::Operator,
         }
@@ -274,8 +293,7 @@ impl ActionKind {
             ActionKind::RecordAudit => &[Submitted, RenewalFiled],
             ActionKind::StartReview => &[Audited],
             ActionKind::ReturnToProvider => &[Submitted, Audited, UnderReview],
-            ActionKind::Register => &[UnderReview],
-            ActionKind::ChangeStatement => &[Registered, RenewalFiled, RenewalAudited],
+            ActionKind::Register | ActionKind::ApproveChange => &[UnderReview],
             ActionKind::FileRenewal => &[Registered],
             ActionKind::Renew | ActionKind::DeclineRenewal => &[RenewalAudited],
             ActionKind::Expire => &[Registered],
@@ -289,7 +307,6 @@ impl Action {
     pub fn date(&self) -> Option<NaiveDate> {
         match self {
             Action::Register { on, .. }
-            | Action::ChangeStatement { on }
             | Action::FileRenewal { on }
             | Action::Renew { on }
             | Action::DeclineRenewal { on, .. }
@@ -298,6 +315,7 @@ impl Action {
             Action::Submit
             | Action::RecordAudit { .. }
             | Action::StartReview
+            | Action::ApproveChange
             | Action::ReturnToProvider { .. } => None,
         }
     }
@@ -309,7 +327,7 @@ impl Action {
             Action::StartReview => ActionKind::StartReview,
             Action::ReturnToProvider { .. } => ActionKind::ReturnToProvider,
             Action::Register { .. } => ActionKind::Register,
-            Action::ChangeStatement { .. } => ActionKind::ChangeStatement,
+            Action::ApproveChange => ActionKind::ApproveChange,
             Action::FileRenewal { .. } => ActionKind::FileRenewal,
             Action::Renew { .. } => ActionKind::Renew,
             Action::DeclineRenewal { .. } => ActionKind::DeclineRenewal,
@@ -366,6 +384,29 @@ pub enum Refusal {
     DateBefore {
         on: NaiveDate,
         earliest: NaiveDate,
+    },
+    /// A change application is approved onto its registration, never registered anew.
+    IsAChange {
+        amends: RegistrationNumber,
+    },
+    /// Only a change application can be approved as a change.
+    NotAChange,
+    /// The registration a change application is for is no longer in force.
+    NotInForce {
+        registration_no: RegistrationNumber,
+        phase: Phase,
+    },
+    /// A change application may not rename the service or move it to another program.
+    Unchangeable {
+        field: &'static str,
+    },
+    /// A registration has one open change application at a time.
+    ChangeOpen {
+        application: i32,
+    },
+    /// Only a draft's content can be edited.
+    NotADraft {
+        phase: Phase,
     },
 }
 
@@ -486,6 +527,70 @@ impl Refusal {
                     format!("the date {on} is before the last recorded event ({earliest})")
                 }
             }
+            Refusal::IsAChange { amends } => {
+                if ja {
+                    format!(
+                        "この申請は登録 {amends} の変更申請です。新規登録ではなく変更の承認を行ってください"
+                    )
+                } else {
+                    format!(
+                        "this application changes registration {amends}: approve the change instead of registering it"
+                    )
+                }
+            }
+            Refusal::NotAChange => lang
+                .pick(
+                    "変更申請ではないため、変更として承認できません",
+                    "only a change application can be approved as a change",
+                )
+                .to_owned(),
+            Refusal::NotInForce {
+                registration_no,
+                phase,
+            } => {
+                if ja {
+                    format!(
+                        "登録 {registration_no} は「{}」のため変更できません",
+                        phase.label(lang)
+                    )
+                } else {
+                    format!(
+                        "registration {registration_no} is {}: it cannot be changed",
+                        phase.label(lang)
+                    )
+                }
+            }
+            Refusal::Unchangeable { field } => {
+                if ja {
+                    format!("変更申請では {field} を変えられません（別の新規申請が必要です）")
+                } else {
+                    format!(
+                        "a change application cannot change {field} (that needs a new application)"
+                    )
+                }
+            }
+            Refusal::NotADraft { phase } => {
+                if ja {
+                    format!(
+                        "「{}」の申請は編集できません。登録済みのサービスの内容は変更申請（POST /api/v1/applications/{{id}}/changes）で変更してください",
+                        phase.label(lang)
+                    )
+                } else {
+                    format!(
+                        "an application that is {} cannot be edited; a registered service changes through a change application (POST /api/v1/applications/{{id}}/changes)",
+                        phase.label(lang)
+                    )
+                }
+            }
+            Refusal::ChangeOpen { application } => {
+                if ja {
+                    format!("この登録には処理中の変更申請 {application} があります")
+                } else {
+                    format!(
+                        "this registration already has an open change application ({application})"
+                    )
+                }
+            }
         }
     }
 }
@@ -508,11 +613,17 @@ impl Lifecycle {
             .and_then(|(_, end)| expiry_date(end, rule))
     }
 
-    /// The actions that may start from the current phase.
+    /// The actions that may start from the current phase (a change application is approved,
+    /// any other application registered).
     pub fn available(&self) -> Vec<ActionKind> {
         ACTION_KINDS
             .into_iter()
             .filter(|k| k.from_phases().contains(&self.phase))
+            .filter(|k| match k {
+                ActionKind::Register => self.amends.is_none(),
+                ActionKind::ApproveChange => self.amends.is_some(),
+                _ => true,
+            })
             .collect()
     }
 
@@ -587,6 +698,11 @@ impl Lifecycle {
                 on,
                 registration_no,
             } => {
+                if let Some(amends) = &self.amends {
+                    return Err(Refusal::IsAChange {
+                        amends: amends.clone(),
+                    });
+                }
                 let audit = self.passed_audit()?;
                 if *on <= audit.end {
                     return Err(Refusal::RegisteredBeforeAuditEnd {
@@ -600,17 +716,13 @@ impl Lifecycle {
                 next.registered_on = Some(*on);
                 next.phase = Phase::Registered;
             }
-            Action::ChangeStatement { on } => {
-                self.not_before(*on)?;
-                if let Some(expired_on) = self.expires_on(rule)
-                    && *on > expired_on
-                    && self.phase == Phase::Registered
-                {
-                    return Err(Refusal::NoLongerValid {
-                        on: *on,
-                        expired_on,
-                    });
+            Action::ApproveChange => {
+                if self.amends.is_none() {
+                    return Err(Refusal::NotAChange);
                 }
+                self.passed_audit()?;
+                next.pending_audit = None;
+                next.phase = Phase::ChangeApproved;
             }
             Action::FileRenewal { on } => {
                 self.not_before(*on)?;

@@ -37,6 +37,64 @@ fn registered() -> Lifecycle {
     })
 }
 
+/// A change application of [`no`] taken through submission, a passed audit, review and
+/// then `more`.
+fn change_through(more: &[Action]) -> Lifecycle {
+    let steps = [
+        Action::Submit,
+        pass("2024-04-01", "2024-09-30"),
+        Action::StartReview,
+    ];
+    steps
+        .iter()
+        .chain(more)
+        .try_fold(Lifecycle::change_of(no()), |s, a| {
+            s.apply(a, &COMPLETE, ExpiryRule::Civil)
+        })
+        .expect("allowed")
+}
+
+#[test]
+fn a_change_application_is_approved_never_registered() {
+    let reviewed = change_through(&[]);
+    assert_eq!(reviewed.phase, UnderReview);
+    assert_eq!(
+        reviewed.available(),
+        [ActionKind::ReturnToProvider, ActionKind::ApproveChange]
+    );
+    let register = Action::Register {
+        on: d("2025-01-01"),
+        registration_no: no(),
+    };
+    assert_eq!(
+        reviewed.apply(&register, &COMPLETE, ExpiryRule::Civil),
+        Err(Refusal::IsAChange { amends: no() })
+    );
+    let approved = change_through(&[Action::ApproveChange]);
+    assert_eq!(approved.phase, ChangeApproved);
+    assert!(!approved.phase.is_published());
+    assert_eq!(approved.amends, Some(no()));
+    // A failed audit cannot be approved.
+    let failed = [
+        Action::Submit,
+        Action::RecordAudit {
+            start: d("2024-04-01"),
+            end: d("2024-09-30"),
+            result: AuditResult::Fail,
+        },
+        Action::StartReview,
+    ]
+    .iter()
+    .try_fold(Lifecycle::change_of(no()), |s, a| {
+        s.apply(a, &COMPLETE, ExpiryRule::Civil)
+    })
+    .expect("allowed");
+    assert_eq!(
+        failed.apply(&Action::ApproveChange, &COMPLETE, ExpiryRule::Civil),
+        Err(Refusal::AuditNotPassed)
+    );
+}
+
 fn in_phase(phase: Phase) -> Lifecycle {
     let base = registered();
     let then =
@@ -54,6 +112,7 @@ fn in_phase(phase: Phase) -> Lifecycle {
             },
         ),
         RenewalAudited => then(&in_phase(RenewalFiled), pass("2024-04-01", "2025-03-31")),
+        ChangeApproved => change_through(&[Action::ApproveChange]),
         Expired => then(
             &base,
             Action::Expire {
@@ -83,9 +142,7 @@ fn example(kind: ActionKind) -> Action {
             on: d("2025-06-01"),
             registration_no: no(),
         },
-        ActionKind::ChangeStatement => Action::ChangeStatement {
-            on: d("2025-05-02"),
-        },
+        ActionKind::ApproveChange => Action::ApproveChange,
         ActionKind::FileRenewal => Action::FileRenewal {
             on: d("2025-05-01"),
         },
@@ -117,16 +174,13 @@ fn every_phase_and_action() {
         (Audited, ActionKind::ReturnToProvider, Draft),
         (UnderReview, ActionKind::Register, Registered),
         (UnderReview, ActionKind::ReturnToProvider, Draft),
-        (Registered, ActionKind::ChangeStatement, Registered),
         (Registered, ActionKind::FileRenewal, RenewalFiled),
         (Registered, ActionKind::Expire, Expired),
         (Registered, ActionKind::Revoke, Revoked),
         (RenewalFiled, ActionKind::RecordAudit, RenewalAudited),
-        (RenewalFiled, ActionKind::ChangeStatement, RenewalFiled),
         (RenewalFiled, ActionKind::Revoke, Revoked),
         (RenewalAudited, ActionKind::Renew, Registered),
         (RenewalAudited, ActionKind::DeclineRenewal, Registered),
-        (RenewalAudited, ActionKind::ChangeStatement, RenewalAudited),
         (RenewalAudited, ActionKind::Revoke, Revoked),
     ];
     for phase in PHASES {
@@ -138,6 +192,12 @@ fn every_phase_and_action() {
                 Some((_, _, to)) => {
                     assert_eq!(result.map(|s| s.phase), Ok(*to), "{phase} {kind:?}");
                     assert!(state.available().contains(&kind));
+                }
+                // An application that is not a change reaches the phase but cannot be
+                // approved as one.
+                None if (phase, kind) == (UnderReview, ActionKind::ApproveChange) => {
+                    assert_eq!(result, Err(Refusal::NotAChange));
+                    assert!(!state.available().contains(&kind));
                 }
                 None => {
                     assert!(
@@ -203,21 +263,6 @@ fn renewal_rules() {
                 on: d("2025-08-01"),
             },
             Ok(Expired),
-        ),
-        (
-            Action::ChangeStatement {
-                on: d("2025-08-01"),
-            },
-            Err(Refusal::NoLongerValid {
-                on: d("2025-08-01"),
-                expired_on: d("2025-07-31"),
-            }),
-        ),
-        (
-            Action::ChangeStatement {
-                on: d("2025-07-31"),
-            },
-            Ok(Registered),
         ),
     ];
     for (action, expected) in cases {
@@ -374,6 +419,27 @@ fn refusals_explain_themselves_in_both_languages() {
         r.message(Lang::En),
         "cannot start the review while draft (allowed from: audited)"
     );
+    let r = in_phase(Registered)
+        .apply(&Action::ApproveChange, &COMPLETE, ExpiryRule::Civil)
+        .expect_err("refused");
+    assert!(r.message(Lang::Ja).contains("「変更を承認する」"), "{r}");
+    for r in [
+        Refusal::IsAChange { amends: no() },
+        Refusal::NotAChange,
+        Refusal::Unchangeable {
+            field: "service_name",
+        },
+        Refusal::ChangeOpen { application: 7 },
+        Refusal::NotADraft { phase: Registered },
+        Refusal::NotInForce {
+            registration_no: no(),
+            phase: Revoked,
+        },
+    ] {
+        let (ja, en) = (r.message(Lang::Ja), r.message(Lang::En));
+        assert!(!ja.is_empty() && ja != en, "{r:?}");
+        assert!(!ja.is_ascii(), "{r:?}: {ja}");
+    }
 }
 
 #[test]

@@ -262,7 +262,7 @@ async fn lifecycle_through_the_store_publishes_and_records() {
     let mut bad = content();
     bad.statements[0].control_id = "99.9".into();
     let r = store
-        .edit_application(&provider, app.id, bad, &catalog, d("2024-01-01"), civil)
+        .edit_application(&provider, app.id, bad, &catalog)
         .await;
     match r {
         Err(StoreError::Application(ApplicationError::Invalid { field, value, .. })) => {
@@ -322,42 +322,6 @@ async fn lifecycle_through_the_store_publishes_and_records() {
     assert_eq!(entry.provider, "架空株式会社");
     assert_eq!(entry.expires_on(civil), d("2025-07-31"));
 
-    // A scope change while registered is published from its date.
-    let mut changed = content();
-    changed.scope_included.push("電子契約".into());
-    let app = store
-        .edit_application(&provider, app.id, changed, &catalog, d("2024-10-01"), civil)
-        .await
-        .expect("change statement");
-    assert_eq!(app.lifecycle.phase, Phase::Registered);
-    let before = store
-        .registry_as_of(d("2024-09-30"), &catalog)
-        .await
-        .expect("as of");
-    let after = store
-        .registry_as_of(d("2024-10-01"), &catalog)
-        .await
-        .expect("as of");
-    assert_eq!(before.get(&no).map(|r| r.scope.included.len()), Some(2));
-    assert_eq!(after.get(&no).map(|r| r.scope.included.len()), Some(3));
-    assert!(
-        store
-            .registry_as_of(d("2024-05-31"), &catalog)
-            .await
-            .expect("as of")
-            .get(&no)
-            .is_none()
-    );
-    let changes = store
-        .list_changes(10, &catalog, civil)
-        .await
-        .expect("changes");
-    assert_eq!(changes.len(), 2);
-    assert_eq!(
-        changes[0].change.describe(ismap_core::lang::Lang::En),
-        "scope: +電子契約"
-    );
-
     // Registration numbers are unique on the list.
     let second = store
         .create_application(&provider, content(), &catalog)
@@ -411,10 +375,205 @@ async fn lifecycle_through_the_store_publishes_and_records() {
             "application.record_audit",
             "application.start_review",
             "application.register",
-            "application.change_statement"
         ]
     );
     assert_eq!(events.last().map(|e| e.actor.as_str()), Some("p1"));
+}
+
+/// A registered application through its lifecycle, audited up to a month ago and registered
+/// today (so that it is in force now, whatever the date the test runs on).
+async fn registered_today(store: &Store, people: &[&Actor; 3], no: &RegistrationNumber) -> i32 {
+    let [provider, auditor, operator] = *people;
+    let catalog = catalog();
+    let today = ismap_core::validity::japan_date(chrono::Utc::now());
+    let end = today - chrono::Days::new(30);
+    let start = end - chrono::Days::new(300);
+    let app = store
+        .create_application(provider, content(), &catalog)
+        .await
+        .expect("create");
+    let steps = [
+        (provider, Action::Submit),
+        (
+            auditor,
+            Action::RecordAudit {
+                start,
+                end,
+                result: AuditResult::Pass,
+            },
+        ),
+        (operator, Action::StartReview),
+        (
+            operator,
+            Action::Register {
+                on: today,
+                registration_no: no.clone(),
+            },
+        ),
+    ];
+    for (who, action) in steps {
+        store
+            .act(who, app.id, action, &catalog, ExpiryRule::Civil)
+            .await
+            .expect("allowed");
+    }
+    app.id
+}
+
+#[tokio::test]
+async fn a_change_to_a_registered_service_is_reviewed_before_the_list_shows_it() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let catalog = catalog();
+    let civil = ExpiryRule::Civil;
+    let provider = actor(&store, "p1", Role::Provider, Some("架空株式会社")).await;
+    let other = actor(&store, "p2", Role::Provider, Some("別会社")).await;
+    let auditor = actor(&store, "a1", Role::Auditor, Some("監査法人X")).await;
+    let operator = actor(&store, "o1", Role::Operator, None).await;
+    let no = RegistrationNumber::parse("C26-0100-1").expect("no");
+    let id = registered_today(&store, &[&provider, &auditor, &operator], &no).await;
+    let listed = store.load_registry(&catalog).await.expect("registry");
+    let expires = listed.get(&no).expect("listed").expires_on(civil);
+    let refused = |r: Result<ismap_store::Application, StoreError>| match r {
+        Err(StoreError::Application(ApplicationError::Refused(refusal))) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+
+    // The registered application itself cannot be edited.
+    let mut changed = content();
+    changed.scope_included.push("電子契約".into());
+    let r = store
+        .edit_application(&provider, id, changed.clone(), &catalog)
+        .await;
+    assert!(matches!(
+        refused(r),
+        Refusal::NotADraft {
+            phase: Phase::Registered
+        }
+    ));
+
+    // A change application: a draft of the registered content, one open at a time, only for
+    // the provider's own registration.
+    let change = store.create_change(&provider, id).await.expect("change");
+    assert_eq!(change.lifecycle.amends.as_ref(), Some(&no));
+    assert_eq!(change.lifecycle.phase, Phase::Draft);
+    assert_eq!(change.content, content());
+    let r = store.create_change(&provider, id).await;
+    assert!(matches!(refused(r), Refusal::ChangeOpen { application } if application == change.id));
+    let r = store.create_change(&other, id).await;
+    assert!(matches!(
+        r,
+        Err(StoreError::Application(ApplicationError::NotFound(_)))
+    ));
+    // Program and service name stay as registered.
+    for field in ["program", "service_name"] {
+        let mut renamed = changed.clone();
+        match field {
+            "program" => renamed.program = "ismap-liu".into(),
+            _ => renamed.service_name = "別のサービス".into(),
+        }
+        let r = store
+            .edit_application(&provider, change.id, renamed, &catalog)
+            .await;
+        assert_eq!(refused(r), Refusal::Unchangeable { field }, "{field}");
+    }
+    store
+        .edit_application(&provider, change.id, changed, &catalog)
+        .await
+        .expect("edit the change");
+
+    // Audited and reviewed; the list does not move until an operator approves.
+    let today = ismap_core::validity::japan_date(chrono::Utc::now());
+    for (who, action) in [
+        (&provider, Action::Submit),
+        (
+            &auditor,
+            Action::RecordAudit {
+                start: today - chrono::Days::new(200),
+                end: today - chrono::Days::new(10),
+                result: AuditResult::Pass,
+            },
+        ),
+        (&operator, Action::StartReview),
+    ] {
+        store
+            .act(who, change.id, action, &catalog, civil)
+            .await
+            .expect("allowed");
+    }
+    let scope = |registry: &ismap_core::registry::Registry| {
+        registry.get(&no).map(|r| r.scope.included.len())
+    };
+    assert_eq!(
+        scope(&store.load_registry(&catalog).await.expect("list")),
+        Some(2)
+    );
+    let r = store
+        .act(
+            &operator,
+            change.id,
+            Action::Register {
+                on: today,
+                registration_no: RegistrationNumber::parse("C26-0101-1").expect("no"),
+            },
+            &catalog,
+            civil,
+        )
+        .await;
+    assert!(matches!(refused(r), Refusal::IsAChange { .. }));
+    let r = store
+        .act(&provider, change.id, Action::ApproveChange, &catalog, civil)
+        .await;
+    assert!(matches!(
+        r,
+        Err(StoreError::Application(ApplicationError::Forbidden(_)))
+    ));
+    let approved = store
+        .act(&operator, change.id, Action::ApproveChange, &catalog, civil)
+        .await
+        .expect("approve");
+    assert_eq!(approved.lifecycle.phase, Phase::ChangeApproved);
+
+    // Published from today, on the same registration: same number, same expiry.
+    let list = store.load_registry(&catalog).await.expect("list");
+    assert_eq!(scope(&list), Some(3));
+    assert_eq!(list.get(&no).map(|r| r.expires_on(civil)), Some(expires));
+    let yesterday = today - chrono::Days::new(1);
+    assert_eq!(
+        scope(
+            &store
+                .registry_as_of(yesterday, &catalog)
+                .await
+                .expect("as of")
+        ),
+        None,
+        "the past does not change: registered today"
+    );
+    assert_eq!(
+        scope(&store.registry_as_of(today, &catalog).await.expect("as of")),
+        Some(3)
+    );
+    let changes = store
+        .list_changes(10, &catalog, civil)
+        .await
+        .expect("changes");
+    assert_eq!(
+        changes[0].change.describe(ismap_core::lang::Lang::En),
+        "scope: +電子契約"
+    );
+    assert!(changes.iter().all(|c| c.effective_on == today));
+    // The registered application now holds the approved content; a new change may open.
+    let registered = store.application(&provider, id).await.expect("app");
+    assert_eq!(registered.content.scope_included.len(), 3);
+    store
+        .create_change(&provider, id)
+        .await
+        .expect("next change");
+    let trail = store
+        .audit_events(Some(&format!("application:{id}")), 50)
+        .await
+        .expect("events");
+    assert_eq!(trail[0].action, "application.change_applied");
 }
 
 #[tokio::test]
@@ -749,7 +908,7 @@ async fn restore_refuses_a_backup_whose_trail_does_not_verify_and_ends_sessions(
 }
 
 #[tokio::test]
-async fn the_list_on_a_date_follows_effective_dates_not_recording_order() {
+async fn the_list_history_only_grows_forward() {
     let db = TestDb::new().await;
     let store = store(&db).await;
     let catalog = catalog();
@@ -758,7 +917,6 @@ async fn the_list_on_a_date_follows_effective_dates_not_recording_order() {
     entries[0].service_name = "改名後".into();
     entries.pop();
     let new = ismap_core::registry::Registry::new(entries).expect("unique");
-    // The newer version is recorded first; the older one is back-filled afterwards.
     let import = |registry, on: &str| {
         let store = &store;
         let catalog = &catalog;
@@ -767,11 +925,10 @@ async fn the_list_on_a_date_follows_effective_dates_not_recording_order() {
             store
                 .import_registry_as("t", registry, catalog, ("x", "y"), false, on)
                 .await
-                .expect("import")
         }
     };
-    import(&new, "2026-01-01").await;
-    import(&old, "2025-01-01").await;
+    import(&old, "2025-01-01").await.expect("import");
+    import(&new, "2026-01-01").await.expect("import");
     let first = &old.registrations()[0].registration_no;
     let on = |date: &str| {
         let store = &store;
@@ -780,19 +937,8 @@ async fn the_list_on_a_date_follows_effective_dates_not_recording_order() {
         async move { store.registry_as_of(date, catalog).await.expect("as of") }
     };
     assert!(on("2024-12-31").await.is_empty());
-    // In 2025 only what the back-filled import changed or added was in force: the original
-    // first entry and the entry the newer version dropped.
     let in_2025 = on("2025-06-01").await;
-    let dropped = &old.registrations()[old.len() - 1].registration_no;
-    let mut numbers: Vec<_> = in_2025
-        .registrations()
-        .iter()
-        .map(|r| &r.registration_no)
-        .collect();
-    numbers.sort();
-    let mut expected = vec![first, dropped];
-    expected.sort();
-    assert_eq!(numbers, expected);
+    assert_eq!(in_2025.len(), old.len());
     assert_eq!(
         in_2025.get(first).map(|r| r.service_name.as_str()),
         Some(old.registrations()[0].service_name.as_str())
@@ -802,6 +948,26 @@ async fn the_list_on_a_date_follows_effective_dates_not_recording_order() {
         in_2026.get(first).map(|r| r.service_name.as_str()),
         Some("改名後")
     );
-    // The entry only the back-filled import holds stays listed: no event removed it.
-    assert_eq!(in_2026.len(), old.len());
+    assert_eq!(in_2026.len(), new.len());
+
+    // Back-filling the old list before the new one would rewrite what 2025 showed: refused,
+    // and nothing of that import is kept.
+    let before = store.list_revision().await.expect("revision");
+    let r = import(&old, "2025-06-01").await;
+    match r {
+        Err(StoreError::Backdated {
+            registration_no,
+            effective_on,
+            latest,
+        }) => {
+            assert_eq!(registration_no, first.to_string());
+            assert_eq!((effective_on, latest), (d("2025-06-01"), d("2026-01-01")));
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(store.list_revision().await.expect("revision"), before);
+    assert_eq!(
+        on("2025-06-01").await.registrations(),
+        in_2025.registrations()
+    );
 }

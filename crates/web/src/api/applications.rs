@@ -7,7 +7,6 @@ use super::accounts::store;
 use super::{Body, Id};
 use crate::ApiError;
 use crate::auth::Viewer;
-use crate::params::today;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -64,12 +63,12 @@ pub async fn get_one(
     Ok(Json(store(&state)?.application(&viewer.actor, id).await?))
 }
 
-/// Replace the content of a draft, or change the statement of a registered service
-/// (providers) / 申請内容・言明内容を変更する
+/// Replace the content of a draft (providers); a registered service changes through a change
+/// application / 申請書の内容を変更する
 #[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "applications",
     params(("id" = i32, Path, description = "Application id")), request_body = ApplicationContent,
     responses((status = 200, description = "The application", body = Application),
-              (status = 409, description = "Not allowed in this phase", body = crate::error::ErrorBody)))]
+              (status = 409, description = "Not a draft, or a change application's program or service name changed", body = crate::error::ErrorBody)))]
 pub async fn edit(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
@@ -78,17 +77,25 @@ pub async fn edit(
 ) -> Result<Json<Application>, ApiError> {
     let snapshot = state.snapshot();
     let app = store(&state)?
-        .edit_application(
-            &viewer.actor,
-            id,
-            content,
-            &snapshot.catalog,
-            today(),
-            ExpiryRule::Civil,
-        )
+        .edit_application(&viewer.actor, id, content, &snapshot.catalog)
         .await?;
-    after_change(&state).await;
     Ok(Json(app))
+}
+
+/// Open a change application to a registered service: a draft holding its current content,
+/// audited and reviewed like any application, published when an operator approves it
+/// (providers) / 変更申請を作成する
+#[utoipa::path(post, path = "/api/v1/applications/{id}/changes", tag = "applications",
+    params(("id" = i32, Path, description = "The registered application's id")),
+    responses((status = 201, description = "The change application (a draft)", body = Application),
+              (status = 409, description = "Not in force, or a change is already open", body = crate::error::ErrorBody)))]
+pub async fn change(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let app = store(&state)?.create_change(&viewer.actor, id).await?;
+    Ok((StatusCode::CREATED, Json(app)).into_response())
 }
 
 /// Apply a lifecycle action, e.g. `{"action": "submit"}`, `{"action": "record_audit",

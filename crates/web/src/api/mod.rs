@@ -49,6 +49,7 @@ use utoipa_swagger_ui::SwaggerUi;
         applications::create,
         applications::get_one,
         applications::edit,
+        applications::change,
         applications::act,
         history::list_diff,
         history::feed_json,
@@ -182,6 +183,10 @@ pub fn router() -> Router<Arc<AppState>> {
             "/api/v1/applications/{id}",
             guard(ReadApplications, get(applications::get_one))
                 .merge(guard(Apply, put(applications::edit))),
+        )
+        .route(
+            "/api/v1/applications/{id}/changes",
+            guard(Apply, post(applications::change)),
         )
         // The action's own role is checked against the lifecycle (403 otherwise).
         .route(

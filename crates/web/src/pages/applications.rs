@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::access::{Permission, Role};
 use ismap_core::lang::Lang;
-use ismap_core::lifecycle::{Action, ActionKind};
+use ismap_core::lifecycle::{Action, ActionKind, Phase};
 use ismap_core::validity::ExpiryRule;
 use ismap_store::{Application, ApplicationContent, RegionJson, StatementContent};
 use maud::{Markup, html};
@@ -306,20 +306,10 @@ pub async fn edit(
     };
     let snapshot = state.snapshot();
     match store
-        .edit_application(
-            &viewer.actor,
-            id,
-            content,
-            &snapshot.catalog,
-            today(),
-            ExpiryRule::Civil,
-        )
+        .edit_application(&viewer.actor, id, content, &snapshot.catalog)
         .await
     {
-        Ok(_) => {
-            after_change(&state).await;
-            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
         Err(e) => {
             let e = ApiError::from(e);
             let message = e.explain(lang);
@@ -424,6 +414,9 @@ fn detail_page(
                 dt { (t(lang, "監査機関", "Audit body")) } dd { (c.audit_body.clone().unwrap_or_else(dash)) }
                 dt { (t(lang, "登録番号", "Registration")) } dd {
                     @if let Some(no) = &l.registration_no { a href={ "/registry/" (no) } { (no) } } @else { "-" } }
+                @if let Some(no) = &l.amends {
+                    dt { (t(lang, "変更対象の登録", "Changes registration")) } dd { a href={ "/registry/" (no) } { (no) } }
+                }
                 dt { (t(lang, "監査対象期間", "Audit period")) } dd {
                     @if let Some((s, e)) = l.audit_period { (s) " – " (e) } @else { "-" } }
                 dt { (t(lang, "有効期限", "Expires on")) } dd { (l.expires_on(rule).map_or_else(dash, |d| d.to_string())) }
@@ -438,11 +431,17 @@ fn detail_page(
                 dt { (t(lang, "リージョン", "Regions")) } dd { (region_lines(&c.regions).replace('\n', " / ")) }
                 dt { (t(lang, "管理策の言明", "Control statements")) } dd { (c.statements.len()) }
             }
-            @if viewer.actor.role == Role::Provider && (l.phase == ismap_core::lifecycle::Phase::Draft || l.available().contains(&ActionKind::ChangeStatement)) {
-                p { a.button.secondary href={ "/applications/" (app.id) "/edit" } {
-                    (if l.phase.is_published() { t(lang, "言明内容を変更する", "Change the statement") } else { t(lang, "申請書を編集する", "Edit the application") }) } }
+            @if viewer.actor.role == Role::Provider && l.phase == Phase::Draft {
+                p { a.button.secondary href={ "/applications/" (app.id) "/edit" } { (t(lang, "申請書を編集する", "Edit the application")) } }
             }
-            @let forms: Vec<ActionKind> = mine.iter().copied().filter(|k| *k != ActionKind::ChangeStatement).collect();
+            @if viewer.actor.role == Role::Provider && l.registration_no.is_some() && matches!(l.phase, Phase::Registered | Phase::RenewalFiled | Phase::RenewalAudited) {
+                form method="post" action={ "/applications/" (app.id) "/change" } {
+                    (csrf_field())
+                    p.hint { (t(lang, "登録内容（言明対象範囲・リージョン・管理策の言明など）の変更は変更申請として監査・審査を経て、運用者の承認後に公開されます。", "A change to what is registered (scope, regions, control statements…) is a change application: it is audited and reviewed, and published when an operator approves it.")) }
+                    button.secondary type="submit" { (t(lang, "変更申請を作成する", "Open a change application")) }
+                }
+            }
+            @let forms: Vec<ActionKind> = mine.to_vec();
             @if !forms.is_empty() {
                 h2 { (t(lang, "この段階でできる操作", "What you can do now")) }
                 @for kind in forms {
@@ -515,4 +514,20 @@ pub async fn act(
             Ok((e.status, page).into_response())
         }
     }
+}
+
+/// Opens a change application to a registered service, then its edit form.
+pub async fn change(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    PageId(id): PageId,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    let store = store(&state).map_err(page_error(lang))?;
+    let change = store
+        .create_change(&viewer.actor, id)
+        .await
+        .map_err(store_error(lang))?;
+    Ok(Redirect::to(&format!("/applications/{}/edit", change.id)).into_response())
 }

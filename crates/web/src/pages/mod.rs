@@ -75,6 +75,10 @@ pub fn router() -> Router<Arc<AppState>> {
             guard(Apply, get(applications::edit_form).post(applications::edit)),
         )
         .route(
+            "/applications/{id}/change",
+            guard(Apply, post(applications::change)),
+        )
+        .route(
             "/applications/{id}/action",
             guard(ReadApplications, post(applications::act)),
         )

@@ -163,6 +163,13 @@ async fn permission_matrix_covers_every_route() {
         ),
         (
             "post",
+            "/api/v1/applications/{id}/changes",
+            "/api/v1/applications/999999/changes",
+            "",
+            &[Provider],
+        ),
+        (
+            "post",
             "/api/v1/applications/{id}/actions",
             "/api/v1/applications/999999/actions",
             r#"{"action":"start_review"}"#,
@@ -697,11 +704,22 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
     )
     .await;
     assert_eq!(r.json()["total"], 1);
-    // The history knows when it arrived; the feeds and downloads carry it.
-    let r = get(s.addr, "/api/v1/history/diff?from=2025-05-31&to=2025-06-01").await;
+    // The history knows when it arrived (the day the operator registered it, whatever date
+    // the registration carries); the feeds and downloads carry it.
+    let today = ismap_core::validity::japan_date(chrono::Utc::now());
+    let yesterday = today - chrono::Days::new(1);
+    let r = get(
+        s.addr,
+        &format!("/api/v1/history/diff?from={yesterday}&to={today}"),
+    )
+    .await;
     let changes = r.json()["changes"].clone();
-    assert_eq!(changes.as_array().map(Vec::len), Some(1), "{changes}");
-    assert_eq!(changes[0]["change"], "added");
+    assert!(
+        changes.as_array().is_some_and(|c| c
+            .iter()
+            .any(|c| c["registration_no"] == "C25-0500-1" && c["change"] == "added")),
+        "{changes}"
+    );
     let atom = get(s.addr, "/api/v1/feed.atom").await;
     assert!(
         atom.header("content-type")
@@ -714,10 +732,57 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
         feed["items"][0]["_ismap"]["change"]["registration_no"],
         "C25-0500-1"
     );
-    let csv = get(s.addr, "/api/v1/downloads/registry.csv?as_of=2025-06-01").await;
+    let csv = get(
+        s.addr,
+        &format!("/api/v1/downloads/registry.csv?as_of={today}"),
+    )
+    .await;
     assert!(String::from_utf8_lossy(&csv.body).contains("C25-0500-1"));
-    let csv = get(s.addr, "/api/v1/downloads/registry.csv?as_of=2025-05-31").await;
+    let csv = get(
+        s.addr,
+        &format!("/api/v1/downloads/registry.csv?as_of={yesterday}"),
+    )
+    .await;
     assert!(!String::from_utf8_lossy(&csv.body).contains("C25-0500-1"));
+
+    // The registered application is not edited in place: a change application is opened.
+    let r = call(
+        &s,
+        "PUT",
+        &app,
+        provider.as_deref(),
+        r#"{"service_name":"x"}"#,
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (409, Some("refused"))
+    );
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("/changes"))
+    );
+    let r = call(
+        &s,
+        "POST",
+        &format!("{app}/changes"),
+        provider.as_deref(),
+        "",
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["lifecycle"]["amends"], "C25-0500-1");
+    assert_eq!(r.json()["lifecycle"]["phase"], "draft");
+    let r = call(
+        &s,
+        "POST",
+        &format!("{app}/changes"),
+        provider.as_deref(),
+        "",
+    )
+    .await;
+    assert_eq!(r.status, 409, "one open change at a time");
     assert_eq!(
         get(s.addr, "/api/v1/downloads/registry.pdf").await.status,
         404

@@ -182,7 +182,7 @@ async fn service_basics() {
     );
     let schemas = &doc["components"]["schemas"];
     let actions = serde_json::to_string(&schemas["Action"]).expect("json");
-    for action in ["record_audit", "register", "revoke", "change_statement"] {
+    for action in ["record_audit", "register", "revoke", "approve_change"] {
         assert!(actions.contains(action), "{action} missing from {actions}");
     }
     assert!(schemas["Application"]["properties"]["lifecycle"].is_object());
