@@ -59,6 +59,14 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The longest name, agency, feature, region or ID a profile may hold.
+pub const MAX_TEXT: usize = 200;
+/// The most features a profile may list.
+pub const MAX_FEATURES: usize = 100;
+/// The most candidates, regions, countries or required controls (the real criteria hold
+/// about 1,200 controls; the list, a few hundred services).
+pub const MAX_LIST: usize = 2000;
+
 /// Parses a profile. Control IDs are checked against `catalog`.
 pub fn parse_profile(file: &str, text: &str, catalog: &Catalog) -> Result<Profile, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -120,6 +128,55 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
         Ok::<(), InputError>(())
     };
 
+    // Bounds: a profile is a page of choices, and every candidate is rendered in the sheets
+    // (PDF, XLSX) anyone may request; beyond these it is not a profile but a load.
+    let too_long = |field: &str, value: &str| {
+        bad(
+            field,
+            &value.chars().take(40).collect::<String>(),
+            &format!("at most {MAX_TEXT} characters"),
+        )
+    };
+    for (field, value) in [("name", Some(&doc.name)), ("agency", doc.agency.as_ref())] {
+        if let Some(v) = value.filter(|v| v.chars().count() > MAX_TEXT) {
+            return Err(too_long(field, v));
+        }
+    }
+    let lists: [(&str, &[String], usize); 5] = [
+        ("features", &doc.features, MAX_FEATURES),
+        (
+            "candidates",
+            doc.candidates.as_deref().unwrap_or_default(),
+            MAX_LIST,
+        ),
+        (
+            "regions.allowed",
+            doc.regions.allowed.as_deref().unwrap_or_default(),
+            MAX_LIST,
+        ),
+        (
+            "regions.allowed_countries",
+            doc.regions.allowed_countries.as_deref().unwrap_or_default(),
+            MAX_LIST,
+        ),
+        ("controls.required", &doc.controls.required, MAX_LIST),
+    ];
+    for (field, values, max) in lists {
+        if values.len() > max {
+            return Err(bad(
+                field,
+                &format!("{} entries", values.len()),
+                &format!("at most {max} entries"),
+            ));
+        }
+        if let Some((i, v)) = values
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.chars().count() > MAX_TEXT)
+        {
+            return Err(too_long(&format!("{field}[{i}]"), v));
+        }
+    }
     let name = doc.name.trim().to_owned();
     if name.is_empty() {
         return Err(bad("name", &doc.name, "must not be empty"));
@@ -368,6 +425,47 @@ baseline = "basic"
             text[at] = c;
             let _ = parse(&text.into_iter().collect::<String>());
         }
+    }
+
+    #[test]
+    fn oversized_profiles_are_refused_with_the_field() {
+        let long = "あ".repeat(MAX_TEXT + 1);
+        let many = |n: usize| {
+            (0..n)
+                .map(|i| format!("\"f{i}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let cases = [
+            (
+                format!("name = \"{long}\"\nconfidentiality = 2\n"),
+                "name",
+                "at most 200 characters",
+            ),
+            (
+                format!(
+                    "name = \"x\"\nconfidentiality = 2\nfeatures = [{}]\n",
+                    many(MAX_FEATURES + 1)
+                ),
+                "features",
+                "at most 100 entries",
+            ),
+            (
+                format!("name = \"x\"\nconfidentiality = 2\nfeatures = [\"{long}\"]\n"),
+                "features[0]",
+                "at most 200 characters",
+            ),
+        ];
+        for (text, field, message) in cases {
+            let e = parse(&text).expect_err(field);
+            assert_eq!(e.field.as_deref(), Some(field), "{e}");
+            assert!(e.to_string().contains(message), "{e}");
+        }
+        let at_limit = format!(
+            "name = \"x\"\nconfidentiality = 2\nfeatures = [{}]\n",
+            many(MAX_FEATURES)
+        );
+        assert!(parse(&at_limit).is_ok());
     }
 
     #[test]

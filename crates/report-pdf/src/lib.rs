@@ -3,8 +3,9 @@
 
 use ismap_report::{CheckReport, counts, facts};
 use serde_json::{Value, json};
+use std::sync::OnceLock;
 use typst::foundations::{Dict, Str};
-use typst_as_lib::TypstEngine;
+use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("check_sheet.typ");
@@ -60,12 +61,22 @@ fn data(report: &CheckReport) -> Value {
     })
 }
 
-/// The report as PDF bytes.
+/// The engine with the template and fonts, built once: parsing about 10 MB of fonts on every
+/// request is what made concurrent PDF downloads stall the server.
+fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
+    static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        TypstEngine::builder()
+            .main_file(TEMPLATE)
+            .fonts([REGULAR, BOLD])
+            .build()
+    })
+}
+
+/// The report as PDF bytes. CPU-bound (a second or more for many candidates): callers on an
+/// async runtime run it on a blocking thread.
 pub fn pdf(report: &CheckReport) -> Result<Vec<u8>, String> {
-    let engine = TypstEngine::builder()
-        .main_file(TEMPLATE)
-        .fonts([REGULAR, BOLD])
-        .build();
+    let engine = engine();
     let inputs: Dict = [(
         Str::from("data"),
         typst::foundations::Value::Str(data(report).to_string().into()),

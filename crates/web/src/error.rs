@@ -2,7 +2,7 @@
 //! unexpected failure is logged and answered with an opaque 500.
 
 use axum::Json;
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ismap_core::lang::Lang;
 use ismap_formats::InputError;
@@ -142,9 +142,38 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// The rendering queue is full (HTTP 503, with Retry-After).
+impl From<crate::render::Busy> for ApiError {
+    fn from(_: crate::render::Busy) -> Self {
+        let mut err = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!(
+                "the server is rendering other documents: try again in {RETRY_AFTER_SECONDS} seconds"
+            ),
+        );
+        err.body.detail_ja = Some(format!(
+            "他の文書を作成中のため混み合っています。{RETRY_AFTER_SECONDS}秒ほど後にもう一度お試しください"
+        ));
+        err
+    }
+}
+
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// Every 503 says when to come back.
+pub fn with_retry_after(status: StatusCode, mut response: Response) -> Response {
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    }
+    response
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        with_retry_after(self.status, (self.status, Json(self.body)).into_response())
     }
 }
 

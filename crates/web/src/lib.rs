@@ -7,6 +7,7 @@ pub mod auth;
 mod error;
 mod pages;
 mod params;
+pub mod render;
 mod state;
 
 pub use api::ApiDoc;

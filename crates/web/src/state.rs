@@ -1,6 +1,8 @@
 //! What the server answers from: an immutable snapshot of criteria, registry and search index,
 //! swapped whole when the database's registry changes (checked on an interval).
 
+use crate::render::RenderPool;
+use chrono::NaiveDate;
 use ismap_core::criteria::{BUILTIN_VERSION, Catalog};
 use ismap_core::query::RegistryIndex;
 use ismap_core::registry::Registry;
@@ -9,7 +11,8 @@ use ismap_formats::registry_json::write_registry;
 use ismap_formats::sha256_hex;
 use ismap_report::{Origin, RegistryInfo};
 use ismap_store::{ImportRecord, ListEvent, Store, StoreError};
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 /// How many of the list's latest changes the dashboard shows.
@@ -88,6 +91,8 @@ pub struct Deployment {
     pub client_login_failures: u64,
     /// Where webhooks may point (internal hosts the operator allowed).
     pub egress: ismap_core::egress::Policy,
+    /// How many PDF/XLSX renderings run and wait at once.
+    pub render: crate::render::RenderLimits,
 }
 
 impl Default for Deployment {
@@ -97,6 +102,7 @@ impl Default for Deployment {
             behind_proxy: false,
             client_login_failures: ismap_store::CLIENT_MAX_FAILURES,
             egress: ismap_core::egress::Policy::default(),
+            render: crate::render::RenderLimits::default(),
         }
     }
 }
@@ -104,17 +110,68 @@ impl Default for Deployment {
 pub struct AppState {
     store: Option<Store>,
     snapshot: RwLock<Arc<Snapshot>>,
+    render: RenderPool,
+    /// Lists on past dates, rebuilt from the history once per list revision.
+    past: Mutex<PastLists>,
     deployment: Deployment,
 }
 
+/// Lists on past dates for one list revision (a new revision empties it).
+#[derive(Default)]
+struct PastLists {
+    revision: i64,
+    lists: HashMap<NaiveDate, Arc<Registry>>,
+}
+
+/// How many past dates are kept; beyond, the cache starts again (dates asked for are few).
+const PAST_LISTS_KEPT: usize = 64;
+
 impl AppState {
-    /// Serves a fixed registry (a file or the demo): never reloaded.
-    pub fn fixed(snapshot: Snapshot) -> Arc<AppState> {
+    fn new(store: Option<Store>, snapshot: Snapshot, deployment: Deployment) -> Arc<AppState> {
         Arc::new(AppState {
-            store: None,
+            store,
             snapshot: RwLock::new(Arc::new(snapshot)),
-            deployment: Deployment::default(),
+            render: RenderPool::new(deployment.render),
+            past: Mutex::default(),
+            deployment,
         })
+    }
+
+    /// Serves a fixed registry (a file or the demo): never reloaded.
+    pub fn fixed(snapshot: Snapshot, deployment: Deployment) -> Arc<AppState> {
+        AppState::new(None, snapshot, deployment)
+    }
+
+    /// The CPU-heavy renderings' pool.
+    pub fn render(&self) -> &RenderPool {
+        &self.render
+    }
+
+    /// The list as it was on `date`, from the history (cached per list revision).
+    pub async fn registry_as_of(
+        &self,
+        store: &Store,
+        date: NaiveDate,
+    ) -> Result<Arc<Registry>, StoreError> {
+        let revision = store.list_revision().await?;
+        if let Ok(past) = self.past.lock()
+            && past.revision == revision
+            && let Some(list) = past.lists.get(&date)
+        {
+            return Ok(Arc::clone(list));
+        }
+        let catalog = &self.snapshot().catalog;
+        let list = Arc::new(store.registry_as_of(date, catalog).await?);
+        if let Ok(mut past) = self.past.lock() {
+            if past.revision != revision || past.lists.len() >= PAST_LISTS_KEPT {
+                *past = PastLists {
+                    revision,
+                    lists: HashMap::new(),
+                };
+            }
+            past.lists.insert(date, Arc::clone(&list));
+        }
+        Ok(list)
     }
 
     /// Serves the database's registry.
@@ -123,11 +180,7 @@ impl AppState {
         deployment: Deployment,
     ) -> Result<Arc<AppState>, StoreError> {
         let snapshot = Snapshot::from_store(&store).await?;
-        Ok(Arc::new(AppState {
-            store: Some(store),
-            snapshot: RwLock::new(Arc::new(snapshot)),
-            deployment,
-        }))
+        Ok(AppState::new(Some(store), snapshot, deployment))
     }
 
     /// The database, when the server runs on one (accounts, applications, history).

@@ -3,6 +3,7 @@ use super::source::RegistrySource;
 use crate::context::Context;
 use anyhow::{Context as _, Result};
 use clap::Args;
+use ismap_web::render::RenderLimits;
 use ismap_web::{AppState, Deployment, Snapshot};
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +32,12 @@ pub struct ServeCmd {
     /// (raise it when a whole office reaches the server through one address)
     #[arg(long, env = "ISMAP_CLIENT_LOGIN_FAILURES", default_value_t = ismap_store::CLIENT_MAX_FAILURES)]
     client_login_failures: u64,
+    /// PDF and XLSX documents rendered at once (each takes a CPU while it runs)
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    render_workers: usize,
+    /// Further PDF/XLSX requests that may wait; beyond, the answer is 503 with Retry-After
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    render_queue: usize,
     /// Minutes between alert runs (0: none; run `ismap alerts run` from cron instead)
     #[arg(long, env = "ISMAP_ALERTS_EVERY", default_value_t = 60)]
     alerts_every: u64,
@@ -39,6 +46,13 @@ pub struct ServeCmd {
 }
 
 impl ServeCmd {
+    fn render_limits(&self) -> RenderLimits {
+        RenderLimits {
+            workers: self.render_workers,
+            queue: self.render_queue,
+        }
+    }
+
     pub async fn run(self, ctx: &Context) -> Result<()> {
         tracing_subscriber::fmt()
             .with_env_filter(
@@ -55,6 +69,7 @@ impl ServeCmd {
                 behind_proxy: self.behind_proxy,
                 client_login_failures: self.client_login_failures,
                 egress: settings.egress.clone(),
+                render: self.render_limits(),
             };
             let state = AppState::from_store(ctx.store().await?, deployment).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
@@ -68,12 +83,18 @@ impl ServeCmd {
             state
         } else {
             let loaded = self.source.load(ctx).await?;
-            AppState::fixed(Snapshot::new(
-                loaded.catalog,
-                loaded.registry,
-                loaded.info.sha256,
-                loaded.info.origin,
-            ))
+            AppState::fixed(
+                Snapshot::new(
+                    loaded.catalog,
+                    loaded.registry,
+                    loaded.info.sha256,
+                    loaded.info.origin,
+                ),
+                Deployment {
+                    render: self.render_limits(),
+                    ..Deployment::default()
+                },
+            )
         };
         let running = ismap_web::start(state, &self.bind, shutdown_signal())
             .await

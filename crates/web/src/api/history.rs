@@ -46,7 +46,7 @@ pub struct ListDiff {
 /// The list now (the served snapshot) or as it was on a past date (from the history).
 pub enum ListOn {
     Now(Arc<Snapshot>),
-    Past(Registry),
+    Past(Arc<Registry>),
 }
 
 impl ListOn {
@@ -63,16 +63,14 @@ pub async fn registry_on(state: &AppState, date: Option<NaiveDate>) -> Result<Li
     let snapshot = state.snapshot();
     match date {
         None => Ok(ListOn::Now(snapshot)),
-        Some(d) => Ok(ListOn::Past(
-            store(state)?.registry_as_of(d, &snapshot.catalog).await?,
-        )),
+        Some(d) => Ok(ListOn::Past(state.registry_as_of(store(state)?, d).await?)),
     }
 }
 
 /// A list to search: the served one with its index, or a past one with an index built for it.
 pub enum Searchable {
     Now(Arc<Snapshot>),
-    Past(Box<(Registry, RegistryIndex)>),
+    Past(Box<(Arc<Registry>, RegistryIndex)>),
 }
 
 impl Searchable {
@@ -275,9 +273,14 @@ pub async fn download(
         }
         "xlsx" => {
             let (headers, rows) = registry_table::rows(registry);
+            let bytes = state
+                .render()
+                .run(move || spreadsheet::write_xlsx("登録簿", &headers, &rows))
+                .await?
+                .map_err(ApiError::internal)?;
             (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                spreadsheet::write_xlsx("登録簿", &headers, &rows).map_err(ApiError::internal)?,
+                bytes,
             )
         }
         other => {

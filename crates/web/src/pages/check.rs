@@ -567,6 +567,34 @@ pub async fn download(
             write_profile(&profile).into_bytes(),
         ));
     }
+    if let Some((content_type, name)) = match format {
+        "pdf" => Some(("application/pdf", "ismap-check.pdf")),
+        "xlsx" => Some((
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "ismap-check.xlsx",
+        )),
+        _ => None,
+    } {
+        // The whole check and its typesetting on the render pool, off the async workers.
+        let pdf = format == "pdf";
+        let bytes = state
+            .render()
+            .run(move || {
+                let engine = engine_for(&snapshot, &profile).map_err(|e| bad(lang, e))?;
+                let list = candidates(&engine, lang).map_err(|e| bad(lang, e))?;
+                let results = engine.evaluate(&list);
+                let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
+                let bytes = if pdf {
+                    ismap_report_pdf::pdf(&report)
+                } else {
+                    ismap_report::xlsx(&report)
+                };
+                bytes.map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))
+            })
+            .await
+            .map_err(|busy| PageError::from((lang, crate::ApiError::from(busy))))??;
+        return Ok(attachment(content_type, name, bytes));
+    }
     let engine = engine_for(&snapshot, &profile).map_err(|e| bad(lang, e))?;
     let list = candidates(&engine, lang).map_err(|e| bad(lang, e))?;
     let results = engine.evaluate(&list);
@@ -578,20 +606,6 @@ pub async fn download(
                 PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e.to_string())
             })?;
             Ok(attachment("application/json", "ismap-check.json", out))
-        }
-        "pdf" => {
-            let bytes = ismap_report_pdf::pdf(&report)
-                .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))?;
-            Ok(attachment("application/pdf", "ismap-check.pdf", bytes))
-        }
-        "xlsx" => {
-            let bytes = ismap_report::xlsx(&report)
-                .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))?;
-            Ok(attachment(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "ismap-check.xlsx",
-                bytes,
-            ))
         }
         "markdown" => Ok(attachment(
             "text/markdown; charset=utf-8",

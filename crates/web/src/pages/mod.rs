@@ -286,7 +286,10 @@ impl IntoResponse for PageError {
             div.error-box role="alert" { p { (self.message) } }
             p { a href="/" { (t(lang, "ダッシュボードへ戻る", "Back to the dashboard")) } }
         };
-        (self.status, layout(lang, title, Nav::Dashboard, "/", body)).into_response()
+        crate::error::with_retry_after(
+            self.status,
+            (self.status, layout(lang, title, Nav::Dashboard, "/", body)).into_response(),
+        )
     }
 }
 

@@ -51,15 +51,17 @@ async fn start(state: Arc<AppState>, db: Option<TestDb>) -> Server {
 
 /// The demo registry from memory.
 pub async fn demo_server() -> Server {
+    demo_server_as(Deployment::default()).await
+}
+
+pub async fn demo_server_as(deployment: Deployment) -> Server {
     let catalog = builtin_catalog().expect("criteria");
     let loaded = parse_registry("demo", demo::REGISTRY_JSON.as_bytes(), &catalog).expect("demo");
     start(
-        AppState::fixed(Snapshot::new(
-            catalog,
-            loaded.registry,
-            loaded.sha256,
-            Origin::Demo,
-        )),
+        AppState::fixed(
+            Snapshot::new(catalog, loaded.registry, loaded.sha256, Origin::Demo),
+            deployment,
+        ),
         None,
     )
     .await

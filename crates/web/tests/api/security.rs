@@ -219,3 +219,59 @@ async fn sign_in_returns_only_to_local_pages() {
         assert_eq!(r.header("location").as_deref(), Some(expected), "{next}");
     }
 }
+
+#[tokio::test]
+async fn concurrent_pdf_downloads_queue_or_get_503_and_the_server_stays_up() {
+    let deployment = ismap_web::Deployment {
+        render: ismap_web::render::RenderLimits {
+            workers: 1,
+            queue: 1,
+        },
+        ..ismap_web::Deployment::default()
+    };
+    let s = crate::demo_server_as(deployment).await;
+    let profile = include_str!("../../../../examples/demo-profile.toml");
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("profile", profile)
+        .append_pair("format", "pdf")
+        .finish();
+    let addr = s.addr;
+    let downloads: Vec<_> = (0..8)
+        .map(|_| {
+            let form = form.clone();
+            tokio::spawn(async move {
+                request(
+                    addr,
+                    "POST",
+                    "/check/download",
+                    &[("Content-Type", "application/x-www-form-urlencoded")],
+                    form.as_bytes(),
+                )
+                .await
+            })
+        })
+        .collect();
+    // While they run, the server answers everything else.
+    let health = request(addr, "GET", "/healthz", &[], b"").await;
+    assert_eq!(health.status, 200);
+    let mut rendered = 0;
+    let mut refused = 0;
+    for d in downloads {
+        let r = d.await.expect("task");
+        match r.status {
+            200 => {
+                assert!(r.body.starts_with(b"%PDF"));
+                rendered += 1;
+            }
+            503 => {
+                assert_eq!(r.header("retry-after").as_deref(), Some("5"));
+                refused += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        rendered >= 1 && refused >= 1,
+        "{rendered} rendered, {refused} refused"
+    );
+}
