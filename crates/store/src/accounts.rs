@@ -114,8 +114,12 @@ pub enum AccountError {
     WeakPassword,
     #[error("role {0} must name its organisation (--org)")]
     OrganisationRequired(Role),
-    #[error("user names are 1–64 letters, digits, '.', '_', '-' or '@'; got {0:?}")]
+    #[error(
+        "user names are 1–64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit; got {0:?}"
+    )]
     BadUsername(String),
+    #[error("role public: the public needs no account")]
+    PublicRole,
     #[error("a token is valid for 1 to {TOKEN_MAX_DAYS} days; got {0}")]
     TokenDays(u32),
 }
@@ -207,8 +211,11 @@ fn present(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// Letters, digits and `._-@`, starting with a letter or digit: names appear in paths
+/// (`/users/{name}`) and in the audit trail, so `.`, `..` and lookalikes are refused.
 fn valid_username(name: &str) -> bool {
     (1..=64).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
@@ -227,6 +234,9 @@ impl Store {
     ) -> Result<Account> {
         if !valid_username(username) {
             return Err(AccountError::BadUsername(username.to_owned()).into());
+        }
+        if role == Role::Public {
+            return Err(AccountError::PublicRole.into());
         }
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(AccountError::WeakPassword.into());

@@ -5,6 +5,7 @@
 mod api;
 pub mod auth;
 mod error;
+mod headers;
 mod pages;
 mod params;
 pub mod render;
@@ -59,6 +60,10 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             auth::identify,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            headers::security_headers,
         ))
         .with_state(state)
         .layer(middleware)

@@ -72,6 +72,17 @@ async fn accounts_sessions_tokens_and_throttling() {
         .add_user("t", "carol", PASSWORD, Role::Provider, None, None)
         .await;
     assert!(matches!(no_org, Err(StoreError::Account(_))));
+    // Names that are paths, and the public role, are refused.
+    for name in [".", "..", ".hidden", "-x", "a/b", "名前"] {
+        let r = store
+            .add_user("t", name, PASSWORD, Role::Operator, None, None)
+            .await;
+        assert!(matches!(r, Err(StoreError::Account(_))), "{name}");
+    }
+    let public = store
+        .add_user("t", "anyone", PASSWORD, Role::Public, None, None)
+        .await;
+    assert!(matches!(public, Err(StoreError::Account(_))));
 
     let (cookie, session) = store
         .login("alice", PASSWORD, &LoginClient::new("127.0.0.1"))

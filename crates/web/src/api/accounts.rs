@@ -246,14 +246,6 @@ pub async fn create_user(
     let role: Role = u.role.parse().map_err(|e: String| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", e).field("role")
     })?;
-    if role == Role::Public {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_value",
-            "the public needs no account",
-        )
-        .field("role"));
-    }
     let account = store(&state)?
         .add_user(
             &viewer.actor.name,

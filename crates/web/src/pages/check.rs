@@ -193,7 +193,7 @@ fn form_page(
                 p.hint { (t(lang, "ISMAPは機密性2を想定しています。機密性3は独自の追加評価が必要です。", "ISMAP targets confidentiality 2; class 3 needs the agency's own additional assessment.")) }
                 div {
                     input type="checkbox" id="low_impact" name="low_impact" checked[value(f, "low_impact") == "on"];
-                    label for="low_impact" style="display:inline" { (t(lang, " 低影響利用と判断済み（ISMAP-LIU のサービスも可）", " Judged low impact (ISMAP-LIU services allowed)")) }
+                    label.inline for="low_impact" { (t(lang, " 低影響利用と判断済み（ISMAP-LIU のサービスも可）", " Judged low impact (ISMAP-LIU services allowed)")) }
                 }
             }
             fieldset {
@@ -236,7 +236,7 @@ fn form_page(
                 legend { (t(lang, "必須とする管理策", "Required controls")) }
                 div {
                     input type="checkbox" id="baseline" name="baseline" value="basic" checked[value(f, "baseline") == "basic"];
-                    label for="baseline" style="display:inline" { (t(lang, " 基本（管理基準で原則必須の全項目）", " Basic (every criterion mandatory in principle)")) }
+                    label.inline for="baseline" { (t(lang, " 基本（管理基準で原則必須の全項目）", " Basic (every criterion mandatory in principle)")) }
                 }
                 label for="required" { (t(lang, "管理策ID（空白・カンマ・改行区切り）", "Criteria IDs (separated by spaces, commas or lines)")) }
                 textarea id="required" name="required" placeholder="9.2.3 6.1.1.13.PB" { (value(f, "required")) }

@@ -1008,6 +1008,17 @@ async fn administrators_manage_accounts_and_users_change_their_passwords() {
         "names the missing organisation"
     );
     assert!(store.account("acme").await.expect("db").is_none());
+    // The public needs no account, on the page as in the API.
+    let r = post(
+        "/users",
+        format!(
+            "csrf={csrf}&username=anyone&role=public&organisation=&email=&password={}",
+            crate::enc(PASSWORD)
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert!(store.account("anyone").await.expect("db").is_none());
     let r = post(
         "/users",
         format!(

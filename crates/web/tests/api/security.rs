@@ -275,3 +275,55 @@ async fn concurrent_pdf_downloads_queue_or_get_503_and_the_server_stays_up() {
         "{rendered} rendered, {refused} refused"
     );
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let (s, store) = database_server().await;
+    let auth = bearer(&store, "ops", Role::Operator, None).await;
+    for (path, headers) in [
+        ("/", vec![]),
+        ("/check", vec![]),
+        ("/api/v1/registrations", vec![]),
+        ("/no-such-page", vec![]),
+        ("/api/v1/me", vec![("Authorization", auth.as_str())]),
+    ] {
+        let r = request(s.addr, "GET", path, &headers, b"").await;
+        let csp = r.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self';"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            r.header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            r.header("referrer-policy").as_deref(),
+            Some("same-origin"),
+            "{path}"
+        );
+        assert_eq!(
+            r.header("strict-transport-security"),
+            None,
+            "{path}: not over TLS"
+        );
+        let stored = r.header("cache-control");
+        if headers.is_empty() {
+            assert_ne!(stored.as_deref(), Some("no-store"), "{path}");
+        } else {
+            assert_eq!(stored.as_deref(), Some("no-store"), "{path}: signed in");
+        }
+    }
+    let tls = request(s.addr, "GET", "/", &[("X-Forwarded-Proto", "https")], b"").await;
+    assert!(tls.header("strict-transport-security").is_some());
+    // No page holds inline style or script the policy would block.
+    for path in ["/", "/check", "/registry", "/criteria"] {
+        let page = String::from_utf8_lossy(&request(s.addr, "GET", path, &[], b"").await.body)
+            .into_owned();
+        assert!(
+            !page.contains(" style=\"") && !page.contains("<script>"),
+            "{path}"
+        );
+    }
+}
