@@ -75,9 +75,11 @@ impl Egress {
     }
 }
 
-/// The innermost cause of a failed request: for a refused address, the policy's reason.
-pub fn cause(error: &reqwest::Error) -> String {
-    let mut source: &dyn std::error::Error = error;
+/// Why a request failed, without its URL (webhook URLs often carry the receiver's secret and
+/// this text is logged and stored): for a refused address, the policy's reason.
+pub fn cause(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut source: &dyn std::error::Error = &error;
     while let Some(next) = source.source() {
         if let Some(refused) = next.downcast_ref::<Refused>() {
             return refused.to_string();

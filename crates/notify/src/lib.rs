@@ -110,7 +110,7 @@ async fn send_webhook(egress: &Egress, d: &Delivery) -> Result<(), String> {
         .body(body)
         .send()
         .await
-        .map_err(|e| egress::cause(&e))?;
+        .map_err(egress::cause)?;
     if response.status().is_success() {
         Ok(())
     } else {

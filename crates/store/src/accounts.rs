@@ -142,13 +142,19 @@ static ARGON2_PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_ne
 
 /// Runs `work` (an argon2 computation) on a blocking thread, within the bound above.
 async fn argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _permit = ARGON2_PERMITS
+    let permit = ARGON2_PERMITS
         .acquire()
         .await
         .map_err(|e| StoreError::Internal(e.to_string()))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| StoreError::Internal(e.to_string()))
+    // Held until the hash is done, even if the request that asked is dropped meanwhile.
+    permit.forget();
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        ARGON2_PERMITS.add_permits(1);
+        result
+    })
+    .await
+    .map_err(|e| StoreError::Internal(e.to_string()))
 }
 
 async fn hash_password(password: String) -> Result<String> {

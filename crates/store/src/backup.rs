@@ -6,8 +6,8 @@ use crate::audit::{Anchor, Change, Verification, record, verify_chain};
 use crate::entity::*;
 use crate::{Result, Store, StoreError};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, IntoActiveModel,
-    PaginatorTrait, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -129,8 +129,9 @@ impl Store {
 
     /// Replaces the whole content of the database with a backup, in one transaction. The
     /// backup's audit chain must verify (and match `anchors`, heads recorded elsewhere), or
-    /// nothing changes; the restore itself is appended to the trail in `actor`'s name, and
-    /// every session ends (a backup's sessions are not to be trusted).
+    /// nothing changes; the restore itself is appended to the trail in `actor`'s name, every
+    /// session ends and every API token is revoked (a backup's credentials are not to be
+    /// trusted).
     pub async fn restore(
         &self,
         backup: Value,
@@ -177,6 +178,16 @@ impl Store {
             )));
         }
         session::Entity::delete_many().exec(&txn).await?;
+        // A backup may predate revocations (after a compromise, a password change): every API
+        // token is revoked, and users issue new ones.
+        api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+            )
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
         let created_at = backup.get("created_at").cloned();
         record(
             &txn,

@@ -48,13 +48,20 @@ impl RenderPool {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Busy> {
-        let _admitted = Arc::clone(&self.admitted)
+        let admitted = Arc::clone(&self.admitted)
             .try_acquire_owned()
             .map_err(|_| Busy)?;
-        let _running = Arc::clone(&self.running)
+        let running = Arc::clone(&self.running)
             .acquire_owned()
             .await
             .map_err(|_| Busy)?;
-        tokio::task::spawn_blocking(work).await.map_err(|_| Busy)
+        // The permits go with the job: a request dropped (timeout, client gone) cannot stop a
+        // blocking job, so its slot is freed only when the work is done.
+        tokio::task::spawn_blocking(move || {
+            let _held = (admitted, running);
+            work()
+        })
+        .await
+        .map_err(|_| Busy)
     }
 }

@@ -875,6 +875,10 @@ async fn restore_refuses_a_backup_whose_trail_does_not_verify_and_ends_sessions(
         .await
         .expect("db")
         .expect("login");
+    let (_, token) = store
+        .create_token("t", "p1", "cron", 90)
+        .await
+        .expect("token");
     let backup = store.backup().await.expect("backup");
     let Verification::Intact { events, head } = store.verify_audit(&[]).await.expect("verify")
     else {
@@ -910,12 +914,13 @@ async fn restore_refuses_a_backup_whose_trail_does_not_verify_and_ends_sessions(
         Err(StoreError::Backup(_))
     ));
 
-    // The intact backup restores, and the session it carried is over.
+    // The intact backup restores; the session and the token it carried are over.
     restored
         .restore(backup, "cli:root", &[anchor])
         .await
         .expect("restore");
     assert!(restored.session(&cookie).await.expect("db").is_none());
+    assert!(restored.token_account(&token).await.expect("db").is_none());
 }
 
 #[tokio::test]

@@ -502,7 +502,10 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
     );
     accessibility(&c, "/watches").await;
     shot(&c, "10-watches").await;
-    c.goto(&format!("{base}/history?from=2026-05-01&to=2026-06-30"))
+    // On the list from the day the operator registered it (today), not the date it carries.
+    let today = ismap_core::validity::japan_date(chrono::Utc::now());
+    let yesterday = today - chrono::Days::new(1);
+    c.goto(&format!("{base}/history?from={yesterday}&to={today}"))
         .await
         .expect("history");
     assert!(text(&c).await.contains("架空電子契約クラウド"));
