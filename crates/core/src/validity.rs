@@ -69,7 +69,12 @@ const JST_OFFSET_SECONDS: i64 = 9 * 3600;
 
 /// The calendar date in Japan at the instant `utc`: "today" for the program.
 pub fn japan_date(utc: chrono::DateTime<chrono::Utc>) -> NaiveDate {
-    (utc + chrono::TimeDelta::seconds(JST_OFFSET_SECONDS)).date_naive()
+    japan_time(utc).date()
+}
+
+/// The wall-clock time in Japan (JST, UTC+9, no daylight saving) at `utc`, for people to read.
+pub fn japan_time(utc: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    (utc + chrono::TimeDelta::seconds(JST_OFFSET_SECONDS)).naive_utc()
 }
 
 /// Expiry date of a registration whose audit period ended on `audit_end`.
@@ -222,6 +227,14 @@ mod tests {
                 .expect("valid instant");
             assert_eq!(japan_date(utc), d(expected), "{utc}");
         }
+        let utc = Utc
+            .with_ymd_and_hms(2026, 3, 31, 15, 30, 0)
+            .single()
+            .expect("valid instant");
+        assert_eq!(
+            japan_time(utc).format("%Y-%m-%d %H:%M").to_string(),
+            "2026-04-01 00:30"
+        );
     }
 
     #[test]

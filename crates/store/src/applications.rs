@@ -294,6 +294,33 @@ fn require(actor: &Actor, permission: Permission) -> std::result::Result<(), App
     }
 }
 
+/// The stored names of the phases `keep` selects, for a query on the `phase` column.
+fn phase_names(keep: impl Fn(Phase) -> bool) -> Vec<&'static str> {
+    PHASES
+        .into_iter()
+        .filter(|p| keep(*p))
+        .map(Phase::as_str)
+        .collect()
+}
+
+/// Replaces an application's content (and the audit body it names) in `db`.
+async fn replace_content<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    content: &ApplicationContent,
+) -> Result<()> {
+    application::ActiveModel {
+        id: Set(id),
+        audit_body: Set(content.audit_body.clone()),
+        content: Set(json(content)),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
 /// Phases in which a registration is on the list and in force (changes may be applied).
 fn in_force(phase: Phase) -> bool {
     matches!(
@@ -313,11 +340,7 @@ impl Store {
         catalog: &Catalog,
         rule: ExpiryRule,
     ) -> Result<(Application, Registration)> {
-        let published: Vec<String> = PHASES
-            .into_iter()
-            .filter(|p| p.is_published())
-            .map(|p| p.as_str().to_owned())
-            .collect();
+        let published = phase_names(Phase::is_published);
         let registered = application::Entity::find()
             .filter(application::Column::RegistrationNo.eq(no.as_str()))
             .filter(application::Column::Phase.is_in(published))
@@ -402,14 +425,10 @@ impl Store {
 
     /// The change application to `no` still in progress, if any.
     async fn open_change(&self, no: &RegistrationNumber) -> Result<Option<i32>> {
-        let published: Vec<String> = PHASES
-            .into_iter()
-            .filter(|p| p.is_published() || *p == Phase::ChangeApproved)
-            .map(|p| p.as_str().to_owned())
-            .collect();
+        let closed = phase_names(|p| p.is_published() || p == Phase::ChangeApproved);
         Ok(application::Entity::find()
             .filter(application::Column::RegistrationNo.eq(no.as_str()))
-            .filter(application::Column::Phase.is_not_in(published))
+            .filter(application::Column::Phase.is_not_in(closed))
             .one(&self.db)
             .await?
             .map(|m| m.id))
@@ -519,15 +538,7 @@ impl Store {
             }
         }
         let txn = self.db.begin().await?;
-        application::ActiveModel {
-            id: Set(id),
-            audit_body: Set(content.audit_body.clone()),
-            content: Set(json(&content)),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
+        replace_content(&txn, id, &content).await?;
         record(
             &txn,
             Change::new(
@@ -629,15 +640,7 @@ impl Store {
         }
         if let Some((registered, entry)) = amended {
             publish(&txn, &entry, catalog).await?;
-            application::ActiveModel {
-                id: Set(registered.id),
-                audit_body: Set(content.audit_body.clone()),
-                content: Set(json(&content)),
-                updated_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .update(&txn)
-            .await?;
+            replace_content(&txn, registered.id, &content).await?;
             record(
                 &txn,
                 Change::new(

@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::lang::Lang;
+use ismap_core::validity::japan_time;
 use ismap_store::LoginRefused;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -158,8 +159,8 @@ async fn account_page(
                 div.table-wrap { table {
                     (super::head(lang, &[("ID", "ID"), ("名前", "Name"), ("発行日時", "Created"), ("有効期限", "Expires"), ("状態", "State"), ("", "")]))
                     tbody { @for tk in &tokens { @let live = !tk.revoked && tk.expires_at.is_some_and(|e| e > now); tr {
-                        td { (tk.id) } td { (tk.name) } td { (tk.created_at.format("%Y-%m-%d %H:%M UTC")) }
-                        td { @if let Some(e) = tk.expires_at { (e.format("%Y-%m-%d %H:%M UTC")) } @else { "-" } }
+                        td { (tk.id) } td { (tk.name) } td { (japan_time(tk.created_at).format("%Y-%m-%d %H:%M JST")) }
+                        td { @if let Some(e) = tk.expires_at { (japan_time(e).format("%Y-%m-%d %H:%M JST")) } @else { "-" } }
                         td { @if tk.revoked { (t(lang, "失効", "revoked")) } @else if live { (t(lang, "有効", "live")) } @else { (t(lang, "期限切れ", "expired")) } }
                         td { @if live {
                             form method="post" action={ "/account/tokens/" (tk.id) "/revoke" } {

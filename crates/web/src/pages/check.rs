@@ -580,26 +580,20 @@ pub async fn download(
         let bytes = state
             .render()
             .run(move || {
-                let engine = engine_for(&snapshot, &profile).map_err(|e| bad(lang, e))?;
-                let list = candidates(&engine, lang).map_err(|e| bad(lang, e))?;
-                let results = engine.evaluate(&list);
-                let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
-                let bytes = if pdf {
-                    ismap_report_pdf::pdf(&report)
-                } else {
-                    ismap_report::xlsx(&report)
-                };
-                bytes.map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))
+                with_report(&snapshot, &profile, lang, |report| {
+                    if pdf {
+                        ismap_report_pdf::pdf(report)
+                    } else {
+                        ismap_report::xlsx(report)
+                    }
+                })?
+                .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))
             })
             .await
             .map_err(|busy| PageError::from((lang, crate::ApiError::from(busy))))??;
         return Ok(attachment(content_type, name, bytes));
     }
-    let engine = engine_for(&snapshot, &profile).map_err(|e| bad(lang, e))?;
-    let list = candidates(&engine, lang).map_err(|e| bad(lang, e))?;
-    let results = engine.evaluate(&list);
-    let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
-    match format {
+    with_report(&snapshot, &profile, lang, |report| match format {
         "json" => {
             let mut out = Vec::new();
             report.write_json(&mut out).map_err(|e| {
@@ -610,14 +604,28 @@ pub async fn download(
         "markdown" => Ok(attachment(
             "text/markdown; charset=utf-8",
             "ismap-check.md",
-            ismap_report::markdown(&report).into_bytes(),
+            ismap_report::markdown(report).into_bytes(),
         )),
         other => Err(PageError::new(
             StatusCode::BAD_REQUEST,
             lang,
             format!("format: expected toml, json, markdown, xlsx or pdf, got {other:?}"),
         )),
-    }
+    })?
+}
+
+/// Runs the check `profile` describes against `snapshot` and hands its report to `use_it`.
+fn with_report<T>(
+    snapshot: &Snapshot,
+    profile: &Profile,
+    lang: Lang,
+    use_it: impl FnOnce(&CheckReport) -> T,
+) -> Result<T, PageError> {
+    let engine = engine_for(snapshot, profile).map_err(|e| bad(lang, e))?;
+    let list = candidates(&engine, lang).map_err(|e| bad(lang, e))?;
+    let results = engine.evaluate(&list);
+    let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
+    Ok(use_it(&report))
 }
 
 #[cfg(test)]
