@@ -247,6 +247,7 @@ pub fn profile(catalog: &Catalog, required: usize, features: usize, seed: u64) -
         evaluation_date: Some(date(2026, 6, 1)),
         confidentiality: Confidentiality::new(2).unwrap_or_else(|| unreachable!()),
         low_impact: false,
+        low_impact_basis: None,
         features: FEATURES
             .choose_multiple(&mut rng, features.min(FEATURES.len()))
             .map(|f| (*f).to_owned())

@@ -13,7 +13,7 @@ use ismap_core::lang::Lang;
 use std::process::ExitCode;
 
 /// ISMAP cloud service list: registry, criteria and procurement checks.
-/// ISMAPクラウドサービスリストの登録簿・管理基準・調達チェック。
+/// ISMAPクラウドサービスリスト・管理基準・調達チェック。
 #[derive(Debug, Parser)]
 #[command(name = "ismap", version, propagate_version = true)]
 pub struct Cli {

@@ -104,6 +104,8 @@ pub enum Subject {
     Control(ControlKey),
     /// Index into the registration's regions.
     Region(u32),
+    /// Index into the profile's required regions.
+    RequiredRegion(u32),
     /// Index into the registration's underlying services.
     Underlying(u32),
 }
@@ -130,11 +132,17 @@ pub enum Finding {
         from: NaiveDate,
     },
     NotListed,
+    /// The published expiry decides; the rule gives another date.
+    ExpiryDiffers {
+        published: NaiveDate,
+        computed: NaiveDate,
+    },
     // program
     ProgramAccepted {
         program: Program,
     },
     LiuWithoutLowImpact,
+    LiuConfidentiality,
     ConfidentialityBeyondIsmap,
     // validity
     NoContract,
@@ -154,7 +162,11 @@ pub enum Finding {
     // controls
     NoControlsRequired,
     Implemented,
-    ImplementedInherited,
+    /// Implemented by a registration in force (valid, or renewal pending).
+    ImplementedInherited {
+        status: ListingStatus,
+    },
+    /// Implemented or partial, inherited from a registration not in force.
     InheritedFromNotValid {
         status: ListingStatus,
     },
@@ -166,12 +178,19 @@ pub enum Finding {
     NotStated,
     // regions
     NoRegionsDeclared,
-    RegionAllowed {
-        overseas: bool,
-    },
+    /// Allowed, in Japan.
+    RegionAllowed,
+    /// Allowed, outside Japan: governing law and foreign-law access need a look.
+    RegionOverseas,
     RegionSelectable,
     RegionNotSelectable,
     NoAllowedRegion,
+    /// A region the system needs, offered by the service.
+    RegionRequiredOffered,
+    /// A region the system needs, offered as a customer choice.
+    RegionRequiredSelectable,
+    /// A region the system needs that the service does not offer.
+    RegionMissing,
     // underlying
     NoUnderlying,
     UnderlyingValid,
@@ -179,7 +198,7 @@ pub enum Finding {
     UnderlyingNotValid {
         status: ListingStatus,
     },
-    UnderlyingAbsent,
+    UnderlyingNotListed,
 }
 
 impl Finding {
@@ -191,10 +210,12 @@ impl Finding {
             | Expired { .. }
             | Revoked { .. }
             | NotYetValid { .. }
-            | NotListed => CheckKind::Listing,
-            ProgramAccepted { .. } | LiuWithoutLowImpact | ConfidentialityBeyondIsmap => {
-                CheckKind::Program
-            }
+            | NotListed
+            | ExpiryDiffers { .. } => CheckKind::Listing,
+            ProgramAccepted { .. }
+            | LiuWithoutLowImpact
+            | LiuConfidentiality
+            | ConfidentialityBeyondIsmap => CheckKind::Program,
             NoContract | CoversContract { .. } | ExpiresBeforeContractEnd { .. } => {
                 CheckKind::Validity
             }
@@ -203,35 +224,41 @@ impl Finding {
             }
             NoControlsRequired
             | Implemented
-            | ImplementedInherited
+            | ImplementedInherited { .. }
             | InheritedFromNotValid { .. }
             | Partial
             | NotApplicable
             | ObjectiveExcluded { .. }
             | NotStated => CheckKind::Controls,
             NoRegionsDeclared
-            | RegionAllowed { .. }
+            | RegionAllowed
+            | RegionOverseas
             | RegionSelectable
             | RegionNotSelectable
-            | NoAllowedRegion => CheckKind::Regions,
+            | NoAllowedRegion
+            | RegionRequiredOffered
+            | RegionRequiredSelectable
+            | RegionMissing => CheckKind::Regions,
             NoUnderlying
             | UnderlyingValid
             | UnderlyingRenewalPending
             | UnderlyingNotValid { .. }
-            | UnderlyingAbsent => CheckKind::Underlying,
+            | UnderlyingNotListed => CheckKind::Underlying,
         }
     }
 
     pub fn status(self) -> Status {
         use Finding::*;
         match self {
-            // listing: valid → pass; renewal_pending → review; anything else → fail
+            // listing: valid → pass; renewal_pending → review; anything else → fail; a
+            // published expiry other than the rule's → review
             Listed { .. } => Status::Pass,
-            RenewalPending { .. } => Status::Review,
+            RenewalPending { .. } | ExpiryDiffers { .. } => Status::Review,
             Expired { .. } | Revoked { .. } | NotYetValid { .. } | NotListed => Status::Fail,
-            // program: LIU without a low-impact judgment → fail; 機密性3 → review
+            // program: LIU without a low-impact judgment, or LIU for 機密性3 → fail;
+            // ISMAP for 機密性3 → review
             ProgramAccepted { .. } => Status::Pass,
-            LiuWithoutLowImpact => Status::Fail,
+            LiuWithoutLowImpact | LiuConfidentiality => Status::Fail,
             ConfidentialityBeyondIsmap => Status::Review,
             // validity: expiry before the contract end → review
             NoContract | CoversContract { .. } => Status::Pass,
@@ -241,17 +268,19 @@ impl Finding {
             FeatureExcluded => Status::Fail,
             FeatureNotStated => Status::Review,
             // controls
-            NoControlsRequired | Implemented | ImplementedInherited => Status::Pass,
+            NoControlsRequired | Implemented | ImplementedInherited { .. } => Status::Pass,
             InheritedFromNotValid { .. } | Partial | NotStated => Status::Review,
             NotApplicable | ObjectiveExcluded { .. } => Status::Fail,
-            // regions
-            RegionAllowed { .. } | RegionSelectable => Status::Pass,
-            RegionNotSelectable | NoAllowedRegion => Status::Fail,
-            NoRegionsDeclared => Status::Review,
-            // underlying: renewal pending keeps a registration in force, but needs a look
+            // regions: outside Japan is never a plain pass; a needed region not offered → fail
+            RegionAllowed | RegionSelectable => Status::Pass,
+            RegionRequiredOffered | RegionRequiredSelectable => Status::Pass,
+            RegionNotSelectable | NoAllowedRegion | RegionMissing => Status::Fail,
+            NoRegionsDeclared | RegionOverseas => Status::Review,
+            // underlying: renewal pending keeps a registration in force, but needs a look;
+            // an underlying service must itself be on the list
             NoUnderlying | UnderlyingValid => Status::Pass,
-            UnderlyingRenewalPending | UnderlyingAbsent => Status::Review,
-            UnderlyingNotValid { .. } => Status::Fail,
+            UnderlyingRenewalPending => Status::Review,
+            UnderlyingNotValid { .. } | UnderlyingNotListed => Status::Fail,
         }
     }
 }
@@ -298,6 +327,12 @@ pub struct Engine<'a> {
     pub rule: ExpiryRule,
     required: Vec<ControlKey>,
     feature_keys: Vec<String>,
+}
+
+/// A registration controls are inherited from counts while it is in force: valid, or renewal
+/// pending (in force until the Steering Committee decides).
+fn in_force(status: ListingStatus) -> bool {
+    matches!(status, ListingStatus::Valid | ListingStatus::RenewalPending)
 }
 
 impl<'a> Engine<'a> {
@@ -366,9 +401,22 @@ impl<'a> Engine<'a> {
         let r = &self.registry.registrations()[position];
         let status = r.status_on(self.evaluated_on, self.rule);
         let expires = r.expires_on(self.rule);
-        let mut entries =
-            Vec::with_capacity(8 + self.feature_keys.len() + self.required.len() + r.regions.len());
+        let mut entries = Vec::with_capacity(
+            9 + self.feature_keys.len()
+                + self.required.len()
+                + r.regions.len()
+                + self.profile.regions.required_names().len(),
+        );
         entries.push(Entry::new(Subject::None, self.listing(r, status, expires)));
+        if let Some((published, computed)) = r.expiry_differs(self.rule) {
+            entries.push(Entry::new(
+                Subject::None,
+                Finding::ExpiryDiffers {
+                    published,
+                    computed,
+                },
+            ));
+        }
         self.program(&mut entries, r);
         entries.push(Entry::new(Subject::None, self.validity(expires)));
         self.scope(&mut entries, r);
@@ -419,10 +467,15 @@ impl<'a> Engine<'a> {
 
     fn program(&self, entries: &mut Vec<Entry>, r: &Registration) {
         let before = entries.len();
-        if r.program == Program::IsmapLiu && !self.profile.low_impact {
-            entries.push(Entry::new(Subject::None, Finding::LiuWithoutLowImpact));
-        }
-        if self.profile.confidentiality.beyond_ismap() {
+        let beyond = self.profile.confidentiality.beyond_ismap();
+        if r.program == Program::IsmapLiu {
+            // 機密性3 information is never low impact, whatever the profile says.
+            if beyond {
+                entries.push(Entry::new(Subject::None, Finding::LiuConfidentiality));
+            } else if !self.profile.low_impact {
+                entries.push(Entry::new(Subject::None, Finding::LiuWithoutLowImpact));
+            }
+        } else if beyond {
             entries.push(Entry::new(
                 Subject::None,
                 Finding::ConfidentialityBeyondIsmap,
@@ -493,21 +546,25 @@ impl<'a> Engine<'a> {
         for &key in &self.required {
             let next = (scratch[key.index()] as usize).wrapping_sub(1);
             let finding = match stated.get(next) {
-                Some(s) => match s.status() {
-                    StatementStatus::Implemented => {
-                        // Only an inherited statement needs its full record.
-                        let from = s.is_inherited().then(|| r.controls().get(next)).flatten();
-                        match from.and_then(|c| c.inherited_from.as_ref()) {
-                            None => Finding::Implemented,
-                            Some(from) => match self.inherited_status(&mut inherited, from) {
-                                ListingStatus::Valid => Finding::ImplementedInherited,
-                                status => Finding::InheritedFromNotValid { status },
-                            },
+                Some(s) => {
+                    // Only an inherited statement needs its full record.
+                    let from = s.is_inherited().then(|| r.controls().get(next)).flatten();
+                    let source = from
+                        .and_then(|c| c.inherited_from.as_ref())
+                        .map(|from| self.inherited_status(&mut inherited, from));
+                    // The inheritance rules apply to 一部実施 as to 実施.
+                    match (s.status(), source) {
+                        (StatementStatus::NotApplicable, _) => Finding::NotApplicable,
+                        (_, Some(status)) if !in_force(status) => {
+                            Finding::InheritedFromNotValid { status }
+                        }
+                        (StatementStatus::Partial, _) => Finding::Partial,
+                        (StatementStatus::Implemented, None) => Finding::Implemented,
+                        (StatementStatus::Implemented, Some(status)) => {
+                            Finding::ImplementedInherited { status }
                         }
                     }
-                    StatementStatus::Partial => Finding::Partial,
-                    StatementStatus::NotApplicable => Finding::NotApplicable,
-                },
+                }
                 // DOMAIN.md: excluding a control objective also exempts its children.
                 None => match self.catalog.parent(key) {
                     Some(objective) if excluded.contains(&objective) => {
@@ -538,6 +595,16 @@ impl<'a> Engine<'a> {
     }
 
     fn regions(&self, entries: &mut Vec<Entry>, r: &Registration) {
+        // Each region the system needs, offered or not.
+        for (i, key) in self.profile.regions.required_keys().enumerate() {
+            let offered = r.regions.iter().find(|g| match_key(&g.name) == key);
+            let finding = match offered {
+                None => Finding::RegionMissing,
+                Some(g) if g.selectable => Finding::RegionRequiredSelectable,
+                Some(_) => Finding::RegionRequiredOffered,
+            };
+            entries.push(Entry::new(Subject::RequiredRegion(i as u32), finding));
+        }
         if r.regions.is_empty() {
             entries.push(Entry::new(Subject::None, Finding::NoRegionsDeclared));
             return;
@@ -549,10 +616,10 @@ impl<'a> Engine<'a> {
             .collect();
         let any_allowed = allowed.contains(&true);
         for (i, (region, ok)) in r.regions.iter().zip(allowed).enumerate() {
-            let finding = if ok {
-                Finding::RegionAllowed {
-                    overseas: region.country.as_str() != "JP",
-                }
+            let finding = if ok && region.country.is_japan() {
+                Finding::RegionAllowed
+            } else if ok {
+                Finding::RegionOverseas
             } else if !any_allowed {
                 Finding::NoAllowedRegion
             } else if region.selectable {
@@ -573,7 +640,7 @@ impl<'a> Engine<'a> {
             let finding = match self.registry.status_of(no, self.evaluated_on, self.rule) {
                 ListingStatus::Valid => Finding::UnderlyingValid,
                 ListingStatus::RenewalPending => Finding::UnderlyingRenewalPending,
-                ListingStatus::NotListed => Finding::UnderlyingAbsent,
+                ListingStatus::NotListed => Finding::UnderlyingNotListed,
                 status => Finding::UnderlyingNotValid { status },
             };
             entries.push(Entry::new(Subject::Underlying(i as u32), finding));

@@ -191,6 +191,11 @@ impl CountryCode {
         }
     }
 
+    /// Japan: a region elsewhere needs a legal look (governing law, foreign-law access).
+    pub fn is_japan(&self) -> bool {
+        self.0 == *b"JP"
+    }
+
     pub fn as_str(&self) -> &str {
         // Both bytes are ASCII letters by construction.
         std::str::from_utf8(&self.0).unwrap_or("??")

@@ -49,21 +49,41 @@ impl ContractPeriod {
 }
 
 /// Where data may be: a region is allowed when its country is in `allowed_countries` (if
-/// given) and its name is in `allowed` (if given).
+/// given) and its name is in `allowed` (if given). `required` names the regions the system
+/// will use, which the service must offer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegionPolicy {
     pub allowed_countries: Option<Vec<CountryCode>>,
     allowed_names: Option<Vec<(String, String)>>,
+    required: Vec<(String, String)>,
+}
+
+/// Names with their match keys ([`match_key`]: NFKC, case, width).
+fn keyed(names: Vec<String>) -> Vec<(String, String)> {
+    names.into_iter().map(|n| (match_key(&n), n)).collect()
 }
 
 impl RegionPolicy {
     pub fn new(allowed_countries: Option<Vec<CountryCode>>, allowed: Option<Vec<String>>) -> Self {
-        let allowed_names =
-            allowed.map(|names| names.into_iter().map(|n| (match_key(&n), n)).collect());
         RegionPolicy {
             allowed_countries,
-            allowed_names,
+            allowed_names: allowed.map(keyed),
+            required: Vec::new(),
         }
+    }
+
+    /// The same policy, with the regions the system will use.
+    pub fn requiring(mut self, required: Vec<String>) -> Self {
+        self.required = keyed(required);
+        self
+    }
+
+    pub fn required_names(&self) -> Vec<&str> {
+        self.required.iter().map(|(_, n)| n.as_str()).collect()
+    }
+
+    pub fn required_keys(&self) -> impl Iterator<Item = &str> {
+        self.required.iter().map(|(k, _)| k.as_str())
     }
 
     pub fn allowed_names(&self) -> Option<Vec<&str>> {
@@ -140,6 +160,27 @@ impl ControlRequirements {
     }
 }
 
+/// The record of a low-impact judgment for ISMAP-LIU use.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LowImpactBasis {
+    pub judged_by: String,
+    pub basis: String,
+}
+
+impl LowImpactBasis {
+    /// 「（判断者: …、根拠: …）」, as reports print it after the judgment.
+    pub fn describe(&self, lang: crate::lang::Lang) -> String {
+        format!(
+            "{}{}{}{}{}",
+            lang.pick("（判断者: ", " (judged by "),
+            self.judged_by,
+            lang.pick("、根拠: ", "; basis: "),
+            self.basis,
+            lang.pick("）", ")")
+        )
+    }
+}
+
 /// A requirement profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -148,6 +189,8 @@ pub struct Profile {
     pub evaluation_date: Option<NaiveDate>,
     pub confidentiality: Confidentiality,
     pub low_impact: bool,
+    /// Who judged the use low impact, and on what basis (recorded in the report).
+    pub low_impact_basis: Option<LowImpactBasis>,
     /// Features the agency will use, as written; matched through [`match_key`].
     pub features: Vec<String>,
     pub candidates: Option<Vec<RegistrationNumber>>,

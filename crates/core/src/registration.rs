@@ -208,6 +208,62 @@ impl fmt::Display for ListingStatus {
     }
 }
 
+/// Two facts of one entry that cannot both be true; imports refuse the entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// A renewal belongs to the cycle whose audit period it follows.
+    #[error(
+        "a renewal is filed after the audit period it follows: {filed} is on or before the audit period's end {audit_end}"
+    )]
+    RenewalFiledInAuditPeriod {
+        filed: NaiveDate,
+        audit_end: NaiveDate,
+    },
+    #[error("the registration is revoked on {revoked}, before it was registered on {registered}")]
+    RevokedBeforeRegistration {
+        revoked: NaiveDate,
+        registered: NaiveDate,
+    },
+    #[error("the published expiry {expires} is on or before the audit period's end {audit_end}")]
+    ExpiryInAuditPeriod {
+        expires: NaiveDate,
+        audit_end: NaiveDate,
+    },
+    /// `inherited_from` names one of the registration's own underlying services.
+    #[error(
+        "controls are inherited from {from}, which is not one of the entry's underlying services"
+    )]
+    InheritedFromNotUnderlying {
+        control: ControlKey,
+        from: RegistrationNumber,
+    },
+}
+
+impl Conflict {
+    /// The field that carries the conflicting value, as the registry file names it; for an
+    /// inherited control, the control's ID is given by the caller.
+    pub fn field(&self, control_id: impl FnOnce(ControlKey) -> String) -> String {
+        match self {
+            Conflict::RenewalFiledInAuditPeriod { .. } => "renewal_filed_on".into(),
+            Conflict::RevokedBeforeRegistration { .. } => "revoked_on".into(),
+            Conflict::ExpiryInAuditPeriod { .. } => "expires_on".into(),
+            Conflict::InheritedFromNotUnderlying { control, .. } => {
+                format!("controls.{:?}.inherited_from", control_id(*control))
+            }
+        }
+    }
+
+    /// The conflicting value as written.
+    pub fn value(&self) -> String {
+        match self {
+            Conflict::RenewalFiledInAuditPeriod { filed: d, .. }
+            | Conflict::RevokedBeforeRegistration { revoked: d, .. }
+            | Conflict::ExpiryInAuditPeriod { expires: d, .. } => d.to_string(),
+            Conflict::InheritedFromNotUnderlying { from, .. } => from.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a control is stated more than once")]
 pub struct DuplicateStatement(pub ControlKey);
@@ -224,6 +280,8 @@ pub struct Registration {
     pub audit_period: AuditPeriod,
     pub renewal_filed_on: Option<NaiveDate>,
     pub revoked_on: Option<NaiveDate>,
+    /// The expiry the list publishes, when known: it decides the status over the rule's date.
+    pub published_expiry: Option<NaiveDate>,
     pub scope: Scope,
     pub regions: Vec<Region>,
     pub underlying: Vec<RegistrationNumber>,
@@ -288,6 +346,7 @@ impl Registration {
             audit_period,
             renewal_filed_on: None,
             revoked_on: None,
+            published_expiry: None,
             scope: Scope::default(),
             regions: Vec::new(),
             underlying: Vec::new(),
@@ -328,9 +387,51 @@ impl Registration {
             .map(|i| &self.controls[i])
     }
 
-    /// DOMAIN.md: valid until 1 year 4 months from the day after the audit period ends.
+    /// The expiry that decides the status: the published one when the list gives it,
+    /// otherwise the rule's date.
     pub fn expires_on(&self, rule: ExpiryRule) -> NaiveDate {
+        self.published_expiry
+            .unwrap_or_else(|| self.rule_expiry(rule))
+    }
+
+    /// DOMAIN.md: valid until 1 year 4 months from the day after the audit period ends.
+    pub fn rule_expiry(&self, rule: ExpiryRule) -> NaiveDate {
         expiry_date(self.audit_period.end(), rule).unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The published expiry, when it differs from the rule's date: `(published, rule)`.
+    pub fn expiry_differs(&self, rule: ExpiryRule) -> Option<(NaiveDate, NaiveDate)> {
+        let computed = self.rule_expiry(rule);
+        self.published_expiry
+            .filter(|p| *p != computed)
+            .map(|p| (p, computed))
+    }
+
+    /// The first date or reference that contradicts another one of the same entry (DOMAIN.md,
+    /// settled rules), or `None` when the entry is consistent.
+    pub fn conflict(&self) -> Option<Conflict> {
+        let audit_end = self.audit_period.end();
+        if let Some(filed) = self.renewal_filed_on.filter(|f| *f <= audit_end) {
+            return Some(Conflict::RenewalFiledInAuditPeriod { filed, audit_end });
+        }
+        if let Some(revoked) = self.revoked_on.filter(|r| *r < self.registered_on) {
+            return Some(Conflict::RevokedBeforeRegistration {
+                revoked,
+                registered: self.registered_on,
+            });
+        }
+        if let Some(expires) = self.published_expiry.filter(|e| *e <= audit_end) {
+            return Some(Conflict::ExpiryInAuditPeriod { expires, audit_end });
+        }
+        self.controls.iter().find_map(|c| {
+            c.inherited_from
+                .as_ref()
+                .filter(|from| !self.underlying.contains(from))
+                .map(|from| Conflict::InheritedFromNotUnderlying {
+                    control: c.key,
+                    from: from.clone(),
+                })
+        })
     }
 
     /// Status on `date`. A renewal filed on or before expiry keeps the registration in force
@@ -407,6 +508,98 @@ pub(crate) mod tests {
                 "revoked {revoked:?} filed {filed:?} on {date}"
             );
         }
+    }
+
+    #[test]
+    fn conflicting_dates_and_references() {
+        let no = |s: &str| RegistrationNumber::parse(s).expect("valid");
+        // (renewal_filed_on, revoked_on, published expiry, inherited from, expected field)
+        type Case<'a> = [Option<&'a str>; 5];
+        let cases: [Case; 9] = [
+            [None, None, None, None, None],
+            [Some("2024-04-01"), None, None, None, None], // day after the audit period
+            [
+                Some("2024-03-31"),
+                None,
+                None,
+                None,
+                Some("renewal_filed_on"),
+            ], // its last day
+            [
+                Some("2023-01-01"),
+                None,
+                None,
+                None,
+                Some("renewal_filed_on"),
+            ], // earlier cycle
+            [None, Some("2024-06-01"), None, None, None],
+            [None, Some("2024-05-31"), None, None, Some("revoked_on")],
+            [None, None, Some("2024-03-31"), None, Some("expires_on")],
+            [None, None, None, Some("C22-0001-1"), None], // an underlying service
+            [
+                None,
+                None,
+                None,
+                Some("C22-0002-1"),
+                Some("controls.\"5.1.1\".inherited_from"),
+            ],
+        ];
+        for [filed, revoked, expires, from, expected] in cases {
+            let mut r = registration("C24-0001-1");
+            r.renewal_filed_on = filed.map(d);
+            r.revoked_on = revoked.map(d);
+            r.published_expiry = expires.map(d);
+            r.underlying = vec![no("C22-0001-1")];
+            let key = ControlKey::from_raw(0);
+            r.set_controls(vec![ControlStatement {
+                key,
+                status: StatementStatus::Implemented,
+                reason: None,
+                inherited_from: from.map(no),
+            }])
+            .expect("one statement");
+            let conflict = r.conflict();
+            let field = conflict.as_ref().map(|c| c.field(|_| "5.1.1".into()));
+            assert_eq!(
+                field.as_deref(),
+                expected,
+                "{filed:?} {revoked:?} {expires:?} {from:?}"
+            );
+            if let Some(c) = conflict {
+                // the message names the value and the date it conflicts with
+                assert!(c.to_string().contains(&c.value()), "{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_published_expiry_decides_the_status() {
+        let mut r = registration("C24-0001-1");
+        assert_eq!(r.expiry_differs(ExpiryRule::Civil), None);
+        r.published_expiry = Some(d("2025-07-31")); // the same as the rule's date
+        assert_eq!(r.expiry_differs(ExpiryRule::Civil), None);
+        assert_eq!(
+            r.expiry_differs(ExpiryRule::Calendar),
+            Some((d("2025-07-31"), d("2025-08-01")))
+        );
+        r.published_expiry = Some(d("2025-09-30"));
+        assert_eq!(
+            r.expiry_differs(ExpiryRule::Civil),
+            Some((d("2025-09-30"), d("2025-07-31")))
+        );
+        assert_eq!(
+            r.status_on(d("2025-09-30"), ExpiryRule::Civil),
+            ListingStatus::Valid
+        );
+        assert_eq!(
+            r.status_on(d("2025-10-01"), ExpiryRule::Civil),
+            ListingStatus::Expired
+        );
+        r.renewal_filed_on = Some(d("2025-09-30"));
+        assert_eq!(
+            r.status_on(d("2025-10-01"), ExpiryRule::Civil),
+            ListingStatus::RenewalPending
+        );
     }
 
     #[test]

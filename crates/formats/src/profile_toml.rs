@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::{ControlId, CountryCode, RegistrationNumber};
 use ismap_core::profile::{
-    Confidentiality, ContractPeriod, ControlRequirements, Profile, RegionPolicy,
+    Confidentiality, ContractPeriod, ControlRequirements, LowImpactBasis, Profile, RegionPolicy,
 };
 use serde::Deserialize;
 
@@ -19,6 +19,7 @@ struct ProfileDoc {
     confidentiality: toml::Value,
     #[serde(default)]
     low_impact: bool,
+    low_impact_basis: Option<LowImpactBasisDoc>,
     #[serde(default)]
     features: Vec<String>,
     candidates: Option<Vec<String>>,
@@ -34,6 +35,17 @@ struct ProfileDoc {
 struct RegionsDoc {
     allowed_countries: Option<Vec<String>>,
     allowed: Option<Vec<String>>,
+    /// The regions the system will use: the service must offer each.
+    #[serde(default)]
+    required: Vec<String>,
+}
+
+/// Who judged the use low impact (ISMAP-LIU), and on what basis.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LowImpactBasisDoc {
+    judged_by: String,
+    basis: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,7 +154,7 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
             return Err(too_long(field, v));
         }
     }
-    let lists: [(&str, &[String], usize); 5] = [
+    let lists: [(&str, &[String], usize); 6] = [
         ("features", &doc.features, MAX_FEATURES),
         (
             "candidates",
@@ -160,6 +172,7 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
             MAX_LIST,
         ),
         ("controls.required", &doc.controls.required, MAX_LIST),
+        ("regions.required", &doc.regions.required, MAX_LIST),
     ];
     for (field, values, max) in lists {
         if values.len() > max {
@@ -232,15 +245,35 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
         }
         None => None,
     };
+    let not_empty = |v: &str| -> Result<(), String> {
+        if v.trim().is_empty() {
+            Err("must not be empty".into())
+        } else {
+            Ok(())
+        }
+    };
     if let Some(names) = &doc.regions.allowed {
-        list("regions.allowed", names, &|v| {
-            if v.trim().is_empty() {
-                Err("must not be empty".into())
-            } else {
-                Ok(())
-            }
-        })?;
+        list("regions.allowed", names, &not_empty)?;
     }
+    list("regions.required", &doc.regions.required, &not_empty)?;
+    let low_impact_basis = match &doc.low_impact_basis {
+        Some(b) => {
+            for (field, value) in [
+                ("low_impact_basis.judged_by", &b.judged_by),
+                ("low_impact_basis.basis", &b.basis),
+            ] {
+                not_empty(value).map_err(|e| bad(field, value, &e))?;
+                if value.chars().count() > MAX_TEXT {
+                    return Err(too_long(field, value));
+                }
+            }
+            Some(LowImpactBasis {
+                judged_by: b.judged_by.trim().to_owned(),
+                basis: b.basis.trim().to_owned(),
+            })
+        }
+        None => None,
+    };
     let contract = match &doc.contract {
         Some(c) => {
             let start = date("contract.start", &c.start)?;
@@ -285,9 +318,16 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
         evaluation_date,
         confidentiality,
         low_impact: doc.low_impact,
+        low_impact_basis,
         features: doc.features.iter().map(|f| f.trim().to_owned()).collect(),
         candidates,
-        regions: RegionPolicy::new(allowed_countries, doc.regions.allowed.clone()),
+        regions: RegionPolicy::new(allowed_countries, doc.regions.allowed.clone()).requiring(
+            doc.regions
+                .required
+                .iter()
+                .map(|r| r.trim().to_owned())
+                .collect(),
+        ),
         contract,
         controls: ControlRequirements { required, baseline },
     })
@@ -316,6 +356,12 @@ pub fn write_profile(p: &Profile) -> String {
         Value::Integer(i64::from(p.confidentiality.level())),
     );
     t.insert("low_impact".into(), Value::Boolean(p.low_impact));
+    if let Some(b) = &p.low_impact_basis {
+        let mut basis = Table::new();
+        basis.insert("judged_by".into(), Value::String(b.judged_by.clone()));
+        basis.insert("basis".into(), Value::String(b.basis.clone()));
+        t.insert("low_impact_basis".into(), Value::Table(basis));
+    }
     t.insert("features".into(), strings(p.features.clone()));
     if let Some(c) = &p.candidates {
         t.insert(
@@ -334,6 +380,13 @@ pub fn write_profile(p: &Profile) -> String {
         regions.insert(
             "allowed".into(),
             strings(names.into_iter().map(str::to_owned).collect()),
+        );
+    }
+    let required = p.regions.required_names();
+    if !required.is_empty() {
+        regions.insert(
+            "required".into(),
+            strings(required.into_iter().map(str::to_owned).collect()),
         );
     }
     if !regions.is_empty() {
@@ -384,9 +437,14 @@ low_impact = false
 features = ["仮想マシン", "オブジェクトストレージ"]
 candidates = ["C99-0001-1"]
 
+[low_impact_basis]
+judged_by = "情報システム課長"
+basis = "公開情報のみを扱う"
+
 [regions]
 allowed_countries = ["JP"]
 allowed = ["東京", "大阪"]
+required = ["東京"]
 
 [contract]
 start = "2026-04-01"
@@ -408,6 +466,11 @@ baseline = "basic"
         assert_eq!(p.contract.map(|c| c.end()), parse_date("2029-03-31"));
         assert_eq!(p.controls.required.len(), 2);
         assert_eq!(p.regions.allowed_names(), Some(vec!["東京", "大阪"]));
+        assert_eq!(p.regions.required_names(), ["東京"]);
+        assert_eq!(
+            p.low_impact_basis.as_ref().map(|b| b.judged_by.as_str()),
+            Some("情報システム課長")
+        );
         let minimal = parse("name = \"x\"\nconfidentiality = 1\n").expect("minimal");
         assert!(!minimal.low_impact && minimal.contract.is_none() && minimal.candidates.is_none());
     }
@@ -567,7 +630,7 @@ baseline = "basic"
             (
                 "low_impact = false",
                 "low_impact = false\nlow_impakt = true",
-                "p.toml:7:1: low_impakt: unknown field `low_impakt`, expected one of `name`, `agency`, `evaluation_date`, `confidentiality`, `low_impact`, `features`, `candidates`, `regions`, `contract`, `controls`",
+                "p.toml:7:1: low_impakt: unknown field `low_impakt`, expected one of `name`, `agency`, `evaluation_date`, `confidentiality`, `low_impact`, `low_impact_basis`, `features`, `candidates`, `regions`, `contract`, `controls`",
             ),
             (
                 "features = [\"仮想マシン\",",

@@ -46,6 +46,9 @@ pub struct RegistrationDoc<'a> {
     pub renewal_filed_on: Option<Text<'a>>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
     pub revoked_on: Option<Text<'a>>,
+    /// The expiry the list publishes; when given it decides the status.
+    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<Text<'a>>,
     #[serde(borrow)]
     pub scope: ScopeDoc<'a>,
     #[serde(borrow)]
@@ -268,6 +271,7 @@ pub fn registration_from_doc(
     registration.service_model = service_model;
     registration.renewal_filed_on = optional_date("renewal_filed_on", &r.renewal_filed_on)?;
     registration.revoked_on = optional_date("revoked_on", &r.revoked_on)?;
+    registration.published_expiry = optional_date("expires_on", &r.expires_on)?;
     let items = |field: &str, list: &[Text<'_>]| -> Result<Vec<ScopeItem>, InputError> {
         list.iter()
             .enumerate()
@@ -351,6 +355,10 @@ pub fn registration_from_doc(
             "control stated twice",
         )
     })?;
+    if let Some(conflict) = registration.conflict() {
+        let field = conflict.field(|key| catalog.get(key).id.to_string());
+        return Err(bad(&field, &conflict.value(), &conflict.to_string()));
+    }
     Ok(registration)
 }
 
@@ -371,6 +379,7 @@ pub fn registration_to_doc<'a>(r: &'a Registration, catalog: &'a Catalog) -> Reg
         },
         renewal_filed_on: r.renewal_filed_on.map(day),
         revoked_on: r.revoked_on.map(day),
+        expires_on: r.published_expiry.map(day),
         scope: ScopeDoc {
             included: r.scope.included.iter().map(|s| borrowed(&s.text)).collect(),
             excluded: r.scope.excluded.iter().map(|s| borrowed(&s.text)).collect(),
@@ -522,6 +531,27 @@ mod tests {
                 r#""scope": {}, "regions": []"#,
                 r#""scope": {}"#,
                 "reg.json:11:19: registrations[1]: missing field `regions`",
+            ),
+            // dates and references that contradict each other (DOMAIN.md, settled rules)
+            (
+                r#""registered_on": "2024-06-01", "audit"#,
+                r#""registered_on": "2024-06-01", "renewal_filed_on": "2024-03-31", "audit"#,
+                "reg.json: registrations[1].renewal_filed_on: a renewal is filed after the audit period it follows: 2024-03-31 is on or before the audit period's end 2024-03-31 (value \"2024-03-31\")",
+            ),
+            (
+                r#""registered_on": "2024-06-01", "audit"#,
+                r#""registered_on": "2024-06-01", "revoked_on": "2024-05-31", "audit"#,
+                "reg.json: registrations[1].revoked_on: the registration is revoked on 2024-05-31, before it was registered on 2024-06-01 (value \"2024-05-31\")",
+            ),
+            (
+                r#""registered_on": "2024-06-01", "audit"#,
+                r#""registered_on": "2024-06-01", "expires_on": "2024-01-31", "audit"#,
+                "reg.json: registrations[1].expires_on: the published expiry 2024-01-31 is on or before the audit period's end 2024-03-31 (value \"2024-01-31\")",
+            ),
+            (
+                r#""5.1.1": {"status": "implemented"}"#,
+                r#""5.1.1": {"status": "implemented", "inherited_from": "C99-0003-1"}"#,
+                "reg.json: registrations[0].controls.\"5.1.1\".inherited_from: controls are inherited from C99-0003-1, which is not one of the entry's underlying services (value \"C99-0003-1\")",
             ),
         ];
         for (from, to, expected) in cases {

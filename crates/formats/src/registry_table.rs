@@ -14,7 +14,7 @@ use ismap_core::registry::Registry;
 use ismap_core::text::match_key;
 use std::borrow::Cow;
 
-const COLUMNS: [Column; 14] = [
+const COLUMNS: [Column; 15] = [
     Column {
         key: "registration_no",
         ja: "登録番号",
@@ -73,6 +73,12 @@ const COLUMNS: [Column; 14] = [
         key: "revoked_on",
         ja: "登録取消日",
         en: "revoked_on",
+        required: false,
+    },
+    Column {
+        key: "expires_on",
+        ja: "有効期限",
+        en: "expires_on",
         required: false,
     },
     Column {
@@ -153,6 +159,7 @@ pub fn sheet_to_registry(sheet: &Sheet, catalog: &Catalog) -> Result<Registry, I
             },
             renewal_filed_on: date("renewal_filed_on")?.map(owned),
             revoked_on: date("revoked_on")?.map(owned),
+            expires_on: date("expires_on")?.map(owned),
             scope: ScopeDoc {
                 included: split_list(&text("scope_included"))
                     .into_iter()
@@ -224,6 +231,7 @@ pub fn rows(registry: &Registry) -> (Vec<&'static str>, Vec<Vec<String>>) {
                 r.audit_period.end().to_string(),
                 day(r.renewal_filed_on),
                 day(r.revoked_on),
+                day(r.published_expiry),
                 join(r.scope.included.iter().map(|s| s.text.clone()).collect()),
                 join(r.scope.excluded.iter().map(|s| s.text.clone()).collect()),
                 join(

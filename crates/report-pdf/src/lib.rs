@@ -32,6 +32,7 @@ fn data(report: &CheckReport) -> Value {
                     "check": c.check.label(lang),
                     "status": c.status.as_str(),
                     "status_label": c.status.label(lang),
+                    "code": c.code,
                     "subject": c.subject.clone().unwrap_or_else(|| "-".into()),
                     "reason": c.reason,
                     "action": c.action.unwrap_or("-"),

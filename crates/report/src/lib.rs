@@ -9,6 +9,7 @@ mod xlsx;
 use chrono::NaiveDate;
 use ismap_core::check::{CandidateResult, CheckKind, Engine, ResultView, Status};
 use ismap_core::lang::Lang;
+use ismap_core::profile::LowImpactBasis;
 use serde::Serialize;
 
 pub use markdown::markdown;
@@ -21,7 +22,11 @@ pub struct ProfileInfo {
     pub agency: Option<String>,
     pub confidentiality: u8,
     pub low_impact: bool,
+    /// Who judged the use low impact and on what basis, when the profile records it.
+    pub low_impact_basis: Option<LowImpactBasis>,
     pub features: Vec<String>,
+    /// The regions the system will use, as the profile names them.
+    pub required_regions: Vec<String>,
     pub required_controls: usize,
     pub contract: Option<ContractInfo>,
 }
@@ -148,7 +153,14 @@ impl<'a> CheckReport<'a> {
                 agency: p.agency.clone(),
                 confidentiality: p.confidentiality.level(),
                 low_impact: p.low_impact,
+                low_impact_basis: p.low_impact_basis.clone(),
                 features: p.features.clone(),
+                required_regions: p
+                    .regions
+                    .required_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
                 required_controls: engine.required_controls().len(),
                 contract: p.contract.map(|c| ContractInfo {
                     start: c.start(),
@@ -223,7 +235,7 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
             report.expiry_rule.clone(),
         ),
         (
-            l.get("登録簿", "Registry"),
+            l.get("ISMAPクラウドサービスリスト", "Registry"),
             format!(
                 "{} ({} {})",
                 report.registry.origin.describe(report.lang()),
@@ -232,7 +244,7 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
             ),
         ),
         (
-            l.get("登録簿 SHA-256", "Registry SHA-256"),
+            l.get("リストの SHA-256", "Registry SHA-256"),
             report.registry.sha256.clone(),
         ),
         (
@@ -241,11 +253,27 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
         ),
         (
             l.get("低影響利用の判断", "Low-impact judgment"),
+            format!(
+                "{}{}",
+                l.get(
+                    if p.low_impact { "あり" } else { "なし" },
+                    if p.low_impact { "yes" } else { "no" },
+                ),
+                p.low_impact_basis
+                    .as_ref()
+                    .map_or_else(String::new, |b| b.describe(l.lang))
+            ),
+        ),
+        (
             l.get(
-                if p.low_impact { "あり" } else { "なし" },
-                if p.low_impact { "yes" } else { "no" },
-            )
-            .to_owned(),
+                "システムが利用するリージョン",
+                "Regions the system will use",
+            ),
+            if p.required_regions.is_empty() {
+                "-".into()
+            } else {
+                p.required_regions.join("、")
+            },
         ),
         (
             l.get("利用する機能", "Features"),
@@ -278,13 +306,16 @@ impl Labels {
         self.lang.pick(ja, en)
     }
 
-    fn header(&self) -> [&'static str; 5] {
+    /// The columns of a result's entries; the code ties each row to docs/checks.md and to
+    /// the same row in every other format.
+    fn header(&self) -> [&'static str; 6] {
         [
             self.get("項目", "Check"),
             self.get("判定", "Status"),
             self.get("対象", "Subject"),
             self.get("理由", "Reason"),
             self.get("対応", "Action"),
+            self.get("コード", "Code"),
         ]
     }
 

@@ -77,6 +77,7 @@ pub fn markdown(report: &CheckReport) -> String {
                     c.subject.as_deref().unwrap_or("-"),
                     &c.reason,
                     c.action.unwrap_or("-"),
+                    c.code,
                 ],
             );
         }

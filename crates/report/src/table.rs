@@ -22,7 +22,7 @@ pub fn table(report: &CheckReport, width: u16) -> String {
     let _ = writeln!(
         out,
         "{}: {}",
-        l.get("プロファイル", "Profile"),
+        l.get("調達件名", "Profile"),
         report.profile.name
     );
     let _ = writeln!(
@@ -32,7 +32,7 @@ pub fn table(report: &CheckReport, width: u16) -> String {
         report.evaluated_on,
         l.get("管理基準", "Criteria"),
         report.criteria_version,
-        l.get("登録簿", "Registry"),
+        l.get("リスト", "Registry"),
         &report.registry.sha256[..report.registry.sha256.len().min(12)],
         report.registry.entries,
         l.get("件", "entries"),
@@ -69,6 +69,7 @@ pub fn table(report: &CheckReport, width: u16) -> String {
                 c.subject.clone().unwrap_or_default(),
                 c.reason.clone(),
                 c.action.unwrap_or_default().to_owned(),
+                c.code.to_owned(),
             ]);
         }
         let _ = writeln!(out, "{t}");

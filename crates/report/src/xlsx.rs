@@ -41,7 +41,7 @@ fn facts_rows(
     l: &Labels,
     bold: &Format,
 ) -> Result<u32, XlsxError> {
-    let mut rows = vec![(l.get("件名", "Profile"), report.profile.name.clone())];
+    let mut rows = vec![(l.get("調達件名", "Profile"), report.profile.name.clone())];
     rows.extend(crate::facts(report));
     for (i, (k, v)) in rows.iter().enumerate() {
         sheet.write_string_with_format(i as u32, 0, *k, bold)?;
@@ -129,7 +129,7 @@ fn build(report: &CheckReport) -> Result<Workbook, XlsxError> {
         let header = l.header();
         for (c, h) in header.iter().enumerate() {
             sheet.write_string_with_format(3, c as u16, *h, &head)?;
-            sheet.set_column_width(c as u16, [14.0, 10.0, 30.0, 60.0, 60.0][c])?;
+            sheet.set_column_width(c as u16, [14.0, 10.0, 30.0, 60.0, 60.0, 24.0][c])?;
         }
         for (i, c) in r.checks.iter().enumerate() {
             let row = 4 + i as u32;
@@ -143,10 +143,11 @@ fn build(report: &CheckReport) -> Result<Workbook, XlsxError> {
             sheet.write_string_with_format(row, 2, c.subject.as_deref().unwrap_or("-"), &wrap)?;
             sheet.write_string_with_format(row, 3, &c.reason, &wrap)?;
             sheet.write_string_with_format(row, 4, c.action.unwrap_or("-"), &wrap)?;
+            sheet.write_string(row, 5, c.code)?;
         }
         let last = 3 + r.checks.len() as u32;
         sheet.set_freeze_panes(4, 0)?;
-        sheet.autofilter(3, 0, last, 4)?;
+        sheet.autofilter(3, 0, last, 5)?;
         if !r.responsibilities.is_empty() {
             sheet.write_string_with_format(
                 last + 2,

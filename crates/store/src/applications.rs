@@ -13,7 +13,7 @@ use ismap_core::access::{Actor, Permission};
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::{CountryCode, RegistrationNumber};
 use ismap_core::lifecycle::{Action, Completeness, Lifecycle, PHASES, Phase, Refusal};
-use ismap_core::registration::{ControlStatement, Region, Registration, ScopeItem};
+use ismap_core::registration::{Conflict, ControlStatement, Region, Registration, ScopeItem};
 use ismap_core::validity::{AuditPeriod, ExpiryRule};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -185,6 +185,37 @@ impl ApplicationContent {
                     .map_err(|e| invalid(format!("underlying[{i}]"), u, e.expected))?,
             );
         }
+        r.set_controls(self.statements(catalog)?).map_err(|e| {
+            invalid(
+                "statements".into(),
+                catalog.get(e.0).id.as_str(),
+                "each control is stated once",
+            )
+        })?;
+        // The dates come from the lifecycle, which keeps them in order; what a provider can
+        // get wrong is a control inherited from a service it does not name.
+        if let Some(conflict) = r.conflict() {
+            let field = match &conflict {
+                Conflict::InheritedFromNotUnderlying { control, .. } => {
+                    let at = self
+                        .statements
+                        .iter()
+                        .position(|s| catalog.key_of(&s.control_id) == Some(*control))
+                        .unwrap_or_default();
+                    format!("statements[{at}].inherited_from")
+                }
+                other => other.field(|_| String::new()),
+            };
+            return Err(invalid(field, &conflict.value(), conflict.to_string()));
+        }
+        Ok(r)
+    }
+
+    /// The control statements, each checked against `catalog`.
+    fn statements(
+        &self,
+        catalog: &Catalog,
+    ) -> std::result::Result<Vec<ControlStatement>, ApplicationError> {
         let mut controls = Vec::with_capacity(self.statements.len());
         for (i, s) in self.statements.iter().enumerate() {
             let key = catalog.key_of(&s.control_id).ok_or_else(|| {
@@ -215,14 +246,8 @@ impl ApplicationContent {
                 inherited_from,
             });
         }
-        r.set_controls(controls).map_err(|e| {
-            invalid(
-                "statements".into(),
-                catalog.get(e.0).id.as_str(),
-                "each control is stated once",
-            )
-        })?;
-        Ok(r)
+        controls.sort_by_key(|c| c.key);
+        Ok(controls)
     }
 
     /// Checks the content as a whole (values, not completeness).
@@ -237,8 +262,9 @@ impl ApplicationContent {
             .map(|_| ())
     }
 
-    /// What a draft still lacks before it can be submitted.
-    pub fn completeness(&self) -> Completeness {
+    /// What a draft still lacks before it can be submitted: fields, and the statement's
+    /// mandatory items and reasons.
+    pub fn completeness(&self, catalog: &Catalog) -> Completeness {
         let mut missing = Vec::new();
         if self.service_name.trim().is_empty() {
             missing.push("service_name");
@@ -259,7 +285,12 @@ impl ApplicationContent {
         if self.statements.is_empty() {
             missing.push("statements");
         }
-        Completeness { missing }
+        let statements = self.statements(catalog).unwrap_or_default();
+        Completeness {
+            missing,
+            ..Completeness::default()
+        }
+        .statement(catalog, &statements)
     }
 }
 
@@ -589,7 +620,7 @@ impl Store {
         let content = new_content.unwrap_or_else(|| current.content.clone());
         let next = current
             .lifecycle
-            .apply(&action, &content.completeness(), rule)
+            .apply(&action, &content.completeness(catalog), rule)
             .map_err(ApplicationError::Refused)?;
         let txn = self.db.begin().await?;
         // An approved change is published onto the registration it amends.

@@ -74,6 +74,9 @@ pub mod registration {
         pub audit_end: Date,
         pub renewal_filed_on: Option<Date>,
         pub revoked_on: Option<Date>,
+        /// The published expiry; absent in history documents written before it existed.
+        #[serde(default)]
+        pub expires_on: Option<Date>,
         pub criteria_version: String,
         #[sea_orm(column_type = "Text")]
         pub scope: String,

@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(Initial),
             Box::new(Operations),
             Box::new(TokenExpiry),
+            Box::new(PublishedExpiry),
         ]
     }
 }
@@ -335,5 +336,27 @@ impl MigrationTrait for TokenExpiry {
             .value("expires_at", expires)
             .to_owned();
         m.exec_stmt(update).await
+    }
+}
+
+/// A list entry may carry the expiry the list publishes (it decides the status when given).
+struct PublishedExpiry;
+
+impl MigrationName for PublishedExpiry {
+    fn name(&self) -> &str {
+        "m0004_published_expiry"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for PublishedExpiry {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("registration")
+                .add_column(date_null("expires_on"))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -84,6 +84,7 @@ pub(crate) fn to_rows(r: &Registration, position: usize, catalog: &Catalog) -> R
         audit_end: r.audit_period.end(),
         renewal_filed_on: r.renewal_filed_on,
         revoked_on: r.revoked_on,
+        expires_on: r.published_expiry,
         criteria_version: r.criteria_version.clone(),
         scope: serde_json::to_string(&scope).unwrap_or_default(),
         regions: serde_json::to_string(&regions).unwrap_or_default(),
@@ -134,6 +135,7 @@ pub(crate) fn from_rows(
         .map_err(corrupt)?;
     r.renewal_filed_on = m.renewal_filed_on;
     r.revoked_on = m.revoked_on;
+    r.published_expiry = m.expires_on;
     let scope: ScopeJson = serde_json::from_str(&m.scope).map_err(json)?;
     r.scope.included = scope.included.iter().map(|s| ScopeItem::new(s)).collect();
     r.scope.excluded = scope.excluded.iter().map(|s| ScopeItem::new(s)).collect();

@@ -24,7 +24,7 @@ impl DemoCmd {
         let mut text = ctx
             .lang
             .pick(
-                "架空のデモ登録簿を取り込みました: ",
+                "架空のデモ用ISMAPクラウドサービスリストを取り込みました: ",
                 "Loaded the fictional demo registry into ",
             )
             .to_owned();

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
     /// Replace the stored registry with a registry file: JSON, CSV or XLSX by its extension
-    /// (all or nothing) / 登録簿を取り込む（JSON・CSV・XLSX）
+    /// (all or nothing) / ISMAPクラウドサービスリストを取り込む（JSON・CSV・XLSX）
     Registry(ImportRegistry),
     /// Replace the control statements of the registrations a CSV/XLSX file names (all or
     /// nothing) / 管理策の言明を取り込む

@@ -34,7 +34,7 @@ pub enum Command {
     /// Browse the control criteria / 管理基準を参照する
     #[command(subcommand)]
     Criteria(criteria::CriteriaCmd),
-    /// Load the fictional demo registry into the database / 架空のデモ登録簿を取り込む
+    /// Load the fictional demo registry into the database / 架空のデモ用ISMAPクラウドサービスリストを取り込む
     Demo(demo::DemoCmd),
     /// OSCAL catalogs and profiles: convert, resolve, validate
     #[command(subcommand)]

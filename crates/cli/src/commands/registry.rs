@@ -24,7 +24,7 @@ pub enum RegistryCmd {
     Show(ShowCmd),
     /// What changed on the list between two dates (from the database's history) / 2時点間の変更
     Diff(DiffCmd),
-    /// Write the registry as canonical JSON (its SHA-256 is the one reports cite) / 登録簿を書き出す
+    /// Write the registry as canonical JSON (its SHA-256 is the one reports cite) / ISMAPクラウドサービスリストを書き出す
     Export(ExportCmd),
 }
 
@@ -233,7 +233,7 @@ impl ShowCmd {
             BadInput(format!(
                 "{}: {no}",
                 ctx.lang.pick(
-                    "登録簿にない登録番号です",
+                    "ISMAPクラウドサービスリストにない登録番号です",
                     "no such registration in the registry"
                 )
             ))
@@ -295,11 +295,11 @@ impl ShowCmd {
                 format!("{} ({on})", status.label(ctx.lang)),
             ),
             (
-                l("言明対象範囲（含む）", "Scope (included)"),
+                l("言明対象範囲に含むもの", "Scope (included)"),
                 list(r.scope.included.iter().map(|s| s.text.clone()).collect()),
             ),
             (
-                l("言明対象範囲（含まない）", "Scope (excluded)"),
+                l("言明対象範囲に含まないもの", "Scope (excluded)"),
                 list(r.scope.excluded.iter().map(|s| s.text.clone()).collect()),
             ),
             (

@@ -101,7 +101,7 @@ impl RegistrySource {
         };
         if registry.is_empty() && self.as_of.is_none() {
             return Err(BadInput(ctx.lang.pick(
-                "データベースに登録簿がありません。`ismap import registry FILE` か `ismap demo` で取り込むか、--registry FILE を指定してください",
+                "データベースにISMAPクラウドサービスリストがありません。`ismap import registry FILE` か `ismap demo` で取り込むか、--registry FILE を指定してください",
                 "the database holds no registry: run `ismap import registry FILE` or `ismap demo`, or pass --registry FILE",
             ).to_owned())
             .into());

@@ -97,16 +97,26 @@ fn demo_registry_exercises_every_outcome() {
         entries(&report, "C99-0001-1", "validity"),
         [pair("review", "expires_before_contract_end")]
     );
+    // 東京 is needed and offered as a choice; an allowed region outside Japan is reviewed
     assert_eq!(
         entries(&report, "C99-0001-1", "regions"),
         [
+            pair("pass", "region_required_selectable"),
             pair("pass", "region_allowed"),
             pair("pass", "region_allowed"),
-            pair("pass", "region_selectable")
+            pair("review", "region_overseas")
         ]
     );
     assert_eq!(
-        entries(&report, "C99-0008-1", "regions")[1],
+        entries(&report, "C99-0002-1", "regions")[0],
+        pair("pass", "region_required_offered")
+    );
+    assert_eq!(
+        entries(&report, "C99-0003-2", "listing"),
+        [pair("pass", "listed"), pair("review", "expiry_differs")]
+    );
+    assert_eq!(
+        entries(&report, "C99-0008-1", "regions")[2],
         pair("fail", "region_not_selectable")
     );
     assert_eq!(
@@ -115,7 +125,7 @@ fn demo_registry_exercises_every_outcome() {
     );
     assert_eq!(
         entries(&report, "C99-0008-1", "underlying"),
-        [pair("review", "underlying_absent")]
+        [pair("fail", "underlying_not_listed")]
     );
     assert_eq!(
         entries(&report, "C99-0009-1", "underlying"),
@@ -123,7 +133,10 @@ fn demo_registry_exercises_every_outcome() {
     );
     assert_eq!(
         entries(&report, "C99-0009-1", "regions"),
-        [pair("review", "no_regions_declared")]
+        [
+            pair("fail", "region_missing"),
+            pair("review", "no_regions_declared")
+        ]
     );
     let controls = entries(&report, "C99-0009-1", "controls");
     assert_eq!(
@@ -136,8 +149,20 @@ fn demo_registry_exercises_every_outcome() {
         pair("review", "inherited_from_not_valid"),
         "10.1.1 inherited from an expired service"
     );
-    assert!(
-        entries(&report, "C99-0002-1", "controls").contains(&pair("pass", "implemented_inherited"))
+    assert_eq!(
+        controls[5],
+        pair("review", "inherited_from_not_valid"),
+        "12.3.1, partial, inherited from an expired service: the same rules as 実施"
+    );
+    // 10.1.1 and 12.3.1 inherited from a renewal-pending and a valid service; 12.4.1 partial
+    let office = entries(&report, "C99-0002-1", "controls");
+    assert_eq!(
+        office[4..7],
+        [
+            pair("pass", "implemented_inherited"),
+            pair("pass", "implemented_inherited"),
+            pair("review", "partial")
+        ]
     );
     // every result lists the customer's own share of the work
     let responsibilities = result(&report, "C99-0008-1")["responsibilities"]
@@ -220,7 +245,7 @@ fn languages_and_formats() {
     let en_md = env
         .run(&[&base[..], &["--lang", "en", "--format", "markdown"]].concat())
         .ok();
-    assert!(en_md.contains("| Controls | fail | 8.1.5.P Removal of customer assets | Not applicable (provider's reason: 契約終了時のデータ削除は利用者が実施する) |"), "{en_md}");
+    assert!(en_md.contains("| Controls | fail | 8.1.5.P Removal of customer assets | Not applicable (provider's reason: 契約終了時のデータ削除は利用者が実施する) | Put alternative or additional measures in place, or choose another service. | not_applicable |"), "{en_md}");
     let md = env
         .run(&[&base[..], &["--format", "markdown"]].concat())
         .ok();
@@ -228,7 +253,7 @@ fn languages_and_formats() {
         md.starts_with("# ISMAP 調達チェック: デモ: 人事給与システムのクラウド調達（架空）\n"),
         "{md}"
     );
-    assert!(md.contains("| C99-0002-1 | デモ オフィススイート（架空） | 有効 | 2027-01-31 | **不適合** | 11/4/1 |"), "{md}");
+    assert!(md.contains("| C99-0002-1 | デモ オフィススイート（架空） | 有効 | 2027-01-31 | **不適合** | 12/5/1 |"), "{md}");
     // -o writes the file and prints nothing
     let out = env.path("report.md");
     let printed = env
@@ -422,7 +447,7 @@ fn xlsx_report() {
         .expect("a header row");
     assert!(header > 6, "the inputs come first");
     assert!(
-        (1..header).any(|r| cell(r, 0) == "登録簿 SHA-256"),
+        (1..header).any(|r| cell(r, 0) == "リストの SHA-256"),
         "the registry hash is among the inputs"
     );
     assert_eq!(cell(header, 4), "判定");

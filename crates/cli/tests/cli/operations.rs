@@ -295,8 +295,11 @@ async fn the_lifecycle_from_the_command_line() {
     let file = dir.path().join("app.json");
     std::fs::write(
         &file,
-        r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],
-           "regions":[{"name":"東京","country":"JP"}],"statements":[{"control_id":"5.1.1","status":"implemented"}]}"#,
+        ismap_store::testing::stated_in_full(
+            r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],
+               "regions":[{"name":"東京","country":"JP"}]}"#,
+            &ismap_formats::criteria::builtin_catalog().expect("criteria"),
+        ),
     )
     .expect("write");
     let created = ismap(

@@ -62,7 +62,10 @@ fn import_list_show_and_reimport() {
         ])
         .ok();
     assert!(small.contains("removed: 7 (C99-0003-2, "), "{small}");
-    assert!(small.contains("changed: 1 (C99-0001-1)"), "{small}");
+    assert!(
+        small.contains("changed: 2 (C99-0001-1, C99-0002-1)"),
+        "{small}"
+    );
     assert_eq!(
         env.run(&["registry", "list", "--format", "json"])
             .json()

@@ -3,13 +3,26 @@
 use super::{Finding, Subject};
 use crate::criteria::Catalog;
 use crate::lang::Lang;
-use crate::registration::{ControlStatement, Registration};
+use crate::profile::Profile;
+use crate::registration::{ControlStatement, ListingStatus, Registration, StatementStatus};
 
 /// What a message may refer to besides the finding itself.
 pub(super) struct Context<'a> {
     pub catalog: &'a Catalog,
+    pub profile: &'a Profile,
     pub registration: Option<&'a Registration>,
     pub subject: Subject,
+}
+
+/// A source's status as the officer reads it: a renewal-pending source is in force.
+fn source_status(status: ListingStatus, lang: Lang) -> &'static str {
+    match status {
+        ListingStatus::RenewalPending => lang.pick(
+            "更新審査中（運営委員会の決定まで有効）",
+            "renewal pending (in force until the Steering Committee decides)",
+        ),
+        other => other.label(lang),
+    }
 }
 
 impl Context<'_> {
@@ -38,6 +51,33 @@ impl Context<'_> {
             .map(ToString::to_string)
             .unwrap_or_default()
     }
+
+    /// 実施 / 一部実施 as stated, for a message about an inherited control.
+    fn stated(&self, lang: Lang) -> &'static str {
+        self.statement()
+            .map_or(StatementStatus::Implemented, |s| s.status)
+            .label(lang)
+    }
+
+    /// 「（X から継承）」 for a partial statement inherited from a source in force.
+    fn inherited_note(&self, lang: Lang) -> String {
+        match self.statement().and_then(|s| s.inherited_from.as_ref()) {
+            Some(from) => format!(
+                "{}{from}{}",
+                lang.pick("（", " (inherited from "),
+                lang.pick(" から継承）", ")")
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// Who judged the use low impact and on what basis, when the profile records it.
+    fn low_impact_basis(&self, lang: Lang) -> String {
+        self.profile
+            .low_impact_basis
+            .as_ref()
+            .map_or_else(String::new, |b| b.describe(lang))
+    }
 }
 
 pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
@@ -59,13 +99,27 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
         NotYetValid { from } if ja => format!("評価日は登録日 {from} より前です。"),
         NotYetValid { from } => format!("The evaluation date is before the registration date {from}."),
         NotListed => lang.pick("ISMAPクラウドサービスリストに掲載されていません。", "Not on the ISMAP cloud service list.").into(),
+        ExpiryDiffers { published, computed } if ja => format!(
+            "リストに記載の有効期限 {published} は、監査対象期間の末日の翌日から1年4か月として算定した日 {computed} と異なります。状態はリストの有効期限で判定しています。"
+        ),
+        ExpiryDiffers { published, computed } => format!(
+            "The list publishes expiry {published}, which differs from {computed}, 1 year 4 months from the day after the audit period ends; the status follows the published date."
+        ),
         ProgramAccepted { program: crate::registration::Program::Ismap } => {
             lang.pick("ISMAP に登録されています。", "Registered under ISMAP.").into()
         }
-        ProgramAccepted { program: crate::registration::Program::IsmapLiu } => lang
-            .pick(
+        ProgramAccepted { program: crate::registration::Program::IsmapLiu } => format!(
+            "{}{}",
+            lang.pick(
                 "ISMAP-LIU に登録されており、業務・情報を低影響と判断済みです。",
                 "Registered under ISMAP-LIU, and the business and information were judged low impact.",
+            ),
+            ctx.low_impact_basis(lang)
+        ),
+        LiuConfidentiality => lang
+            .pick(
+                "ISMAP-LIU は低影響利用のための制度です。機密性3の情報を扱う業務は低影響と判断できません。",
+                "ISMAP-LIU is for low-impact use; work that handles confidentiality 3 information cannot be judged low impact.",
             )
             .into(),
         LiuWithoutLowImpact => lang
@@ -103,19 +157,32 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             .into(),
         NoControlsRequired => lang.pick("必須とする管理策が指定されていません。", "No controls required.").into(),
         Implemented => format!("{}{}", lang.pick("実施", "Implemented"), ctx.provider_reason(lang)),
-        ImplementedInherited if ja => format!("実施（{} から継承、同登録は有効）", ctx.inherited_from()),
-        ImplementedInherited => format!("Implemented (inherited from {}, which is valid)", ctx.inherited_from()),
+        ImplementedInherited { status } if ja => {
+            format!("実施（{} から継承、同登録は{}）", ctx.inherited_from(), source_status(status, lang))
+        }
+        ImplementedInherited { status } => format!(
+            "Implemented (inherited from {}, which is {})",
+            ctx.inherited_from(),
+            source_status(status, lang)
+        ),
         InheritedFromNotValid { status } if ja => format!(
-            "実施とされていますが、継承元 {} は評価日に有効ではありません（{}）。",
+            "{}とされていますが、継承元 {} は評価日に有効ではありません（{}）。",
+            ctx.stated(lang),
             ctx.inherited_from(),
             status.label(lang)
         ),
         InheritedFromNotValid { status } => format!(
-            "Stated as implemented, but inherited from {}, which is not valid on the evaluation date ({}).",
+            "Stated as {}, but inherited from {}, which is not in force on the evaluation date ({}).",
+            ctx.stated(lang),
             ctx.inherited_from(),
             status.label(lang)
         ),
-        Partial => format!("{}{}", lang.pick("一部実施", "Partially implemented"), ctx.provider_reason(lang)),
+        Partial => format!(
+            "{}{}{}",
+            lang.pick("一部実施", "Partially implemented"),
+            ctx.inherited_note(lang),
+            ctx.provider_reason(lang)
+        ),
         NotApplicable => format!("{}{}", lang.pick("非該当", "Not applicable"), ctx.provider_reason(lang)),
         ObjectiveExcluded { objective } if ja => {
             format!("統制目標 {} が非該当とされているため、本管理策も対象外です。", ctx.catalog.get(objective).id)
@@ -125,24 +192,36 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             ctx.catalog.get(objective).id
         ),
         NotStated => lang.pick("言明書に記載がありません。", "Not stated in the provider's statement.").into(),
-        NoRegionsDeclared => lang.pick("リージョンが申告されていません。", "No regions declared.").into(),
-        RegionAllowed { overseas: false } => lang.pick("許可されたリージョンです。", "An allowed region.").into(),
-        RegionAllowed { overseas: true } => {
-            lang.pick("許可されたリージョンです（国外）。", "An allowed region (outside Japan).").into()
-        }
+        NoRegionsDeclared => lang.pick("リージョンが記載されていません。", "No regions declared.").into(),
+        RegionAllowed => lang.pick("要件を満たすリージョンです（国内）。", "A region that meets the requirements (in Japan).").into(),
+        RegionOverseas => lang
+            .pick(
+                "要件を満たすリージョンですが、国外にあります。準拠法・裁判管轄・外国法令によるアクセスの確認が必要です。",
+                "A region that meets the requirements, but outside Japan: governing law, jurisdiction and foreign-law access need a look.",
+            )
+            .into(),
         RegionSelectable => lang
-            .pick("許可されていないリージョンですが、利用者が選択しないことができます。", "Not allowed, but the customer can choose not to use it.")
+            .pick("要件を満たさないリージョンですが、利用者が選択しないことができます（選択可）。", "Does not meet the requirements, but the customer can choose not to use it.")
             .into(),
         RegionNotSelectable => lang
-            .pick("許可されていないリージョンで、利用者が除外できません。", "Not allowed, and the customer cannot opt out of it.")
+            .pick("要件を満たさないリージョンで、利用者が除外できません。", "Does not meet the requirements, and the customer cannot opt out of it.")
             .into(),
         NoAllowedRegion => lang
-            .pick("許可されていないリージョンです。許可されたリージョンが一つもありません。", "Not allowed; the service has no allowed region at all.")
+            .pick("要件を満たさないリージョンです。要件を満たすリージョンが一つもありません。", "Does not meet the requirements; the service has no region that does.")
             .into(),
-        NoUnderlying => lang.pick("基盤サービスの申告はありません。", "No underlying services declared.").into(),
+        RegionRequiredOffered => lang
+            .pick("システムが利用するリージョンとして、サービスが提供しています。", "A region the system will use; the service offers it.")
+            .into(),
+        RegionRequiredSelectable => lang
+            .pick("システムが利用するリージョンで、利用者の選択により提供されます（選択可）。", "A region the system will use; the service offers it as a customer choice.")
+            .into(),
+        RegionMissing => lang
+            .pick("システムが利用するリージョンを、サービスが提供していません。", "A region the system will use, which the service does not offer.")
+            .into(),
+        NoUnderlying => lang.pick("基盤サービスの記載はありません。", "No underlying services declared.").into(),
         UnderlyingValid => lang.pick("基盤サービスは評価日に有効な登録です。", "The underlying service is validly registered on the evaluation date.").into(),
         UnderlyingRenewalPending => lang
-            .pick("基盤サービスは更新審査中です（運営委員会の決定まで有効）。", "The underlying service's renewal is pending (in force until decided).")
+            .pick("基盤サービスは更新審査中（運営委員会の決定まで有効）です。", "The underlying service's renewal is pending (in force until the Steering Committee decides).")
             .into(),
         UnderlyingNotValid { status } if ja => {
             format!("基盤サービスの登録が評価日に有効ではありません（{}）。", status.label(lang))
@@ -150,8 +229,11 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
         UnderlyingNotValid { status } => {
             format!("The underlying service's registration is not valid on the evaluation date ({}).", status.label(lang))
         }
-        UnderlyingAbsent => lang
-            .pick("基盤サービスが登録簿にありません。", "The underlying service is not in the registry.")
+        UnderlyingNotListed => lang
+            .pick(
+                "基盤サービスが ISMAPクラウドサービスリストに掲載されていません。言明対象範囲外の基盤サービスは、それ自体がリストに掲載されている必要があります。",
+                "The underlying service is not on the ISMAP cloud service list; an underlying service outside the statement scope must itself be on the list.",
+            )
             .into(),
     }
 }
@@ -170,6 +252,14 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
         NotYetValid { .. } => lang.pick(
             "評価日を見直すか、登録後に改めて評価する。",
             "Check the evaluation date, or evaluate again once the service is registered.",
+        ),
+        ExpiryDiffers { .. } => lang.pick(
+            "ISMAPポータルで有効期限を確認し、どちらの日付で判断したかを調達記録に残す。",
+            "Check the expiry on the ISMAP portal and record in the procurement file which date the decision used.",
+        ),
+        LiuConfidentiality => lang.pick(
+            "ISMAP 登録サービスを選び、機密性3について調達府省庁等が独自に追加の評価・対策を行う。",
+            "Choose an ISMAP-registered service, and carry out the agency's own additional assessment for confidentiality 3.",
         ),
         LiuWithoutLowImpact => lang.pick(
             "業務・情報が低影響であることを判断・記録するか、ISMAP 登録サービスを選ぶ。",
@@ -211,13 +301,21 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "データの保存・処理場所（リージョン）を事業者に確認する。",
             "Ask the provider where data is stored and processed.",
         ),
-        RegionAllowed { overseas: true } => lang.pick(
-            "国外リージョンについて、準拠法・管轄等の法的・ガバナンス上の検討を記録する。",
-            "Record a legal and governance review (governing law, jurisdiction) for the overseas region.",
+        RegionOverseas => lang.pick(
+            "準拠法・裁判管轄・外国法令によるアクセス（外国政府による開示要求等）を確認し、法務確認の結果を調達記録に残す。",
+            "Confirm the governing law, jurisdiction and foreign-law access (e.g. disclosure demands by foreign governments), and record the legal review in the procurement file.",
         ),
         RegionSelectable => lang.pick(
-            "利用するリージョンを許可された範囲に限定し、設定と契約で担保する。",
-            "Restrict use to the allowed regions, and secure it in the configuration and the contract.",
+            "利用するリージョンを要件を満たす範囲に限定し、設定と契約で担保する。",
+            "Restrict use to the regions that meet the requirements, and secure it in the configuration and the contract.",
+        ),
+        RegionRequiredSelectable => lang.pick(
+            "このリージョンを選択して利用することを契約（仕様書）に定める。",
+            "State in the contract (specification) that this region is selected and used.",
+        ),
+        RegionMissing => lang.pick(
+            "このリージョンを提供する他のサービスを選ぶか、システムの要件を見直す。",
+            "Choose another service that offers this region, or revisit the system's requirements.",
         ),
         RegionNotSelectable | NoAllowedRegion => lang.pick(
             "データ所在の要件を満たす他のサービスを選ぶ。",
@@ -231,9 +329,9 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "基盤サービスの登録状況を事業者に確認し、有効な登録のない基盤上のサービスは避ける。",
             "Ask the provider about the underlying service; avoid services built on an underlying service without a valid registration.",
         ),
-        UnderlyingAbsent => lang.pick(
-            "基盤サービスが言明対象範囲に含まれるか、ISMAP に登録されているかを確認する。",
-            "Check that the underlying service is inside the statement scope or registered under ISMAP.",
+        UnderlyingNotListed => lang.pick(
+            "基盤サービスの登録状況を事業者に確認し、リストに掲載されていない基盤上のサービスは避ける。",
+            "Ask the provider about the underlying service; avoid services built on an underlying service that is not on the list.",
         ),
         Listed { .. }
         | ProgramAccepted { .. }
@@ -243,8 +341,9 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
         | FeatureIncluded
         | NoControlsRequired
         | Implemented
-        | ImplementedInherited
-        | RegionAllowed { overseas: false }
+        | ImplementedInherited { .. }
+        | RegionAllowed
+        | RegionRequiredOffered
         | NoUnderlying
         | UnderlyingValid => return None,
     };
@@ -261,8 +360,10 @@ pub(super) fn code(finding: Finding) -> &'static str {
         Revoked { .. } => "revoked",
         NotYetValid { .. } => "not_yet_valid",
         NotListed => "not_listed",
+        ExpiryDiffers { .. } => "expiry_differs",
         ProgramAccepted { .. } => "program_accepted",
         LiuWithoutLowImpact => "liu_without_low_impact",
+        LiuConfidentiality => "liu_confidentiality",
         ConfidentialityBeyondIsmap => "confidentiality_beyond_ismap",
         NoContract => "no_contract",
         CoversContract { .. } => "covers_contract",
@@ -273,22 +374,25 @@ pub(super) fn code(finding: Finding) -> &'static str {
         FeatureNotStated => "feature_not_stated",
         NoControlsRequired => "no_controls_required",
         Implemented => "implemented",
-        ImplementedInherited => "implemented_inherited",
+        ImplementedInherited { .. } => "implemented_inherited",
         InheritedFromNotValid { .. } => "inherited_from_not_valid",
         Partial => "partial",
         NotApplicable => "not_applicable",
         ObjectiveExcluded { .. } => "objective_excluded",
         NotStated => "not_stated",
         NoRegionsDeclared => "no_regions_declared",
-        RegionAllowed { overseas: false } => "region_allowed",
-        RegionAllowed { overseas: true } => "region_allowed_overseas",
+        RegionAllowed => "region_allowed",
+        RegionOverseas => "region_overseas",
         RegionSelectable => "region_selectable",
         RegionNotSelectable => "region_not_selectable",
         NoAllowedRegion => "no_allowed_region",
+        RegionRequiredOffered => "region_required_offered",
+        RegionRequiredSelectable => "region_required_selectable",
+        RegionMissing => "region_missing",
         NoUnderlying => "no_underlying",
         UnderlyingValid => "underlying_valid",
         UnderlyingRenewalPending => "underlying_renewal_pending",
         UnderlyingNotValid { .. } => "underlying_not_valid",
-        UnderlyingAbsent => "underlying_absent",
+        UnderlyingNotListed => "underlying_not_listed",
     }
 }

@@ -22,6 +22,7 @@ fn profile() -> Profile {
         evaluation_date: None,
         confidentiality: Confidentiality::new(2).expect("valid"),
         low_impact: false,
+        low_impact_basis: None,
         features: Vec::new(),
         candidates: None,
         regions: RegionPolicy::default(),
@@ -226,20 +227,18 @@ fn program() {
             3,
             vec![(ConfidentialityBeyondIsmap, Status::Review)],
         ),
+        // 機密性3 is never low impact: LIU fails whatever low_impact says
         (
             Program::IsmapLiu,
             true,
             3,
-            vec![(ConfidentialityBeyondIsmap, Status::Review)],
+            vec![(LiuConfidentiality, Status::Fail)],
         ),
         (
             Program::IsmapLiu,
             false,
             3,
-            vec![
-                (LiuWithoutLowImpact, Status::Fail),
-                (ConfidentialityBeyondIsmap, Status::Review),
-            ],
+            vec![(LiuConfidentiality, Status::Fail)],
         ),
     ];
     for (program, low_impact, confidentiality, expected) in cases {
@@ -252,6 +251,88 @@ fn program() {
             run(r, vec![], &p, CheckKind::Program),
             expected,
             "{program:?} {low_impact} {confidentiality}"
+        );
+    }
+}
+
+#[test]
+fn the_low_impact_judgment_is_recorded_in_the_report() {
+    let mut r = registration(TARGET);
+    r.program = Program::IsmapLiu;
+    let registry = Registry::new(vec![r]).expect("unique");
+    let catalog = small_catalog();
+    let mut p = profile();
+    p.low_impact = true;
+    p.low_impact_basis = Some(crate::profile::LowImpactBasis {
+        judged_by: "情報システム課長".into(),
+        basis: "公開情報のみを扱う".into(),
+    });
+    let engine = Engine::new(&catalog, &registry, &p, d(DAY), ExpiryRule::Civil).expect("known");
+    let view = engine.view(&engine.evaluate_one(&no(TARGET)), Lang::Ja);
+    let program = view
+        .checks
+        .iter()
+        .find(|c| c.check == CheckKind::Program)
+        .expect("program entry");
+    assert_eq!(program.code, "program_accepted");
+    assert!(
+        program
+            .reason
+            .contains("判断者: 情報システム課長、根拠: 公開情報のみを扱う"),
+        "{}",
+        program.reason
+    );
+}
+
+#[test]
+fn a_published_expiry_other_than_the_rules_is_reviewed() {
+    use Finding::*;
+    // audit end 2024-03-31: the rule gives 2025-07-31
+    let cases = [
+        (
+            None,
+            vec![(
+                Listed {
+                    expires: d("2025-07-31"),
+                },
+                Status::Pass,
+            )],
+        ),
+        (
+            Some("2025-07-31"),
+            vec![(
+                Listed {
+                    expires: d("2025-07-31"),
+                },
+                Status::Pass,
+            )],
+        ),
+        (
+            Some("2025-01-14"), // published earlier: expired on DAY
+            vec![
+                (
+                    Expired {
+                        on: d("2025-01-14"),
+                    },
+                    Status::Fail,
+                ),
+                (
+                    ExpiryDiffers {
+                        published: d("2025-01-14"),
+                        computed: d("2025-07-31"),
+                    },
+                    Status::Review,
+                ),
+            ],
+        ),
+    ];
+    for (published, expected) in cases {
+        let mut r = registration(TARGET);
+        r.published_expiry = published.map(d);
+        assert_eq!(
+            run(r, vec![], &profile(), CheckKind::Listing),
+            expected,
+            "{published:?}"
         );
     }
 }
@@ -369,7 +450,13 @@ fn controls() {
     base.registered_on = d("2024-01-01");
     let mut lapsed = registration("C24-0003-1");
     lapsed.revoked_on = Some(d("2024-12-01"));
-    let others = vec![base, lapsed];
+    // expired 2024-12-31 (audit end 2023-08-31), renewal filed in time: in force
+    let mut pending = registration("C24-0005-1");
+    pending.registered_on = d("2023-10-01");
+    pending.audit_period =
+        crate::validity::AuditPeriod::new(d("2023-01-01"), d("2023-08-31")).expect("valid");
+    pending.renewal_filed_on = Some(d("2024-12-01"));
+    let others = vec![base, lapsed, pending];
     let objective = catalog
         .key(&ControlId::parse("12.4.5.P").expect("valid"))
         .expect("present");
@@ -389,7 +476,39 @@ fn controls() {
         (
             vec![("9.2.3.1", S::Implemented, Some("C24-0002-1"))],
             vec!["9.2.3.1"],
-            vec![(ImplementedInherited, Status::Pass)],
+            vec![(
+                ImplementedInherited {
+                    status: ListingStatus::Valid,
+                },
+                Status::Pass,
+            )],
+        ),
+        // a renewal-pending source is in force
+        (
+            vec![("9.2.3.1", S::Implemented, Some("C24-0005-1"))],
+            vec!["9.2.3.1"],
+            vec![(
+                ImplementedInherited {
+                    status: ListingStatus::RenewalPending,
+                },
+                Status::Pass,
+            )],
+        ),
+        // 一部実施 follows the same inheritance rules
+        (
+            vec![("9.2.3.1", S::Partial, Some("C24-0002-1"))],
+            vec!["9.2.3.1"],
+            vec![(Partial, Status::Review)],
+        ),
+        (
+            vec![("9.2.3.1", S::Partial, Some("C24-0003-1"))],
+            vec!["9.2.3.1"],
+            vec![(
+                InheritedFromNotValid {
+                    status: ListingStatus::Revoked,
+                },
+                Status::Review,
+            )],
         ),
         (
             vec![("9.2.3.1", S::Implemented, Some("C24-0003-1"))],
@@ -500,16 +619,13 @@ fn regions() {
         (
             vec![region("東京", "JP", false), region("大阪", "JP", true)],
             jp_only.clone(),
-            vec![
-                (RegionAllowed { overseas: false }, Status::Pass),
-                (RegionAllowed { overseas: false }, Status::Pass),
-            ],
+            vec![(RegionAllowed, Status::Pass), (RegionAllowed, Status::Pass)],
         ),
         (
             vec![region("東京", "JP", false), region("Virginia", "US", true)],
             jp_only.clone(),
             vec![
-                (RegionAllowed { overseas: false }, Status::Pass),
+                (RegionAllowed, Status::Pass),
                 (RegionSelectable, Status::Pass),
             ],
         ),
@@ -517,7 +633,7 @@ fn regions() {
             vec![region("東京", "JP", false), region("Virginia", "US", false)],
             jp_only.clone(),
             vec![
-                (RegionAllowed { overseas: false }, Status::Pass),
+                (RegionAllowed, Status::Pass),
                 (RegionNotSelectable, Status::Fail),
             ],
         ),
@@ -532,13 +648,54 @@ fn regions() {
         (
             vec![region("Virginia", "US", false)],
             RegionPolicy::default(),
-            vec![(RegionAllowed { overseas: true }, Status::Pass)],
+            vec![(RegionOverseas, Status::Review)],
+        ),
+        // an overseas region the profile allows by name or country is still reviewed
+        (
+            vec![region("東京", "JP", false), region("Virginia", "US", false)],
+            RegionPolicy::new(None, Some(vec!["東京".into(), "virginia".into()])),
+            vec![
+                (RegionAllowed, Status::Pass),
+                (RegionOverseas, Status::Review),
+            ],
+        ),
+        // regions the system will use: offered, offered as a choice, not offered
+        (
+            vec![region("東京", "JP", false), region("大阪", "JP", true)],
+            RegionPolicy::default().requiring(vec![
+                "ＴＯＫＹＯ".into(),
+                "大阪".into(),
+                "福岡".into(),
+            ]),
+            vec![
+                (RegionMissing, Status::Fail), // "ＴＯＫＹＯ" is not "東京": names are matched as written
+                (RegionRequiredSelectable, Status::Pass),
+                (RegionMissing, Status::Fail),
+                (RegionAllowed, Status::Pass),
+                (RegionAllowed, Status::Pass),
+            ],
+        ),
+        (
+            vec![region("Tokyo", "JP", false)],
+            RegionPolicy::default().requiring(vec!["ｔｏｋｙｏ".into()]),
+            vec![
+                (RegionRequiredOffered, Status::Pass),
+                (RegionAllowed, Status::Pass),
+            ],
+        ),
+        (
+            vec![],
+            RegionPolicy::default().requiring(vec!["東京".into()]),
+            vec![
+                (RegionMissing, Status::Fail),
+                (NoRegionsDeclared, Status::Review),
+            ],
         ),
         (
             vec![region("東京", "JP", false), region("大阪", "JP", true)],
             tokyo_only,
             vec![
-                (RegionAllowed { overseas: false }, Status::Pass),
+                (RegionAllowed, Status::Pass),
                 (RegionSelectable, Status::Pass),
             ],
         ),
@@ -588,7 +745,7 @@ fn underlying() {
         (
             vec!["C99-0001-1", "C24-0002-1"],
             vec![
-                (UnderlyingAbsent, Status::Review),
+                (UnderlyingNotListed, Status::Fail),
                 (UnderlyingValid, Status::Pass),
             ],
         ),

@@ -73,6 +73,7 @@ impl Engine<'_> {
     ) -> EntryView {
         let ctx = Context {
             catalog: self.catalog,
+            profile: self.profile,
             registration,
             subject: entry.subject,
         };
@@ -102,6 +103,12 @@ impl Engine<'_> {
                     None => c.id.to_string(),
                 })
             }
+            Subject::RequiredRegion(i) => self
+                .profile
+                .regions
+                .required_names()
+                .get(i as usize)
+                .map(|n| (*n).to_owned()),
             Subject::Region(i) => registration
                 .and_then(|r| r.regions.get(i as usize))
                 .map(|g| format!("{} ({})", g.name, g.country)),

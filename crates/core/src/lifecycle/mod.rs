@@ -10,8 +10,10 @@
 //! operator decides, and nothing here revokes on its own.
 
 use crate::access::Role;
+use crate::criteria::{Catalog, ControlKey};
 use crate::ids::RegistrationNumber;
 use crate::lang::Lang;
+use crate::registration::{ControlStatement, StatementStatus};
 use crate::validity::{AuditPeriod, ExpiryRule, expiry_date, period_end};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -114,10 +116,22 @@ impl fmt::Display for Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditResult {
-    /// 適正意見等: the statement holds.
+    /// 指摘事項なし: the agreed-upon procedures found nothing (ISMAP audits report findings,
+    /// not opinions).
+    #[serde(alias = "no_findings")]
     Pass,
-    /// The statement does not hold; the operator cannot register on it.
+    /// 指摘事項あり: the procedures found exceptions; the operator cannot register on them.
+    #[serde(alias = "findings")]
     Fail,
+}
+
+impl AuditResult {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            AuditResult::Pass => lang.pick("指摘事項なし", "no findings"),
+            AuditResult::Fail => lang.pick("指摘事項あり", "findings"),
+        }
+    }
 }
 
 /// An audit as recorded by the audit body.
@@ -346,9 +360,12 @@ pub enum Refusal {
         phase: Phase,
         allowed_from: Vec<Phase>,
     },
-    /// What the draft still lacks (field names).
+    /// What the draft still lacks: field names, mandatory controls not stated, and 非該当
+    /// statements without a reason (criteria IDs).
     Incomplete {
         missing: Vec<&'static str>,
+        unstated: Vec<String>,
+        unexplained: Vec<String>,
     },
     AuditPeriod {
         message: String,
@@ -367,6 +384,11 @@ pub enum Refusal {
     RegisteredBeforeAuditEnd {
         on: NaiveDate,
         audit_end: NaiveDate,
+    },
+    /// The registration would already have expired on the day it is made.
+    RegisteredAfterExpiry {
+        on: NaiveDate,
+        expires_on: NaiveDate,
     },
     RenewalTooLate {
         on: NaiveDate,
@@ -436,11 +458,41 @@ impl Refusal {
                     )
                 }
             }
-            Refusal::Incomplete { missing } => {
+            Refusal::Incomplete {
+                missing,
+                unstated,
+                unexplained,
+            } => {
+                let sep = lang.pick("、", ", ");
+                let mut parts = Vec::new();
+                if !missing.is_empty() {
+                    parts.push(format!(
+                        "{}{}",
+                        lang.pick("未記入の項目: ", "fields not filled in: "),
+                        missing.join(sep)
+                    ));
+                }
+                if !unstated.is_empty() {
+                    parts.push(format!(
+                        "{}{}",
+                        lang.pick(
+                            "記載のない必須項目（統制目標・基本言明要件）: ",
+                            "mandatory items not stated (control objectives, basic statement requirements): "
+                        ),
+                        abbreviated(unstated, lang)
+                    ));
+                }
+                if !unexplained.is_empty() {
+                    parts.push(format!(
+                        "{}{}",
+                        lang.pick("理由のない非該当: ", "not applicable without a reason: "),
+                        abbreviated(unexplained, lang)
+                    ));
+                }
                 if ja {
-                    format!("申請書に未記入の項目があります: {}", missing.join("、"))
+                    format!("申請書が完成していません。{}", parts.join("。"))
                 } else {
-                    format!("the application is incomplete: {}", missing.join(", "))
+                    format!("the application is incomplete: {}", parts.join("; "))
                 }
             }
             Refusal::AuditPeriod { message } => {
@@ -481,10 +533,21 @@ impl Refusal {
             }
             Refusal::AuditNotPassed => lang
                 .pick(
-                    "監査結果が適正ではないため登録・更新できません",
-                    "the audit did not pass: cannot register or renew on it",
+                    "監査の結果が「指摘事項なし」ではないため登録・更新できません",
+                    "the audit reported findings: cannot register or renew on it",
                 )
                 .to_owned(),
+            Refusal::RegisteredAfterExpiry { on, expires_on } => {
+                if ja {
+                    format!(
+                        "登録日 {on} は、この監査対象期間による有効期限 {expires_on} より後です"
+                    )
+                } else {
+                    format!(
+                        "registration date {on} is after the expiry {expires_on} this audit period gives"
+                    )
+                }
+            }
             Refusal::RegisteredBeforeAuditEnd { on, audit_end } => {
                 if ja {
                     format!("登録日 {on} が監査対象期間の末日 {audit_end} 以前です")
@@ -601,9 +664,70 @@ impl fmt::Display for Refusal {
     }
 }
 
-/// What a draft must hold before submission; the caller reports the fields it lacks.
+/// The first ten IDs of a list, and how many more.
+fn abbreviated(ids: &[String], lang: Lang) -> String {
+    const SHOWN: usize = 10;
+    let mut text = ids
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(lang.pick("、", ", "));
+    if ids.len() > SHOWN {
+        let more = ids.len() - SHOWN;
+        text.push_str(&match lang {
+            Lang::Ja => format!(" ほか{more}件"),
+            Lang::En => format!(" and {more} more"),
+        });
+    }
+    text
+}
+
+/// What a draft must hold before submission: the caller reports the fields it lacks, and
+/// [`Completeness::statement`] what the statement lacks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Completeness {
     pub missing: Vec<&'static str>,
+    /// Mandatory criteria (governance, management, control objectives, `.B`/`.PB`) not
+    /// stated, and not exempted by an objective stated 非該当.
+    pub unstated: Vec<String>,
+    /// Criteria stated 非該当 without a reason.
+    pub unexplained: Vec<String>,
+}
+
+impl Completeness {
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty() && self.unstated.is_empty() && self.unexplained.is_empty()
+    }
+
+    /// What a statement lacks against `catalog`; `controls` are sorted by key, as
+    /// [`crate::registration::Registration::controls`] are (DOMAIN.md: every mandatory item is stated;
+    /// excluding a control objective, with a reason, exempts its children).
+    pub fn statement(mut self, catalog: &Catalog, controls: &[ControlStatement]) -> Self {
+        let status = |key: ControlKey| {
+            controls
+                .binary_search_by_key(&key, |c| c.key)
+                .ok()
+                .map(|i| controls[i].status)
+        };
+        self.unstated = catalog
+            .basic_baseline()
+            .into_iter()
+            .filter(|&key| status(key).is_none())
+            .filter(|&key| {
+                catalog
+                    .parent(key)
+                    .is_none_or(|p| status(p) != Some(StatementStatus::NotApplicable))
+            })
+            .map(|key| catalog.get(key).id.to_string())
+            .collect();
+        self.unexplained = controls
+            .iter()
+            .filter(|c| c.status == StatementStatus::NotApplicable && c.reason.is_none())
+            .map(|c| catalog.get(c.key).id.to_string())
+            .collect();
+        self
+    }
 }
 
 impl Lifecycle {
@@ -646,9 +770,11 @@ impl Lifecycle {
         let mut next = self.clone();
         match action {
             Action::Submit => {
-                if !draft.missing.is_empty() {
+                if !draft.is_complete() {
                     return Err(Refusal::Incomplete {
                         missing: draft.missing.clone(),
+                        unstated: draft.unstated.clone(),
+                        unexplained: draft.unexplained.clone(),
                     });
                 }
                 next.phase = Phase::Submitted;
@@ -708,6 +834,14 @@ impl Lifecycle {
                     return Err(Refusal::RegisteredBeforeAuditEnd {
                         on: *on,
                         audit_end: audit.end,
+                    });
+                }
+                if let Some(expires_on) = expiry_date(audit.end, rule)
+                    && *on > expires_on
+                {
+                    return Err(Refusal::RegisteredAfterExpiry {
+                        on: *on,
+                        expires_on,
                     });
                 }
                 next.audit_period = Some((audit.start, audit.end));

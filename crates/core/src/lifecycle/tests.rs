@@ -11,6 +11,8 @@ fn no() -> RegistrationNumber {
 
 const COMPLETE: Completeness = Completeness {
     missing: Vec::new(),
+    unstated: Vec::new(),
+    unexplained: Vec::new(),
 };
 
 fn pass(start: &str, end: &str) -> Action {
@@ -382,19 +384,101 @@ fn audit_rules() {
             audit_end: d("2024-03-31")
         })
     );
+    // audit end 2024-03-31 gives expiry 2025-07-31: a registration after it would be lapsed
+    assert!(
+        in_phase(UnderReview)
+            .apply(&register("2025-07-31"), &COMPLETE, civil)
+            .is_ok()
+    );
+    assert_eq!(
+        in_phase(UnderReview).apply(&register("2025-08-01"), &COMPLETE, civil),
+        Err(Refusal::RegisteredAfterExpiry {
+            on: d("2025-08-01"),
+            expires_on: d("2025-07-31")
+        })
+    );
+}
+
+#[test]
+fn a_statement_states_every_mandatory_item_and_explains_every_exclusion() {
+    use crate::criteria::tests::small_catalog;
+    use crate::ids::ControlId;
+    let catalog = small_catalog();
+    let key = |id: &str| {
+        catalog
+            .key(&ControlId::parse(id).expect("valid"))
+            .expect("in catalog")
+    };
+    let statement = |id: &str, status: StatementStatus, reason: Option<&str>| ControlStatement {
+        key: key(id),
+        status,
+        reason: reason.map(str::to_owned),
+        inherited_from: None,
+    };
+    let mandatory: Vec<String> = catalog
+        .basic_baseline()
+        .into_iter()
+        .map(|k| catalog.get(k).id.to_string())
+        .collect();
+    let every = |status: StatementStatus, reason: Option<&str>| {
+        let mut all: Vec<ControlStatement> = mandatory
+            .iter()
+            .map(|id| statement(id, status, reason))
+            .collect();
+        all.sort_by_key(|c| c.key);
+        all
+    };
+    let check =
+        |controls: &[ControlStatement]| Completeness::default().statement(&catalog, controls);
+
+    let full = check(&every(StatementStatus::Implemented, None));
+    assert!(full.is_complete(), "{full:?}");
+    let nothing = check(&[]);
+    assert_eq!(nothing.unstated, mandatory);
+    // 非該当 needs a reason
+    let reasonless = check(&every(StatementStatus::NotApplicable, None));
+    assert_eq!(reasonless.unexplained, mandatory);
+    assert!(check(&every(StatementStatus::NotApplicable, Some("理由"))).is_complete());
+    // an objective stated 非該当 exempts its mandatory children
+    let objective = "9.2.3";
+    let children: Vec<&String> = mandatory
+        .iter()
+        .filter(|id| id.starts_with("9.2.3."))
+        .collect();
+    assert!(
+        !children.is_empty(),
+        "the fixture has mandatory children of {objective}"
+    );
+    let mut without_children: Vec<ControlStatement> = every(StatementStatus::Implemented, None)
+        .into_iter()
+        .filter(|c| !children.contains(&&catalog.get(c.key).id.to_string()))
+        .collect();
+    assert_eq!(check(&without_children).unstated.len(), children.len());
+    let at = without_children
+        .iter()
+        .position(|c| c.key == key(objective))
+        .expect("objective stated");
+    without_children[at] = statement(objective, StatementStatus::NotApplicable, Some("使わない"));
+    assert!(check(&without_children).is_complete());
 }
 
 #[test]
 fn submission_needs_a_complete_draft_and_reasons_are_required() {
     let missing = Completeness {
         missing: vec!["scope", "regions"],
+        unstated: (1..=12).map(|i| format!("5.1.{i}")).collect(),
+        unexplained: vec!["9.1.1".into()],
     };
-    let refused = Lifecycle::default().apply(&Action::Submit, &missing, ExpiryRule::Civil);
+    let refused = Lifecycle::default()
+        .apply(&Action::Submit, &missing, ExpiryRule::Civil)
+        .expect_err("incomplete");
     assert_eq!(
-        refused,
-        Err(Refusal::Incomplete {
-            missing: vec!["scope", "regions"]
-        })
+        refused.message(Lang::Ja),
+        "申請書が完成していません。未記入の項目: scope、regions。記載のない必須項目（統制目標・基本言明要件）: 5.1.1、5.1.2、5.1.3、5.1.4、5.1.5、5.1.6、5.1.7、5.1.8、5.1.9、5.1.10 ほか2件。理由のない非該当: 9.1.1"
+    );
+    assert!(
+        refused.message(Lang::En).contains("5.1.10 and 2 more"),
+        "{refused}"
     );
     let blank = Action::Revoke {
         on: d("2024-09-01"),

@@ -42,6 +42,7 @@ async fn actor(store: &Store, name: &str, role: Role, org: Option<&str>) -> Acto
         .actor()
 }
 
+/// A draft a submission accepts: every mandatory item stated.
 fn content() -> ApplicationContent {
     serde_json::from_value(serde_json::json!({
         "service_name": "架空クラウド",
@@ -49,7 +50,7 @@ fn content() -> ApplicationContent {
         "audit_body": "監査法人X",
         "scope_included": ["文書管理", "ワークフロー"],
         "regions": [{"name": "東京", "country": "JP", "selectable": false}],
-        "statements": [{"control_id": "5.1.1", "status": "implemented"}]
+        "statements": ismap_store::testing::complete_statement(&catalog())
     }))
     .expect("content")
 }

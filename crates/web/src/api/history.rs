@@ -236,7 +236,7 @@ pub struct DownloadParams {
     as_of: Option<String>,
 }
 
-/// The whole list as a file: `json` (canonical), `csv` (UTF-8 with BOM) or `xlsx` / 登録簿全体のダウンロード
+/// The whole list as a file: `json` (canonical), `csv` (UTF-8 with BOM) or `xlsx` / ISMAPクラウドサービスリスト全体のダウンロード
 #[utoipa::path(get, path = "/api/v1/downloads/{file}", tag = "history",
     params(("file" = String, Path, description = "registry.json, registry.csv or registry.xlsx"), DownloadParams),
     responses((status = 200, description = "The list", body = String),

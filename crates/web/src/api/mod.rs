@@ -80,7 +80,7 @@ use utoipa_swagger_ui::SwaggerUi;
         watches::NewWebhook
     )),
     tags(
-        (name = "registry", description = "Registrations on the list / 登録簿"),
+        (name = "registry", description = "Registrations on the list / ISMAPクラウドサービスリスト"),
         (name = "criteria", description = "Control criteria / 管理基準"),
         (name = "checks", description = "Procurement checks / 調達チェック"),
         (name = "history", description = "The list on any date, changes, feeds, downloads / 履歴・フィード"),

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::access::{Permission, Role};
 use ismap_core::lang::Lang;
 use ismap_core::lifecycle::{Action, ActionKind, Phase};
+use ismap_core::registration::StatementStatus;
 use ismap_core::validity::ExpiryRule;
 use ismap_store::{Application, ApplicationContent, RegionJson, StatementContent};
 use maud::{Markup, html};
@@ -99,13 +100,14 @@ fn lines(items: &[String]) -> String {
     items.join("\n")
 }
 
-fn region_lines(regions: &[RegionJson]) -> String {
+/// Regions one per line, `name, country[, 選択可]` (`selectable` in English).
+fn region_lines(regions: &[RegionJson], lang: Lang) -> String {
     regions
         .iter()
         .map(|r| {
             let mut line = format!("{}, {}", r.name, r.country);
             if r.selectable {
-                line.push_str(", selectable");
+                line.push_str(lang.pick(", 選択可", ", selectable"));
             }
             line
         })
@@ -113,11 +115,16 @@ fn region_lines(regions: &[RegionJson]) -> String {
         .join("\n")
 }
 
-fn statement_lines(statements: &[StatementContent]) -> String {
+/// Statements one per line; in Japanese the status is written 実施, 一部実施 or 非該当.
+fn statement_lines(statements: &[StatementContent], lang: Lang) -> String {
     statements
         .iter()
         .map(|s| {
-            let mut fields = vec![s.control_id.clone(), s.status.clone()];
+            let status = match (lang, s.status.parse::<StatementStatus>()) {
+                (Lang::Ja, Ok(status)) => status.label(lang).to_owned(),
+                _ => s.status.clone(),
+            };
+            let mut fields = vec![s.control_id.clone(), status];
             let reason = s.reason.clone().unwrap_or_default();
             if let Some(from) = &s.inherited_from {
                 fields.extend([reason, from.clone()]);
@@ -176,18 +183,18 @@ fn edit_page(
                     div { label for="audit_body" { (t(lang, "監査機関", "Audit body")) }
                           input type="text" id="audit_body" name="audit_body" value=(value("audit_body", c.audit_body.clone().unwrap_or_default())); }
                 }
-                div { label for="scope_included" { (t(lang, "言明対象範囲（1行に1項目）", "Scope: included (one per line)")) }
+                div { label for="scope_included" { (t(lang, "言明対象範囲に含むもの（1行に1項目）", "Scope: included (one per line)")) }
                       textarea id="scope_included" name="scope_included" { (value("scope_included", lines(&c.scope_included))) } }
-                div { label for="scope_excluded" { (t(lang, "対象外とする機能（1行に1項目）", "Scope: excluded (one per line)")) }
+                div { label for="scope_excluded" { (t(lang, "言明対象範囲に含まないもの（1行に1項目）", "Scope: excluded (one per line)")) }
                       textarea id="scope_excluded" name="scope_excluded" { (value("scope_excluded", lines(&c.scope_excluded))) } }
-                div { label for="regions" { (t(lang, "リージョン（名前, 国コード[, selectable]）", "Regions (name, country[, selectable])")) }
-                      textarea id="regions" name="regions" { (value("regions", region_lines(&c.regions))) }
-                      p.hint { "東京, JP / Singapore, SG, selectable" } }
+                div { label for="regions" { (t(lang, "リージョン（名前, 国コード[, 選択可]）", "Regions (name, country[, selectable])")) }
+                      textarea id="regions" name="regions" { (value("regions", region_lines(&c.regions, lang))) }
+                      p.hint { (t(lang, "東京, JP / シンガポール, SG, 選択可", "東京, JP / Singapore, SG, selectable")) } }
                 div { label for="underlying" { (t(lang, "基盤サービスの登録番号（1行に1件）", "Underlying services (registration numbers, one per line)")) }
                       textarea id="underlying" name="underlying" { (value("underlying", lines(&c.underlying))) } }
-                div { label for="statements" { (t(lang, "管理策の言明（管理策ID, 状態[, 理由[, 継承元]]）", "Control statements (control ID, status[, reason[, inherited from]])")) }
-                      textarea id="statements" name="statements" rows="12" { (value("statements", statement_lines(&c.statements))) }
-                      p.hint { "5.1.1, implemented / 9.1.1.B, not_applicable, 理由 / 11.1.1, implemented, , C99-0001-1" } }
+                div { label for="statements" { (t(lang, "管理策の言明（管理策ID, 実施状況[, 理由[, 継承元]]）", "Control statements (control ID, status[, reason[, inherited from]])")) }
+                      textarea id="statements" name="statements" rows="12" { (value("statements", statement_lines(&c.statements, lang))) }
+                      p.hint { (t(lang, "5.1.1, 実施 / 9.1.1.B, 非該当, 理由 / 11.1.1, 実施, , C99-0001-1（実施状況: 実施・一部実施・非該当）", "5.1.1, implemented / 9.1.1.B, not_applicable, 理由 / 11.1.1, implemented, , C99-0001-1")) } }
                 div.actions {
                     button type="submit" { (t(lang, "保存する", "Save")) }
                     a href={ "/applications/" (app.id) } { (t(lang, "戻る", "Back")) }
@@ -212,8 +219,19 @@ pub async fn edit_form(
     Ok(edit_page(lang, &app, &HashMap::new(), None))
 }
 
+/// A control status as typed in the form: the Japanese word (実施, 一部実施, 非該当) or the code.
+fn status_code(typed: &str) -> String {
+    let code = match typed {
+        "実施" => "implemented",
+        "一部実施" => "partial",
+        "非該当" => "not_applicable",
+        other => other,
+    };
+    code.to_owned()
+}
+
 /// The form's text areas as content; a line that cannot be read is named by field and line.
-fn content_from(form: &HashMap<String, String>) -> Result<ApplicationContent, String> {
+fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<ApplicationContent, String> {
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let items = |k: &str| -> Vec<String> {
         get(k)
@@ -232,12 +250,18 @@ fn content_from(form: &HashMap<String, String>) -> Result<ApplicationContent, St
         let parts: Vec<&str> = line.split([',', '、']).map(str::trim).collect();
         let (name, country, selectable) = match parts.as_slice() {
             [name, country] | [name, country, ""] => (name, country, false),
-            [name, country, "selectable"] => (name, country, true),
+            [name, country, "selectable" | "選択可"] => (name, country, true),
             _ => {
-                return Err(format!(
-                    "regions, line {}: expected \"name, country[, selectable]\", got {line:?}",
-                    i + 1
-                ));
+                return Err(match lang {
+                    Lang::Ja => format!(
+                        "リージョン {} 行目: 「名前, 国コード[, 選択可]」の形で書いてください（{line:?}）",
+                        i + 1
+                    ),
+                    Lang::En => format!(
+                        "regions, line {}: expected \"name, country[, selectable]\", got {line:?}",
+                        i + 1
+                    ),
+                });
             }
         };
         regions.push(RegionJson {
@@ -255,14 +279,20 @@ fn content_from(form: &HashMap<String, String>) -> Result<ApplicationContent, St
         let parts: Vec<&str> = line.splitn(4, ',').map(str::trim).collect();
         let non_empty = |s: Option<&&str>| s.filter(|v| !v.is_empty()).map(|v| (*v).to_owned());
         if parts.len() < 2 {
-            return Err(format!(
-                "statements, line {}: expected \"control ID, status[, reason[, inherited from]]\", got {line:?}",
-                i + 1
-            ));
+            return Err(match lang {
+                Lang::Ja => format!(
+                    "管理策の言明 {} 行目: 「管理策ID, 実施状況[, 理由[, 継承元]]」の形で書いてください（{line:?}）",
+                    i + 1
+                ),
+                Lang::En => format!(
+                    "statements, line {}: expected \"control ID, status[, reason[, inherited from]]\", got {line:?}",
+                    i + 1
+                ),
+            });
         }
         statements.push(StatementContent {
             control_id: parts[0].to_owned(),
-            status: parts[1].to_owned(),
+            status: status_code(parts[1]),
             reason: non_empty(parts.get(2)),
             inherited_from: non_empty(parts.get(3)),
         });
@@ -294,7 +324,7 @@ pub async fn edit(
         .application(&viewer.actor, id)
         .await
         .map_err(store_error(lang))?;
-    let content = match content_from(&form) {
+    let content = match content_from(&form, lang) {
         Ok(c) => c,
         Err(e) => {
             return Ok((
@@ -337,8 +367,8 @@ fn action_fields(kind: ActionKind, lang: Lang) -> Markup {
             (date("end", t(lang, "監査対象期間の末日", "Audit period end")))
             div { label for="record_audit-result" { (t(lang, "結果", "Result")) }
                   select id="record_audit-result" name="result" {
-                      option value="pass" { (t(lang, "適正", "pass")) }
-                      option value="fail" { (t(lang, "不適正", "fail")) }
+                      option value="pass" { (t(lang, "指摘事項なし", "no findings")) }
+                      option value="fail" { (t(lang, "指摘事項あり", "findings")) }
                   } }
         },
         ActionKind::Register => html! {
@@ -422,13 +452,13 @@ fn detail_page(
                 dt { (t(lang, "有効期限", "Expires on")) } dd { (l.expires_on(rule).map_or_else(dash, |d| d.to_string())) }
                 @if let Some(a) = l.pending_audit {
                     dt { (t(lang, "審査待ちの監査", "Audit under decision")) }
-                    dd { (a.start) " – " (a.end) " (" (match a.result { ismap_core::lifecycle::AuditResult::Pass => t(lang, "適正", "pass"), ismap_core::lifecycle::AuditResult::Fail => t(lang, "不適正", "fail") }) ")" }
+                    dd { (a.start) " – " (a.end) " (" (match a.result { ismap_core::lifecycle::AuditResult::Pass => t(lang, "指摘事項なし", "no findings"), ismap_core::lifecycle::AuditResult::Fail => t(lang, "指摘事項あり", "findings") }) ")" }
                 }
                 @if let Some(d) = l.renewal_filed_on { dt { (t(lang, "更新申請日", "Renewal filed on")) } dd { (d) } }
                 @if let Some(d) = l.revoked_on { dt { (t(lang, "登録取消日", "Revoked on")) } dd { (d) } }
                 @if let Some(r) = &l.reason { dt { (t(lang, "理由", "Reason")) } dd { (r) } }
-                dt { (t(lang, "言明対象範囲", "Scope")) } dd { (c.scope_included.join("、")) }
-                dt { (t(lang, "リージョン", "Regions")) } dd { (region_lines(&c.regions).replace('\n', " / ")) }
+                dt { (t(lang, "言明対象範囲に含むもの", "Scope")) } dd { (c.scope_included.join("、")) }
+                dt { (t(lang, "リージョン", "Regions")) } dd { (region_lines(&c.regions, lang).replace('\n', " / ")) }
                 dt { (t(lang, "管理策の言明", "Control statements")) } dd { (c.statements.len()) }
             }
             @if viewer.actor.role == Role::Provider && l.phase == Phase::Draft {
@@ -530,4 +560,62 @@ pub async fn change(
         .await
         .map_err(store_error(lang))?;
     Ok(Redirect::to(&format!("/applications/{}/edit", change.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(fields: &[(&str, &str)]) -> HashMap<String, String> {
+        fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn japanese_words_are_read_as_codes_and_written_back() {
+        let content = content_from(
+            &form(&[
+                ("service_name", "架空サービス"),
+                (
+                    "regions",
+                    "東京, JP\nシンガポール、SG、選択可\nVirginia, US, selectable",
+                ),
+                (
+                    "statements",
+                    "5.1.1, 実施\n9.1.1, 非該当, 理由\n11.1.1, 一部実施\n12.1.1, implemented, , C99-0001-1",
+                ),
+            ]),
+            Lang::Ja,
+        )
+        .expect("content");
+        let selectable: Vec<bool> = content.regions.iter().map(|r| r.selectable).collect();
+        assert_eq!(selectable, [false, true, true]);
+        let codes: Vec<&str> = content
+            .statements
+            .iter()
+            .map(|s| s.status.as_str())
+            .collect();
+        assert_eq!(
+            codes,
+            ["implemented", "not_applicable", "partial", "implemented"]
+        );
+        assert_eq!(
+            statement_lines(&content.statements, Lang::Ja),
+            "5.1.1, 実施\n9.1.1, 非該当, 理由\n11.1.1, 一部実施\n12.1.1, 実施, , C99-0001-1"
+        );
+        assert_eq!(
+            region_lines(&content.regions, Lang::Ja),
+            "東京, JP\nシンガポール, SG, 選択可\nVirginia, US, 選択可"
+        );
+        assert_eq!(
+            statement_lines(&content.statements, Lang::En),
+            "5.1.1, implemented\n9.1.1, not_applicable, 理由\n11.1.1, partial\n12.1.1, implemented, , C99-0001-1"
+        );
+        assert!(region_lines(&content.regions, Lang::En).ends_with("Virginia, US, selectable"));
+        let refused = content_from(&form(&[("regions", "東京, JP, 可")]), Lang::Ja)
+            .expect_err("an unknown third field");
+        assert!(refused.contains("選択可"), "{refused}");
+    }
 }

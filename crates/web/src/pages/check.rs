@@ -86,6 +86,13 @@ fn form_to_toml(f: &Pairs) -> String {
         "low_impact".into(),
         Value::Boolean(value(f, "low_impact") == "on"),
     );
+    let (judged_by, basis) = (value(f, "judged_by").trim(), value(f, "basis").trim());
+    if !judged_by.is_empty() || !basis.is_empty() {
+        let mut record = Table::new();
+        record.insert("judged_by".into(), Value::String(judged_by.to_owned()));
+        record.insert("basis".into(), Value::String(basis.to_owned()));
+        t.insert("low_impact_basis".into(), Value::Table(record));
+    }
     let mut features: Vec<String> = values(f, "feature").map(str::to_owned).collect();
     features.extend(split_list(value(f, "features_more"), false));
     t.insert("features".into(), strings(features));
@@ -101,6 +108,10 @@ fn form_to_toml(f: &Pairs) -> String {
     let names = split_list(value(f, "allowed_regions"), false);
     if !names.is_empty() {
         regions.insert("allowed".into(), strings(names));
+    }
+    let required = split_list(value(f, "required_regions"), false);
+    if !required.is_empty() {
+        regions.insert("required".into(), strings(required));
     }
     t.insert("regions".into(), Value::Table(regions));
     if !value(f, "contract_start").is_empty() || !value(f, "contract_end").is_empty() {
@@ -176,7 +187,7 @@ fn form_page(
             fieldset {
                 legend { (t(lang, "調達の概要", "Procurement")) }
                 div.row {
-                    div { label for="name" { (t(lang, "件名（必須）", "Title (required)")) } input type="text" id="name" name="name" required value=(or("name", "")); }
+                    div { label for="name" { (t(lang, "調達件名（必須）", "Title (required)")) } input type="text" id="name" name="name" required value=(or("name", "")); }
                     div { label for="agency" { (t(lang, "調達府省庁・自治体", "Agency")) } input type="text" id="agency" name="agency" value=(or("agency", "")); }
                     div { label for="evaluation_date" { (t(lang, "評価日", "Evaluation date")) } input type="date" id="evaluation_date" name="evaluation_date" value=(or("evaluation_date", &today)); }
                 }
@@ -195,10 +206,21 @@ fn form_page(
                     input type="checkbox" id="low_impact" name="low_impact" checked[value(f, "low_impact") == "on"];
                     label.inline for="low_impact" { (t(lang, " 低影響利用と判断済み（ISMAP-LIU のサービスも可）", " Judged low impact (ISMAP-LIU services allowed)")) }
                 }
+                p.hint { (t(lang, "機密性3の情報を扱う業務は低影響と判断できないため、ISMAP-LIU のサービスは不適合になります。", "Work with confidentiality 3 information cannot be low impact: ISMAP-LIU services fail.")) }
+                div.row {
+                    div {
+                        label for="judged_by" { (t(lang, "低影響と判断した者（任意）", "Judged low impact by (optional)")) }
+                        input type="text" id="judged_by" name="judged_by" value=(value(f, "judged_by"));
+                    }
+                    div {
+                        label for="basis" { (t(lang, "判断の根拠（任意）", "Basis of the judgment (optional)")) }
+                        input type="text" id="basis" name="basis" value=(value(f, "basis"));
+                    }
+                }
             }
             fieldset {
                 legend { (t(lang, "利用する機能", "Features to be used")) }
-                p.hint { (t(lang, "登録簿の言明対象範囲から候補が表示されます。全角・半角、大文字・小文字の違いは無視して照合します。", "Suggestions come from the registry's scopes. Width and case are ignored when matching.")) }
+                p.hint { (t(lang, "ISMAPクラウドサービスリストの言明対象範囲から候補が表示されます。全角・半角、大文字・小文字の違いは無視して照合します。", "Suggestions come from the registry's scopes. Width and case are ignored when matching.")) }
                 datalist id="feature-suggestions" { @for s in feature_suggestions(snapshot) { option value=(s) {} } }
                 div.row {
                     @for i in 0..FEATURE_INPUTS {
@@ -215,14 +237,19 @@ fn form_page(
                 legend { (t(lang, "データの所在", "Data location")) }
                 div.row {
                     div {
-                        label for="allowed_countries" { (t(lang, "許可する国（ISO 2文字、カンマ区切り）", "Allowed countries (ISO codes, comma-separated)")) }
+                        label for="allowed_countries" { (t(lang, "許容する国（ISO 2文字、カンマ区切り）", "Allowed countries (ISO codes, comma-separated)")) }
                         input type="text" id="allowed_countries" name="allowed_countries" value=(or("allowed_countries", "JP"));
                     }
                     div {
-                        label for="allowed_regions" { (t(lang, "許可するリージョン名（任意、カンマ区切り）", "Allowed region names (optional, comma-separated)")) }
+                        label for="allowed_regions" { (t(lang, "要件を満たすリージョン名（任意、カンマ区切り）", "Allowed region names (optional, comma-separated)")) }
                         input type="text" id="allowed_regions" name="allowed_regions" value=(or("allowed_regions", ""));
                     }
+                    div {
+                        label for="required_regions" { (t(lang, "システムが利用するリージョン名（任意、カンマ区切り）", "Regions the system will use (optional, comma-separated)")) }
+                        input type="text" id="required_regions" name="required_regions" value=(or("required_regions", ""));
+                    }
                 }
+                p.hint { (t(lang, "国外のリージョンは、許容する国に含めても要確認（準拠法・裁判管轄・外国法令によるアクセスの確認）になります。", "A region outside Japan is always reviewed (governing law, jurisdiction, foreign-law access), even in an allowed country.")) }
             }
             fieldset {
                 legend { (t(lang, "契約期間", "Contract period")) }
@@ -246,7 +273,7 @@ fn form_page(
                 legend { (t(lang, "候補サービス", "Candidates")) }
                 label for="candidates" { (t(lang, "登録番号（1行に1つ）", "Registration numbers (one per line)")) }
                 textarea id="candidates" name="candidates" placeholder="C21-0008-2" { (value(f, "candidates")) }
-                p.hint { (t(lang, "最大20件まで並べて比較できます。", "Up to 20 candidates side by side.")) " " a href="/registry" { (t(lang, "登録簿で探す", "Find them in the registry")) } }
+                p.hint { (t(lang, "最大20件まで並べて比較できます。", "Up to 20 candidates side by side.")) " " a href="/registry" { (t(lang, "ISMAPクラウドサービスリストで探す", "Find them in the registry")) } }
             }
             div.actions { button type="submit" { (t(lang, "チェックする", "Run the check")) } }
         }
@@ -318,7 +345,7 @@ fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<M
         p.lead {
             (t(lang, "評価日 ", "Evaluated on ")) (engine.evaluated_on) " · "
             (t(lang, "管理基準 ", "Criteria ")) (snapshot.catalog.version()) " · "
-            (t(lang, "登録簿 SHA-256 ", "Registry SHA-256 ")) code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
+            (t(lang, "リストの SHA-256 ", "Registry SHA-256 ")) code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
         }
         div.table-wrap {
             table {
@@ -496,13 +523,14 @@ pub async fn sheet(
         section aria-labelledby="entries" {
             h2 id="entries" { (t(lang, "確認項目ごとの判定・理由・対応", "Every check: status, reason, action")) }
             div.table-wrap { table.sheet {
-                (head(lang, &[("項目", "Check"), ("判定", "Status"), ("対象", "Subject"), ("理由", "Reason"), ("対応", "Action")]))
+                (head(lang, &[("項目", "Check"), ("判定", "Status"), ("対象", "Subject"), ("理由", "Reason"), ("対応", "Action"), ("コード", "Code")]))
                 tbody { @for c in &v.checks { tr {
                     td { (c.check.label(lang)) }
                     td { (status_badge(c.status, lang)) }
                     td { (c.subject.as_deref().unwrap_or("-")) }
                     td { (c.reason) }
                     td { (c.action.unwrap_or("-")) }
+                    td { code { (c.code) } }
                 } } }
             } }
         }
@@ -515,15 +543,19 @@ pub async fn sheet(
         section aria-labelledby="inputs" {
             h2 id="inputs" { (t(lang, "判定に用いた入力", "Inputs used")) }
             dl.fields {
-                dt { (t(lang, "件名", "Title")) } dd { (profile.name) }
+                dt { (t(lang, "調達件名", "Title")) } dd { (profile.name) }
                 dt { (t(lang, "調達府省庁・自治体", "Agency")) } dd { (profile.agency.as_deref().unwrap_or("-")) }
                 dt { (t(lang, "評価日", "Evaluation date")) } dd { (engine.evaluated_on) }
                 dt { (t(lang, "管理基準のバージョン", "Criteria version")) } dd { (snapshot.catalog.version()) }
                 dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (engine.rule) }
-                dt { (t(lang, "登録簿", "Registry")) } dd { (snapshot.origin.describe(lang)) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
-                dt { (t(lang, "登録簿 SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256) } }
+                dt { (t(lang, "ISMAPクラウドサービスリスト", "Registry")) } dd { (snapshot.origin.describe(lang)) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
+                dt { (t(lang, "リストの SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256) } }
                 dt { (t(lang, "機密性", "Confidentiality")) } dd { (profile.confidentiality.level()) }
-                dt { (t(lang, "低影響利用の判断", "Low-impact judgment")) } dd { (yes_no(profile.low_impact)) }
+                dt { (t(lang, "低影響利用の判断", "Low-impact judgment")) } dd {
+                    (yes_no(profile.low_impact))
+                    @if let Some(b) = &profile.low_impact_basis { (b.describe(lang)) }
+                }
+                dt { (t(lang, "システムが利用するリージョン", "Regions the system will use")) } dd { @let r = profile.regions.required_names(); (if r.is_empty() { "-".to_owned() } else { r.join("、") }) }
                 dt { (t(lang, "利用する機能", "Features")) } dd { (if profile.features.is_empty() { "-".to_owned() } else { profile.features.join("、") }) }
                 dt { (t(lang, "契約期間", "Contract")) } dd { @match profile.contract { Some(c) => { (c.start()) " – " (c.end()) }, None => "-" } }
                 dt { (t(lang, "必須とする管理策", "Required controls")) } dd { (engine.required_controls().len()) }

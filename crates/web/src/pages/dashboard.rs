@@ -63,7 +63,7 @@ pub async fn page(
         h1 { (title) }
         p.lead {
             (t(lang, "基準日 ", "Status on ")) (on) " · "
-            (t(lang, "登録簿 ", "Registry ")) (snapshot.origin.describe(lang)) " · "
+            (t(lang, "ISMAPクラウドサービスリスト ", "Registry ")) (snapshot.origin.describe(lang)) " · "
             (all.len()) (t(lang, " 件", " registrations")) " · SHA-256 "
             code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
         }
@@ -133,7 +133,7 @@ pub async fn page(
             }
         }
         section aria-labelledby="changes" {
-            h2 id="changes" { (t(lang, "最近の登録簿の変更", "Recent changes to the list")) }
+            h2 id="changes" { (t(lang, "ISMAPクラウドサービスリストの最近の変更", "Recent changes to the list")) }
             @if snapshot.changes.is_empty() {
                 p { (t(lang, "変更の記録はありません（ファイルまたはデモを表示中）。", "No changes recorded (serving a file or the demo).")) }
             } @else {

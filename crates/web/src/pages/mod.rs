@@ -188,7 +188,7 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
                         nav aria-label=(t(lang, "メインメニュー", "Main menu")) {
                             ul {
                                 li { a href="/" aria-current=[current(Nav::Dashboard)] { (t(lang, "ダッシュボード", "Dashboard")) } }
-                                li { a href="/registry" aria-current=[current(Nav::Registry)] { (t(lang, "登録簿", "Registry")) } }
+                                li { a href="/registry" aria-current=[current(Nav::Registry)] { (t(lang, "クラウドサービスリスト", "Registry")) } }
                                 li { a href="/criteria" aria-current=[current(Nav::Criteria)] { (t(lang, "管理基準", "Criteria")) } }
                                 li { a href="/check" aria-current=[current(Nav::Check)] { (t(lang, "調達チェック", "Procurement check")) } }
                                 li { a href="/history" aria-current=[current(Nav::History)] { (t(lang, "変更履歴", "History")) } }
@@ -221,7 +221,7 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
                 }
                 main id="main" { (body) }
                 footer.site {
-                    (t(lang, "ismap — ISMAPクラウドサービスリストの登録簿・管理基準・調達チェック。", "ismap — the ISMAP cloud service list, control criteria and procurement checks."))
+                    (t(lang, "ismap — ISMAPクラウドサービスリスト・管理基準・調達チェック。", "ismap — the ISMAP cloud service list, control criteria and procurement checks."))
                     " "
                     (t(lang, "公式情報はISMAPポータルで確認してください。", "Confirm official information on the ISMAP portal."))
                 }

@@ -73,7 +73,7 @@ pub async fn list(
             .map(|s| (s.as_str(), s.label(lang))),
         )
         .collect();
-    let title = t(lang, "登録簿", "Registry");
+    let title = t(lang, "ISMAPクラウドサービスリスト", "Registry");
     let here = format!("/registry?{raw}");
     let body = html! {
         h1 { (title) }
@@ -186,7 +186,11 @@ pub async fn detail(
             lang,
             format!(
                 "{}: {no}",
-                t(lang, "登録簿にない登録番号です", "No such registration")
+                t(
+                    lang,
+                    "ISMAPクラウドサービスリストにない登録番号です",
+                    "No such registration"
+                )
             ),
         )
     };
@@ -216,7 +220,7 @@ pub async fn detail(
     let none = || html! { span.meta { "-" } };
     let title = format!("{} {}", r.registration_no, r.service_name);
     let body = html! {
-        p.meta { a href="/registry" { "← " (t(lang, "登録簿", "Registry")) } }
+        p.meta { a href="/registry" { "← " (t(lang, "ISMAPクラウドサービスリスト", "Registry")) } }
         h1 { (r.service_name) }
         p.lead { (r.registration_no) " · " (r.provider) " · " (listing_badge(status, lang)) " " (t(lang, "（基準日 ", "(on ")) (on) (t(lang, "）", ")")) }
         section aria-labelledby="facts" {
@@ -248,12 +252,12 @@ pub async fn detail(
             h2 id="scope" { (t(lang, "言明対象範囲", "Statement scope")) }
             div.row {
                 div {
-                    h3 { (t(lang, "含む", "Included")) }
+                    h3 { (t(lang, "言明対象範囲に含むもの", "Included")) }
                     @if r.scope.included.is_empty() { p { (none()) } }
                     ul { @for s in &r.scope.included { li { (s.text) } } }
                 }
                 div {
-                    h3 { (t(lang, "含まない", "Excluded")) }
+                    h3 { (t(lang, "言明対象範囲に含まないもの", "Excluded")) }
                     @if r.scope.excluded.is_empty() { p { (none()) } }
                     ul { @for s in &r.scope.excluded { li { (s.text) } } }
                 }
@@ -262,7 +266,7 @@ pub async fn detail(
         section aria-labelledby="regions" {
             h2 id="regions" { (t(lang, "リージョン", "Regions")) }
             @if r.regions.is_empty() {
-                p { (t(lang, "申告されたリージョンはありません。", "No regions declared.")) }
+                p { (t(lang, "リージョンが記載されていません。", "No regions declared.")) }
             } @else {
                 div.table-wrap { table {
                     (head(lang, &[("リージョン", "Region"), ("国", "Country"), ("利用者が選択可能", "Customer can choose")]))
@@ -276,7 +280,7 @@ pub async fn detail(
         section aria-labelledby="underlying" {
             h2 id="underlying" { (t(lang, "基盤サービス", "Underlying services")) }
             @if r.underlying.is_empty() {
-                p { (t(lang, "申告された基盤サービスはありません。", "No underlying services declared.")) }
+                p { (t(lang, "基盤サービスの記載はありません。", "No underlying services declared.")) }
             } @else {
                 ul { @for u in &r.underlying {
                     li {

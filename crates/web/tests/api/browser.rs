@@ -395,6 +395,17 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
     accessibility(&c, "/applications").await;
     follow(&c, Locator::Css("form[action='/applications'] button")).await;
     accessibility(&c, "edit").await;
+    // Every mandatory item is stated (9.1.1 excluded with its reason, which exempts its
+    // children), or the submission is refused.
+    let catalog = ismap_formats::criteria::builtin_catalog().expect("criteria");
+    let mut statements: Vec<String> = catalog
+        .basic_baseline()
+        .into_iter()
+        .map(|k| catalog.get(k).id.to_string())
+        .filter(|id| id != "9.1.1" && !id.starts_with("9.1.1."))
+        .map(|id| format!("{id}, 実施"))
+        .collect();
+    statements.push("9.1.1, not_applicable, 共用IDを使わない".into());
     fill(
         &c,
         &[
@@ -402,10 +413,7 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
             ("audit_body", "監査法人X"),
             ("scope_included", "電子契約\n文書保管"),
             ("regions", "東京, JP\n大阪, JP"),
-            (
-                "statements",
-                "5.1.1, implemented\n9.1.1, not_applicable, 共用IDを使わない",
-            ),
+            ("statements", &statements.join("\n")),
         ],
     )
     .await;

@@ -639,8 +639,12 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
         (r.status, r.json()["field"].as_str()),
         (422, Some("regions[0].country"))
     );
-    let full = r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],
-        "regions":[{"name":"東京","country":"JP"}],"statements":[{"control_id":"5.1.1","status":"implemented"}]}"#;
+    // A complete draft: every mandatory item stated.
+    let full = &ismap_store::testing::stated_in_full(
+        r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],
+        "regions":[{"name":"東京","country":"JP"}]}"#,
+        &ismap_formats::criteria::builtin_catalog().expect("criteria"),
+    );
     assert_eq!(
         call(&s, "PUT", &app, provider.as_deref(), full)
             .await
@@ -882,8 +886,11 @@ async fn two_servers_share_one_postgresql_database() {
                 .1,
         );
     }
-    let full = r#"{"service_name":"共有テストサービス","audit_body":"監査法人X","scope_included":["文書管理"],
-        "regions":[{"name":"大阪","country":"JP"}],"statements":[{"control_id":"5.1.1","status":"implemented"}]}"#;
+    let full = &ismap_store::testing::stated_in_full(
+        r#"{"service_name":"共有テストサービス","audit_body":"監査法人X","scope_included":["文書管理"],
+        "regions":[{"name":"大阪","country":"JP"}]}"#,
+        &ismap_formats::criteria::builtin_catalog().expect("criteria"),
+    );
     let r = call(&a, "POST", "/api/v1/applications", Some(&tok["p"]), full).await;
     let actions = format!("/api/v1/applications/{}/actions", r.json()["id"]);
     for (u, body) in [
