@@ -73,6 +73,7 @@ impl Role {
             ReadAuditTrail => matches!(self, Role::Operator | Role::Admin),
             ManageAccounts => self == Role::Admin,
             Watch => self == Role::Procurer,
+            ReadAlerts => matches!(self, Role::Procurer | Role::Provider),
         }
     }
 }
@@ -119,6 +120,8 @@ pub enum Permission {
     ManageAccounts,
     /// Watches on registrations and the alerts they raise.
     Watch,
+    /// One's own alerts: a procurer's watches, a provider's filing reminders.
+    ReadAlerts,
 }
 
 /// Who is acting: a role, the organisation it is bound to, and a name for the audit trail.
@@ -164,7 +167,7 @@ mod tests {
     #[test]
     fn permission_table() {
         // (permission, roles that hold it)
-        let table: [(Permission, &[Role]); 10] = [
+        let table: [(Permission, &[Role]); 11] = [
             (ReadList, &ROLES),
             (RunChecks, &ROLES),
             (
@@ -187,6 +190,7 @@ mod tests {
             (ReadAuditTrail, &[Role::Operator, Role::Admin]),
             (ManageAccounts, &[Role::Admin]),
             (Watch, &[Role::Procurer]),
+            (ReadAlerts, &[Role::Procurer, Role::Provider]),
         ];
         for (permission, holders) in table {
             for role in ROLES {

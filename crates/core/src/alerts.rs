@@ -1,28 +1,36 @@
 //! Alerts for a procurer's watch on a registration it uses under a contract: expiry coming,
-//! expiry before the contract ends, renewal filed or not, scope or region changes,
-//! revocation, removal from the list. Each alert has a key so that it is raised once.
+//! expiry before the contract ends, renewal filed or not, pending too long, scope or region
+//! changes, a feature newly excluded, a required control weakened, revocation, removal from
+//! the list. And reminders for a provider about its own registrations: the renewal filing
+//! deadline and the timeline that leads to it. Each alert has a key so that it is raised once.
 
+use crate::criteria::{Catalog, ControlKey};
 use crate::history::{FieldChange, registration_changes};
 use crate::ids::RegistrationNumber;
 use crate::lang::Lang;
-use crate::registration::{ListingStatus, Registration};
-use crate::validity::ExpiryRule;
+use crate::registration::{ListingStatus, Registration, StatementStatus};
+use crate::validity::{ExpiryRule, MAX_AUDIT_MONTHS, period_end};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// A registration used under a contract.
+/// A registration used under a contract, and the controls the agency relies on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Watch {
     pub registration_no: RegistrationNumber,
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
+    pub controls: Vec<ControlKey>,
 }
 
-/// When to warn. Defaults: 90, 30 and 7 days before expiry; renewal not filed 60 days before.
+/// When to warn. Defaults: 90, 30 and 7 days before expiry; renewal not filed 60 days before;
+/// renewal pending for more than 180 days; providers reminded 180, 90 and 30 days before
+/// their filing deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertSettings {
     pub expiry_days: Vec<u32>,
     pub renewal_days: u32,
+    pub pending_days: u32,
+    pub provider_days: Vec<u32>,
 }
 
 impl Default for AlertSettings {
@@ -30,8 +38,20 @@ impl Default for AlertSettings {
         AlertSettings {
             expiry_days: vec![90, 30, 7],
             renewal_days: 60,
+            pending_days: 180,
+            provider_days: vec![180, 90, 30],
         }
     }
+}
+
+/// The tightest of `thresholds` that `days_left` has reached: a watch created 5 days before
+/// expiry gets "7 days", not "90".
+fn threshold(thresholds: &[u32], days_left: i64) -> Option<u32> {
+    thresholds
+        .iter()
+        .copied()
+        .filter(|d| (0..=i64::from(*d)).contains(&days_left))
+        .min()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,6 +87,28 @@ pub enum AlertKind {
         on: NaiveDate,
     },
     Delisted,
+    /// Items newly listed as outside the statement scope.
+    FeatureExcluded {
+        features: Vec<String>,
+    },
+    /// A control the watch relies on is now stated 一部実施 or 非該当.
+    ControlWeakened {
+        control: String,
+        from: Option<StatementStatus>,
+        to: StatementStatus,
+    },
+    /// In force on a renewal filed in time, but undecided for longer than the setting.
+    RenewalPendingLong {
+        expires_on: NaiveDate,
+        days: i64,
+    },
+    /// For the provider: the renewal must be filed by the expiry, and nothing is filed yet.
+    RenewalDeadline {
+        days: u32,
+        expires_on: NaiveDate,
+        next_audit_start: NaiveDate,
+        next_audit_latest_end: NaiveDate,
+    },
 }
 
 impl AlertKind {
@@ -81,6 +123,10 @@ impl AlertKind {
             AlertKind::RegionsChanged { .. } => "regions_changed",
             AlertKind::Revoked { .. } => "revoked",
             AlertKind::Delisted => "delisted",
+            AlertKind::FeatureExcluded { .. } => "feature_excluded",
+            AlertKind::ControlWeakened { .. } => "control_weakened",
+            AlertKind::RenewalPendingLong { .. } => "renewal_pending_long",
+            AlertKind::RenewalDeadline { .. } => "renewal_deadline",
         }
     }
 
@@ -100,6 +146,12 @@ impl AlertKind {
             AlertKind::ScopeChanged { added, removed }
             | AlertKind::RegionsChanged { added, removed } => list(added, removed),
             AlertKind::Delisted => String::new(),
+            AlertKind::FeatureExcluded { features } => features.join("|"),
+            AlertKind::ControlWeakened { control, to, .. } => format!("{control}:{}", to.as_str()),
+            AlertKind::RenewalPendingLong { expires_on, .. } => expires_on.to_string(),
+            AlertKind::RenewalDeadline {
+                days, expires_on, ..
+            } => format!("{days}:{expires_on}"),
         };
         format!("{}:{detail}", self.as_str())
     }
@@ -152,7 +204,9 @@ impl AlertKind {
             }
             AlertKind::Expired { expires_on } => {
                 if ja {
-                    format!("{no} の登録は {expires_on} に有効期限が切れました")
+                    format!(
+                        "{no} の登録は {expires_on} の経過により有効期限切れ（失効）となりました"
+                    )
                 } else {
                     format!("{no} expired on {expires_on}")
                 }
@@ -196,13 +250,94 @@ impl AlertKind {
             }
             AlertKind::Delisted => {
                 if ja {
-                    format!("{no} はリストに掲載されていません")
+                    format!("{no} は ISMAPクラウドサービスリストに掲載されていません")
                 } else {
                     format!("{no} is no longer on the list")
                 }
             }
+            AlertKind::FeatureExcluded { features } => {
+                if ja {
+                    format!(
+                        "{no} の言明対象範囲に含まないものに追加されました: {}。利用する機能であれば判断の見直しが必要です",
+                        list(features)
+                    )
+                } else {
+                    format!(
+                        "{no}: newly excluded from the statement scope: {}; if you use it, revisit the decision",
+                        list(features)
+                    )
+                }
+            }
+            AlertKind::ControlWeakened { control, from, to } => {
+                let before =
+                    from.map_or(lang.pick("記載なし", "not stated"), |s| s.label(lang));
+                if ja {
+                    format!(
+                        "{no} の管理策 {control} が「{before}」から「{}」に変わりました。代替策・追加策を確認してください",
+                        to.label(lang)
+                    )
+                } else {
+                    format!(
+                        "{no}: control {control} changed from {before} to {}; check alternative or additional measures",
+                        to.label(lang)
+                    )
+                }
+            }
+            AlertKind::RenewalPendingLong { expires_on, days } => {
+                if ja {
+                    format!(
+                        "{no} は有効期限 {expires_on} の後、{days}日間 更新審査中（運営委員会の決定まで有効）です。決定状況を確認してください"
+                    )
+                } else {
+                    format!(
+                        "{no} has been renewal pending for {days} days since it expired on {expires_on} (in force until the Steering Committee decides): check the decision"
+                    )
+                }
+            }
+            AlertKind::RenewalDeadline {
+                days,
+                expires_on,
+                next_audit_start,
+                next_audit_latest_end,
+            } => {
+                if ja {
+                    format!(
+                        "{no} の更新申請の期限（有効期限）{expires_on} まで{days}日を切りました。更新申請はまだありません。次の監査対象期間は {next_audit_start} から最長12か月（{next_audit_latest_end} まで）。監査報告書を受領したうえで、期限までに更新を申請してください"
+                    )
+                } else {
+                    format!(
+                        "{no}: {days} days or less until the renewal filing deadline (the expiry) {expires_on}, and no renewal is filed. The next audit period starts on {next_audit_start} and lasts at most 12 months (to {next_audit_latest_end}); file the renewal with the audit report by the deadline"
+                    )
+                }
+            }
         }
     }
+}
+
+/// The reminder due on `today` for the provider of `registration`: the renewal is filed by
+/// the expiry (DOMAIN.md), on an audit period of at most 12 months that starts the day after
+/// the last one ended, so the provider is told 180, 90 and 30 days ahead while nothing is
+/// filed. Callers drop the ones whose key was already raised.
+pub fn provider_reminder(
+    registration: &Registration,
+    today: NaiveDate,
+    rule: ExpiryRule,
+    settings: &AlertSettings,
+) -> Option<AlertKind> {
+    if registration.renewal_filed_on.is_some()
+        || registration.status_on(today, rule) != ListingStatus::Valid
+    {
+        return None;
+    }
+    let expires_on = registration.expires_on(rule);
+    let days = threshold(&settings.provider_days, (expires_on - today).num_days())?;
+    let next_audit_start = registration.audit_period.next_start()?;
+    Some(AlertKind::RenewalDeadline {
+        days,
+        expires_on,
+        next_audit_start,
+        next_audit_latest_end: period_end(next_audit_start, MAX_AUDIT_MONTHS, ExpiryRule::Civil)?,
+    })
 }
 
 /// The alerts due on `today` for `watch`, given the registration as last seen by the watch
@@ -212,6 +347,7 @@ pub fn evaluate(
     watch: &Watch,
     seen: Option<&Registration>,
     current: Option<&Registration>,
+    catalog: &Catalog,
     today: NaiveDate,
     rule: ExpiryRule,
     settings: &AlertSettings,
@@ -230,10 +366,27 @@ pub fn evaluate(
                 FieldChange::Regions { added, removed } => {
                     alerts.push(AlertKind::RegionsChanged { added, removed })
                 }
+                FieldChange::ScopeExcluded { added, .. } if !added.is_empty() => {
+                    alerts.push(AlertKind::FeatureExcluded { features: added })
+                }
                 FieldChange::RenewalFiled { on: Some(on) } => {
                     alerts.push(AlertKind::RenewalFiled { on })
                 }
                 _ => {}
+            }
+        }
+        for &key in &watch.controls {
+            let (from, to) = (
+                before.statement(key).map(|s| s.status),
+                now.statement(key).map(|s| s.status),
+            );
+            if let Some(to) = to.filter(|t| *t != StatementStatus::Implemented && from != Some(*t))
+            {
+                alerts.push(AlertKind::ControlWeakened {
+                    control: catalog.get(key).id.to_string(),
+                    from,
+                    to,
+                });
             }
         }
     } else if let Some(on) = now.renewal_filed_on {
@@ -251,23 +404,23 @@ pub fn evaluate(
             alerts.push(AlertKind::Expired { expires_on });
             return alerts;
         }
+        ListingStatus::RenewalPending => {
+            let days = (today - expires_on).num_days();
+            if days > i64::from(settings.pending_days) {
+                alerts.push(AlertKind::RenewalPendingLong { expires_on, days });
+            }
+        }
         _ => {}
     }
-    if expires_on < watch.contract_end && watch.contract_start <= expires_on {
+    // Also when it lapses before the contract even starts.
+    if expires_on < watch.contract_end {
         alerts.push(AlertKind::ExpiresBeforeContractEnd {
             expires_on,
             contract_end: watch.contract_end,
         });
     }
     let days_left = (expires_on - today).num_days();
-    // Only the tightest threshold reached: a watch created 5 days before expiry gets "7 days".
-    if let Some(days) = settings
-        .expiry_days
-        .iter()
-        .copied()
-        .filter(|d| (0..=i64::from(*d)).contains(&days_left))
-        .min()
-    {
+    if let Some(days) = threshold(&settings.expiry_days, days_left) {
         alerts.push(AlertKind::ExpiresWithin { days, expires_on });
     }
     if now.renewal_filed_on.is_none() && (0..=i64::from(settings.renewal_days)).contains(&days_left)
@@ -283,6 +436,7 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::criteria::tests::small_catalog;
     use crate::ids::CountryCode;
     use crate::registration::Region;
     use crate::registration::tests::{d, registration};
@@ -292,6 +446,7 @@ mod tests {
             registration_no: RegistrationNumber::parse("C24-0001-1").expect("valid"),
             contract_start: d("2024-07-01"),
             contract_end: d(end),
+            controls: Vec::new(),
         }
     }
 
@@ -368,6 +523,7 @@ mod tests {
                 &watch(end),
                 None,
                 Some(current),
+                &small_catalog(),
                 d(today),
                 ExpiryRule::Civil,
                 &settings,
@@ -377,8 +533,110 @@ mod tests {
     }
 
     #[test]
+    fn a_registration_that_lapses_before_the_contract_starts_is_flagged() {
+        let mut w = watch("2026-03-31");
+        w.contract_start = d("2025-09-01"); // after the expiry 2025-07-31
+        let got = evaluate(
+            &w,
+            None,
+            Some(&registration("C24-0001-1")),
+            &small_catalog(),
+            d("2025-03-01"),
+            ExpiryRule::Civil,
+            &AlertSettings::default(),
+        );
+        assert_eq!(
+            kinds(&got),
+            ["expires_before_contract_end:2025-07-31:2026-03-31"]
+        );
+    }
+
+    #[test]
+    fn a_renewal_pending_too_long_is_flagged() {
+        let mut filed = registration("C24-0001-1");
+        filed.renewal_filed_on = Some(d("2025-06-01"));
+        // expired 2025-07-31: 180 days later is 2026-01-27
+        let cases = [
+            ("2026-01-27", vec![]),
+            ("2026-01-28", vec!["renewal_pending_long:2025-07-31"]),
+        ];
+        for (today, expected) in cases {
+            let got = evaluate(
+                &watch("2025-06-30"),
+                Some(&filed),
+                Some(&filed),
+                &small_catalog(),
+                d(today),
+                ExpiryRule::Civil,
+                &AlertSettings::default(),
+            );
+            assert_eq!(kinds(&got), expected, "{today}");
+        }
+    }
+
+    #[test]
+    fn providers_are_reminded_of_their_filing_deadline() {
+        let r = registration("C24-0001-1"); // audit 2023-04-01..2024-03-31, expires 2025-07-31
+        let mut filed = r.clone();
+        filed.renewal_filed_on = Some(d("2025-01-01"));
+        let settings = AlertSettings::default();
+        let cases = [
+            ("2025-01-31", &r, None), // 181 days before
+            ("2025-02-01", &r, Some("renewal_deadline:180:2025-07-31")),
+            ("2025-05-01", &r, Some("renewal_deadline:180:2025-07-31")),
+            ("2025-05-02", &r, Some("renewal_deadline:90:2025-07-31")),
+            ("2025-07-01", &r, Some("renewal_deadline:30:2025-07-31")),
+            ("2025-07-31", &r, Some("renewal_deadline:30:2025-07-31")),
+            ("2025-08-01", &r, None), // expired: nothing left to remind
+            ("2025-05-02", &filed, None),
+        ];
+        for (today, registration, expected) in cases {
+            let got = provider_reminder(registration, d(today), ExpiryRule::Civil, &settings);
+            assert_eq!(
+                got.as_ref().map(AlertKind::key).as_deref(),
+                expected,
+                "{today}"
+            );
+        }
+        let reminder =
+            provider_reminder(&r, d("2025-02-01"), ExpiryRule::Civil, &settings).expect("due");
+        assert_eq!(
+            reminder,
+            AlertKind::RenewalDeadline {
+                days: 180,
+                expires_on: d("2025-07-31"),
+                next_audit_start: d("2024-04-01"),
+                next_audit_latest_end: d("2025-03-31"),
+            }
+        );
+        assert!(
+            reminder
+                .message(&r.registration_no, Lang::Ja)
+                .contains("次の監査対象期間は 2024-04-01 から最長12か月（2025-03-31 まで）"),
+        );
+    }
+
+    #[test]
     fn changes_since_last_seen() {
-        let before = registration("C24-0001-1");
+        let catalog = small_catalog();
+        let key = |id: &str| {
+            catalog
+                .key(&crate::ids::ControlId::parse(id).expect("valid"))
+                .expect("in catalog")
+        };
+        let statement = |id: &str, status| crate::registration::ControlStatement {
+            key: key(id),
+            status,
+            reason: Some("理由".into()),
+            inherited_from: None,
+        };
+        let mut before = registration("C24-0001-1");
+        before
+            .set_controls(vec![
+                statement("9.2.3.1", StatementStatus::Implemented),
+                statement("9.2.3.2.B", StatementStatus::Partial),
+            ])
+            .expect("unique");
         let mut after = before.clone();
         after.regions.push(Region {
             name: "Osaka".into(),
@@ -389,25 +647,51 @@ mod tests {
             .scope
             .excluded
             .push(crate::registration::ScopeItem::new("AI"));
+        // 9.2.3.1 weakens, 9.2.3.2.B stays partial, 9.2.3.3.P is not watched
+        after
+            .set_controls(vec![
+                statement("9.2.3.1", StatementStatus::NotApplicable),
+                statement("9.2.3.2.B", StatementStatus::Partial),
+                statement("9.2.3.3.P", StatementStatus::Partial),
+            ])
+            .expect("unique");
+        let mut w = watch("2025-06-30");
+        w.controls = vec![key("9.2.3.1"), key("9.2.3.2.B")];
         let got = evaluate(
-            &watch("2025-06-30"),
+            &w,
             Some(&before),
             Some(&after),
+            &catalog,
             d("2025-01-01"),
             ExpiryRule::Civil,
             &AlertSettings::default(),
         );
         assert_eq!(
             got,
-            vec![AlertKind::RegionsChanged {
-                added: vec!["Osaka (JP)".into()],
-                removed: vec![]
-            }]
+            vec![
+                AlertKind::FeatureExcluded {
+                    features: vec!["AI".into()]
+                },
+                AlertKind::RegionsChanged {
+                    added: vec!["Osaka (JP)".into()],
+                    removed: vec![]
+                },
+                AlertKind::ControlWeakened {
+                    control: "9.2.3.1".into(),
+                    from: Some(StatementStatus::Implemented),
+                    to: StatementStatus::NotApplicable,
+                },
+            ]
+        );
+        assert_eq!(
+            got[2].message(&before.registration_no, Lang::Ja),
+            "C24-0001-1 の管理策 9.2.3.1 が「実施」から「非該当」に変わりました。代替策・追加策を確認してください"
         );
         let gone = evaluate(
             &watch("2025-06-30"),
             Some(&before),
             None,
+            &catalog,
             d("2025-01-01"),
             ExpiryRule::Civil,
             &AlertSettings::default(),
@@ -415,7 +699,7 @@ mod tests {
         assert_eq!(kinds(&gone), ["delisted:"]);
         assert_eq!(
             gone[0].message(&before.registration_no, Lang::Ja),
-            "C24-0001-1 はリストに掲載されていません"
+            "C24-0001-1 は ISMAPクラウドサービスリストに掲載されていません"
         );
     }
 }

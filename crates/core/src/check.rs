@@ -176,6 +176,9 @@ pub enum Finding {
         objective: ControlKey,
     },
     NotStated,
+    /// The registration's criteria version has no such control (the version is named by the
+    /// registration).
+    ControlNotInVersion,
     // regions
     NoRegionsDeclared,
     /// Allowed, in Japan.
@@ -229,7 +232,8 @@ impl Finding {
             | Partial
             | NotApplicable
             | ObjectiveExcluded { .. }
-            | NotStated => CheckKind::Controls,
+            | NotStated
+            | ControlNotInVersion => CheckKind::Controls,
             NoRegionsDeclared
             | RegionAllowed
             | RegionOverseas
@@ -269,7 +273,9 @@ impl Finding {
             FeatureNotStated => Status::Review,
             // controls
             NoControlsRequired | Implemented | ImplementedInherited { .. } => Status::Pass,
-            InheritedFromNotValid { .. } | Partial | NotStated => Status::Review,
+            InheritedFromNotValid { .. } | Partial | NotStated | ControlNotInVersion => {
+                Status::Review
+            }
             NotApplicable | ObjectiveExcluded { .. } => Status::Fail,
             // regions: outside Japan is never a plain pass; a needed region not offered → fail
             RegionAllowed | RegionSelectable => Status::Pass,
@@ -539,11 +545,23 @@ impl<'a> Engine<'a> {
             .map(|s| s.key())
             .collect();
         let mut inherited = Vec::new();
+        // A registration audited under another revision of the criteria: the required controls
+        // its version lacks cannot be stated (DOMAIN.md: IDs are not stable across revisions).
+        let other_version = (r.criteria_version != self.catalog.version())
+            .then(|| self.catalog.members_of(&r.criteria_version))
+            .flatten();
         // Where each control is stated (position + 1), read in one step per required control.
         for (i, s) in stated.iter().enumerate() {
             scratch[s.key().index()] = i as u32 + 1;
         }
         for &key in &self.required {
+            if other_version.is_some_and(|has| !has[key.index()]) {
+                entries.push(Entry::new(
+                    Subject::Control(key),
+                    Finding::ControlNotInVersion,
+                ));
+                continue;
+            }
             let next = (scratch[key.index()] as usize).wrapping_sub(1);
             let finding = match stated.get(next) {
                 Some(s) => {

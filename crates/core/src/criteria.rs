@@ -185,7 +185,9 @@ pub enum CatalogError {
     TooLarge,
 }
 
-/// A versioned criteria catalog, in natural ID order.
+/// A versioned criteria catalog, in natural ID order. It may also know other versions
+/// ([`Catalog::merge`]): the list mixes registrations audited under different revisions, and
+/// IDs are not stable across them, so each key records the versions that have it.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     version: String,
@@ -193,6 +195,8 @@ pub struct Catalog {
     parents: Vec<Option<ControlKey>>,
     sections: Vec<Section>,
     index: HashMap<ControlId, ControlKey>,
+    /// Each known version (this one first) and, per key, whether that version has it.
+    members: Vec<(String, Vec<bool>)>,
 }
 
 impl Catalog {
@@ -249,13 +253,66 @@ impl Catalog {
             };
             parents.push(parent);
         }
+        let members = vec![(version.to_owned(), vec![true; criteria.len()])];
         Ok(Catalog {
             version: version.to_owned(),
             criteria,
             parents,
             sections,
             index,
+            members,
         })
+    }
+
+    /// This catalog with the versions of `other` added: IDs are matched as written; IDs only
+    /// `other` has are added; titles and sections of this catalog win. The primary version
+    /// (profiles, reports, the basic baseline) stays this one.
+    pub fn merge(&self, other: &Catalog) -> Result<Catalog, CatalogError> {
+        let mut criteria = self.criteria.clone();
+        criteria.extend(
+            other
+                .criteria
+                .iter()
+                .filter(|c| !self.index.contains_key(&c.id))
+                .cloned(),
+        );
+        let mut merged = Catalog::new(&self.version, criteria, self.sections.clone())?;
+        let membership = |from: &Catalog, has: &[bool]| -> Vec<bool> {
+            merged
+                .criteria
+                .iter()
+                .map(|c| from.key(&c.id).is_some_and(|k| has[k.index()]))
+                .collect()
+        };
+        let mut members = Vec::new();
+        for (from, list) in [(self, &self.members), (other, &other.members)] {
+            for (version, has) in list {
+                if !members.iter().any(|(v, _)| v == version) {
+                    members.push((version.clone(), membership(from, has)));
+                }
+            }
+        }
+        merged.members = members;
+        Ok(merged)
+    }
+
+    /// The versions this catalog knows, the primary one first.
+    pub fn versions(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|(v, _)| v.as_str())
+    }
+
+    /// Whether `version` has the criterion `key`; `None` when the version is not loaded.
+    pub fn in_version(&self, version: &str, key: ControlKey) -> Option<bool> {
+        self.members_of(version).map(|has| has[key.index()])
+    }
+
+    /// Per key, whether `version` has it (for loops over many keys); `None` when the version
+    /// is not loaded.
+    pub fn members_of(&self, version: &str) -> Option<&[bool]> {
+        self.members
+            .iter()
+            .find(|(v, _)| v == version)
+            .map(|(_, has)| has.as_slice())
     }
 
     pub fn version(&self) -> &str {
@@ -308,19 +365,21 @@ impl Catalog {
         (0..self.criteria.len() as u32).map(ControlKey)
     }
 
-    /// The "basic" baseline: every mandatory criterion, in catalog order.
+    /// The "basic" baseline: every mandatory criterion of the primary version, in catalog
+    /// order.
     pub fn basic_baseline(&self) -> Vec<ControlKey> {
+        let primary = &self.members[0].1;
         self.keys()
-            .filter(|k| self.get(*k).is_mandatory())
+            .filter(|k| primary[k.index()] && self.get(*k).is_mandatory())
             .collect()
     }
 
     /// The same criteria under another version name.
     pub fn renamed(&self, version: &str) -> Catalog {
-        Catalog {
-            version: version.to_owned(),
-            ..self.clone()
-        }
+        let mut renamed = self.clone();
+        renamed.version = version.to_owned();
+        renamed.members[0].0 = version.to_owned();
+        renamed
     }
 
     /// Detailed controls of an objective.
@@ -397,6 +456,59 @@ pub(crate) mod tests {
 
     fn id(s: &str) -> ControlId {
         ControlId::parse(s).expect("valid")
+    }
+
+    /// `small_catalog` as version "v2": without 9.2.3.1, with a new 9.2.3.5.B.
+    pub(crate) fn second_version() -> Catalog {
+        let base = small_catalog();
+        let mut criteria: Vec<Criterion> = base
+            .criteria()
+            .iter()
+            .filter(|c| c.id.as_str() != "9.2.3.1")
+            .cloned()
+            .collect();
+        let mut added = base.find(&id("9.2.3.2.B")).expect("present").clone();
+        added.id = id("9.2.3.5.B");
+        criteria.push(added);
+        Catalog::new("v2", criteria, Vec::new()).expect("valid catalog")
+    }
+
+    #[test]
+    fn versions_merge_by_id() {
+        let merged = small_catalog().merge(&second_version()).expect("merged");
+        assert_eq!(merged.version(), "test");
+        assert_eq!(merged.versions().collect::<Vec<_>>(), ["test", "v2"]);
+        let key = |s: &str| merged.key(&id(s)).expect("in the union");
+        // (ID, in "test", in "v2")
+        let cases = [
+            ("9.2.3.1", true, false),
+            ("9.2.3.2.B", true, true),
+            ("9.2.3.5.B", false, true),
+        ];
+        for (control, test, v2) in cases {
+            assert_eq!(
+                merged.in_version("test", key(control)),
+                Some(test),
+                "{control}"
+            );
+            assert_eq!(merged.in_version("v2", key(control)), Some(v2), "{control}");
+        }
+        assert_eq!(merged.in_version("2099-01", key("9.2.3.1")), None);
+        // the basic baseline is the primary version's
+        let baseline: Vec<&str> = merged
+            .basic_baseline()
+            .into_iter()
+            .map(|k| merged.get(k).id.as_str())
+            .collect();
+        assert!(!baseline.contains(&"9.2.3.5.B"), "{baseline:?}");
+        assert_eq!(baseline.len(), small_catalog().basic_baseline().len());
+        // merging again adds nothing; renaming renames the primary version
+        let again = merged.merge(&second_version()).expect("merged");
+        assert_eq!(again.len(), merged.len());
+        assert_eq!(
+            again.renamed("r").versions().collect::<Vec<_>>(),
+            ["r", "v2"]
+        );
     }
 
     #[test]

@@ -64,11 +64,13 @@ impl FieldChange {
                 format!("{}: {from} → {to}", lang.pick("サービス名", "service name"))
             }
             FieldChange::Scope { added, removed } => {
-                added_removed(lang.pick("言明対象範囲", "scope"), added, removed)
+                added_removed(lang.pick("言明対象範囲に含むもの", "scope"), added, removed)
             }
-            FieldChange::ScopeExcluded { added, removed } => {
-                added_removed(lang.pick("対象外", "excluded from scope"), added, removed)
-            }
+            FieldChange::ScopeExcluded { added, removed } => added_removed(
+                lang.pick("言明対象範囲に含まないもの", "excluded from scope"),
+                added,
+                removed,
+            ),
             FieldChange::Regions { added, removed } => {
                 added_removed(lang.pick("リージョン", "regions"), added, removed)
             }

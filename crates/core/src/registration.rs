@@ -144,12 +144,13 @@ impl StatementStatus {
 impl FromStr for StatementStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // The codes, or the words of the statement itself (実施／一部実施／非該当).
         match s.trim() {
-            "implemented" => Ok(StatementStatus::Implemented),
-            "partial" => Ok(StatementStatus::Partial),
-            "not_applicable" => Ok(StatementStatus::NotApplicable),
+            "implemented" | "実施" => Ok(StatementStatus::Implemented),
+            "partial" | "一部実施" => Ok(StatementStatus::Partial),
+            "not_applicable" | "非該当" => Ok(StatementStatus::NotApplicable),
             other => Err(format!(
-                "unknown control status {other:?}: expected implemented, partial or not_applicable"
+                "unknown control status {other:?}: expected implemented, partial or not_applicable (実施／一部実施／非該当)"
             )),
         }
     }
@@ -194,7 +195,7 @@ impl ListingStatus {
         match self {
             ListingStatus::Valid => lang.pick("有効", "valid"),
             ListingStatus::RenewalPending => lang.pick("更新審査中", "renewal pending"),
-            ListingStatus::Expired => lang.pick("期限切れ", "expired"),
+            ListingStatus::Expired => lang.pick("有効期限切れ（失効）", "expired"),
             ListingStatus::Revoked => lang.pick("登録取消", "revoked"),
             ListingStatus::NotYetValid => lang.pick("登録前", "not yet valid"),
             ListingStatus::NotListed => lang.pick("未掲載", "not listed"),

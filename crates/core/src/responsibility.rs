@@ -2,11 +2,49 @@
 //! not as a verdict. DOMAIN.md, check item 6: IAM, logs, configuration mistakes (IaaS); TLS,
 //! access control, log retention (CDN); WAF operation and evidence. ISMAP asks how these are
 //! run and evidenced, not only whether a product is installed.
+//!
+//! The duties follow what the agency uses: the scope items its features match (the whole
+//! scope only when it names no features). CDN, WAF and IdP offerings are recognised by the
+//! words of `data/offerings.csv`, a table anyone can extend.
 
 use crate::lang::Lang;
 use crate::registration::{Registration, ServiceModel};
 use crate::text::match_key;
 use serde::Serialize;
+use std::sync::OnceLock;
+
+/// The kinds of offering that bring duties of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Offering {
+    Cdn,
+    Waf,
+    Idp,
+}
+
+const OFFERINGS_CSV: &str = include_str!("../../../data/offerings.csv");
+
+/// `(kind, match key of the word)`, read once from the shipped table. A row that names an
+/// unknown kind is a mistake in the table and is caught by the test below.
+fn offering_words() -> &'static [(Offering, String)] {
+    static WORDS: OnceLock<Vec<(Offering, String)>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        OFFERINGS_CSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .skip(1) // header
+            .filter_map(|l| {
+                let (kind, word) = l.split_once(',')?;
+                let kind = match kind.trim() {
+                    "cdn" => Offering::Cdn,
+                    "waf" => Offering::Waf,
+                    "idp" => Offering::Idp,
+                    _ => return None,
+                };
+                Some((kind, match_key(word)))
+            })
+            .collect()
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,7 +57,9 @@ pub enum Responsibility {
     Tls,
     AccessControl,
     LogRetention,
+    CdnAvailability,
     WafOperation,
+    IdpOperation,
     Evidence,
 }
 
@@ -34,7 +74,9 @@ impl Responsibility {
             Responsibility::Tls => "tls",
             Responsibility::AccessControl => "access_control",
             Responsibility::LogRetention => "log_retention",
+            Responsibility::CdnAvailability => "cdn_availability",
             Responsibility::WafOperation => "waf_operation",
+            Responsibility::IdpOperation => "idp_operation",
             Responsibility::Evidence => "evidence",
         }
     }
@@ -88,6 +130,18 @@ impl Responsibility {
             (LogRetention, Lang::En) => {
                 "The customer sets where and how long access logs are kept and checks that this meets its requirements."
             }
+            (CdnAvailability, Lang::Ja) => {
+                "オリジン障害時の切替（フェイルオーバー）と、キャッシュの削除（パージ）の手順を定め、訓練して記録します。"
+            }
+            (CdnAvailability, Lang::En) => {
+                "The customer sets, rehearses and records the procedures for origin failover and for purging the cache."
+            }
+            (IdpOperation, Lang::Ja) => {
+                "ID連携（IdP）の設定、多要素認証の適用、利用者IDの登録・削除と定期的な棚卸しは利用者側の責任です。"
+            }
+            (IdpOperation, Lang::En) => {
+                "Configuring identity federation (IdP), enforcing multi-factor authentication, and registering, removing and periodically reviewing user IDs are the customer's job."
+            }
             (WafOperation, Lang::Ja) => {
                 "WAF のルール運用（チューニング、誤検知対応、更新）は利用者側の責任です。"
             }
@@ -105,7 +159,8 @@ impl Responsibility {
 }
 
 /// The customer's responsibilities for using `registration`, given the match keys
-/// ([`match_key`]) of the features it will use.
+/// ([`match_key`]) of the features it will use: what those features match in the scope (and
+/// the features themselves), or the service and its whole scope when it names none.
 pub fn responsibilities(
     registration: &Registration,
     feature_keys: &[String],
@@ -116,21 +171,34 @@ pub fn responsibilities(
         Some(ServiceModel::IaaS | ServiceModel::PaaS) | None => vec![Iam, Logging, Configuration],
     };
     let name = match_key(&registration.service_name);
-    let mentions = |needles: &[&str]| {
-        let mut keys = std::iter::once(name.as_str())
+    let used: Vec<&str> = if feature_keys.is_empty() {
+        std::iter::once(name.as_str())
             .chain(registration.scope.included.iter().map(|s| s.key()))
-            .chain(feature_keys.iter().map(String::as_str));
-        keys.any(|k| needles.iter().any(|n| k.contains(n)))
+            .collect()
+    } else {
+        registration
+            .scope
+            .included
+            .iter()
+            .map(|s| s.key())
+            .filter(|k| feature_keys.iter().any(|f| f == k))
+            .chain(feature_keys.iter().map(String::as_str))
+            .collect()
     };
-    if mentions(&["cdn", "コンテンツ配信"]) {
-        items.extend([Tls, AccessControl, LogRetention]);
+    let uses = |kind: Offering| {
+        offering_words()
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .any(|(_, word)| used.iter().any(|u| u.contains(word.as_str())))
+    };
+    if uses(Offering::Cdn) {
+        items.extend([Tls, AccessControl, LogRetention, CdnAvailability]);
     }
-    if mentions(&[
-        "waf",
-        "web application firewall",
-        "webアプリケーションファイアウォール",
-    ]) {
+    if uses(Offering::Waf) {
         items.push(WafOperation);
+    }
+    if uses(Offering::Idp) {
+        items.push(IdpOperation);
     }
     items.push(Evidence);
     items
@@ -168,7 +236,7 @@ mod tests {
         let mut cdn = registration("C24-0003-1");
         cdn.scope.included.push(ScopeItem::new("ＣＤＮ配信"));
         assert_eq!(
-            responsibilities(&cdn, &[match_key("WAF")]),
+            responsibilities(&cdn, &[match_key("cdn配信"), match_key("WAF")]),
             [
                 Iam,
                 Logging,
@@ -176,12 +244,73 @@ mod tests {
                 Tls,
                 AccessControl,
                 LogRetention,
+                CdnAvailability,
                 WafOperation,
                 Evidence
             ]
         );
-        for r in [Iam, Tls, Evidence] {
+        for r in [Iam, Tls, CdnAvailability, IdpOperation, Evidence] {
             assert!(!r.text(Lang::Ja).is_empty() && !r.text(Lang::En).is_empty());
         }
+    }
+
+    #[test]
+    fn duties_follow_what_is_used() {
+        let mut r = registration("C24-0004-1");
+        r.service_model = Some(ServiceModel::SaaS);
+        r.scope.included = [
+            "文書管理",
+            "Amazon CloudFront",
+            "Microsoft Entra ID",
+            "AWS WAF",
+        ]
+        .map(ScopeItem::new)
+        .to_vec();
+        let extra = |features: &[&str]| {
+            let keys: Vec<String> = features.iter().map(|f| match_key(f)).collect();
+            let base = [AccountManagement, DataHandling, Logging, Configuration];
+            responsibilities(&r, &keys)
+                .into_iter()
+                .filter(|d| !base.contains(d) && *d != Evidence)
+                .collect::<Vec<_>>()
+        };
+        // (features used, duties beyond the model's own)
+        let cases: [(&[&str], Vec<Responsibility>); 5] = [
+            // no features: the whole scope, product words recognised
+            (
+                &[],
+                vec![
+                    Tls,
+                    AccessControl,
+                    LogRetention,
+                    CdnAvailability,
+                    WafOperation,
+                    IdpOperation,
+                ],
+            ),
+            // only what the features match
+            (&["文書管理"], vec![]),
+            (
+                &["ａｍａｚｏｎ cloudfront"],
+                vec![Tls, AccessControl, LogRetention, CdnAvailability],
+            ),
+            (&["Microsoft Entra ID", "文書管理"], vec![IdpOperation]),
+            // a feature the agency uses counts even when the scope does not name it
+            (&["Okta 連携"], vec![IdpOperation]),
+        ];
+        for (features, expected) in cases {
+            assert_eq!(extra(features), expected, "{features:?}");
+        }
+    }
+
+    #[test]
+    fn the_offerings_table_is_well_formed() {
+        let rows = OFFERINGS_CSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .skip(1)
+            .count();
+        assert_eq!(offering_words().len(), rows, "a row with an unknown kind");
+        assert!(offering_words().iter().all(|(_, w)| !w.is_empty()));
     }
 }

@@ -247,17 +247,22 @@ pub fn registration_from_doc(
     let end = date("audit_period.end", &r.audit_period.end)?;
     let audit_period = AuditPeriod::new(start, end)
         .map_err(|e| bad("audit_period.end", &r.audit_period.end, &e.to_string()))?;
-    let version = r.criteria_version.as_deref().unwrap_or(catalog.version());
-    if version != catalog.version() {
+    // Each entry is checked against its own criteria version (the list mixes revisions).
+    let version = r
+        .criteria_version
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(catalog.version());
+    let Some(members) = catalog.members_of(version) else {
         return Err(bad(
             "criteria_version",
             version,
             &format!(
                 "criteria version not loaded (loaded: {})",
-                catalog.version()
+                catalog.versions().collect::<Vec<_>>().join(", ")
             ),
         ));
-    }
+    };
 
     let mut registration = Registration::new(
         registration_no,
@@ -315,13 +320,16 @@ pub fn registration_from_doc(
     for (id, c) in r.controls {
         // Built only for an error message: this loop runs for every statement of the file.
         let field = |sub: &str| format!("controls.{id:?}{sub}");
-        let key = catalog.key_of(&id).ok_or_else(|| {
-            bad(
-                &field(""),
-                &id,
-                &format!("not a criteria ID of version {}", catalog.version()),
-            )
-        })?;
+        let key = catalog
+            .key_of(&id)
+            .filter(|k| members[k.index()])
+            .ok_or_else(|| {
+                bad(
+                    &field(""),
+                    &id,
+                    &format!("not a criteria ID of version {version}"),
+                )
+            })?;
         let status: StatementStatus = c
             .status
             .parse()
@@ -500,7 +508,7 @@ mod tests {
             (
                 r#""status": "partial""#,
                 r#""status": "done""#,
-                "reg.json: registrations[0].controls.\"6.1.1.13.PB\".status: unknown control status \"done\": expected implemented, partial or not_applicable (value \"done\")",
+                "reg.json: registrations[0].controls.\"6.1.1.13.PB\".status: unknown control status \"done\": expected implemented, partial or not_applicable (実施／一部実施／非該当) (value \"done\")",
             ),
             (
                 r#""country": "jp""#,
@@ -560,6 +568,52 @@ mod tests {
             let err = parse(&text).expect_err(to);
             assert_eq!(err.to_string(), expected);
         }
+    }
+
+    #[test]
+    fn each_entry_follows_its_own_criteria_version() {
+        let builtin = builtin_catalog().expect("builtin");
+        // a later revision without 5.1.1 (IDs are not stable across revisions)
+        let criteria = builtin
+            .criteria()
+            .iter()
+            .filter(|c| c.id.as_str() != "5.1.1")
+            .cloned()
+            .collect();
+        let later = Catalog::new("2023-10", criteria, Vec::new()).expect("catalog");
+        let merged = builtin.merge(&later).expect("merged");
+        let parse = |text: &str| parse_registry("reg.json", text.as_bytes(), &merged);
+        let first = r#""registration_no": "C99-0001-1", "program": "ismap","#;
+        let with = |version: &str| {
+            GOOD.replacen(
+                first,
+                &format!(r#"{first} "criteria_version": "{version}","#),
+                1,
+            )
+        };
+        let err = parse(&with("2023-10")).expect_err("5.1.1 is not in 2023-10");
+        assert!(
+            err.to_string().contains(
+                "registrations[0].controls.\"5.1.1\": not a criteria ID of version 2023-10"
+            ),
+            "{err}"
+        );
+        let without = with("2023-10").replacen(r#""5.1.1": {"status": "implemented"}, "#, "", 1);
+        let loaded = parse(&without).expect("valid under 2023-10");
+        assert_eq!(
+            loaded.registry.registrations()[0].criteria_version,
+            "2023-10"
+        );
+        assert_eq!(
+            loaded.registry.registrations()[1].criteria_version,
+            "2022-04-01"
+        );
+        let err = parse(&with("2030-01")).expect_err("not loaded");
+        assert!(
+            err.to_string()
+                .contains("criteria version not loaded (loaded: 2022-04-01, 2023-10)"),
+            "{err}"
+        );
     }
 
     #[test]

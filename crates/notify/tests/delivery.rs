@@ -162,6 +162,7 @@ async fn watching() -> Watching {
             &entry.registration_no,
             (expires - Days::new(300), expires + Days::new(200)),
             "基幹系",
+            &[],
         )
         .await
         .expect("watch");

@@ -92,6 +92,23 @@ impl Store {
         Ok(versions)
     }
 
+    /// The criteria the list is read with: `primary` (profiles and reports use it), with every
+    /// other stored version merged in, so that each entry is read under its own version.
+    pub async fn load_criteria(&self, primary: &str) -> Result<Catalog> {
+        let mut catalog = self.load_catalog(primary).await?;
+        for version in self.criteria_versions().await? {
+            if version != primary {
+                let other = self.load_catalog(&version).await?;
+                catalog = catalog.merge(&other).map_err(|e| StoreError::Corrupt {
+                    table: "criterion",
+                    key: version.clone(),
+                    message: e.to_string(),
+                })?;
+            }
+        }
+        Ok(catalog)
+    }
+
     pub async fn load_catalog(&self, version: &str) -> Result<Catalog> {
         let rows = criterion::Entity::find()
             .filter(criterion::Column::Version.eq(version))

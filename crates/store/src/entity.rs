@@ -348,6 +348,10 @@ pub mod watch {
         #[sea_orm(column_type = "Text", nullable)]
         pub seen: Option<String>,
         pub created_at: DateTimeUtc,
+        /// The criteria IDs the agency relies on, as a JSON array (absent: none).
+        #[sea_orm(column_type = "Text", nullable)]
+        #[serde(default)]
+        pub controls: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,7 +26,9 @@ pub use audit::{Anchor, AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};
 pub use history::ListEvent;
 pub use registry::{ImportRecord, ImportSummary, RegionJson};
-pub use watches::{AlertRecord, Delivery, WatchRecord, WebhookRecord};
+pub use watches::{
+    AlertRecord, Delivery, MAX_WATCHED_CONTROLS, OWN_REGISTRATION, WatchRecord, WebhookRecord,
+};
 
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr,

@@ -12,7 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(Initial),
             Box::new(Operations),
             Box::new(TokenExpiry),
-            Box::new(PublishedExpiry),
+            Box::new(DomainRules),
         ]
     }
 }
@@ -339,22 +339,30 @@ impl MigrationTrait for TokenExpiry {
     }
 }
 
-/// A list entry may carry the expiry the list publishes (it decides the status when given).
-struct PublishedExpiry;
+/// A list entry may carry the expiry the list publishes (it decides the status when given);
+/// a watch names the controls the agency relies on (alerts when one weakens).
+struct DomainRules;
 
-impl MigrationName for PublishedExpiry {
+impl MigrationName for DomainRules {
     fn name(&self) -> &str {
-        "m0004_published_expiry"
+        "m0004_domain_rules"
     }
 }
 
 #[async_trait::async_trait]
-impl MigrationTrait for PublishedExpiry {
+impl MigrationTrait for DomainRules {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(
             Table::alter()
                 .table("registration")
                 .add_column(date_null("expires_on"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("watch")
+                .add_column(text_null("controls"))
                 .to_owned(),
         )
         .await

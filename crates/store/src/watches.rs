@@ -9,8 +9,8 @@ use crate::entity::{account, alert, delivery, watch, webhook};
 use crate::registry::{Rows, from_rows, to_rows};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use ismap_core::access::Actor;
-use ismap_core::alerts::{AlertSettings, Watch, evaluate};
+use ismap_core::access::{Actor, Role};
+use ismap_core::alerts::{AlertKind, AlertSettings, Watch, evaluate, provider_reminder};
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::RegistrationNumber;
 use ismap_core::lang::Lang;
@@ -18,8 +18,8 @@ use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -36,6 +36,8 @@ pub struct WatchRecord {
     pub contract_start: NaiveDate,
     pub contract_end: NaiveDate,
     pub label: String,
+    /// Criteria IDs the agency relies on: an alert is raised when one turns 一部実施/非該当.
+    pub controls: Vec<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -70,15 +72,29 @@ pub struct Delivery {
     pub alert: AlertRecord,
 }
 
+fn watched_controls(w: &watch::Model) -> Vec<String> {
+    w.controls
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or_default()
+}
+
 fn to_watch(w: watch::Model) -> WatchRecord {
     WatchRecord {
         id: w.id,
+        controls: watched_controls(&w),
         registration_no: w.registration_no,
         contract_start: w.contract_start,
         contract_end: w.contract_end,
         label: w.label,
     }
 }
+
+/// The most controls one watch may name (the real criteria hold about 1,200).
+pub const MAX_WATCHED_CONTROLS: usize = 2000;
+
+/// The `watch_id` of a provider's reminders about its own registrations (watch ids start at 1).
+pub const OWN_REGISTRATION: i32 = 0;
 
 fn to_alert(a: alert::Model) -> AlertRecord {
     AlertRecord {
@@ -118,6 +134,7 @@ impl Store {
         registration_no: &RegistrationNumber,
         contract: (NaiveDate, NaiveDate),
         label: &str,
+        controls: &[String],
     ) -> Result<WatchRecord> {
         let account_id = account_id(self, actor).await?;
         let txn = self.db.begin().await?;
@@ -134,6 +151,9 @@ impl Store {
             label: Set(label.trim().to_owned()),
             seen: Set(None),
             created_at: Set(Utc::now()),
+            controls: Set(
+                (!controls.is_empty()).then(|| serde_json::to_string(controls).unwrap_or_default())
+            ),
             ..Default::default()
         }
         .insert(&txn)
@@ -291,8 +311,9 @@ impl Store {
             == 1)
     }
 
-    /// Raises the alerts due on `today` for every watch against `registry` (the list now) and
-    /// queues their deliveries. Returns how many alerts were raised.
+    /// Raises the alerts due on `today` for every watch against `registry` (the list now), and
+    /// the filing reminders for providers' own registrations, and queues their deliveries.
+    /// Returns how many alerts were raised.
     pub async fn run_alerts(
         &self,
         registry: &Registry,
@@ -324,8 +345,20 @@ impl Store {
                 registration_no: no.clone(),
                 contract_start: w.contract_start,
                 contract_end: w.contract_end,
+                controls: watched_controls(&w)
+                    .iter()
+                    .filter_map(|id| catalog.key_of(id))
+                    .collect(),
             };
-            let kinds = evaluate(&spec, seen.as_ref(), current, today, rule, settings);
+            let kinds = evaluate(
+                &spec,
+                seen.as_ref(),
+                current,
+                catalog,
+                today,
+                rule,
+                settings,
+            );
             let seen_now =
                 current.map(|r| serde_json::to_string(&to_rows(r, 0, catalog)).unwrap_or_default());
             // Nothing due and nothing changed: no transaction, no write (most watches, most runs).
@@ -333,67 +366,53 @@ impl Store {
                 continue;
             }
             let txn = self.db.begin().await?;
-            let emails: Vec<String> = account::Entity::find_by_id(w.account_id)
-                .one(&txn)
-                .await?
-                .and_then(|a| a.email)
-                .into_iter()
-                .collect();
-            let hooks = webhook::Entity::find()
-                .filter(webhook::Column::AccountId.eq(w.account_id))
-                .all(&txn)
-                .await?;
-            for kind in kinds {
-                let key_hash = sha256_hex(&kind.key());
-                let exists = alert::Entity::find()
-                    .filter(alert::Column::WatchId.eq(w.id))
-                    .filter(alert::Column::KeyHash.eq(key_hash.as_str()))
-                    .one(&txn)
-                    .await?
-                    .is_some();
-                if exists {
-                    continue;
-                }
-                let row = alert::ActiveModel {
-                    watch_id: Set(w.id),
-                    account_id: Set(w.account_id),
-                    registration_no: Set(w.registration_no.clone()),
-                    kind: Set(kind.as_str().to_owned()),
-                    key_hash: Set(key_hash),
-                    message_ja: Set(kind.message(&no, Lang::Ja)),
-                    message_en: Set(kind.message(&no, Lang::En)),
-                    raised_on: Set(today),
-                    created_at: Set(Utc::now()),
-                    read_at: Set(None),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                raised += 1;
-                let targets = hooks
-                    .iter()
-                    .map(|h| ("webhook", h.url.clone(), Some(h.id)))
-                    .chain(emails.iter().map(|e| ("email", e.clone(), None)));
-                for (channel, target, webhook_id) in targets {
-                    delivery::ActiveModel {
-                        alert_id: Set(row.id),
-                        channel: Set(channel.to_owned()),
-                        target: Set(target),
-                        webhook_id: Set(webhook_id),
-                        attempts: Set(0),
-                        next_attempt_at: Set(Utc::now()),
-                        delivered_at: Set(None),
-                        last_error: Set(None),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
-                }
-            }
+            raised += raise(&txn, w.account_id, w.id, &no, kinds, today).await?;
             let mut active: watch::ActiveModel = w.into();
             active.seen = Set(seen_now);
             active.update(&txn).await?;
             txn.commit().await?;
+        }
+        raised += self
+            .remind_providers(registry, today, rule, settings)
+            .await?;
+        Ok(raised)
+    }
+
+    /// Reminds each provider account of the filing deadline of its organisation's own
+    /// registrations (the list's `provider` is the organisation that applied).
+    async fn remind_providers(
+        &self,
+        registry: &Registry,
+        today: NaiveDate,
+        rule: ExpiryRule,
+        settings: &AlertSettings,
+    ) -> Result<usize> {
+        let providers = account::Entity::find()
+            .filter(account::Column::Role.eq(Role::Provider.as_str()))
+            .filter(account::Column::Organisation.is_not_null())
+            .all(&self.db)
+            .await?;
+        let mut raised = 0;
+        for r in registry.registrations() {
+            let Some(kind) = provider_reminder(r, today, rule, settings) else {
+                continue;
+            };
+            let owners = providers
+                .iter()
+                .filter(|a| a.organisation.as_deref().map(str::trim) == Some(r.provider.trim()));
+            for owner in owners {
+                let txn = self.db.begin().await?;
+                raised += raise(
+                    &txn,
+                    owner.id,
+                    OWN_REGISTRATION,
+                    &r.registration_no,
+                    vec![kind.clone()],
+                    today,
+                )
+                .await?;
+                txn.commit().await?;
+            }
         }
         Ok(raised)
     }
@@ -471,4 +490,85 @@ impl Store {
         active.update(&self.db).await?;
         Ok(())
     }
+}
+
+/// Records the alerts of `kinds` not raised before for (`account_id`, `watch_id`), and queues
+/// their deliveries to the account's e-mail address and webhooks. Returns how many were new.
+async fn raise<C: ConnectionTrait>(
+    txn: &C,
+    account_id: i32,
+    watch_id: i32,
+    no: &RegistrationNumber,
+    kinds: Vec<AlertKind>,
+    today: NaiveDate,
+) -> Result<usize> {
+    let mut raised = 0;
+    let mut targets: Option<Vec<(&str, String, Option<i32>)>> = None;
+    for kind in kinds {
+        // Reminders share watch id 0 across accounts; the unique index is (watch_id, key).
+        let key_hash = match watch_id {
+            OWN_REGISTRATION => sha256_hex(&format!("{account_id}:{}", kind.key())),
+            _ => sha256_hex(&kind.key()),
+        };
+        let exists = alert::Entity::find()
+            .filter(alert::Column::AccountId.eq(account_id))
+            .filter(alert::Column::WatchId.eq(watch_id))
+            .filter(alert::Column::KeyHash.eq(key_hash.as_str()))
+            .one(txn)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let row = alert::ActiveModel {
+            watch_id: Set(watch_id),
+            account_id: Set(account_id),
+            registration_no: Set(no.to_string()),
+            kind: Set(kind.as_str().to_owned()),
+            key_hash: Set(key_hash),
+            message_ja: Set(kind.message(no, Lang::Ja)),
+            message_en: Set(kind.message(no, Lang::En)),
+            raised_on: Set(today),
+            created_at: Set(Utc::now()),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        raised += 1;
+        // Looked up once, and only when there is something to deliver.
+        if targets.is_none() {
+            let emails = account::Entity::find_by_id(account_id)
+                .one(txn)
+                .await?
+                .and_then(|a| a.email);
+            let hooks = webhook::Entity::find()
+                .filter(webhook::Column::AccountId.eq(account_id))
+                .all(txn)
+                .await?;
+            targets = Some(
+                hooks
+                    .into_iter()
+                    .map(|h| ("webhook", h.url, Some(h.id)))
+                    .chain(emails.map(|e| ("email", e, None)))
+                    .collect(),
+            );
+        }
+        for (channel, target, webhook_id) in targets.iter().flatten() {
+            delivery::ActiveModel {
+                alert_id: Set(row.id),
+                channel: Set((*channel).to_owned()),
+                target: Set(target.clone()),
+                webhook_id: Set(*webhook_id),
+                attempts: Set(0),
+                next_attempt_at: Set(Utc::now()),
+                delivered_at: Set(None),
+                last_error: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+    }
+    Ok(raised)
 }

@@ -60,7 +60,7 @@ impl Snapshot {
 
     async fn from_store(store: &Store) -> Result<Snapshot, StoreError> {
         let revision = store.list_revision().await?;
-        let catalog = store.load_catalog(BUILTIN_VERSION).await?;
+        let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
         let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
         let imports = store.recent_imports(20).await?;

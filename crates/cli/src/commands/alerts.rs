@@ -24,6 +24,18 @@ pub struct AlertArgs {
     /// Warn when no renewal is filed this many days before expiry
     #[arg(long, default_value_t = 60, value_name = "DAYS")]
     renewal_days: u32,
+    /// Warn when a renewal has been pending (undecided) for more than this many days
+    #[arg(long, default_value_t = 180, value_name = "DAYS")]
+    pending_days: u32,
+    /// Days before its filing deadline (the expiry) at which a provider is reminded of its
+    /// own registration while no renewal is filed
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "180,90,30",
+        value_name = "DAYS"
+    )]
+    provider_days: Vec<u32>,
     /// SMTP server for alert e-mail, e.g. smtp://user:pass@mail.example.go.jp:587?tls=required
     #[arg(long, env = "ISMAP_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
@@ -49,6 +61,8 @@ impl AlertArgs {
             alerts: AlertSettings {
                 expiry_days: self.alert_days.clone(),
                 renewal_days: self.renewal_days,
+                pending_days: self.pending_days,
+                provider_days: self.provider_days.clone(),
             },
             mailer,
             egress: Policy::allowing(&self.webhook_allow_hosts),
@@ -73,7 +87,7 @@ impl AlertsCmd {
         };
         let settings = self.alerts.settings()?;
         let store = ctx.store().await?;
-        let catalog = store.load_catalog(BUILTIN_VERSION).await?;
+        let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
         let report = ismap_notify::run(
             &store,

@@ -79,7 +79,7 @@ impl ApplicationCmd {
             .as_deref()
             .ok_or_else(|| BadInput("--as USER: name the account to act as".into()))?;
         let store = ctx.store().await?;
-        let catalog = store.load_catalog(BUILTIN_VERSION).await?;
+        let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let actor = store
             .account(who)
             .await?

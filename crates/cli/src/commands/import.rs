@@ -3,6 +3,7 @@ use crate::context::{Context, read_file};
 use crate::progress::Progress;
 use anyhow::Result;
 use clap::{Args, Subcommand};
+use ismap_core::criteria::BUILTIN_VERSION;
 use ismap_core::registry::Registry;
 use ismap_formats::{criteria_table, read_registry, spreadsheet, statement_table};
 use ismap_store::ImportSummary;
@@ -82,13 +83,14 @@ impl ImportRegistry {
         let bytes = read_file(&self.file)?;
         // Parse and validate everything before the database is touched.
         progress.stage(ctx.lang.pick("検証中", "validating"));
-        let catalog = ctx.builtin_catalog()?;
+        // Each entry is validated against its own criteria version, as stored.
+        let store = ctx.store().await?;
+        let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let loaded = read_registry(&name, &bytes, &catalog)?;
         progress.stage(
             ctx.lang
                 .pick("データベースへ書き込み中", "writing to the database"),
         );
-        let store = ctx.store().await?;
         let summary = store
             .import_registry_as(
                 &ctx.actor(),
@@ -174,14 +176,14 @@ impl ImportStatements {
         let name = self.file.display().to_string();
         let progress = Progress::start(ctx.lang.pick("読み込み中", "reading"));
         let bytes = read_file(&self.file)?;
-        let catalog = ctx.builtin_catalog()?;
+        let store = ctx.store().await?;
+        let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let sheet = spreadsheet::read_sheet(&name, &bytes)?;
         let statements = statement_table::sheet_to_statements(&sheet, &catalog)?;
         progress.stage(
             ctx.lang
                 .pick("データベースへ書き込み中", "writing to the database"),
         );
-        let store = ctx.store().await?;
         let registry = statements.apply(&store.load_registry(&catalog).await?)?;
         let summary = store
             .import_registry_as(

@@ -369,7 +369,7 @@ impl DiffCmd {
         };
         let store = ctx.store().await?;
         let catalog = store
-            .load_catalog(ismap_core::criteria::BUILTIN_VERSION)
+            .load_criteria(ismap_core::criteria::BUILTIN_VERSION)
             .await?;
         let changes = store
             .list_diff((from, to), &catalog, ExpiryRule::Civil)

@@ -23,9 +23,11 @@ pub struct RegistrySource {
     demo: bool,
     /// With --registry or --demo: read the criteria structure from this directory (ids.csv,
     /// optional sections.csv and titles.csv; the directory's name is the version) instead of
-    /// the built-in 2022-04-01 structure
+    /// the built-in 2022-04-01 structure. Repeat for a list that mixes versions: the first is
+    /// the one profiles and reports use, and each entry is read under its own
+    /// `criteria_version`
     #[arg(long, value_name = "DIR")]
-    criteria: Option<PathBuf>,
+    criteria: Vec<PathBuf>,
     /// The list as it was on this date (YYYY-MM-DD), from the database's history
     #[arg(long, value_name = "DATE", conflicts_with_all = ["registry", "demo"])]
     as_of: Option<String>,
@@ -39,10 +41,16 @@ pub struct Loaded {
 
 impl RegistrySource {
     fn file_catalog(&self, ctx: &Context) -> Result<Catalog> {
-        match &self.criteria {
-            Some(dir) => read_catalog_dir(dir),
-            None => ctx.builtin_catalog(),
+        let Some((first, others)) = self.criteria.split_first() else {
+            return ctx.builtin_catalog();
+        };
+        let mut catalog = read_catalog_dir(first)?;
+        for dir in others {
+            catalog = catalog
+                .merge(&read_catalog_dir(dir)?)
+                .map_err(|e| BadInput(format!("--criteria {}: {e}", dir.display())))?;
         }
+        Ok(catalog)
     }
 
     /// Whether the registry comes from the database (neither --registry nor --demo).
@@ -80,7 +88,7 @@ impl RegistrySource {
                 info,
             });
         }
-        if self.criteria.is_some() {
+        if !self.criteria.is_empty() {
             return Err(BadInput(
                 "--criteria: only with --registry or --demo (the database holds its own criteria)"
                     .into(),
@@ -89,7 +97,7 @@ impl RegistrySource {
         }
         let store = ctx.store().await?;
         let catalog = store
-            .load_catalog(ismap_core::criteria::BUILTIN_VERSION)
+            .load_criteria(ismap_core::criteria::BUILTIN_VERSION)
             .await?;
         let registry = match &self.as_of {
             Some(date) => {

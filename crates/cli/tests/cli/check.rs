@@ -170,9 +170,144 @@ fn demo_registry_exercises_every_outcome() {
         .expect("list")
         .len();
     assert_eq!(
-        responsibilities, 8,
-        "IaaS/PaaS basics, CDN and WAF items, evidence"
+        responsibilities, 4,
+        "the agency uses none of its CDN or WAF: IaaS/PaaS basics and evidence only"
     );
+}
+
+#[test]
+fn confidentiality_3_and_the_low_impact_record() {
+    let env = Env::new();
+    let profile = repo_file("examples/demo-profile-confidentiality3.toml");
+    let registry = repo_file("examples/demo-registry.json");
+    let args = ["check", "--profile", &profile, "--registry", &registry];
+    let report = env.run(&[&args[..], &["--format", "json"]].concat()).json();
+    // ISMAP-LIU fails for 機密性3 although the profile judged the use low impact
+    assert_eq!(
+        entries(&report, "C99-0003-2", "program"),
+        [pair("fail", "liu_confidentiality")]
+    );
+    assert_eq!(
+        entries(&report, "C99-0001-1", "program"),
+        [pair("review", "confidentiality_beyond_ismap")]
+    );
+    assert_eq!(
+        report["profile"]["low_impact_basis"]["judged_by"],
+        "架空省 デジタル統括課長"
+    );
+    // no features named: the duties follow the whole scope, CDN and WAF included
+    let duties: Vec<&str> = result(&report, "C99-0008-1")["responsibilities"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert_eq!(
+        duties,
+        [
+            "iam",
+            "logging",
+            "configuration",
+            "tls",
+            "access_control",
+            "log_retention",
+            "cdn_availability",
+            "waf_operation",
+            "evidence"
+        ]
+    );
+    let md = env
+        .run(&[&args[..], &["--format", "markdown"]].concat())
+        .ok();
+    assert!(
+        md.contains("- 低影響利用の判断: あり（判断者: 架空省 デジタル統括課長、根拠: 公開前の報道発表資料のみを扱う（2026-11-20 決裁））"),
+        "{md}"
+    );
+    assert!(md.contains("| liu_confidentiality |"), "{md}");
+}
+
+/// One check rendered in every format names the same codes, in the same order.
+#[test]
+fn every_format_carries_the_same_codes() {
+    let env = Env::new();
+    let profile = repo_file("examples/demo-profile.toml");
+    let registry = repo_file("examples/demo-registry.json");
+    let base = [
+        "check",
+        "--profile",
+        &profile,
+        "--registry",
+        &registry,
+        "--service",
+        "C99-0002-1",
+    ];
+    let json = env.run(&[&base[..], &["--format", "json"]].concat()).json();
+    let codes: Vec<String> = json["results"][0]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        codes.contains(&"region_required_offered".to_owned()),
+        "{codes:?}"
+    );
+    // Markdown and the terminal table: the code is the last column of each row
+    let md = env
+        .run(&[&base[..], &["--format", "markdown"]].concat())
+        .ok();
+    let md_codes: Vec<String> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.matches(" | ").count() == 5)
+        .filter_map(|l| l.trim_end_matches(" |").rsplit(" | ").next())
+        .map(str::to_owned)
+        .filter(|c| codes.contains(c))
+        .collect();
+    assert_eq!(md_codes, codes, "markdown");
+    let table = env.run(&[&base[..], &["--lang", "en"]].concat()).ok();
+    let mut at = 0;
+    for code in &codes {
+        let found = table[at..]
+            .find(code.as_str())
+            .unwrap_or_else(|| panic!("table lacks {code} after {at}"));
+        at += found + code.len();
+    }
+    // XLSX: column F of the result's sheet; PDF: the text read back in order
+    let xlsx = env.path("check.xlsx");
+    env.run(
+        &[
+            &base[..],
+            &["--format", "xlsx", "-o", xlsx.to_str().expect("utf-8")],
+        ]
+        .concat(),
+    )
+    .ok();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("a workbook");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "C99-0002-1").expect("sheet");
+    let xlsx_codes: Vec<String> = sheet
+        .rows()
+        .filter_map(|row| row.get(5).map(ToString::to_string))
+        .filter(|c| codes.contains(c))
+        .collect();
+    assert_eq!(xlsx_codes, codes, "xlsx");
+    let pdf = env.path("check.pdf");
+    env.run(
+        &[
+            &base[..],
+            &["--format", "pdf", "-o", pdf.to_str().expect("utf-8")],
+        ]
+        .concat(),
+    )
+    .ok();
+    if let Some(text) = pdf_text(&pdf) {
+        let mut at = 0;
+        for code in &codes {
+            let found = text[at..]
+                .find(code.as_str())
+                .unwrap_or_else(|| panic!("pdf lacks {code} after {at}"));
+            at += found + code.len();
+        }
+    }
 }
 
 #[test]
@@ -377,6 +512,59 @@ fn criteria_from_a_directory() {
         .filter_map(|c| c["code"].as_str())
         .collect();
     assert_eq!(codes, ["not_stated", "implemented", "not_stated"]);
+    // A list that mixes versions: each entry is read under its own, and a required control
+    // its version lacks is reviewed, naming the version.
+    let later = env.path("mini-2026");
+    std::fs::create_dir(&later).expect("criteria dir");
+    std::fs::write(
+        later.join("ids.csv"),
+        "id,part,level,parent,domain,category,suffix,cloud_specific,source_standard\n\
+         5.1.1,controls,objective,5.1,5,5.1,,false,\n\
+         5.1.1.2.B,controls,detailed,5.1.1,5,5.1,B,false,\n\
+         5.1.1.3,controls,detailed,5.1.1,5,5.1,,false,\n",
+    )
+    .expect("ids.csv");
+    let mixed = env.write(
+        "mixed.json",
+        r#"{"registrations": [{"registration_no": "C99-0001-1", "program": "ismap", "service_name": "S",
+            "provider": "P", "registered_on": "2025-06-01", "audit_period": {"start": "2024-04-01", "end": "2025-03-31"},
+            "scope": {}, "regions": [], "controls": {"5.1.1.1": {"status": "implemented"}}},
+            {"registration_no": "C99-0002-1", "program": "ismap", "service_name": "T", "criteria_version": "mini-2026",
+            "provider": "P", "registered_on": "2025-06-01", "audit_period": {"start": "2024-04-01", "end": "2025-03-31"},
+            "scope": {}, "regions": [], "controls": {"5.1.1.3": {"status": "implemented"}}}]}"#,
+    );
+    let both = [
+        "check",
+        "--criteria",
+        dir.to_str().expect("utf-8"),
+        "--criteria",
+        later.to_str().expect("utf-8"),
+        "--registry",
+        mixed.to_str().expect("utf-8"),
+        "--profile",
+        profile.to_str().expect("utf-8"),
+        "--on",
+        "2025-07-01",
+        "--format",
+        "json",
+    ];
+    let report = env.run(&both).json();
+    assert_eq!(report["criteria_version"], "mini-2025");
+    let codes = |i: usize| -> Vec<String> {
+        report["results"][i]["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .filter(|c| c["check"] == "controls")
+            .filter_map(|c| c["code"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(codes(0), ["not_stated", "implemented", "not_stated"]);
+    assert_eq!(
+        codes(1),
+        ["not_stated", "control_not_in_version", "not_stated"],
+        "5.1.1.1 is not in mini-2026"
+    );
     // the built-in IDs are unknown to this version
     let other = env.write(
         "q.toml",
@@ -467,6 +655,30 @@ fn xlsx_report() {
     );
 }
 
+/// The text of a PDF without white space (table cells wrap), read by pdftotext (poppler): the
+/// font is embedded with its mapping. `None`, with a note, when pdftotext is not installed.
+fn pdf_text(path: &std::path::Path) -> Option<String> {
+    let Ok(out) = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().expect("utf-8"), "-"])
+        .output()
+    else {
+        assert!(
+            std::env::var_os("ISMAP_REQUIRE_TOOLS").is_none(),
+            "ISMAP_REQUIRE_TOOLS is set but pdftotext is missing"
+        );
+        eprintln!(
+            "skipped the text check: pdftotext not installed (apt-get install poppler-utils)"
+        );
+        return None;
+    };
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect(),
+    )
+}
+
 #[test]
 fn pdf_check_sheets() {
     let env = Env::new();
@@ -489,32 +701,16 @@ fn pdf_check_sheets() {
         .ok();
     let bytes = std::fs::read(&out).expect("PDF written");
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
-    // pdftotext (poppler) extracts the Japanese text: the font is embedded with its mapping
-    let Ok(text) = std::process::Command::new("pdftotext")
-        .args(["-layout", out.to_str().expect("utf-8"), "-"])
-        .output()
-    else {
-        assert!(
-            std::env::var_os("ISMAP_REQUIRE_TOOLS").is_none(),
-            "ISMAP_REQUIRE_TOOLS is set but pdftotext is missing"
-        );
-        eprintln!(
-            "skipped the text check: pdftotext not installed (apt-get install poppler-utils)"
-        );
+    let Some(text) = pdf_text(&out) else {
         return;
     };
-    // Table cells wrap: compare without white space.
-    let text: String = String::from_utf8_lossy(&text.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
     for expected in [
         "ISMAP 調達チェックシート",
         "デモ オフィススイート（架空）",
         "不適合",
         "シンガポール (SG)",
         "利用者側の責任",
-        "WAF のルール運用",
+        "製品の導入だけでは足りません",
         "1 / 3",
     ] {
         let expected: String = expected.chars().filter(|c| !c.is_whitespace()).collect();

@@ -42,6 +42,74 @@ fn malformed_registry_names_line_and_column_and_changes_nothing() {
     );
 }
 
+/// DOMAIN.md, settled rules: facts of one entry that contradict each other are refused.
+#[test]
+fn contradicting_facts_are_refused_naming_field_value_and_date() {
+    let env = Env::new();
+    env.run(&["demo"]).ok();
+    let before = env.run(&["registry", "export"]).ok();
+    let demo = std::fs::read_to_string(repo_file("examples/demo-registry.json")).expect("demo");
+    // (replace this, with this, expected in the message)
+    let cases = [
+        (
+            r#""renewal_filed_on": "2026-10-15""#,
+            r#""renewal_filed_on": "2025-07-31""#,
+            "registrations[4].renewal_filed_on: a renewal is filed after the audit period it follows: 2025-07-31 is on or before the audit period's end 2025-07-31",
+        ),
+        (
+            r#""revoked_on": "2026-09-30""#,
+            r#""revoked_on": "2025-07-31""#,
+            "registrations[5].revoked_on: the registration is revoked on 2025-07-31, before it was registered on 2025-08-01",
+        ),
+        (
+            r#""10.1.1": { "status": "implemented", "inherited_from": "C99-0004-1" }"#,
+            r#""10.1.1": { "status": "implemented", "inherited_from": "C99-0001-1" }"#,
+            "registrations[8].controls.\"10.1.1\".inherited_from: controls are inherited from C99-0001-1, which is not one of the entry's underlying services (value \"C99-0001-1\")",
+        ),
+    ];
+    for (i, (from, to, expected)) in cases.into_iter().enumerate() {
+        assert!(demo.contains(from), "the demo lacks {from}");
+        let file = env.path(&format!("contradiction-{i}.json"));
+        std::fs::write(&file, demo.replacen(from, to, 1)).expect("write");
+        let err = env
+            .run(&[
+                "--lang",
+                "en",
+                "import",
+                "registry",
+                file.to_str().expect("utf-8"),
+            ])
+            .bad_input();
+        assert!(err.contains(expected), "{err}");
+    }
+    // The same rule through a spreadsheet: the column and the row are named.
+    let csv = env.path("renewal.csv");
+    std::fs::write(
+        &csv,
+        "登録番号,制度,サービス名称,事業者名,登録日,監査対象期間 開始,監査対象期間 終了,更新申請日\n\
+         C99-0100-1,ISMAP,架空サービス,架空株式会社,2024-06-01,2023-04-01,2024-03-31,2023-12-01\n",
+    )
+    .expect("write");
+    let err = env
+        .run(&[
+            "--lang",
+            "en",
+            "import",
+            "registry",
+            csv.to_str().expect("utf-8"),
+        ])
+        .bad_input();
+    assert!(
+        err.contains("更新申請日") && err.contains("2023-12-01") && err.contains("2024-03-31"),
+        "{err}"
+    );
+    assert_eq!(
+        env.run(&["registry", "export"]).ok(),
+        before,
+        "a refused import changed the database"
+    );
+}
+
 #[test]
 fn bad_profiles() {
     let env = Env::new();

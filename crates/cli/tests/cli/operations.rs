@@ -189,7 +189,13 @@ async fn alert_runs_and_the_list_history() {
     let no = ismap_core::ids::RegistrationNumber::parse("C99-0001-1").expect("no");
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
     store
-        .add_watch(&buyer, &no, (d("2025-01-01"), d("2030-03-31")), "基幹系")
+        .add_watch(
+            &buyer,
+            &no,
+            (d("2025-01-01"), d("2030-03-31")),
+            "基幹系",
+            &[],
+        )
         .await
         .expect("watch");
     let run: serde_json::Value =

@@ -192,6 +192,14 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             ctx.catalog.get(objective).id
         ),
         NotStated => lang.pick("言明書に記載がありません。", "Not stated in the provider's statement.").into(),
+        ControlNotInVersion if ja => format!(
+            "この登録が準拠する管理基準 {} には、この管理策がありません。",
+            ctx.registration.map_or("", |r| r.criteria_version.as_str())
+        ),
+        ControlNotInVersion => format!(
+            "The criteria version this registration follows ({}) has no such control.",
+            ctx.registration.map_or("", |r| r.criteria_version.as_str())
+        ),
         NoRegionsDeclared => lang.pick("リージョンが記載されていません。", "No regions declared.").into(),
         RegionAllowed => lang.pick("要件を満たすリージョンです（国内）。", "A region that meets the requirements (in Japan).").into(),
         RegionOverseas => lang
@@ -297,6 +305,10 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "この管理策の実施状況を事業者に確認する。",
             "Ask the provider how this control is implemented.",
         ),
+        ControlNotInVersion => lang.pick(
+            "登録の管理基準のバージョンで、この要件に当たる管理策とその実施状況を事業者に確認する。",
+            "Ask the provider which control of the registration's criteria version meets this requirement, and how it is implemented.",
+        ),
         NoRegionsDeclared => lang.pick(
             "データの保存・処理場所（リージョン）を事業者に確認する。",
             "Ask the provider where data is stored and processed.",
@@ -380,6 +392,7 @@ pub(super) fn code(finding: Finding) -> &'static str {
         NotApplicable => "not_applicable",
         ObjectiveExcluded { .. } => "objective_excluded",
         NotStated => "not_stated",
+        ControlNotInVersion => "control_not_in_version",
         NoRegionsDeclared => "no_regions_declared",
         RegionAllowed => "region_allowed",
         RegionOverseas => "region_overseas",

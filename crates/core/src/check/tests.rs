@@ -809,3 +809,220 @@ fn views_carry_subject_reason_and_action() {
     );
     assert_eq!(en.verdict, Status::Fail);
 }
+
+#[test]
+fn a_control_missing_from_the_registrations_criteria_version_is_reviewed() {
+    use crate::criteria::tests::second_version;
+    let catalog = small_catalog().merge(&second_version()).expect("merged");
+    let key = |id: &str| {
+        catalog
+            .key(&ControlId::parse(id).expect("valid"))
+            .expect("in the union")
+    };
+    let statement = |id: &str| ControlStatement {
+        key: key(id),
+        status: StatementStatus::Implemented,
+        reason: None,
+        inherited_from: None,
+    };
+    let mut old = registration(TARGET); // audited under "test", the primary version
+    old.set_controls(vec![statement("9.2.3.1")])
+        .expect("unique");
+    let mut new = registration("C24-0002-1");
+    new.criteria_version = "v2".into();
+    new.set_controls(vec![statement("9.2.3.2.B")])
+        .expect("unique");
+    let registry = Registry::new(vec![old, new]).expect("unique");
+    let mut p = profile();
+    p.controls.required = ["9.2.3.1", "9.2.3.2.B"]
+        .map(|s| ControlId::parse(s).expect("valid"))
+        .to_vec();
+    let engine = Engine::new(&catalog, &registry, &p, d(DAY), ExpiryRule::Civil).expect("known");
+    let controls = |no: &str| -> Vec<&'static str> {
+        let result = engine.evaluate_one(&self::no(no));
+        engine
+            .view(&result, Lang::Ja)
+            .checks
+            .into_iter()
+            .filter(|c| c.check == CheckKind::Controls)
+            .map(|c| c.code)
+            .collect()
+    };
+    assert_eq!(controls(TARGET), ["implemented", "not_stated"]);
+    assert_eq!(
+        controls("C24-0002-1"),
+        ["control_not_in_version", "implemented"]
+    );
+    let view = engine.view(&engine.evaluate_one(&no("C24-0002-1")), Lang::Ja);
+    assert_eq!(
+        view.checks
+            .iter()
+            .find(|c| c.code == "control_not_in_version")
+            .map(|c| (c.status, c.reason.as_str())),
+        Some((
+            Status::Review,
+            "この登録が準拠する管理基準 v2 には、この管理策がありません。"
+        ))
+    );
+}
+
+/// Every finding, with sample dates and statement, in the order of `docs/checks.md`.
+fn every_finding(catalog: &Catalog) -> Vec<(Subject, Finding)> {
+    use Finding::*;
+    let control = Subject::Control(
+        catalog
+            .key(&ControlId::parse("9.2.3.1").expect("valid"))
+            .expect("in catalog"),
+    );
+    let objective = catalog
+        .key(&ControlId::parse("9.2.3").expect("valid"))
+        .expect("in catalog");
+    let (expires, end, filed) = (d("2025-07-31"), d("2026-03-31"), d("2025-06-01"));
+    let none = Subject::None;
+    vec![
+        (none, Listed { expires }),
+        (
+            none,
+            RenewalPending {
+                expired: expires,
+                filed,
+            },
+        ),
+        (none, Expired { on: expires }),
+        (none, Revoked { on: filed }),
+        (none, NotYetValid { from: filed }),
+        (none, NotListed),
+        (
+            none,
+            ExpiryDiffers {
+                published: d("2025-09-30"),
+                computed: expires,
+            },
+        ),
+        (
+            none,
+            ProgramAccepted {
+                program: Program::Ismap,
+            },
+        ),
+        (none, LiuWithoutLowImpact),
+        (none, LiuConfidentiality),
+        (none, ConfidentialityBeyondIsmap),
+        (none, NoContract),
+        (
+            none,
+            CoversContract {
+                expires,
+                contract_end: d("2025-03-31"),
+            },
+        ),
+        (
+            none,
+            ExpiresBeforeContractEnd {
+                expires,
+                contract_end: end,
+            },
+        ),
+        (Subject::Feature(0), NoFeaturesRequired),
+        (Subject::Feature(0), FeatureIncluded),
+        (Subject::Feature(0), FeatureExcluded),
+        (Subject::Feature(0), FeatureNotStated),
+        (none, NoControlsRequired),
+        (control, Implemented),
+        (
+            control,
+            ImplementedInherited {
+                status: ListingStatus::RenewalPending,
+            },
+        ),
+        (
+            control,
+            InheritedFromNotValid {
+                status: ListingStatus::Expired,
+            },
+        ),
+        (control, Partial),
+        (control, NotApplicable),
+        (control, ObjectiveExcluded { objective }),
+        (control, NotStated),
+        (control, ControlNotInVersion),
+        (none, NoRegionsDeclared),
+        (Subject::Region(0), RegionAllowed),
+        (Subject::Region(0), RegionOverseas),
+        (Subject::Region(0), RegionSelectable),
+        (Subject::Region(0), RegionNotSelectable),
+        (Subject::Region(0), NoAllowedRegion),
+        (Subject::RequiredRegion(0), RegionRequiredOffered),
+        (Subject::RequiredRegion(0), RegionRequiredSelectable),
+        (Subject::RequiredRegion(0), RegionMissing),
+        (none, NoUnderlying),
+        (Subject::Underlying(0), UnderlyingValid),
+        (Subject::Underlying(0), UnderlyingRenewalPending),
+        (
+            Subject::Underlying(0),
+            UnderlyingNotValid {
+                status: ListingStatus::Revoked,
+            },
+        ),
+        (Subject::Underlying(0), UnderlyingNotListed),
+    ]
+}
+
+/// The reference table of `docs/checks.md`, rendered from the messages themselves, so the
+/// documentation cannot drift from what the reports say. `ISMAP_UPDATE_DOCS=1` rewrites it.
+#[test]
+fn docs_list_every_code_with_its_wording() {
+    let catalog = small_catalog();
+    let mut r = registration(TARGET);
+    r.criteria_version = "2023-10".into();
+    r.underlying = vec![no("C24-0002-1")];
+    r.set_controls(vec![statement(
+        &catalog,
+        "9.2.3.1",
+        StatementStatus::Implemented,
+        Some("C24-0002-1"),
+    )])
+    .expect("unique");
+    let p = profile();
+    let mut table = String::from(
+        "| check | code | status | 理由（例） | 対応 | reason (example) | action |\n|---|---|---|---|---|---|---|\n",
+    );
+    let mut codes = std::collections::HashSet::new();
+    for (subject, finding) in every_finding(&catalog) {
+        let ctx = message::Context {
+            catalog: &catalog,
+            profile: &p,
+            registration: Some(&r),
+            subject,
+        };
+        let code = message::code(finding);
+        assert!(codes.insert(code), "{code} listed twice");
+        let cell = |s: &str| s.replace('|', "\\|");
+        table.push_str(&format!(
+            "| {} | `{code}` | {} | {} | {} | {} | {} |\n",
+            finding.check().as_str(),
+            finding.status().as_str(),
+            cell(&message::reason(finding, &ctx, Lang::Ja)),
+            message::action(finding, Lang::Ja).unwrap_or("–"),
+            cell(&message::reason(finding, &ctx, Lang::En)),
+            message::action(finding, Lang::En).unwrap_or("–"),
+        ));
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/checks.md");
+    let doc = std::fs::read_to_string(path).expect("docs/checks.md");
+    let (begin, end) = ("<!-- codes:begin -->\n", "<!-- codes:end -->");
+    let (Some(start), Some(stop)) = (doc.find(begin), doc.find(end)) else {
+        panic!("docs/checks.md lacks the {begin:?} … {end:?} markers");
+    };
+    let current = &doc[start + begin.len()..stop];
+    if current != table {
+        if std::env::var_os("ISMAP_UPDATE_DOCS").is_some() {
+            let updated = format!("{}{begin}{table}{}", &doc[..start], &doc[stop..]);
+            std::fs::write(path, updated).expect("write docs/checks.md");
+        } else {
+            panic!(
+                "docs/checks.md's code table is out of date: run `ISMAP_UPDATE_DOCS=1 cargo test -p ismap-core docs_list_every_code`"
+            );
+        }
+    }
+}

@@ -77,7 +77,7 @@ impl Phase {
             Phase::Registered => lang.pick("登録", "registered"),
             Phase::RenewalFiled => lang.pick("更新申請済み", "renewal filed"),
             Phase::RenewalAudited => lang.pick("更新監査済み", "renewal audited"),
-            Phase::Expired => lang.pick("期限切れ", "expired"),
+            Phase::Expired => lang.pick("有効期限切れ（失効）", "expired"),
             Phase::Revoked => lang.pick("登録取消", "revoked"),
             Phase::ChangeApproved => lang.pick("変更承認済み", "change approved"),
         }
@@ -284,8 +284,8 @@ impl ActionKind {
             ActionKind::ApproveChange => lang.pick("変更を承認する", "approve the change"),
             ActionKind::FileRenewal => lang.pick("更新を申請する", "file for renewal"),
             ActionKind::Renew => lang.pick("更新を決定する", "renew"),
-            ActionKind::DeclineRenewal => lang.pick("更新しない", "decline the renewal"),
-            ActionKind::Expire => lang.pick("期限切れとする", "record the expiry"),
+            ActionKind::DeclineRenewal => lang.pick("不更新を決定する", "decide not to renew"),
+            ActionKind::Expire => lang.pick("有効期限切れ（失効）を記録する", "record the expiry"),
             ActionKind::Revoke => lang.pick("登録を取り消す", "revoke"),
         }
     }

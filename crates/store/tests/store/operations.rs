@@ -725,6 +725,7 @@ async fn alerts_are_raised_once_and_queued_for_delivery() {
                     expires + chrono::Days::new(365),
                 ),
                 label,
+                &[],
             )
             .await
             .expect("watch");
@@ -783,6 +784,91 @@ async fn alerts_are_raised_once_and_queued_for_delivery() {
             .expect("claim")
             .is_empty(),
         "leased"
+    );
+}
+
+#[tokio::test]
+async fn providers_are_reminded_of_their_own_filing_deadline() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let catalog = catalog();
+    let registry = demo_registry(&catalog);
+    store
+        .import_registry(&registry, &catalog, "demo", "x", false)
+        .await
+        .expect("import");
+    // C99-0001-1 (架空クラウド) expires 2027-07-31; C99-0007-1 of the same provider is not yet
+    // registered on the day, so only the first is due.
+    let owner = actor(
+        &store,
+        "cloud",
+        Role::Provider,
+        Some("架空クラウド株式会社 (Fictional Cloud K.K.)"),
+    )
+    .await;
+    let colleague = actor(
+        &store,
+        "cloud2",
+        Role::Provider,
+        Some("架空クラウド株式会社 (Fictional Cloud K.K.)"),
+    )
+    .await;
+    let stranger = actor(&store, "other", Role::Provider, Some("架空株式会社")).await;
+    let settings = AlertSettings::default();
+    let run = |today: &str| {
+        let (store, registry, catalog, settings) = (&store, &registry, &catalog, &settings);
+        let today = d(today);
+        async move {
+            store
+                .run_alerts(registry, catalog, today, ExpiryRule::Civil, settings)
+                .await
+                .expect("run")
+        }
+    };
+    assert_eq!(run("2027-01-31").await, 0, "181 days before: nothing yet");
+    assert_eq!(
+        run("2027-02-01").await,
+        2,
+        "180 days: both accounts of the provider"
+    );
+    assert_eq!(run("2027-02-02").await, 0, "raised once");
+    assert_eq!(run("2027-05-02").await, 2, "90 days");
+    let alerts = store.alerts(&owner, 10).await.expect("alerts");
+    assert_eq!(alerts.len(), 2);
+    assert!(alerts.iter().all(|a| a.kind == "renewal_deadline"
+        && a.registration_no == "C99-0001-1"
+        && a.watch_id == ismap_store::OWN_REGISTRATION));
+    assert!(
+        alerts[0]
+            .message_ja
+            .contains("次の監査対象期間は 2026-04-01 から最長12か月（2027-03-31 まで）"),
+        "{}",
+        alerts[0].message_ja
+    );
+    assert_eq!(store.alerts(&colleague, 10).await.expect("alerts").len(), 2);
+    assert!(
+        store
+            .alerts(&stranger, 10)
+            .await
+            .expect("alerts")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_watch_keeps_the_controls_it_relies_on() {
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let buyer = actor(&store, "buyer", Role::Procurer, Some("架空市")).await;
+    let no = RegistrationNumber::parse("C99-0001-1").expect("no");
+    let ids = vec!["9.2.3".to_owned(), "12.4.1".to_owned()];
+    store
+        .add_watch(&buyer, &no, (d("2027-01-01"), d("2029-12-31")), "", &ids)
+        .await
+        .expect("watch");
+    assert_eq!(
+        store.watches(&buyer).await.expect("watches")[0].controls,
+        ids
     );
 }
 

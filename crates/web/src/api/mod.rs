@@ -201,10 +201,10 @@ pub fn router() -> Router<Arc<AppState>> {
             "/api/v1/watches/{id}",
             guard(Watch, delete(watches::remove)),
         )
-        .route("/api/v1/alerts", guard(Watch, get(watches::alerts)))
+        .route("/api/v1/alerts", guard(ReadAlerts, get(watches::alerts)))
         .route(
             "/api/v1/alerts/{id}/read",
-            guard(Watch, post(watches::read)),
+            guard(ReadAlerts, post(watches::read)),
         )
         .route(
             "/api/v1/webhooks",

@@ -27,6 +27,30 @@ pub struct NewWatch {
     pub contract_end: String,
     #[serde(default)]
     pub label: String,
+    /// Criteria IDs the agency relies on (an alert when one turns 一部実施/非該当): a list, or
+    /// one string separated by commas or spaces, as the page's form sends it
+    #[serde(default, deserialize_with = "id_list")]
+    #[schema(value_type = Vec<String>)]
+    pub controls: Vec<String>,
+}
+
+/// A list of IDs, or one string of them separated by commas, 、 or white space.
+fn id_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ids {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Ids::deserialize(d)? {
+        Ids::List(ids) => ids,
+        Ids::Text(text) => text
+            .split([',', '、', ' ', '\n', '\t'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 /// Checks and records a watch (shared by the API and the page).
@@ -55,8 +79,28 @@ pub async fn add(state: &AppState, viewer: &Viewer, w: &NewWatch) -> Result<Watc
         )
         .field("contract_end"));
     }
+    let catalog = &state.snapshot().catalog;
+    if w.controls.len() > ismap_store::MAX_WATCHED_CONTROLS {
+        return Err(ApiError::bad_parameter(
+            "controls",
+            format!("at most {} controls", ismap_store::MAX_WATCHED_CONTROLS),
+        ));
+    }
+    for (i, id) in w.controls.iter().enumerate() {
+        if catalog.key_of(id).is_none() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_value",
+                format!(
+                    "{id:?} is not a criteria ID of version {}",
+                    catalog.version()
+                ),
+            )
+            .field(format!("controls[{i}]")));
+        }
+    }
     Ok(store(state)?
-        .add_watch(&viewer.actor, &no, (start, end), &w.label)
+        .add_watch(&viewer.actor, &no, (start, end), &w.label, &w.controls)
         .await?)
 }
 

@@ -38,11 +38,19 @@ pub async fn list(
     Extension(viewer): Extension<Viewer>,
 ) -> Result<Markup, PageError> {
     let lang = lang(&headers);
-    let apps = store(&state)
-        .map_err(page_error(lang))?
+    let store = store(&state).map_err(page_error(lang))?;
+    let apps = store
         .applications(&viewer.actor)
         .await
         .map_err(store_error(lang))?;
+    // A provider's reminders of its own registrations' filing deadlines.
+    let reminders = match viewer.actor.can(Permission::Apply) {
+        true => store
+            .alerts(&viewer.actor, 20)
+            .await
+            .map_err(store_error(lang))?,
+        false => Vec::new(),
+    };
     let title = t(lang, "申請", "Applications");
     Ok(layout(
         lang,
@@ -51,6 +59,12 @@ pub async fn list(
         "/applications",
         html! {
             h1 { (title) }
+            @if !reminders.is_empty() {
+                section aria-labelledby="reminders" {
+                    h2 id="reminders" { (t(lang, "更新申請の期限のお知らせ", "Renewal filing reminders")) }
+                    ul { @for a in &reminders { li { (a.raised_on) " " (lang.pick(&a.message_ja, &a.message_en)) } } }
+                }
+            }
             @if viewer.actor.can(Permission::Apply) {
                 form method="post" action="/applications" {
                     (csrf_field())
@@ -61,7 +75,7 @@ pub async fn list(
                 p { (t(lang, "表示できる申請はありません。", "No applications to show.")) }
             } @else {
                 div.table-wrap { table {
-                    (head(lang, &[("ID", "ID"), ("サービス名", "Service"), ("事業者", "Provider"), ("監査機関", "Audit body"), ("状態", "Phase"), ("登録番号", "Registration"), ("更新", "Updated")]))
+                    (head(lang, &[("ID", "ID"), ("サービス名", "Service"), ("事業者", "Provider"), ("監査機関", "Audit body"), ("状態", "Phase"), ("登録番号", "Registration"), ("更新（日本時間）", "Updated (JST)")]))
                     tbody { @for a in &apps { tr {
                         td { a href={ "/applications/" (a.id) } { "#" (a.id) } }
                         td { (if a.content.service_name.is_empty() { "-" } else { &a.content.service_name }) }
@@ -69,7 +83,7 @@ pub async fn list(
                         td { (a.content.audit_body.as_deref().unwrap_or("-")) }
                         td { span.badge.s-none { (a.lifecycle.phase.label(lang)) } }
                         td { @if let Some(no) = &a.lifecycle.registration_no { (no) } @else { "-" } }
-                        td { (a.updated_at.format("%Y-%m-%d %H:%M")) }
+                        td { (ismap_core::validity::japan_time(a.updated_at).format("%Y-%m-%d %H:%M")) }
                     } } }
                 } }
             }
@@ -487,8 +501,8 @@ fn detail_page(
             }
             h2 { (t(lang, "履歴", "History")) }
             div.table-wrap { table {
-                (head(lang, &[("日時（UTC）", "When (UTC)"), ("実施者", "Who"), ("操作", "Action")]))
-                tbody { @for e in history { tr { td { (e.at) } td { (e.actor) } td { (e.action) } } } }
+                (head(lang, &[("日時（日本時間）", "When (JST)"), ("実施者", "Who"), ("操作", "Action")]))
+                tbody { @for e in history { tr { td { (super::japan_time(&e.at)) } td { (e.actor) } td { (e.action) } } } }
             } }
         },
     )

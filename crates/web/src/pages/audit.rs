@@ -40,9 +40,9 @@ pub async fn page(
                 },
             }
             div.table-wrap { table {
-                (head(lang, &[("番号", "Seq"), ("日時（UTC）", "When (UTC)"), ("実施者", "Who"), ("操作", "Action"), ("対象", "Subject")]))
+                (head(lang, &[("番号", "Seq"), ("日時（日本時間）", "When (JST)"), ("実施者", "Who"), ("操作", "Action"), ("対象", "Subject")]))
                 tbody { @for e in &events { tr {
-                    td.num { (e.seq) } td { (e.at) } td { (e.actor) } td { (e.action) } td { (e.subject) }
+                    td.num { (e.seq) } td { (super::japan_time(&e.at)) } td { (e.actor) } td { (e.action) } td { (e.subject) }
                 } } }
             } }
         },

@@ -153,9 +153,9 @@ pub async fn page(
             section aria-labelledby="imports" {
                 h2 id="imports" { (t(lang, "取込みの記録", "Imports")) }
                 div.table-wrap { table {
-                    (head(lang, &[("日時 (UTC)", "When (UTC)"), ("取込元", "Source"), ("追加", "Added"), ("変更", "Changed"), ("削除", "Removed")]))
+                    (head(lang, &[("日時（日本時間）", "When (JST)"), ("取込元", "Source"), ("追加", "Added"), ("変更", "Changed"), ("削除", "Removed")]))
                     tbody { @for i in &snapshot.imports { tr {
-                        td { (i.imported_at.format("%Y-%m-%d %H:%M")) }
+                        td { (ismap_core::validity::japan_time(i.imported_at).format("%Y-%m-%d %H:%M")) }
                         // The file's name: the server's directories are not public.
                         td { (file_name(&i.source)) }
                         td.num { (i.added) }

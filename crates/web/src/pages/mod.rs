@@ -92,7 +92,7 @@ pub fn router() -> Router<Arc<AppState>> {
             "/webhooks/{id}/delete",
             guard(Watch, post(watches::remove_webhook)),
         )
-        .route("/alerts/{id}/read", guard(Watch, post(watches::read)))
+        .route("/alerts/{id}/read", guard(ReadAlerts, post(watches::read)))
         .route("/audit", guard(ReadAuditTrail, get(audit::page)))
         .route(
             "/account/password",
@@ -143,6 +143,19 @@ pub fn lang(headers: &HeaderMap) -> Lang {
 }
 
 /// Text in the page's language.
+/// An instant as people read it: Japan time (stored in UTC). `at` is RFC 3339, as the audit
+/// trail records it; anything else is shown as written.
+pub fn japan_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at).map_or_else(
+        |_| at.to_owned(),
+        |t| {
+            ismap_core::validity::japan_time(t.to_utc())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        },
+    )
+}
+
 pub fn t(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     lang.pick(ja, en)
 }
@@ -356,6 +369,21 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageId {
                 .to_owned()
                     + parts.uri.path(),
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn instants_are_shown_in_japan_time() {
+        let cases = [
+            ("2026-12-02T15:30:00+00:00", "2026-12-03 00:30:00"),
+            ("2026-12-02T15:30:00.123456Z", "2026-12-03 00:30:00"),
+            ("not a time", "not a time"),
+        ];
+        for (at, shown) in cases {
+            assert_eq!(super::japan_time(at), shown, "{at}");
         }
     }
 }

@@ -190,13 +190,20 @@ async fn permission_matrix_covers_every_route() {
             "",
             &[Procurer],
         ),
-        ("get", "/api/v1/alerts", "/api/v1/alerts", "", &[Procurer]),
+        // a provider reads its filing reminders
+        (
+            "get",
+            "/api/v1/alerts",
+            "/api/v1/alerts",
+            "",
+            &[Procurer, Provider],
+        ),
         (
             "post",
             "/api/v1/alerts/{id}/read",
             "/api/v1/alerts/999999/read",
             "",
-            &[Procurer],
+            &[Procurer, Provider],
         ),
         (
             "get",
@@ -426,6 +433,15 @@ async fn sessions_csrf_tokens_and_throttling() {
         .expect("alice")
         .actor();
     assert_eq!(store.watches(&alice).await.expect("watches").len(), 1);
+    // The controls a watch relies on: a form's text, each ID checked against the criteria.
+    let bad = format!("csrf={csrf}&{watch}&controls=9.2.3%2C+99.9");
+    let r = post_form("/watches".into(), bad).await;
+    assert_eq!(r.status, 422, "{}", String::from_utf8_lossy(&r.body));
+    assert!(String::from_utf8_lossy(&r.body).contains("99.9"));
+    let good = format!("csrf={csrf}&{watch}&controls=9.2.3%E3%80%8112.4.1");
+    assert_eq!(post_form("/watches".into(), good).await.status, 303);
+    let watches = store.watches(&alice).await.expect("watches");
+    assert_eq!(watches[1].controls, ["9.2.3", "12.4.1"]);
 
     // A webhook added and removed through the page's forms; the audit trail has both.
     let hook = format!(

@@ -154,7 +154,9 @@ async fn upload_then_download() {
     .await;
     let page = html(&reply);
     assert!(
-        page.contains("シンガポール (SG)") && page.contains("WAF のルール運用"),
+        page.contains("シンガポール (SG)")
+            && page.contains("<code>underlying_not_listed</code>")
+            && page.contains("製品の導入だけでは足りません"),
         "{page}"
     );
 
