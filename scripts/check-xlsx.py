@@ -17,7 +17,7 @@ def check(path: Path, first_sheet: str, header: list[str]) -> None:
           f"{len(rows) - header_row - 1} data rows, header at row {header_row + 1}")
 
 out = Path(sys.argv[1])
-check(out / "registry.xlsx", "登録簿", ["登録番号", "制度", "サービス名称", "事業者名"])
+check(out / "registry.xlsx", "ISMAPクラウドサービスリスト", ["登録番号", "制度", "サービス名称", "事業者名"])
 check(out / "statements.xlsx", "言明", ["登録番号", "管理策ID", "実施状況", "理由", "継承元"])
 check(out / "check.xlsx", "比較", ["登録番号", "サービス名", "状態", "有効期限", "判定"])
 print("openpyxl: 3 workbooks read")

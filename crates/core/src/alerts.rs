@@ -194,7 +194,7 @@ impl AlertKind {
             } => {
                 if ja {
                     format!(
-                        "{no} は有効期限 {expires_on}（残り{days_left}日）が近いのに更新が申請されていません"
+                        "{no} の有効期限 {expires_on} まで残り{days_left}日ですが、ISMAPクラウドサービスリストに更新申請の記載がありません"
                     )
                 } else {
                     format!(
@@ -250,7 +250,9 @@ impl AlertKind {
             }
             AlertKind::Delisted => {
                 if ja {
-                    format!("{no} は ISMAPクラウドサービスリストに掲載されていません")
+                    format!(
+                        "{no} が ISMAPクラウドサービスリストに掲載されなくなりました（掲載終了）。利用の継続について確認してください"
+                    )
                 } else {
                     format!("{no} is no longer on the list")
                 }
@@ -302,11 +304,11 @@ impl AlertKind {
             } => {
                 if ja {
                     format!(
-                        "{no} の更新申請の期限（有効期限）{expires_on} まで{days}日を切りました。更新申請はまだありません。次の監査対象期間は {next_audit_start} から最長12か月（{next_audit_latest_end} まで）。監査報告書を受領したうえで、期限までに更新を申請してください"
+                        "{no} の更新申請の期限（有効期限）{expires_on} まで{days}日を切りました。更新申請はまだありません。更新のための監査対象期間は {next_audit_start} から最長12か月（{next_audit_latest_end} まで）です。監査機関の報告書（合意された手続の実施結果）を受領したうえで、有効期限までに更新を申請してください"
                     )
                 } else {
                     format!(
-                        "{no}: {days} days or less until the renewal filing deadline (the expiry) {expires_on}, and no renewal is filed. The next audit period starts on {next_audit_start} and lasts at most 12 months (to {next_audit_latest_end}); file the renewal with the audit report by the deadline"
+                        "{no}: {days} days or less until the renewal filing deadline (the expiry) {expires_on}, and no renewal is filed. The audit period for the renewal starts on {next_audit_start} and lasts at most 12 months (to {next_audit_latest_end}); file the renewal with the audit body's report (agreed-upon procedures) by the expiry"
                     )
                 }
             }
@@ -609,11 +611,9 @@ mod tests {
                 next_audit_latest_end: d("2025-03-31"),
             }
         );
-        assert!(
-            reminder
-                .message(&r.registration_no, Lang::Ja)
-                .contains("次の監査対象期間は 2024-04-01 から最長12か月（2025-03-31 まで）"),
-        );
+        assert!(reminder.message(&r.registration_no, Lang::Ja).contains(
+            "更新のための監査対象期間は 2024-04-01 から最長12か月（2025-03-31 まで）です"
+        ),);
     }
 
     #[test]
@@ -699,7 +699,7 @@ mod tests {
         assert_eq!(kinds(&gone), ["delisted:"]);
         assert_eq!(
             gone[0].message(&before.registration_no, Lang::Ja),
-            "C24-0001-1 は ISMAPクラウドサービスリストに掲載されていません"
+            "C24-0001-1 が ISMAPクラウドサービスリストに掲載されなくなりました（掲載終了）。利用の継続について確認してください"
         );
     }
 }

@@ -19,6 +19,15 @@ use crate::validity::ExpiryRule;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// What a check is and is not, printed with every result: registration, and a pass here, are
+/// not "meets all our requirements" (DOMAIN.md), and the customer's share is not judged.
+pub fn scope_note(lang: Lang) -> &'static str {
+    lang.pick(
+        "この判定は、ISMAPクラウドサービスリストの記載と入力した要件を照合した結果です。ISMAPに登録されていること、またこの判定が「適合」であることは、調達要件のすべてを満たすことを意味しません。利用者側の責任（責任分界）の事項は判定に含まれないため、別途対応が必要です。公式情報はISMAPポータルで確認してください。",
+        "This check compares what the ISMAP cloud service list states with the requirements entered. Being registered under ISMAP, or passing this check, does not mean that every procurement requirement is met. The customer's own responsibilities are not judged here and need their own arrangements. Confirm official information on the ISMAP portal.",
+    )
+}
+
 /// The seven checks, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -411,7 +420,7 @@ impl<'a> Engine<'a> {
             9 + self.feature_keys.len()
                 + self.required.len()
                 + r.regions.len()
-                + self.profile.regions.required_names().len(),
+                + self.profile.regions.required_keys().count(),
         );
         entries.push(Entry::new(Subject::None, self.listing(r, status, expires)));
         if let Some((published, computed)) = r.expiry_differs(self.rule) {

@@ -58,9 +58,16 @@ pub struct RegionPolicy {
     required: Vec<(String, String)>,
 }
 
-/// Names with their match keys ([`match_key`]: NFKC, case, width).
+/// Names with their match keys ([`match_key`]: NFKC, case, width), each key once.
 fn keyed(names: Vec<String>) -> Vec<(String, String)> {
-    names.into_iter().map(|n| (match_key(&n), n)).collect()
+    let mut keyed: Vec<(String, String)> = Vec::with_capacity(names.len());
+    for name in names {
+        let key = match_key(&name);
+        if !keyed.iter().any(|(k, _)| *k == key) {
+            keyed.push((key, name));
+        }
+    }
+    keyed
 }
 
 impl RegionPolicy {
@@ -80,6 +87,11 @@ impl RegionPolicy {
 
     pub fn required_names(&self) -> Vec<&str> {
         self.required.iter().map(|(_, n)| n.as_str()).collect()
+    }
+
+    /// The `i`-th required region, as written.
+    pub fn required_name(&self, i: usize) -> Option<&str> {
+        self.required.get(i).map(|(_, n)| n.as_str())
     }
 
     pub fn required_keys(&self) -> impl Iterator<Item = &str> {

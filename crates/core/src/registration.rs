@@ -194,7 +194,11 @@ impl ListingStatus {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             ListingStatus::Valid => lang.pick("有効", "valid"),
-            ListingStatus::RenewalPending => lang.pick("更新審査中", "renewal pending"),
+            // In force: a bare 更新審査中 would read as not in force.
+            ListingStatus::RenewalPending => lang.pick(
+                "更新審査中（運営委員会の決定まで有効）",
+                "renewal pending (in force until the Steering Committee decides)",
+            ),
             ListingStatus::Expired => lang.pick("有効期限切れ（失効）", "expired"),
             ListingStatus::Revoked => lang.pick("登録取消", "revoked"),
             ListingStatus::NotYetValid => lang.pick("登録前", "not yet valid"),
@@ -230,6 +234,13 @@ pub enum Conflict {
         expires: NaiveDate,
         audit_end: NaiveDate,
     },
+    #[error(
+        "the published expiry {expires} is more than a year after {computed}, 1 year 4 months from the day after the audit period ends"
+    )]
+    ExpiryFarFromRule {
+        expires: NaiveDate,
+        computed: NaiveDate,
+    },
     /// `inherited_from` names one of the registration's own underlying services.
     #[error(
         "controls are inherited from {from}, which is not one of the entry's underlying services"
@@ -247,7 +258,9 @@ impl Conflict {
         match self {
             Conflict::RenewalFiledInAuditPeriod { .. } => "renewal_filed_on".into(),
             Conflict::RevokedBeforeRegistration { .. } => "revoked_on".into(),
-            Conflict::ExpiryInAuditPeriod { .. } => "expires_on".into(),
+            Conflict::ExpiryInAuditPeriod { .. } | Conflict::ExpiryFarFromRule { .. } => {
+                "expires_on".into()
+            }
             Conflict::InheritedFromNotUnderlying { control, .. } => {
                 format!("controls.{:?}.inherited_from", control_id(*control))
             }
@@ -259,7 +272,8 @@ impl Conflict {
         match self {
             Conflict::RenewalFiledInAuditPeriod { filed: d, .. }
             | Conflict::RevokedBeforeRegistration { revoked: d, .. }
-            | Conflict::ExpiryInAuditPeriod { expires: d, .. } => d.to_string(),
+            | Conflict::ExpiryInAuditPeriod { expires: d, .. }
+            | Conflict::ExpiryFarFromRule { expires: d, .. } => d.to_string(),
             Conflict::InheritedFromNotUnderlying { from, .. } => from.to_string(),
         }
     }
@@ -424,6 +438,15 @@ impl Registration {
         if let Some(expires) = self.published_expiry.filter(|e| *e <= audit_end) {
             return Some(Conflict::ExpiryInAuditPeriod { expires, audit_end });
         }
+        // A typo such as 2205 would silence every expiry alert: a published date is at most a
+        // year after the rule's (Civil Code counting; the calendar one differs by a day).
+        let computed = self.rule_expiry(ExpiryRule::Civil);
+        if let Some(expires) = self
+            .published_expiry
+            .filter(|e| (*e - computed).num_days() > 366)
+        {
+            return Some(Conflict::ExpiryFarFromRule { expires, computed });
+        }
         self.controls.iter().find_map(|c| {
             c.inherited_from
                 .as_ref()
@@ -516,7 +539,7 @@ pub(crate) mod tests {
         let no = |s: &str| RegistrationNumber::parse(s).expect("valid");
         // (renewal_filed_on, revoked_on, published expiry, inherited from, expected field)
         type Case<'a> = [Option<&'a str>; 5];
-        let cases: [Case; 9] = [
+        let cases: [Case; 11] = [
             [None, None, None, None, None],
             [Some("2024-04-01"), None, None, None, None], // day after the audit period
             [
@@ -536,6 +559,8 @@ pub(crate) mod tests {
             [None, Some("2024-06-01"), None, None, None],
             [None, Some("2024-05-31"), None, None, Some("revoked_on")],
             [None, None, Some("2024-03-31"), None, Some("expires_on")],
+            [None, None, Some("2026-07-31"), None, None], // a year after the rule's 2025-07-31
+            [None, None, Some("2026-08-02"), None, Some("expires_on")],
             [None, None, None, Some("C22-0001-1"), None], // an underlying service
             [
                 None,

@@ -158,6 +158,21 @@ impl Responsibility {
     }
 }
 
+/// Whether `word` occurs in `text` as a word: a Latin word must not run on into Latin letters
+/// or digits ("iam" is not in "diameter", "sso" not in "processor"); Japanese has no spaces,
+/// so a Japanese word may sit anywhere.
+fn contains_word(text: &str, word: &str) -> bool {
+    let latin = |c: char| c.is_ascii_alphanumeric();
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        let edge = |outside: Option<char>, inside: Option<char>| {
+            !(outside.is_some_and(latin) && inside.is_some_and(latin))
+        };
+        edge(before, word.chars().next()) && edge(after, word.chars().next_back())
+    })
+}
+
 /// The customer's responsibilities for using `registration`, given the match keys
 /// ([`match_key`]) of the features it will use: what those features match in the scope (and
 /// the features themselves), or the service and its whole scope when it names none.
@@ -189,7 +204,7 @@ pub fn responsibilities(
         offering_words()
             .iter()
             .filter(|(k, _)| *k == kind)
-            .any(|(_, word)| used.iter().any(|u| u.contains(word.as_str())))
+            .any(|(_, word)| used.iter().any(|u| contains_word(u, word)))
     };
     if uses(Offering::Cdn) {
         items.extend([Tls, AccessControl, LogRetention, CdnAvailability]);
@@ -300,6 +315,23 @@ mod tests {
         ];
         for (features, expected) in cases {
             assert_eq!(extra(features), expected, "{features:?}");
+        }
+    }
+
+    #[test]
+    fn product_words_match_as_words() {
+        let cases = [
+            ("aws iam", "iam", true),
+            ("iam", "iam", true),
+            ("diameter", "iam", false),
+            ("processor", "sso", false),
+            ("sso連携", "sso", true),
+            ("azure cdnエンドポイント", "cdn", true),
+            ("コンテンツ配信ネットワーク", "コンテンツ配信", true),
+            ("front door", "front door", true),
+        ];
+        for (text, word, expected) in cases {
+            assert_eq!(contains_word(text, word), expected, "{word} in {text}");
         }
     }
 

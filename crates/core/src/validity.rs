@@ -39,6 +39,22 @@ impl FromStr for ExpiryRule {
     }
 }
 
+impl ExpiryRule {
+    /// How the rule counts, for people.
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match self {
+            ExpiryRule::Civil => lang.pick(
+                "民法の期間計算（監査対象期間の末日の翌日から1年4か月）",
+                "Civil Code counting (1 year 4 months from the day after the audit period)",
+            ),
+            ExpiryRule::Calendar => lang.pick(
+                "暦による加算（監査対象期間の末日の翌日に16か月を加え、月末で調整）",
+                "calendar (16 months added to the day after the audit period, clamped to the month's end)",
+            ),
+        }
+    }
+}
+
 impl fmt::Display for ExpiryRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

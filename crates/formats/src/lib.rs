@@ -14,6 +14,7 @@ pub mod registry_table;
 pub mod sheet;
 pub mod spreadsheet;
 pub mod statement_table;
+mod xlsx_bounds;
 
 pub use error::InputError;
 

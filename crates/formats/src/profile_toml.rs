@@ -149,9 +149,23 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
             &format!("at most {MAX_TEXT} characters"),
         )
     };
-    for (field, value) in [("name", Some(&doc.name)), ("agency", doc.agency.as_ref())] {
+    // Texts are printed as lines of Markdown, tables and sheets: one line each.
+    let basis = doc.low_impact_basis.as_ref();
+    for (field, value) in [
+        ("name", Some(&doc.name)),
+        ("agency", doc.agency.as_ref()),
+        ("low_impact_basis.judged_by", basis.map(|b| &b.judged_by)),
+        ("low_impact_basis.basis", basis.map(|b| &b.basis)),
+    ] {
         if let Some(v) = value.filter(|v| v.chars().count() > MAX_TEXT) {
             return Err(too_long(field, v));
+        }
+        if let Some(v) = value.filter(|v| v.chars().any(char::is_control)) {
+            return Err(bad(
+                field,
+                v,
+                "must be one line of text (no line breaks or control characters)",
+            ));
         }
     }
     let lists: [(&str, &[String], usize); 6] = [
@@ -172,7 +186,7 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
             MAX_LIST,
         ),
         ("controls.required", &doc.controls.required, MAX_LIST),
-        ("regions.required", &doc.regions.required, MAX_LIST),
+        ("regions.required", &doc.regions.required, MAX_FEATURES),
     ];
     for (field, values, max) in lists {
         if values.len() > max {
@@ -222,11 +236,14 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
                     .map(drop)
                     .map_err(|e| format!("expected {}", e.expected))
             })?;
-            Some(
-                c.iter()
-                    .filter_map(|v| RegistrationNumber::parse(v).ok())
-                    .collect(),
-            )
+            // Each candidate once, in the order given.
+            let mut unique: Vec<RegistrationNumber> = Vec::with_capacity(c.len());
+            for no in c.iter().filter_map(|v| RegistrationNumber::parse(v).ok()) {
+                if !unique.contains(&no) {
+                    unique.push(no);
+                }
+            }
+            Some(unique)
         }
         None => None,
     };
@@ -263,9 +280,6 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
                 ("low_impact_basis.basis", &b.basis),
             ] {
                 not_empty(value).map_err(|e| bad(field, value, &e))?;
-                if value.chars().count() > MAX_TEXT {
-                    return Err(too_long(field, value));
-                }
             }
             Some(LowImpactBasis {
                 judged_by: b.judged_by.trim().to_owned(),
@@ -572,6 +586,32 @@ baseline = "basic"
         );
         let err = parse_profile_json("body", b"{\"name\": ", &catalog).expect_err("bad");
         assert_eq!((err.line, err.column), (Some(1), Some(9)));
+    }
+
+    #[test]
+    fn duplicates_fold_and_texts_stay_on_one_line() {
+        let text = GOOD
+            .replace(
+                r#"candidates = ["C99-0001-1"]"#,
+                r#"candidates = ["C99-0001-1", "C99-0002-1", "C99-0001-1"]"#,
+            )
+            .replace(
+                r#"required = ["東京"]"#,
+                r#"required = ["東京", "ｔｏｋｙｏ", "Tokyo", "東京"]"#,
+            );
+        let p = parse(&text).expect("valid");
+        assert_eq!(p.candidates.map(|c| c.len()), Some(2));
+        assert_eq!(p.regions.required_names(), ["東京", "ｔｏｋｙｏ"]);
+        let broken = GOOD.replace(
+            r#"judged_by = "情報システム課長""#,
+            r#"judged_by = "課長\n# 差し込まれた見出し""#,
+        );
+        let err = parse(&broken).expect_err("two lines");
+        assert!(
+            err.to_string()
+                .starts_with("p.toml: low_impact_basis.judged_by: must be one line of text"),
+            "{err}"
+        );
     }
 
     #[test]

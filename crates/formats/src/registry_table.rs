@@ -83,13 +83,13 @@ const COLUMNS: [Column; 15] = [
     },
     Column {
         key: "scope_included",
-        ja: "言明対象範囲 (含む)",
+        ja: "言明対象範囲に含むもの",
         en: "scope_included",
         required: false,
     },
     Column {
         key: "scope_excluded",
-        ja: "言明対象範囲 (含まない)",
+        ja: "言明対象範囲に含まないもの",
         en: "scope_excluded",
         required: false,
     },

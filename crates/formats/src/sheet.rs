@@ -16,6 +16,13 @@ pub struct Column {
     pub required: bool,
 }
 
+/// Headers earlier versions wrote, and the header each now means: files written before stay
+/// readable.
+const FORMER_HEADERS: [(&str, &str); 2] = [
+    ("言明対象範囲 (含む)", "言明対象範囲に含むもの"),
+    ("言明対象範囲 (含まない)", "言明対象範囲に含まないもの"),
+];
+
 /// Headers compare after NFKC and case folding, without spaces, parentheses and underscores.
 fn header_key(text: &str) -> String {
     match_key(text)
@@ -80,9 +87,15 @@ impl Sheet {
     pub fn rows<'a>(&'a self, columns: &'a [Column]) -> Result<Vec<Row<'a>>, InputError> {
         let mut positions: Vec<Option<usize>> = vec![None; columns.len()];
         for (i, h) in self.headers.iter().enumerate() {
-            let key = header_key(h);
+            let mut key = header_key(h);
             if key.is_empty() {
                 continue;
+            }
+            if let Some((_, now)) = FORMER_HEADERS
+                .iter()
+                .find(|(was, _)| header_key(was) == key)
+            {
+                key = header_key(now);
             }
             match columns
                 .iter()

@@ -6,7 +6,11 @@ use crate::InputError;
 use crate::sheet::{Cell, Sheet};
 
 /// Sheet names tried first in a workbook; otherwise its first sheet.
-const SHEET_NAMES: [&str; 4] = ["登録簿", "registry", "言明", "statements"];
+/// The sheet the list is written to.
+pub const LIST_SHEET: &str = "ISMAPクラウドサービスリスト";
+
+/// (登録簿 is what earlier versions named the list's sheet.)
+const SHEET_NAMES: [&str; 5] = [LIST_SHEET, "登録簿", "registry", "言明", "statements"];
 
 /// Text of a CSV file: UTF-8, else CP932 (Shift_JIS as Windows writes it).
 fn decode(name: &str, bytes: &[u8]) -> Result<String, InputError> {
@@ -118,6 +122,7 @@ pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
 
 pub fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
     use calamine::{Data, Reader, Xlsx};
+    crate::xlsx_bounds::check(name, bytes)?;
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| InputError::new(name, format!("not a readable XLSX workbook: {e}")))?;
     let names = book.sheet_names();
@@ -297,7 +302,7 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(without_statements(&from_csv), without_statements(&registry));
-        let xlsx = write_xlsx("登録簿", &headers, &table).expect("write XLSX");
+        let xlsx = write_xlsx(LIST_SHEET, &headers, &table).expect("write XLSX");
         let from_xlsx =
             sheet_to_registry(&read_xlsx("r.xlsx", &xlsx).expect("read XLSX"), &catalog)
                 .expect("valid");

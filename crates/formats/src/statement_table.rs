@@ -4,9 +4,9 @@
 
 use crate::InputError;
 use crate::sheet::{Column, Sheet};
-use ismap_core::criteria::Catalog;
+use ismap_core::criteria::{Catalog, ControlKey};
 use ismap_core::ids::RegistrationNumber;
-use ismap_core::registration::{ControlStatement, StatementStatus};
+use ismap_core::registration::{Conflict, ControlStatement, StatementStatus};
 use ismap_core::registry::Registry;
 use ismap_core::text::match_key;
 use std::collections::HashMap;
@@ -53,14 +53,18 @@ fn status(text: &str) -> Option<StatementStatus> {
     }
 }
 
+/// One registration's statements: its number, the row first naming it, and each statement
+/// with its row.
+type Group = (RegistrationNumber, usize, Vec<(usize, ControlStatement)>);
+
 /// Statements grouped by registration, in the order the file first names each registration.
 pub struct StatementSheet {
     name: String,
-    groups: Vec<(RegistrationNumber, usize, Vec<ControlStatement>)>,
+    groups: Vec<Group>,
 }
 
 pub fn sheet_to_statements(sheet: &Sheet, catalog: &Catalog) -> Result<StatementSheet, InputError> {
-    let mut groups: Vec<(RegistrationNumber, usize, Vec<ControlStatement>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<RegistrationNumber, usize> = HashMap::new();
     let mut seen: HashMap<(usize, u32), usize> = HashMap::new();
     for row in sheet.rows(&COLUMNS)? {
@@ -100,12 +104,15 @@ pub fn sheet_to_statements(sheet: &Sheet, catalog: &Catalog) -> Result<Statement
                 None,
             ));
         }
-        groups[group].2.push(ControlStatement {
-            key,
-            status,
-            reason,
-            inherited_from,
-        });
+        groups[group].2.push((
+            row.number,
+            ControlStatement {
+                key,
+                status,
+                reason,
+                inherited_from,
+            },
+        ));
     }
     Ok(StatementSheet {
         name: sheet.name.clone(),
@@ -114,18 +121,52 @@ pub fn sheet_to_statements(sheet: &Sheet, catalog: &Catalog) -> Result<Statement
 }
 
 impl StatementSheet {
-    /// The registry with the named registrations' statements replaced.
-    pub fn apply(self, registry: &Registry) -> Result<Registry, InputError> {
+    /// The registry with the named registrations' statements replaced; each statement is
+    /// checked against its registration's criteria version and underlying services.
+    pub fn apply(self, registry: &Registry, catalog: &Catalog) -> Result<Registry, InputError> {
         let mut registrations = registry.registrations().to_vec();
         for (no, row, statements) in self.groups {
-            let position = registry.position(&no).ok_or_else(|| {
-                InputError::new(&self.name, "no such registration in the registry")
+            let at = |row: usize, field: &str, message: String, value: String| {
+                InputError::new(&self.name, message)
                     .at(row, 1)
-                    .field("登録番号")
-                    .value(no.to_string())
+                    .field(field)
+                    .value(value)
+            };
+            let position = registry.position(&no).ok_or_else(|| {
+                at(
+                    row,
+                    "登録番号",
+                    "no such registration in the registry".into(),
+                    no.to_string(),
+                )
             })?;
+            let r = &mut registrations[position];
+            let members = catalog.members_of(&r.criteria_version).unwrap_or_default();
+            if let Some((row, s)) = statements
+                .iter()
+                .find(|(_, s)| members.get(s.key.index()) != Some(&true))
+            {
+                return Err(at(
+                    *row,
+                    "管理策ID",
+                    format!("not a criteria ID of version {}", r.criteria_version),
+                    catalog.get(s.key).id.to_string(),
+                ));
+            }
+            let rows: Vec<(usize, ControlKey)> =
+                statements.iter().map(|(row, s)| (*row, s.key)).collect();
             // Each control appears once per registration: checked while reading.
-            let _ = registrations[position].set_controls(statements);
+            let _ = r.set_controls(statements.into_iter().map(|(_, s)| s).collect());
+            if let Some(conflict) = r.conflict() {
+                let row = match &conflict {
+                    Conflict::InheritedFromNotUnderlying { control, .. } => rows
+                        .iter()
+                        .find(|(_, k)| k == control)
+                        .map_or(row, |(row, _)| *row),
+                    _ => row,
+                };
+                return Err(at(row, "継承元", conflict.to_string(), conflict.value()));
+            }
         }
         Registry::new(registrations).map_err(|e| InputError::new(&self.name, e.to_string()))
     }
@@ -179,13 +220,13 @@ mod tests {
         let csv = read_csv("s.csv", &write_csv(&headers, &table)).expect("csv");
         let restored = sheet_to_statements(&csv, &catalog)
             .expect("valid")
-            .apply(&empty)
+            .apply(&empty, &catalog)
             .expect("applies");
         assert_eq!(restored.registrations(), registry.registrations());
         let xlsx = write_xlsx("言明", &headers, &table).expect("xlsx");
         let restored = sheet_to_statements(&read_xlsx("s.xlsx", &xlsx).expect("xlsx"), &catalog)
             .expect("valid")
-            .apply(&empty)
+            .apply(&empty, &catalog)
             .expect("applies");
         assert_eq!(restored.registrations(), registry.registrations());
     }
@@ -212,11 +253,16 @@ mod tests {
                 "C99-0404-1,9.1.1,実施,,\n",
                 "s.csv:2:1: 登録番号: no such registration in the registry (value \"C99-0404-1\")",
             ),
+            // C99-0001-1 names no underlying service
+            (
+                "C99-0001-1,9.1.1,実施,,\nC99-0001-1,9.2.3,実施,,C99-0005-1\n",
+                "s.csv:3:1: 継承元: controls are inherited from C99-0005-1, which is not one of the entry's underlying services (value \"C99-0005-1\")",
+            ),
         ];
         for (rows, expected) in cases {
             let sheet = read_csv("s.csv", format!("{header}{rows}").as_bytes()).expect("csv");
             let err = sheet_to_statements(&sheet, &catalog)
-                .and_then(|s| s.apply(&registry))
+                .and_then(|s| s.apply(&registry, &catalog))
                 .err();
             assert_eq!(
                 err.map(|e| e.to_string()).as_deref(),
@@ -231,7 +277,7 @@ mod tests {
         .expect("csv");
         let applied = sheet_to_statements(&sheet, &catalog)
             .expect("valid")
-            .apply(&registry)
+            .apply(&registry, &catalog)
             .expect("applies");
         let no = RegistrationNumber::parse("C99-0002-1").expect("valid");
         assert_eq!(

@@ -126,10 +126,11 @@ async fn send_email(mailer: Option<&Mailer>, d: &Delivery) -> Result<(), String>
     let message = Message::builder()
         .from(mailer.from.clone())
         .to(to)
-        .subject(format!("[ISMAP] {}", d.alert.message_ja))
+        // Not an official ISMAP notice: say whose it is.
+        .subject(format!("[ismap 監視通知] {}", d.alert.message_ja))
         .header(ContentType::TEXT_PLAIN)
         .body(format!(
-            "{}\n\n{}\n",
+            "{}\n\n{}\n\n-- \nこのメールは ismap の監視機能による自動通知です。ISMAP運営からの公式通知ではありません。\nAn automatic notice from ismap's watch feature, not an official ISMAP notice.\n",
             d.alert.message_ja, d.alert.message_en
         ))
         .map_err(|e| e.to_string())?;

@@ -232,7 +232,13 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
         ),
         (
             l.get("有効期限の計算", "Expiry rule"),
-            report.expiry_rule.clone(),
+            report
+                .expiry_rule
+                .parse::<ismap_core::validity::ExpiryRule>()
+                .map_or_else(
+                    |_| report.expiry_rule.clone(),
+                    |r| r.label(l.lang).to_owned(),
+                ),
         ),
         (
             l.get("ISMAPクラウドサービスリスト", "Registry"),
@@ -292,6 +298,10 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
             p.contract
                 .as_ref()
                 .map_or_else(|| "-".into(), |c| format!("{} – {}", c.start, c.end)),
+        ),
+        (
+            l.get("注記", "Note"),
+            ismap_core::check::scope_note(l.lang).to_owned(),
         ),
     ]
 }

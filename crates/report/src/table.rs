@@ -37,6 +37,7 @@ pub fn table(report: &CheckReport, width: u16) -> String {
         report.registry.entries,
         l.get("件", "entries"),
     );
+    let _ = writeln!(out, "{}", ismap_core::check::scope_note(l.lang));
     let mut summary = new_table(width);
     summary.set_header(l.summary_header());
     for r in report.results.iter() {

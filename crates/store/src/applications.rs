@@ -217,14 +217,20 @@ impl ApplicationContent {
         catalog: &Catalog,
     ) -> std::result::Result<Vec<ControlStatement>, ApplicationError> {
         let mut controls = Vec::with_capacity(self.statements.len());
+        // An application states the criteria of the primary version (the one it is registered
+        // under), not those of other revisions merged in for reading the list.
+        let primary = catalog.members_of(catalog.version()).unwrap_or_default();
         for (i, s) in self.statements.iter().enumerate() {
-            let key = catalog.key_of(&s.control_id).ok_or_else(|| {
-                invalid(
-                    format!("statements[{i}].control_id"),
-                    &s.control_id,
-                    format!("a control ID of criteria {}", catalog.version()),
-                )
-            })?;
+            let key = catalog
+                .key_of(&s.control_id)
+                .filter(|k| primary.get(k.index()) == Some(&true))
+                .ok_or_else(|| {
+                    invalid(
+                        format!("statements[{i}].control_id"),
+                        &s.control_id,
+                        format!("a control ID of criteria {}", catalog.version()),
+                    )
+                })?;
             let status = s
                 .status
                 .parse()

@@ -104,7 +104,7 @@ impl Limit {
             }
             (Limit::Tokens, ismap_core::lang::Lang::Ja) => {
                 format!(
-                    "有効なAPIトークンは1アカウント{max}件までです。不要なものを失効してください"
+                    "有効なAPIトークンは1アカウント{max}件までです。不要なものを無効にしてください"
                 )
             }
             (Limit::Drafts, ismap_core::lang::Lang::Ja) => {

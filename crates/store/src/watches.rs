@@ -390,6 +390,7 @@ impl Store {
         let providers = account::Entity::find()
             .filter(account::Column::Role.eq(Role::Provider.as_str()))
             .filter(account::Column::Organisation.is_not_null())
+            .filter(account::Column::Disabled.eq(false))
             .all(&self.db)
             .await?;
         let mut raised = 0;
@@ -505,9 +506,10 @@ async fn raise<C: ConnectionTrait>(
     let mut raised = 0;
     let mut targets: Option<Vec<(&str, String, Option<i32>)>> = None;
     for kind in kinds {
-        // Reminders share watch id 0 across accounts; the unique index is (watch_id, key).
+        // Reminders share watch id 0 across accounts and registrations; the unique index is
+        // (watch_id, key), so both are part of their key.
         let key_hash = match watch_id {
-            OWN_REGISTRATION => sha256_hex(&format!("{account_id}:{}", kind.key())),
+            OWN_REGISTRATION => sha256_hex(&format!("{account_id}:{no}:{}", kind.key())),
             _ => sha256_hex(&kind.key()),
         };
         let exists = alert::Entity::find()

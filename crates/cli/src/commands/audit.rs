@@ -43,7 +43,7 @@ impl AuditCmd {
                 Verification::Intact { events, head } => output::write(
                     &format!(
                         "{}: {events} {} (head {})\n",
-                        ctx.lang.pick("改ざんなし", "intact"),
+                        ctx.lang.pick("改ざんは検出されませんでした", "intact"),
                         ctx.lang.pick("件", "events"),
                         Anchor::head(events, &head)
                     ),

@@ -184,7 +184,7 @@ impl ImportStatements {
             ctx.lang
                 .pick("データベースへ書き込み中", "writing to the database"),
         );
-        let registry = statements.apply(&store.load_registry(&catalog).await?)?;
+        let registry = statements.apply(&store.load_registry(&catalog).await?, &catalog)?;
         let summary = store
             .import_registry_as(
                 &ctx.actor(),

@@ -150,7 +150,10 @@ impl RegistryCmd {
                         statement_table::rows(&loaded.registry, &loaded.catalog),
                     )
                 } else {
-                    ("登録簿", registry_table::rows(&loaded.registry))
+                    (
+                        spreadsheet::LIST_SHEET,
+                        registry_table::rows(&loaded.registry),
+                    )
                 };
                 let bytes = match c.format {
                     ExportFormat::Json if c.statements => {
@@ -339,14 +342,14 @@ impl ShowCmd {
             let mut c = table();
             c.set_header([
                 l("管理策", "Control"),
-                l("状態", "Status"),
+                l("実施状況", "Status"),
                 l("理由", "Reason"),
                 l("継承元", "Inherited from"),
             ]);
             for s in r.controls() {
                 c.add_row(vec![
                     loaded.catalog.get(s.key).id.to_string(),
-                    s.status.as_str().to_owned(),
+                    s.status.label(ctx.lang).to_owned(),
                     s.reason.clone().unwrap_or_default(),
                     s.inherited_from
                         .as_ref()

@@ -15,7 +15,7 @@ pub enum UserCmd {
     Add(AddCmd),
     /// Set a new password (read from standard input) and end the user's sessions / パスワードを変更する
     Passwd(NameArg),
-    /// Issue an API token (printed once), or revoke one with --revoke ID / APIトークンを発行・失効する
+    /// Issue an API token (printed once), or revoke one with --revoke ID / APIトークンを発行・無効化する
     Token(TokenCmd),
     /// Disable an account: its sessions end and its tokens stop working / アカウントを無効にする
     Disable(NameArg),

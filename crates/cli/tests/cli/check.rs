@@ -193,7 +193,7 @@ fn confidentiality_3_and_the_low_impact_record() {
     );
     assert_eq!(
         report["profile"]["low_impact_basis"]["judged_by"],
-        "架空省 デジタル統括課長"
+        "架空省 デジタル統括課 担当係長"
     );
     // no features named: the duties follow the whole scope, CDN and WAF included
     let duties: Vec<&str> = result(&report, "C99-0008-1")["responsibilities"]
@@ -220,7 +220,7 @@ fn confidentiality_3_and_the_low_impact_record() {
         .run(&[&args[..], &["--format", "markdown"]].concat())
         .ok();
     assert!(
-        md.contains("- 低影響利用の判断: あり（判断者: 架空省 デジタル統括課長、根拠: 公開前の報道発表資料のみを扱う（2026-11-20 決裁））"),
+        md.contains("- 低影響利用の判断: あり（判断者: 架空省 デジタル統括課 担当係長、根拠: （誤った判断の例）取り扱う情報の格付を確認せずに低影響と記録した）"),
         "{md}"
     );
     assert!(md.contains("| liu_confidentiality |"), "{md}");
@@ -711,7 +711,8 @@ fn pdf_check_sheets() {
         "シンガポール (SG)",
         "利用者側の責任",
         "製品の導入だけでは足りません",
-        "1 / 3",
+        "1 / 4",
+        "調達要件のすべてを満たすことを意味しません",
     ] {
         let expected: String = expected.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(

@@ -4,7 +4,7 @@ use super::{Finding, Subject};
 use crate::criteria::Catalog;
 use crate::lang::Lang;
 use crate::profile::Profile;
-use crate::registration::{ControlStatement, ListingStatus, Registration, StatementStatus};
+use crate::registration::{ControlStatement, Registration, StatementStatus};
 
 /// What a message may refer to besides the finding itself.
 pub(super) struct Context<'a> {
@@ -12,17 +12,6 @@ pub(super) struct Context<'a> {
     pub profile: &'a Profile,
     pub registration: Option<&'a Registration>,
     pub subject: Subject,
-}
-
-/// A source's status as the officer reads it: a renewal-pending source is in force.
-fn source_status(status: ListingStatus, lang: Lang) -> &'static str {
-    match status {
-        ListingStatus::RenewalPending => lang.pick(
-            "更新審査中（運営委員会の決定まで有効）",
-            "renewal pending (in force until the Steering Committee decides)",
-        ),
-        other => other.label(lang),
-    }
 }
 
 impl Context<'_> {
@@ -84,16 +73,16 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
     use Finding::*;
     let ja = lang == Lang::Ja;
     match finding {
-        Listed { expires } if ja => format!("ISMAPクラウドサービスリストに掲載されており、{expires} まで有効です。"),
-        Listed { expires } => format!("On the ISMAP cloud service list and valid until {expires}."),
+        Listed { expires } if ja => format!("評価日時点でISMAPクラウドサービスリストに掲載されています（有効期限 {expires}）。"),
+        Listed { expires } => format!("On the ISMAP cloud service list on the evaluation date (expires {expires})."),
         RenewalPending { expired, filed } if ja => format!(
-            "有効期限 {expired} を過ぎていますが、期限前の {filed} に更新申請されているため、運営委員会の決定までは有効として扱われます。"
+            "有効期限 {expired} を過ぎていますが、有効期限まで（{filed}）に更新申請されているため、運営委員会の決定までは有効として扱われます。"
         ),
         RenewalPending { expired, filed } => format!(
             "Expired on {expired}, but renewal was filed on {filed}, before expiry: it stays in force until the Steering Committee decides."
         ),
-        Expired { on } if ja => format!("有効期限 {on} を過ぎており、期限までの更新申請の記録がありません。"),
-        Expired { on } => format!("Expired on {on}, with no renewal filed by that date."),
+        Expired { on } if ja => format!("有効期限 {on} を過ぎ、有効期限切れ（失効）です（有効期限までの更新申請の記載はありません）。"),
+        Expired { on } => format!("Expired on {on} (the list shows no renewal filed by that date)."),
         Revoked { on } if ja => format!("{on} に登録が取り消されています。"),
         Revoked { on } => format!("The registration was revoked on {on}."),
         NotYetValid { from } if ja => format!("評価日は登録日 {from} より前です。"),
@@ -124,7 +113,7 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             .into(),
         LiuWithoutLowImpact => lang
             .pick(
-                "ISMAP-LIU の登録サービスですが、低影響利用（low_impact）の判断がありません。",
+                "ISMAP-LIU の登録サービスですが、業務・情報を低影響と判断した記録がありません（要件の「低影響利用と判断済み」）。",
                 "Registered under ISMAP-LIU, but the profile has no low-impact judgment (low_impact).",
             )
             .into(),
@@ -135,7 +124,7 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             )
             .into(),
         NoContract => lang
-            .pick("契約期間が指定されていないため、有効期限と比較していません。", "No contract period given: expiry not compared.")
+            .pick("契約期間が入力されていないため、この項目は確認していません（未確認）。", "No contract period given: expiry not compared (not checked).")
             .into(),
         CoversContract { expires, contract_end } if ja => {
             format!("有効期限 {expires} は契約終了日 {contract_end} 以降です。")
@@ -144,26 +133,32 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             format!("Expiry {expires} is on or after the contract end {contract_end}.")
         }
         ExpiresBeforeContractEnd { expires, contract_end } if ja => {
-            format!("有効期限 {expires} が契約終了日 {contract_end} より前です。更新されない可能性があります。")
+            format!("有効期限 {expires} が契約終了日 {contract_end} より前のため、契約期間中に更新の可否が決まります。")
         }
         ExpiresBeforeContractEnd { expires, contract_end } => {
             format!("Expiry {expires} falls before the contract end {contract_end}: the registration may not be renewed.")
         }
-        NoFeaturesRequired => lang.pick("利用する機能が指定されていません。", "No features required.").into(),
-        FeatureIncluded => lang.pick("言明対象範囲に含まれています。", "Inside the statement scope.").into(),
-        FeatureExcluded => lang.pick("言明対象範囲から除外されています。", "Explicitly excluded from the statement scope.").into(),
-        FeatureNotStated => lang
-            .pick("言明対象範囲に記載がありません。", "Not named in the statement scope (neither included nor excluded).")
+        NoFeaturesRequired => lang
+            .pick("利用する機能が入力されていないため、言明対象範囲は確認していません（未確認）。", "No features given: the statement scope was not checked.")
             .into(),
-        NoControlsRequired => lang.pick("必須とする管理策が指定されていません。", "No controls required.").into(),
+        FeatureIncluded => lang.pick("言明対象範囲に含まれています。", "Inside the statement scope.").into(),
+        FeatureExcluded => lang
+            .pick("言明対象範囲に含まないものとして記載されています。", "Listed as outside the statement scope.")
+            .into(),
+        FeatureNotStated => lang
+            .pick("言明対象範囲に含むもの・含まないもののいずれにも記載がありません。", "Not named in the statement scope (neither included nor excluded).")
+            .into(),
+        NoControlsRequired => lang
+            .pick("必須とする管理策が入力されていないため、管理策は確認していません（未確認）。", "No controls required: controls were not checked.")
+            .into(),
         Implemented => format!("{}{}", lang.pick("実施", "Implemented"), ctx.provider_reason(lang)),
         ImplementedInherited { status } if ja => {
-            format!("実施（{} から継承、同登録は{}）", ctx.inherited_from(), source_status(status, lang))
+            format!("実施（{} から継承、同登録は{}）", ctx.inherited_from(), status.label(lang))
         }
         ImplementedInherited { status } => format!(
             "Implemented (inherited from {}, which is {})",
             ctx.inherited_from(),
-            source_status(status, lang)
+            status.label(lang)
         ),
         InheritedFromNotValid { status } if ja => format!(
             "{}とされていますが、継承元 {} は評価日に有効ではありません（{}）。",
@@ -185,7 +180,7 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
         ),
         NotApplicable => format!("{}{}", lang.pick("非該当", "Not applicable"), ctx.provider_reason(lang)),
         ObjectiveExcluded { objective } if ja => {
-            format!("統制目標 {} が非該当とされているため、本管理策も対象外です。", ctx.catalog.get(objective).id)
+            format!("統制目標 {} が非該当とされているため、本管理策も非該当として扱われます。", ctx.catalog.get(objective).id)
         }
         ObjectiveExcluded { objective } => format!(
             "Control objective {} is stated not applicable, which exempts this control too.",
@@ -209,7 +204,7 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             )
             .into(),
         RegionSelectable => lang
-            .pick("要件を満たさないリージョンですが、利用者が選択しないことができます（選択可）。", "Does not meet the requirements, but the customer can choose not to use it.")
+            .pick("要件を満たさないリージョンですが、利用者が利用しないよう選択できます（選択可）。利用しないことを設定と契約で担保すれば、要件を満たすリージョンに限って利用できます。", "Does not meet the requirements, but the customer can choose not to use it: secured in the configuration and the contract, use stays within the regions that do.")
             .into(),
         RegionNotSelectable => lang
             .pick("要件を満たさないリージョンで、利用者が除外できません。", "Does not meet the requirements, and the customer cannot opt out of it.")
@@ -286,8 +281,8 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "Design without this feature, or choose another service.",
         ),
         FeatureNotStated => lang.pick(
-            "この機能が言明対象範囲に含まれることを事業者に書面で確認する。",
-            "Get the vendor's written confirmation that this feature is inside the statement scope.",
+            "この機能が言明対象範囲に含まれるかを、言明書とISMAPポータルの公開情報で確認する。含まれない場合は、当該機能のセキュリティ対策を事業者に確認する。",
+            "Check in the statement and on the ISMAP portal whether this feature is inside the statement scope; if it is not, ask the provider how the feature is secured.",
         ),
         InheritedFromNotValid { .. } => lang.pick(
             "継承元サービスの登録状況を確認し、必要なら代替策を求める。",

@@ -804,7 +804,7 @@ fn views_carry_subject_reason_and_action() {
     assert_eq!(
         feature.action,
         Some(
-            "Get the vendor's written confirmation that this feature is inside the statement scope."
+            "Check in the statement and on the ISMAP portal whether this feature is inside the statement scope; if it is not, ask the provider how the feature is secured."
         )
     );
     assert_eq!(en.verdict, Status::Fail);

@@ -106,9 +106,8 @@ impl Engine<'_> {
             Subject::RequiredRegion(i) => self
                 .profile
                 .regions
-                .required_names()
-                .get(i as usize)
-                .map(|n| (*n).to_owned()),
+                .required_name(i as usize)
+                .map(str::to_owned),
             Subject::Region(i) => registration
                 .and_then(|r| r.regions.get(i as usize))
                 .map(|g| format!("{} ({})", g.name, g.country)),

@@ -466,10 +466,11 @@ impl Refusal {
                 let sep = lang.pick("、", ", ");
                 let mut parts = Vec::new();
                 if !missing.is_empty() {
+                    let names: Vec<&str> = missing.iter().map(|f| field_label(f, lang)).collect();
                     parts.push(format!(
                         "{}{}",
                         lang.pick("未記入の項目: ", "fields not filled in: "),
-                        missing.join(sep)
+                        names.join(sep)
                     ));
                 }
                 if !unstated.is_empty() {
@@ -625,7 +626,10 @@ impl Refusal {
             }
             Refusal::Unchangeable { field } => {
                 if ja {
-                    format!("変更申請では {field} を変えられません（別の新規申請が必要です）")
+                    format!(
+                        "変更申請では{}を変更できません（新規の申請が必要です）",
+                        field_label(field, lang)
+                    )
                 } else {
                     format!(
                         "a change application cannot change {field} (that needs a new application)"
@@ -661,6 +665,19 @@ impl Refusal {
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message(Lang::En))
+    }
+}
+
+/// An application field as the form names it (the field's own name in English).
+fn field_label(field: &'static str, lang: Lang) -> &'static str {
+    match (field, lang) {
+        ("service_name", Lang::Ja) => "サービス名",
+        ("audit_body", Lang::Ja) => "監査機関",
+        ("scope_included", Lang::Ja) => "言明対象範囲に含むもの",
+        ("regions", Lang::Ja) => "リージョン",
+        ("statements", Lang::Ja) => "管理策の言明",
+        ("program", Lang::Ja) => "制度",
+        _ => field,
     }
 }
 

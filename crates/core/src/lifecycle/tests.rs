@@ -474,7 +474,7 @@ fn submission_needs_a_complete_draft_and_reasons_are_required() {
         .expect_err("incomplete");
     assert_eq!(
         refused.message(Lang::Ja),
-        "申請書が完成していません。未記入の項目: scope、regions。記載のない必須項目（統制目標・基本言明要件）: 5.1.1、5.1.2、5.1.3、5.1.4、5.1.5、5.1.6、5.1.7、5.1.8、5.1.9、5.1.10 ほか2件。理由のない非該当: 9.1.1"
+        "申請書が完成していません。未記入の項目: scope、リージョン。記載のない必須項目（統制目標・基本言明要件）: 5.1.1、5.1.2、5.1.3、5.1.4、5.1.5、5.1.6、5.1.7、5.1.8、5.1.9、5.1.10 ほか2件。理由のない非該当: 9.1.1"
     );
     assert!(
         refused.message(Lang::En).contains("5.1.10 and 2 more"),

@@ -792,13 +792,18 @@ async fn providers_are_reminded_of_their_own_filing_deadline() {
     let db = TestDb::new().await;
     let store = store(&db).await;
     let catalog = catalog();
-    let registry = demo_registry(&catalog);
+    // C99-0001-1 (架空クラウド) expires 2027-07-31, and so does a second service of the same
+    // provider (same audit period); C99-0007-1 of the provider is not yet registered on the day.
+    let demo = demo_registry(&catalog);
+    let mut second = demo.registrations()[0].clone();
+    second.registration_no = RegistrationNumber::parse("C99-0010-1").expect("no");
+    let mut entries = demo.registrations().to_vec();
+    entries.push(second);
+    let registry = ismap_core::registry::Registry::new(entries).expect("unique");
     store
         .import_registry(&registry, &catalog, "demo", "x", false)
         .await
         .expect("import");
-    // C99-0001-1 (架空クラウド) expires 2027-07-31; C99-0007-1 of the same provider is not yet
-    // registered on the day, so only the first is due.
     let owner = actor(
         &store,
         "cloud",
@@ -828,24 +833,24 @@ async fn providers_are_reminded_of_their_own_filing_deadline() {
     assert_eq!(run("2027-01-31").await, 0, "181 days before: nothing yet");
     assert_eq!(
         run("2027-02-01").await,
-        2,
-        "180 days: both accounts of the provider"
+        4,
+        "180 days: both services, both accounts of the provider"
     );
     assert_eq!(run("2027-02-02").await, 0, "raised once");
-    assert_eq!(run("2027-05-02").await, 2, "90 days");
+    assert_eq!(run("2027-05-02").await, 4, "90 days");
     let alerts = store.alerts(&owner, 10).await.expect("alerts");
-    assert_eq!(alerts.len(), 2);
+    assert_eq!(alerts.len(), 4);
     assert!(alerts.iter().all(|a| a.kind == "renewal_deadline"
-        && a.registration_no == "C99-0001-1"
+        && ["C99-0001-1", "C99-0010-1"].contains(&a.registration_no.as_str())
         && a.watch_id == ismap_store::OWN_REGISTRATION));
     assert!(
-        alerts[0]
-            .message_ja
-            .contains("次の監査対象期間は 2026-04-01 から最長12か月（2027-03-31 まで）"),
+        alerts[0].message_ja.contains(
+            "更新のための監査対象期間は 2026-04-01 から最長12か月（2027-03-31 まで）です"
+        ),
         "{}",
         alerts[0].message_ja
     );
-    assert_eq!(store.alerts(&colleague, 10).await.expect("alerts").len(), 2);
+    assert_eq!(store.alerts(&colleague, 10).await.expect("alerts").len(), 4);
     assert!(
         store
             .alerts(&stranger, 10)

@@ -201,7 +201,7 @@ pub async fn create_token(
     Ok((StatusCode::CREATED, Json(issued)).into_response())
 }
 
-/// Revoke one of the caller's API tokens / APIトークンを失効する
+/// Revoke one of the caller's API tokens / APIトークンを無効にする
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
     params(("id" = i32, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"), (status = 404, description = "No such live token", body = crate::error::ErrorBody)))]

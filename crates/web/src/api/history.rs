@@ -275,7 +275,7 @@ pub async fn download(
             let (headers, rows) = registry_table::rows(registry);
             let bytes = state
                 .render()
-                .run(move || spreadsheet::write_xlsx("登録簿", &headers, &rows))
+                .run(move || spreadsheet::write_xlsx(spreadsheet::LIST_SHEET, &headers, &rows))
                 .await?
                 .map_err(ApiError::internal)?;
             (

@@ -86,8 +86,10 @@ pub async fn add(state: &AppState, viewer: &Viewer, w: &NewWatch) -> Result<Watc
             format!("at most {} controls", ismap_store::MAX_WATCHED_CONTROLS),
         ));
     }
+    // Stored as the catalog writes them, each once.
+    let mut controls: Vec<String> = Vec::with_capacity(w.controls.len());
     for (i, id) in w.controls.iter().enumerate() {
-        if catalog.key_of(id).is_none() {
+        let Some(key) = catalog.key_of(id) else {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_value",
@@ -97,10 +99,14 @@ pub async fn add(state: &AppState, viewer: &Viewer, w: &NewWatch) -> Result<Watc
                 ),
             )
             .field(format!("controls[{i}]")));
+        };
+        let id = catalog.get(key).id.to_string();
+        if !controls.contains(&id) {
+            controls.push(id);
         }
     }
     Ok(store(state)?
-        .add_watch(&viewer.actor, &no, (start, end), &w.label, &w.controls)
+        .add_watch(&viewer.actor, &no, (start, end), &w.label, &controls)
         .await?)
 }
 

@@ -161,11 +161,11 @@ async fn account_page(
                     tbody { @for tk in &tokens { @let live = !tk.revoked && tk.expires_at.is_some_and(|e| e > now); tr {
                         td { (tk.id) } td { (tk.name) } td { (japan_time(tk.created_at).format("%Y-%m-%d %H:%M JST")) }
                         td { @if let Some(e) = tk.expires_at { (japan_time(e).format("%Y-%m-%d %H:%M JST")) } @else { "-" } }
-                        td { @if tk.revoked { (t(lang, "失効", "revoked")) } @else if live { (t(lang, "有効", "live")) } @else { (t(lang, "期限切れ", "expired")) } }
+                        td { @if tk.revoked { (t(lang, "無効化済み", "revoked")) } @else if live { (t(lang, "有効", "live")) } @else { (t(lang, "有効期限切れ", "expired")) } }
                         td { @if live {
                             form method="post" action={ "/account/tokens/" (tk.id) "/revoke" } {
                                 (csrf_field())
-                                button.secondary type="submit" { (t(lang, "失効させる", "Revoke")) }
+                                button.secondary type="submit" { (t(lang, "無効にする", "Revoke")) }
                             }
                         } }
                     } } }

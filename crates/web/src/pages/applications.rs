@@ -173,8 +173,8 @@ fn edit_page(
         html! {
             h1 { (title) }
             @if registered {
-                p.lead { (t(lang, "登録中のサービスです。保存すると言明内容の変更として本日付で公開されます。",
-                              "This service is registered: saving publishes a statement change from today.")) }
+                p.lead { (t(lang, "登録済みのサービスです。この申請書は編集できません。登録内容を変更するには、申請の詳細画面の「変更申請を作成する」から変更申請を行ってください（監査・審査を経て、事務局の承認後に公開されます）。",
+                              "This service is registered: this application cannot be edited. To change the registration, start a change application from the application's page (it is audited, reviewed and published once approved).")) }
             }
             @if let Some(e) = error { div.error-box role="alert" { p { (e) } } }
             form.stack method="post" action={ "/applications/" (app.id) "/edit" } {

@@ -29,7 +29,7 @@ pub async fn page(
             h1 { (title) }
             @match &verification {
                 Verification::Intact { events, head } => div.notice role="status" {
-                    p { (t(lang, "ハッシュチェーンを検証しました。改ざんはありません。", "The hash chain verifies: no tampering.")) " "
+                    p { (t(lang, "ハッシュチェーンを検証しました。改ざんは検出されませんでした。", "The hash chain verifies: no tampering detected.")) " "
                         (events) (t(lang, " 件", " events")) }
                     p.hint { (t(lang, "外部に記録するアンカー（後日 ismap audit verify --anchor で照合）: ", "Anchor to record elsewhere (check it later with ismap audit verify --anchor): "))
                              code { (Anchor::head(*events, head)) } }

@@ -347,6 +347,7 @@ fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<M
             (t(lang, "管理基準 ", "Criteria ")) (snapshot.catalog.version()) " · "
             (t(lang, "リストの SHA-256 ", "Registry SHA-256 ")) code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
         }
+        p.note { (ismap_core::check::scope_note(lang)) }
         div.table-wrap {
             table {
                 caption.meta { (t(lang, "行は確認項目、列は候補。記号と文字で判定を示します（✓適合 ▲要確認 ✕不適合）。", "Rows are checks, columns candidates; symbols and words give each status (✓ pass ▲ review ✕ fail).")) }
@@ -519,6 +520,7 @@ pub async fn sheet(
             h2 id="verdict" { (t(lang, "総合判定", "Verdict")) }
             p { (status_badge(v.verdict, lang)) " " (listing_badge(v.status, lang)) @if let Some(d) = v.expires_on { " " (t(lang, "有効期限 ", "expires ")) (d) } }
             @if let Some(p) = &v.provider { p { (t(lang, "事業者: ", "Provider: ")) (p) } }
+            p.note { (ismap_core::check::scope_note(lang)) }
         }
         section aria-labelledby="entries" {
             h2 id="entries" { (t(lang, "確認項目ごとの判定・理由・対応", "Every check: status, reason, action")) }
@@ -547,7 +549,7 @@ pub async fn sheet(
                 dt { (t(lang, "調達府省庁・自治体", "Agency")) } dd { (profile.agency.as_deref().unwrap_or("-")) }
                 dt { (t(lang, "評価日", "Evaluation date")) } dd { (engine.evaluated_on) }
                 dt { (t(lang, "管理基準のバージョン", "Criteria version")) } dd { (snapshot.catalog.version()) }
-                dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (engine.rule) }
+                dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (engine.rule.label(lang)) }
                 dt { (t(lang, "ISMAPクラウドサービスリスト", "Registry")) } dd { (snapshot.origin.describe(lang)) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
                 dt { (t(lang, "リストの SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256) } }
                 dt { (t(lang, "機密性", "Confidentiality")) } dd { (profile.confidentiality.level()) }

@@ -233,7 +233,14 @@ pub async fn detail(
                 dt { (t(lang, "サービスモデル", "Service model")) } dd { @match r.service_model { Some(m) => (m.as_str()), None => (none()) } }
                 dt { (t(lang, "登録日", "Registered on")) } dd { (r.registered_on) }
                 dt { (t(lang, "監査対象期間", "Audit period")) } dd { (r.audit_period.start()) " – " (r.audit_period.end()) }
-                dt { (t(lang, "有効期限", "Expires on")) } dd { (r.expires_on(rule)) " " span.meta { (t(lang, "（監査対象期間の末日の翌日から1年4か月、民法の期間計算）", "(1 year 4 months from the day after the audit period, Civil Code counting)")) } }
+                dt { (t(lang, "有効期限", "Expires on")) } dd {
+                    (r.expires_on(rule)) " "
+                    @match r.expiry_differs(rule) {
+                        Some((_, computed)) => span.meta { (t(lang, "（ISMAPクラウドサービスリスト記載の日付。監査対象期間からの算定では ", "(the date the list publishes; counted from the audit period: ")) (computed) (t(lang, "）", ")")) },
+                        None if r.published_expiry.is_some() => span.meta { (t(lang, "（ISMAPクラウドサービスリスト記載の日付。監査対象期間からの算定と一致）", "(the date the list publishes; the same as counted from the audit period)")) },
+                        None => span.meta { (t(lang, "（監査対象期間の末日の翌日から1年4か月、民法の期間計算）", "(1 year 4 months from the day after the audit period, Civil Code counting)")) },
+                    }
+                }
                 dt { (t(lang, "更新申請日", "Renewal filed on")) } dd { @match r.renewal_filed_on { Some(d) => (d), None => (none()) } }
                 dt { (t(lang, "登録取消日", "Revoked on")) } dd { @match r.revoked_on { Some(d) => (d), None => (none()) } }
                 dt { (t(lang, "管理基準", "Criteria version")) } dd { (r.criteria_version) }

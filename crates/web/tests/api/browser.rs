@@ -485,7 +485,7 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
         "{registered}"
     );
     c.goto(&format!("{base}/audit")).await.expect("audit");
-    assert!(text(&c).await.contains("改ざんはありません"));
+    assert!(text(&c).await.contains("改ざんは検出されませんでした"));
     accessibility(&c, "/audit").await;
     sign_out(&c).await;
 
