@@ -226,90 +226,6 @@ fn confidentiality_3_and_the_low_impact_record() {
     assert!(md.contains("| liu_confidentiality |"), "{md}");
 }
 
-/// One check rendered in every format names the same codes, in the same order.
-#[test]
-fn every_format_carries_the_same_codes() {
-    let env = Env::new();
-    let profile = repo_file("examples/demo-profile.toml");
-    let registry = repo_file("examples/demo-registry.json");
-    let base = [
-        "check",
-        "--profile",
-        &profile,
-        "--registry",
-        &registry,
-        "--service",
-        "C99-0002-1",
-    ];
-    let json = env.run(&[&base[..], &["--format", "json"]].concat()).json();
-    let codes: Vec<String> = json["results"][0]["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
-        .collect();
-    assert!(
-        codes.contains(&"region_required_offered".to_owned()),
-        "{codes:?}"
-    );
-    // Markdown and the terminal table: the code is the last column of each row
-    let md = env
-        .run(&[&base[..], &["--format", "markdown"]].concat())
-        .ok();
-    let md_codes: Vec<String> = md
-        .lines()
-        .filter(|l| l.starts_with("| ") && l.matches(" | ").count() == 5)
-        .filter_map(|l| l.trim_end_matches(" |").rsplit(" | ").next())
-        .map(str::to_owned)
-        .filter(|c| codes.contains(c))
-        .collect();
-    assert_eq!(md_codes, codes, "markdown");
-    let table = env.run(&[&base[..], &["--lang", "en"]].concat()).ok();
-    let mut at = 0;
-    for code in &codes {
-        let found = table[at..]
-            .find(code.as_str())
-            .unwrap_or_else(|| panic!("table lacks {code} after {at}"));
-        at += found + code.len();
-    }
-    // XLSX: column F of the result's sheet; PDF: the text read back in order
-    let xlsx = env.path("check.xlsx");
-    env.run(
-        &[
-            &base[..],
-            &["--format", "xlsx", "-o", xlsx.to_str().expect("utf-8")],
-        ]
-        .concat(),
-    )
-    .ok();
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("a workbook");
-    let sheet = calamine::Reader::worksheet_range(&mut book, "C99-0002-1").expect("sheet");
-    let xlsx_codes: Vec<String> = sheet
-        .rows()
-        .filter_map(|row| row.get(5).map(ToString::to_string))
-        .filter(|c| codes.contains(c))
-        .collect();
-    assert_eq!(xlsx_codes, codes, "xlsx");
-    let pdf = env.path("check.pdf");
-    env.run(
-        &[
-            &base[..],
-            &["--format", "pdf", "-o", pdf.to_str().expect("utf-8")],
-        ]
-        .concat(),
-    )
-    .ok();
-    if let Some(text) = pdf_text(&pdf) {
-        let mut at = 0;
-        for code in &codes {
-            let found = text[at..]
-                .find(code.as_str())
-                .unwrap_or_else(|| panic!("pdf lacks {code} after {at}"));
-            at += found + code.len();
-        }
-    }
-}
-
 #[test]
 fn services_option_and_not_listed_candidates() {
     let env = Env::new();
@@ -402,6 +318,74 @@ fn languages_and_formats() {
         .ok();
     assert!(printed.is_empty());
     assert_eq!(std::fs::read_to_string(out).expect("report written"), md);
+    // One check rendered in every format names the same codes, in the same order.
+    let json = env.run(&[&base[..], &["--format", "json"]].concat()).json();
+    let codes: Vec<String> = json["results"][0]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        codes.contains(&"region_required_offered".to_owned()),
+        "{codes:?}"
+    );
+    // Markdown and the terminal table: the code is the last column of each row
+    let md = env
+        .run(&[&base[..], &["--format", "markdown"]].concat())
+        .ok();
+    let md_codes: Vec<String> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.matches(" | ").count() == 5)
+        .filter_map(|l| l.trim_end_matches(" |").rsplit(" | ").next())
+        .map(str::to_owned)
+        .filter(|c| codes.contains(c))
+        .collect();
+    assert_eq!(md_codes, codes, "markdown");
+    let table = env.run(&[&base[..], &["--lang", "en"]].concat()).ok();
+    let mut at = 0;
+    for code in &codes {
+        let found = table[at..]
+            .find(code.as_str())
+            .unwrap_or_else(|| panic!("table lacks {code} after {at}"));
+        at += found + code.len();
+    }
+    // XLSX: column F of the result's sheet; PDF: the text read back in order
+    let xlsx = env.path("check.xlsx");
+    env.run(
+        &[
+            &base[..],
+            &["--format", "xlsx", "-o", xlsx.to_str().expect("utf-8")],
+        ]
+        .concat(),
+    )
+    .ok();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("a workbook");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "C99-0002-1").expect("sheet");
+    let xlsx_codes: Vec<String> = sheet
+        .rows()
+        .filter_map(|row| row.get(5).map(ToString::to_string))
+        .filter(|c| codes.contains(c))
+        .collect();
+    assert_eq!(xlsx_codes, codes, "xlsx");
+    let pdf = env.path("check.pdf");
+    env.run(
+        &[
+            &base[..],
+            &["--format", "pdf", "-o", pdf.to_str().expect("utf-8")],
+        ]
+        .concat(),
+    )
+    .ok();
+    if let Some(text) = pdf_text(&pdf) {
+        let mut at = 0;
+        for code in &codes {
+            let found = text[at..]
+                .find(code.as_str())
+                .unwrap_or_else(|| panic!("pdf lacks {code} after {at}"));
+            at += found + code.len();
+        }
+    }
 }
 
 #[test]
@@ -534,20 +518,16 @@ fn criteria_from_a_directory() {
             "scope": {}, "regions": [], "controls": {"5.1.1.3": {"status": "implemented"}}}]}"#,
     );
     let both = [
-        "check",
-        "--criteria",
-        dir.to_str().expect("utf-8"),
-        "--criteria",
-        later.to_str().expect("utf-8"),
-        "--registry",
-        mixed.to_str().expect("utf-8"),
-        "--profile",
-        profile.to_str().expect("utf-8"),
-        "--on",
-        "2025-07-01",
-        "--format",
-        "json",
-    ];
+        &args[..3],
+        &[
+            "--criteria",
+            later.to_str().expect("utf-8"),
+            "--registry",
+            mixed.to_str().expect("utf-8"),
+        ],
+        &args[5..],
+    ]
+    .concat();
     let report = env.run(&both).json();
     assert_eq!(report["criteria_version"], "mini-2025");
     let codes = |i: usize| -> Vec<String> {

@@ -244,6 +244,26 @@ fn status_code(typed: &str) -> String {
     code.to_owned()
 }
 
+/// A line of a form's text area that is not in the expected shape: `(field, shape)` per language.
+fn line_error(
+    lang: Lang,
+    (field_ja, shape_ja): (&str, &str),
+    (field_en, shape_en): (&str, &str),
+    i: usize,
+    line: &str,
+) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{field_ja} {} 行目: 「{shape_ja}」の形で書いてください（{line:?}）",
+            i + 1
+        ),
+        Lang::En => format!(
+            "{field_en}, line {}: expected \"{shape_en}\", got {line:?}",
+            i + 1
+        ),
+    }
+}
+
 /// The form's text areas as content; a line that cannot be read is named by field and line.
 fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<ApplicationContent, String> {
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
@@ -266,16 +286,13 @@ fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<Applicatio
             [name, country] | [name, country, ""] => (name, country, false),
             [name, country, "selectable" | "選択可"] => (name, country, true),
             _ => {
-                return Err(match lang {
-                    Lang::Ja => format!(
-                        "リージョン {} 行目: 「名前, 国コード[, 選択可]」の形で書いてください（{line:?}）",
-                        i + 1
-                    ),
-                    Lang::En => format!(
-                        "regions, line {}: expected \"name, country[, selectable]\", got {line:?}",
-                        i + 1
-                    ),
-                });
+                return Err(line_error(
+                    lang,
+                    ("リージョン", "名前, 国コード[, 選択可]"),
+                    ("regions", "name, country[, selectable]"),
+                    i,
+                    line,
+                ));
             }
         };
         regions.push(RegionJson {
@@ -293,16 +310,16 @@ fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<Applicatio
         let parts: Vec<&str> = line.splitn(4, ',').map(str::trim).collect();
         let non_empty = |s: Option<&&str>| s.filter(|v| !v.is_empty()).map(|v| (*v).to_owned());
         if parts.len() < 2 {
-            return Err(match lang {
-                Lang::Ja => format!(
-                    "管理策の言明 {} 行目: 「管理策ID, 実施状況[, 理由[, 継承元]]」の形で書いてください（{line:?}）",
-                    i + 1
+            return Err(line_error(
+                lang,
+                ("管理策の言明", "管理策ID, 実施状況[, 理由[, 継承元]]"),
+                (
+                    "statements",
+                    "control ID, status[, reason[, inherited from]]",
                 ),
-                Lang::En => format!(
-                    "statements, line {}: expected \"control ID, status[, reason[, inherited from]]\", got {line:?}",
-                    i + 1
-                ),
-            });
+                i,
+                line,
+            ));
         }
         statements.push(StatementContent {
             control_id: parts[0].to_owned(),
