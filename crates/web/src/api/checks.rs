@@ -118,23 +118,31 @@ pub async fn create(
     let evaluated_on = on
         .or(profile.evaluation_date)
         .unwrap_or_else(crate::params::today);
-    let engine = Engine::new(
-        &snapshot.catalog,
-        &snapshot.registry,
-        &profile,
-        evaluated_on,
-        rule,
-    )
-    .map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_value",
-            e.to_string(),
-        )
-    })?;
-    let results = engine.evaluate(&engine.default_candidates());
-    let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
-    let mut body = Vec::new();
-    report.write_json(&mut body).map_err(ApiError::internal)?;
+    // The whole list against a profile at its limits is real work: it runs on the bounded
+    // pool, like the renderings, so anonymous requests cannot tie up the server's threads.
+    let body = state
+        .render()
+        .run(move || {
+            let engine = Engine::new(
+                &snapshot.catalog,
+                &snapshot.registry,
+                &profile,
+                evaluated_on,
+                rule,
+            )
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_value",
+                    e.to_string(),
+                )
+            })?;
+            let results = engine.evaluate(&engine.default_candidates());
+            let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
+            let mut body = Vec::new();
+            report.write_json(&mut body).map_err(ApiError::internal)?;
+            Ok::<_, ApiError>(body)
+        })
+        .await??;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }

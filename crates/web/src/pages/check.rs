@@ -437,12 +437,24 @@ pub async fn results(
     body: Bytes,
 ) -> Response {
     let form = pairs(&body);
-    results_or_form(
-        lang(&headers),
-        &state.snapshot(),
-        &form_to_toml(&form),
-        &form,
-    )
+    let (lang, snapshot) = (lang(&headers), state.snapshot());
+    on_pool(&state, lang, move || {
+        results_or_form(lang, &snapshot, &form_to_toml(&form), &form)
+    })
+    .await
+}
+
+/// A page computed on the render pool, off the async workers: a check of the whole list is
+/// real work, and anyone may ask for one. 503 with `Retry-After` when the pool is full.
+async fn on_pool(
+    state: &AppState,
+    lang: Lang,
+    page: impl FnOnce() -> Response + Send + 'static,
+) -> Response {
+    match state.render().run(page).await {
+        Ok(response) => response,
+        Err(busy) => PageError::from((lang, crate::ApiError::from(busy))).into_response(),
+    }
 }
 
 pub async fn upload(
@@ -463,7 +475,12 @@ pub async fn upload(
         }
     }
     match text.filter(|t| !t.trim().is_empty()) {
-        Some(toml) => results_or_form(lang, &snapshot, &toml, &Vec::new()),
+        Some(toml) => {
+            on_pool(&state, lang, move || {
+                results_or_form(lang, &snapshot, &toml, &Vec::new())
+            })
+            .await
+        }
         None => form_page(
             lang,
             &snapshot,
@@ -601,51 +618,42 @@ pub async fn download(
             write_profile(&profile).into_bytes(),
         ));
     }
-    if let Some((content_type, name)) = match format {
-        "pdf" => Some(("application/pdf", "ismap-check.pdf")),
-        "xlsx" => Some((
+    let (content_type, name) = match format {
+        "pdf" => ("application/pdf", "ismap-check.pdf"),
+        "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "ismap-check.xlsx",
-        )),
-        _ => None,
-    } {
-        // The whole check and its typesetting on the render pool, off the async workers.
-        let pdf = format == "pdf";
-        let bytes = state
-            .render()
-            .run(move || {
-                with_report(&snapshot, &profile, lang, |report| {
-                    if pdf {
-                        ismap_report_pdf::pdf(report)
-                    } else {
-                        ismap_report::xlsx(report)
-                    }
-                })?
-                .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))
-            })
-            .await
-            .map_err(|busy| PageError::from((lang, crate::ApiError::from(busy))))??;
-        return Ok(attachment(content_type, name, bytes));
-    }
-    with_report(&snapshot, &profile, lang, |report| match format {
-        "json" => {
-            let mut out = Vec::new();
-            report.write_json(&mut out).map_err(|e| {
-                PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e.to_string())
-            })?;
-            Ok(attachment("application/json", "ismap-check.json", out))
+        ),
+        "json" => ("application/json", "ismap-check.json"),
+        "markdown" => ("text/markdown; charset=utf-8", "ismap-check.md"),
+        other => {
+            return Err(PageError::new(
+                StatusCode::BAD_REQUEST,
+                lang,
+                format!("format: expected toml, json, markdown, xlsx or pdf, got {other:?}"),
+            ));
         }
-        "markdown" => Ok(attachment(
-            "text/markdown; charset=utf-8",
-            "ismap-check.md",
-            ismap_report::markdown(report).into_bytes(),
-        )),
-        other => Err(PageError::new(
-            StatusCode::BAD_REQUEST,
-            lang,
-            format!("format: expected toml, json, markdown, xlsx or pdf, got {other:?}"),
-        )),
-    })?
+    };
+    // The whole check and its rendering on the render pool, off the async workers.
+    let format = format.to_owned();
+    let bytes = state
+        .render()
+        .run(move || {
+            with_report(&snapshot, &profile, lang, |report| match format.as_str() {
+                "pdf" => ismap_report_pdf::pdf(report),
+                "xlsx" => ismap_report::xlsx(report),
+                "json" => {
+                    let mut out = Vec::new();
+                    report.write_json(&mut out).map_err(|e| e.to_string())?;
+                    Ok(out)
+                }
+                _ => Ok(ismap_report::markdown(report).into_bytes()),
+            })?
+            .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))
+        })
+        .await
+        .map_err(|busy| PageError::from((lang, crate::ApiError::from(busy))))??;
+    Ok(attachment(content_type, name, bytes))
 }
 
 /// Runs the check `profile` describes against `snapshot` and hands its report to `use_it`.
