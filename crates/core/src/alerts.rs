@@ -260,7 +260,7 @@ impl AlertKind {
             AlertKind::FeatureExcluded { features } => {
                 if ja {
                     format!(
-                        "{no} の言明対象範囲に含まないものに追加されました: {}。利用する機能であれば判断の見直しが必要です",
+                        "{no} の言明対象範囲に含まないものに、次の項目が追加されました: {}。利用している機能であれば、調達時の判断を見直してください",
                         list(features)
                     )
                 } else {
@@ -288,7 +288,7 @@ impl AlertKind {
             AlertKind::RenewalPendingLong { expires_on, days } => {
                 if ja {
                     format!(
-                        "{no} は有効期限 {expires_on} の後、{days}日間 更新審査中（運営委員会の決定まで有効）です。決定状況を確認してください"
+                        "{no} は有効期限 {expires_on} から{days}日間、更新審査中（運営委員会の決定まで有効）のままです。ISMAPポータルで決定状況を確認してください"
                     )
                 } else {
                     format!(

@@ -46,7 +46,7 @@ impl Refused {
             }
             Refused::LocalName(h) => format!("{h} names this server itself"),
             Refused::Internal { address, class } if ja => format!(
-                "{address} は内部向けのアドレス（{class}）のため送信できません。閉域網で必要な場合は運用者が許可するホストに登録してください"
+                "{address} は内部向けのアドレス（{class}）のため送信できません。閉域網内の送信先が必要な場合は、システム管理者に送信を許可するホストへの追加を依頼してください"
             ),
             Refused::Internal { address, class } => format!(
                 "{address} is an internal address ({class}); an operator may allow named internal hosts for closed networks"

@@ -91,8 +91,9 @@ impl FieldChange {
             }
             FieldChange::Controls { changed } => {
                 format!(
-                    "{}: {changed}",
-                    lang.pick("管理策の言明の変更", "control statements changed")
+                    "{}: {changed}{}",
+                    lang.pick("管理策の言明の変更", "control statements changed"),
+                    lang.pick("件", "")
                 )
             }
         }

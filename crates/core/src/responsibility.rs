@@ -13,6 +13,14 @@ use crate::text::match_key;
 use serde::Serialize;
 use std::sync::OnceLock;
 
+/// The heading every output gives the list: information, outside the verdict.
+pub fn heading(lang: Lang) -> &'static str {
+    lang.pick(
+        "利用者側の責任（責任分界。参考情報で、判定には含まれません）",
+        "Customer responsibilities (for information; not part of the verdict)",
+    )
+}
+
 /// The kinds of offering that bring duties of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Offering {
@@ -131,7 +139,7 @@ impl Responsibility {
                 "The customer sets where and how long access logs are kept and checks that this meets its requirements."
             }
             (CdnAvailability, Lang::Ja) => {
-                "オリジン障害時の切替（フェイルオーバー）と、キャッシュの削除（パージ）の手順を定め、訓練して記録します。"
+                "利用者側で、オリジン障害時の切替（フェイルオーバー）とキャッシュの削除（パージ）の手順を定め、訓練し、記録します。"
             }
             (CdnAvailability, Lang::En) => {
                 "The customer sets, rehearses and records the procedures for origin failover and for purging the cache."

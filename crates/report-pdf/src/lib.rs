@@ -54,7 +54,7 @@ fn data(report: &CheckReport) -> Value {
         "labels": {
             "comparison": l("比較", "Comparison"),
             "verdict": l("判定", "Verdict"),
-            "responsibilities": l("利用者側の責任", "Customer responsibilities"),
+            "responsibilities": ismap_report::responsibilities_heading(lang),
             "summary_header": [l("登録番号", "Registration"), l("サービス名", "Service"), l("状態", "Status"), l("有効期限", "Expires"), l("判定", "Verdict"), l("適合/要確認/不適合", "pass/review/fail")],
             "header": [l("項目", "Check"), l("判定", "Status"), l("対象", "Subject"), l("理由", "Reason"), l("対応", "Action")],
         },

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use ismap_core::check::{CandidateResult, CheckKind, Engine, ResultView, Status};
 use ismap_core::lang::Lang;
 use ismap_core::profile::LowImpactBasis;
+pub use ismap_core::responsibility::heading as responsibilities_heading;
 use serde::Serialize;
 
 pub use markdown::markdown;
@@ -218,6 +219,7 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
     };
     let p = &report.profile;
     vec![
+        (l.get("調達件名", "Procurement title"), p.name.clone()),
         (
             l.get("調達府省庁等", "Agency"),
             p.agency.clone().unwrap_or_else(|| "-".into()),
@@ -291,7 +293,7 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
         ),
         (
             l.get("必須とする管理策", "Required controls"),
-            p.required_controls.to_string(),
+            format!("{}{}", p.required_controls, l.get("件", "")),
         ),
         (
             l.get("契約期間", "Contract"),

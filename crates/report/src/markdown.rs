@@ -85,7 +85,7 @@ pub fn markdown(report: &CheckReport) -> String {
             let _ = writeln!(
                 out,
                 "\n### {}\n",
-                l.get("利用者側の責任", "Customer responsibilities")
+                ismap_core::responsibility::heading(l.lang)
             );
             for item in &r.responsibilities {
                 let _ = writeln!(out, "- {}", item.text);

@@ -75,11 +75,7 @@ pub fn table(report: &CheckReport, width: u16) -> String {
         }
         let _ = writeln!(out, "{t}");
         if !r.responsibilities.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}",
-                l.get("利用者側の責任:", "Customer responsibilities:")
-            );
+            let _ = writeln!(out, "{}:", ismap_core::responsibility::heading(l.lang));
             for item in &r.responsibilities {
                 let _ = writeln!(out, "  - {}", item.text);
             }

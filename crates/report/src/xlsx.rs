@@ -152,7 +152,7 @@ fn build(report: &CheckReport) -> Result<Workbook, XlsxError> {
             sheet.write_string_with_format(
                 last + 2,
                 0,
-                l.get("利用者側の責任", "Customer responsibilities"),
+                ismap_core::responsibility::heading(l.lang),
                 &bold,
             )?;
             for (i, item) in r.responsibilities.iter().enumerate() {

@@ -97,7 +97,7 @@ impl Limit {
         let max = self.max();
         match (self, lang) {
             (Limit::Watches, ismap_core::lang::Lang::Ja) => {
-                format!("ウォッチは1アカウント{max}件までです")
+                format!("監視できる登録は1アカウント{max}件までです")
             }
             (Limit::Webhooks, ismap_core::lang::Lang::Ja) => {
                 format!("Webhookは1アカウント{max}件までです")

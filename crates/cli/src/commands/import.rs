@@ -142,7 +142,7 @@ pub fn changes_text<S: AsRef<str>>(
     let mut out = String::new();
     if dry_run {
         out.push_str(l(
-            "（試行: 何も書き込んでいません）\n",
+            "（確認のみ〔--dry-run〕: データベースには書き込んでいません）\n",
             "(dry run: nothing written)\n",
         ));
     }

@@ -298,6 +298,49 @@ async fn the_lifecycle_from_the_command_line() {
     .ok();
     ismap(&db, &["user", "add", "ops", "--role", "operator"], pw).ok();
     let dir = tempfile::tempdir().expect("dir");
+    // A statement that leaves out mandatory items, and a 非該当 without a reason, cannot be
+    // submitted: the refusal names what is missing.
+    let partial = dir.path().join("partial.json");
+    std::fs::write(
+        &partial,
+        r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],
+           "regions":[{"name":"東京","country":"JP"}],
+           "statements":[{"control_id":"5.1.1","status":"implemented"},{"control_id":"9.1.1","status":"not_applicable"}]}"#,
+    )
+    .expect("write");
+    let draft = ismap(
+        &db,
+        &[
+            "application",
+            "create",
+            partial.to_str().expect("utf-8"),
+            "--as",
+            "acme",
+        ],
+        "",
+    )
+    .json();
+    let draft_id = draft["id"].to_string();
+    let err = ismap(
+        &db,
+        &[
+            "--lang",
+            "en",
+            "application",
+            "act",
+            &draft_id,
+            r#"{"action":"submit"}"#,
+            "--as",
+            "acme",
+        ],
+        "",
+    )
+    .bad_input();
+    assert!(
+        err.contains("mandatory items not stated")
+            && err.contains("not applicable without a reason: 9.1.1"),
+        "{err}"
+    );
     let file = dir.path().join("app.json");
     std::fs::write(
         &file,
@@ -321,8 +364,9 @@ async fn the_lifecycle_from_the_command_line() {
     )
     .json();
     assert_eq!(created["lifecycle"]["phase"], "draft");
+    let id = created["id"].to_string();
     let act =
-        |who: &str, json: &str| ismap(&db, &["application", "act", "1", json, "--as", who], "");
+        |who: &str, json: &str| ismap(&db, &["application", "act", &id, json, "--as", who], "");
     // Refused transitions, wrong roles and bad JSON exit 2 with the reason.
     let err = act("ops", r#"{"action":"start_review"}"#).bad_input();
     assert!(err.contains("cannot start the review while draft"), "{err}");
@@ -342,12 +386,26 @@ async fn the_lifecycle_from_the_command_line() {
     )
     .ok();
     act("ops", r#"{"action":"start_review"}"#).ok();
+    // The audit period ends 2026-03-31: the registration would lapse on 2027-07-31.
+    let err = act(
+        "ops",
+        r#"{"action":"register","on":"2027-08-01","registration_no":"C26-0001-1"}"#,
+    )
+    .bad_input();
+    assert!(err.contains("after the expiry 2027-07-31"), "{err}");
     let registered = act(
         "ops",
         r#"{"action":"register","on":"2026-06-01","registration_no":"C26-0001-1"}"#,
     )
     .json();
     assert_eq!(registered["lifecycle"]["phase"], "registered");
+    // The provider is reminded of its own filing deadline, 180 days ahead, once.
+    let run = |on: &str| -> serde_json::Value {
+        serde_json::from_str(&ismap(&db, &["alerts", "run", "--on", on], "").ok()).expect("json")
+    };
+    assert_eq!(run("2027-01-31")["raised"], 0);
+    assert_eq!(run("2027-02-01")["raised"], 1);
+    assert_eq!(run("2027-02-02")["raised"], 0);
     let err = act("acme", r#"{"action":"file_renewal","on":"2027-08-01"}"#).bad_input();
     assert!(err.contains("on or before expiry (2027-07-31)"), "{err}");
     act("acme", r#"{"action":"file_renewal","on":"2027-07-31"}"#).ok();

@@ -7,7 +7,7 @@ fn import_list_show_and_reimport() {
     let dry = env
         .run(&["import", "registry", &registry, "--dry-run"])
         .ok();
-    assert!(dry.contains("試行") && dry.contains("追加: 9"), "{dry}");
+    assert!(dry.contains("確認のみ") && dry.contains("追加: 9"), "{dry}");
     assert!(
         !env.db().exists() || env.run(&["registry", "list", "--format", "json"]).code() == 2,
         "dry run wrote data"

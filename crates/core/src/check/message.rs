@@ -85,7 +85,7 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
         Expired { on } => format!("Expired on {on} (the list shows no renewal filed by that date)."),
         Revoked { on } if ja => format!("{on} に登録が取り消されています。"),
         Revoked { on } => format!("The registration was revoked on {on}."),
-        NotYetValid { from } if ja => format!("評価日は登録日 {from} より前です。"),
+        NotYetValid { from } if ja => format!("評価日時点では未登録です（登録日 {from}）。"),
         NotYetValid { from } => format!("The evaluation date is before the registration date {from}."),
         NotListed => lang.pick("ISMAPクラウドサービスリストに掲載されていません。", "Not on the ISMAP cloud service list.").into(),
         ExpiryDiffers { published, computed } if ja => format!(
@@ -249,7 +249,7 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "Check the renewal decision on the ISMAP portal and record it in the procurement file.",
         ),
         Expired { .. } | Revoked { .. } | NotListed => lang.pick(
-            "ISMAPクラウドサービスリストに有効に登録されたサービスを選ぶ。",
+            "ISMAPクラウドサービスリストに掲載され、評価日に有効なサービスを選ぶ。",
             "Choose a service validly registered on the ISMAP cloud service list.",
         ),
         NotYetValid { .. } => lang.pick(
@@ -262,7 +262,7 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
         ),
         LiuConfidentiality => lang.pick(
             "ISMAP 登録サービスを選び、機密性3について調達府省庁等が独自に追加の評価・対策を行う。",
-            "Choose an ISMAP-registered service, and carry out the agency's own additional assessment for confidentiality 3.",
+            "Choose an ISMAP-registered service, and carry out the agency's own additional assessment and measures for confidentiality 3.",
         ),
         LiuWithoutLowImpact => lang.pick(
             "業務・情報が低影響であることを判断・記録するか、ISMAP 登録サービスを選ぶ。",
@@ -285,7 +285,7 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "Check in the statement and on the ISMAP portal whether this feature is inside the statement scope; if it is not, ask the provider how the feature is secured.",
         ),
         InheritedFromNotValid { .. } => lang.pick(
-            "継承元サービスの登録状況を確認し、必要なら代替策を求める。",
+            "継承元サービスの登録状況を確認し、必要に応じて事業者に代替策を求める。",
             "Check the registration of the service the control is inherited from; ask for alternatives if needed.",
         ),
         Partial => lang.pick(

@@ -72,11 +72,11 @@ impl Phase {
         match self {
             Phase::Draft => lang.pick("申請書作成中", "draft"),
             Phase::Submitted => lang.pick("申請済み", "submitted"),
-            Phase::Audited => lang.pick("監査結果登録済み", "audited"),
+            Phase::Audited => lang.pick("監査結果記録済み", "audited"),
             Phase::UnderReview => lang.pick("審査中", "under review"),
-            Phase::Registered => lang.pick("登録", "registered"),
+            Phase::Registered => lang.pick("登録済み", "registered"),
             Phase::RenewalFiled => lang.pick("更新申請済み", "renewal filed"),
-            Phase::RenewalAudited => lang.pick("更新監査済み", "renewal audited"),
+            Phase::RenewalAudited => lang.pick("更新の監査結果記録済み", "renewal audited"),
             Phase::Expired => lang.pick("有効期限切れ（失効）", "expired"),
             Phase::Revoked => lang.pick("登録取消", "revoked"),
             Phase::ChangeApproved => lang.pick("変更承認済み", "change approved"),
@@ -277,7 +277,7 @@ impl ActionKind {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             ActionKind::Submit => lang.pick("申請する", "submit"),
-            ActionKind::RecordAudit => lang.pick("監査結果を登録する", "record the audit"),
+            ActionKind::RecordAudit => lang.pick("監査結果を記録する", "record the audit"),
             ActionKind::StartReview => lang.pick("審査を開始する", "start the review"),
             ActionKind::ReturnToProvider => lang.pick("差し戻す", "return to the provider"),
             ActionKind::Register => lang.pick("登録する", "register"),

@@ -497,7 +497,7 @@ fn refusals_explain_themselves_in_both_languages() {
         .expect_err("refused");
     assert_eq!(
         r.message(Lang::Ja),
-        "「審査を開始する」は「申請書作成中」の状態ではできません（できる状態: 監査結果登録済み）"
+        "「審査を開始する」は「申請書作成中」の状態ではできません（できる状態: 監査結果記録済み）"
     );
     assert_eq!(
         r.message(Lang::En),

@@ -75,7 +75,7 @@ pub async fn list(
                 p { (t(lang, "表示できる申請はありません。", "No applications to show.")) }
             } @else {
                 div.table-wrap { table {
-                    (head(lang, &[("ID", "ID"), ("サービス名", "Service"), ("事業者", "Provider"), ("監査機関", "Audit body"), ("状態", "Phase"), ("登録番号", "Registration"), ("更新（日本時間）", "Updated (JST)")]))
+                    (head(lang, &[("ID", "ID"), ("サービス名", "Service"), ("事業者", "Provider"), ("監査機関", "Audit body"), ("状態", "Phase"), ("登録番号", "Registration"), ("最終更新日時（日本時間）", "Last updated (JST)")]))
                     tbody { @for a in &apps { tr {
                         td { a href={ "/applications/" (a.id) } { "#" (a.id) } }
                         td { (if a.content.service_name.is_empty() { "-" } else { &a.content.service_name }) }
@@ -498,7 +498,7 @@ fn detail_page(
             @if viewer.actor.role == Role::Provider && l.registration_no.is_some() && matches!(l.phase, Phase::Registered | Phase::RenewalFiled | Phase::RenewalAudited) {
                 form method="post" action={ "/applications/" (app.id) "/change" } {
                     (csrf_field())
-                    p.hint { (t(lang, "登録内容（言明対象範囲・リージョン・管理策の言明など）の変更は変更申請として監査・審査を経て、運用者の承認後に公開されます。", "A change to what is registered (scope, regions, control statements…) is a change application: it is audited and reviewed, and published when an operator approves it.")) }
+                    p.hint { (t(lang, "登録内容（言明対象範囲・リージョン・管理策の言明など）の変更は変更申請として監査・審査を経て、事務局（審査）の承認後に公開されます。", "A change to what is registered (scope, regions, control statements…) is a change application: it is audited and reviewed, and published when an operator approves it.")) }
                     button.secondary type="submit" { (t(lang, "変更申請を作成する", "Open a change application")) }
                 }
             }

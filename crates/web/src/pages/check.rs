@@ -188,7 +188,7 @@ fn form_page(
                 legend { (t(lang, "調達の概要", "Procurement")) }
                 div.row {
                     div { label for="name" { (t(lang, "調達件名（必須）", "Title (required)")) } input type="text" id="name" name="name" required value=(or("name", "")); }
-                    div { label for="agency" { (t(lang, "調達府省庁・自治体", "Agency")) } input type="text" id="agency" name="agency" value=(or("agency", "")); }
+                    div { label for="agency" { (t(lang, "調達府省庁等", "Agency")) } input type="text" id="agency" name="agency" value=(or("agency", "")); }
                     div { label for="evaluation_date" { (t(lang, "評価日", "Evaluation date")) } input type="date" id="evaluation_date" name="evaluation_date" value=(or("evaluation_date", &today)); }
                 }
             }
@@ -555,7 +555,7 @@ pub async fn sheet(
         }
         @if !v.responsibilities.is_empty() {
             section aria-labelledby="customer" {
-                h2 id="customer" { (t(lang, "利用者側の責任（責任分界）", "The customer's own responsibilities")) }
+                h2 id="customer" { (ismap_core::responsibility::heading(lang)) }
                 ul { @for r in &v.responsibilities { li { (r.text) } } }
             }
         }
@@ -563,7 +563,7 @@ pub async fn sheet(
             h2 id="inputs" { (t(lang, "判定に用いた入力", "Inputs used")) }
             dl.fields {
                 dt { (t(lang, "調達件名", "Title")) } dd { (profile.name) }
-                dt { (t(lang, "調達府省庁・自治体", "Agency")) } dd { (profile.agency.as_deref().unwrap_or("-")) }
+                dt { (t(lang, "調達府省庁等", "Agency")) } dd { (profile.agency.as_deref().unwrap_or("-")) }
                 dt { (t(lang, "評価日", "Evaluation date")) } dd { (engine.evaluated_on) }
                 dt { (t(lang, "管理基準のバージョン", "Criteria version")) } dd { (snapshot.catalog.version()) }
                 dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (engine.rule.label(lang)) }

@@ -115,7 +115,7 @@ pub async fn page(
                             th.num scope="col" { (t(lang, "残り日数", "Days left")) }
                             th scope="col" { (t(lang, "登録番号", "Registration")) }
                             th scope="col" { (t(lang, "サービス名", "Service")) }
-                            th scope="col" { (t(lang, "更新申請", "Renewal filed")) }
+                            th scope="col" { (t(lang, "更新申請日", "Renewal filed on")) }
                         } }
                         tbody {
                             @for r in &expiring {

@@ -94,7 +94,7 @@ pub async fn list(
                 input type="text" id="region" name="region" value=(p.region.as_deref().unwrap_or(""));
             }
             div {
-                label for="expiring_within" { (t(lang, "N日以内に期限", "Expiring within N days")) }
+                label for="expiring_within" { (t(lang, "有効期限までN日以内", "Expiring within N days")) }
                 input type="number" id="expiring_within" name="expiring_within" min="0" value=(p.expiring_within.as_deref().unwrap_or(""));
             }
             div {

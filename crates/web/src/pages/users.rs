@@ -58,7 +58,7 @@ async fn render(state: &AppState, lang: Lang, error: Option<String>) -> Result<M
                                       option value=(role.as_str()) { (role.label(lang)) }
                                   }
                               } }
-                        div { label for="u-org" { (t(lang, "所属（監査機関・事業者・調達機関）", "Organisation (audit body, provider, agency)")) } input type="text" id="u-org" name="organisation"; }
+                        div { label for="u-org" { (t(lang, "所属（監査機関・事業者・調達府省庁等）", "Organisation (audit body, provider, agency)")) } input type="text" id="u-org" name="organisation"; }
                         div { label for="u-email" { (t(lang, "通知メール", "Alert e-mail")) } input type="text" id="u-email" name="email"; }
                         div { label for="u-password" { (t(lang, "初期パスワード（12文字以上）", "Initial password (12+ characters)")) } input type="password" id="u-password" name="password" autocomplete="new-password" required; }
                     }

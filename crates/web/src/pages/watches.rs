@@ -54,7 +54,7 @@ async fn render(
             h2 { (t(lang, "監視中の登録", "Watched registrations")) }
             @if !watches.is_empty() {
                 div.table-wrap { table {
-                    (head(lang, &[("登録番号", "Registration"), ("契約期間", "Contract period"), ("メモ", "Label"), ("必須とする管理策", "Controls relied on"), ("", "")]))
+                    (head(lang, &[("登録番号", "Registration"), ("契約期間", "Contract period"), ("メモ", "Label"), ("監視する管理策", "Controls watched"), ("", "")]))
                     tbody { @for w in &watches { tr {
                         td { a href={ "/registry/" (w.registration_no) } { (w.registration_no) } }
                         td { (w.contract_start) " – " (w.contract_end) }
@@ -73,7 +73,7 @@ async fn render(
                         div { label for="w-end" { (t(lang, "契約終了日", "Contract end")) } input type="date" id="w-end" name="contract_end" required; }
                         div { label for="w-label" { (t(lang, "メモ", "Label")) } input type="text" id="w-label" name="label"; }
                     }
-                    label for="w-controls" { (t(lang, "必須とする管理策（任意、カンマ区切り。一部実施・非該当に変わると通知）", "Controls relied on (optional, comma-separated; alerts when one turns partial or not applicable)")) }
+                    label for="w-controls" { (t(lang, "監視する管理策（任意、カンマ区切り。一部実施・非該当に変わると通知）", "Controls watched (optional, comma-separated; alerts when one turns partial or not applicable)")) }
                     input type="text" id="w-controls" name="controls" placeholder="9.2.3, 12.4.1";
                     div.actions { button type="submit" { (t(lang, "監視する", "Watch")) } }
                 }

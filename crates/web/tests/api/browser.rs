@@ -447,7 +447,7 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
         Locator::Css("input[value=record_audit] ~ fieldset button"),
     )
     .await;
-    assert!(text(&c).await.contains("監査結果登録済み"));
+    assert!(text(&c).await.contains("監査結果記録済み"));
     sign_out(&c).await;
 
     // The operator reviews; a registration date inside the audit period is refused in Japanese.
