@@ -124,7 +124,8 @@ pub enum AccountError {
     TokenDays(u32),
 }
 
-fn random_token() -> String {
+/// 256 random bits as hex, from the operating system's generator.
+pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     // The operating system's generator; without it there is no safe credential to give.
     getrandom::fill(&mut bytes).expect("the operating system's random generator is available");

@@ -19,7 +19,7 @@ mod watches;
 
 pub use accounts::{
     Account, AccountError, CLIENT_MAX_FAILURES, FAILURE_FLOOR, LoginClient, LoginRefused,
-    SESSION_HOURS, Session, TOKEN_DAYS, TOKEN_MAX_DAYS, TokenInfo,
+    SESSION_HOURS, Session, TOKEN_DAYS, TOKEN_MAX_DAYS, TokenInfo, random_token,
 };
 pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
 pub use audit::{Anchor, AuditEvent, Verification};

@@ -17,6 +17,24 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "ismap_session";
+/// Over TLS the cookie carries the `__Host-` prefix: the browser then accepts it only when set
+/// `Secure`, for path `/`, by this very host (no sibling subdomain can plant or shadow it).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-ismap_session";
+
+/// The session cookie's name on a connection that is (or is not) TLS.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session cookie this request carries, under the name its connection uses.
+pub fn session_value<'a>(state: &AppState, headers: &'a HeaderMap) -> Option<&'a str> {
+    let name = session_cookie_name(is_secure(state, headers));
+    cookie(headers, name)
+}
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
 
@@ -88,7 +106,7 @@ pub async fn identify(
                 }
                 Err(e) => return ApiError::internal(e).into_response(),
             }
-        } else if let Some(value) = cookie(&parts.headers, SESSION_COOKIE) {
+        } else if let Some(value) = session_value(&state, &parts.headers) {
             match store.session(value).await {
                 Ok(Some(session)) => {
                     viewer.actor = session.account.actor();
@@ -115,7 +133,7 @@ pub async fn identify(
                 );
             }
         };
-        if !csrf_matches(&parts.headers, parts.uri.query(), &bytes, &expected) {
+        if !csrf_matches(&parts.headers, &bytes, &expected) {
             return crate::error::refusal(
                 &parts.headers,
                 &path,
@@ -147,35 +165,81 @@ pub fn current() -> Viewer {
         .unwrap_or_else(|_| Viewer::public())
 }
 
-/// The token from the header, the urlencoded form field, or (multipart forms) the query.
-fn csrf_matches(headers: &HeaderMap, query: Option<&str>, body: &[u8], expected: &str) -> bool {
+/// The token from the header, or the form's `csrf` field (urlencoded or multipart). Never
+/// from the URL: a token there ends up in logs and `Referer` headers.
+fn csrf_matches(headers: &HeaderMap, body: &[u8], expected: &str) -> bool {
     if expected.is_empty() {
         return false;
     }
-    let field = |text: &[u8]| {
-        form_urlencoded::parse(text)
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.into_owned())
-    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let given = headers
         .get(CSRF_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
         .or_else(|| {
-            let form = headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-            if form { field(body) } else { None }
-        })
-        .or_else(|| query.and_then(|q| field(q.as_bytes())));
-    // Constant-time comparison: the token is a secret.
-    given.is_some_and(|g| {
-        g.len() == expected.len()
-            && g.bytes()
-                .zip(expected.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+            if content_type.starts_with("application/x-www-form-urlencoded") {
+                form_urlencoded::parse(body)
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v.into_owned())
+            } else if content_type.starts_with("multipart/form-data") {
+                multipart_field(content_type, body, CSRF_FIELD)
+            } else {
+                None
+            }
+        });
+    given.is_some_and(|g| same_secret(&g, expected))
+}
+
+/// Constant-time comparison: the values are secrets.
+fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// The anonymous login form's CSRF protection (a double-submit cookie): the form carries a
+/// random token that must equal this cookie, which another site cannot read or set, so no
+/// other site can sign a browser in to an account of its choosing.
+pub const LOGIN_COOKIE: &str = "ismap_login";
+
+/// The `Set-Cookie` value for a login form's token.
+pub fn login_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Whether a login form's token is the one its cookie holds.
+pub fn login_token_matches(headers: &HeaderMap, given: &str) -> bool {
+    cookie(headers, LOGIN_COOKIE)
+        .is_some_and(|expected| !expected.is_empty() && same_secret(given, expected))
+}
+
+/// The text of the multipart part named `name` (`Content-Disposition: form-data;
+/// name="…"`), read from the raw body: the form's fields come before its file.
+fn multipart_field(content_type: &str, body: &[u8], name: &str) -> Option<String> {
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))?
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let text = String::from_utf8_lossy(body);
+    let wanted = format!("name=\"{name}\"");
+    text.split(delimiter.as_str()).find_map(|part| {
+        let (head, value) = part.split_once("\r\n\r\n")?;
+        let disposition = head
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+        let named = disposition.split(';').map(str::trim).any(|p| p == wanted);
+        named.then(|| value.strip_suffix("\r\n").unwrap_or(value).to_owned())
     })
 }
 
@@ -229,7 +293,8 @@ pub fn session_cookie(value: &str, secure: bool) -> String {
         ismap_store::SESSION_HOURS * 3600
     };
     format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        session_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
 }
@@ -261,5 +326,45 @@ pub fn login_client(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> 
     LoginClient {
         address: address.to_string(),
         max_failures: deployment.client_login_failures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::multipart_field;
+
+    #[test]
+    fn a_multipart_forms_field_is_found_in_its_body() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nt0ken\r\n\
+                    --XyZ\r\nContent-Disposition: form-data; name=\"profile\"; filename=\"p.toml\"\r\n\
+                    Content-Type: application/toml\r\n\r\nname = \"csrf\"\r\n--XyZ--\r\n";
+        let cases = [
+            ("multipart/form-data; boundary=XyZ", "csrf", Some("t0ken")),
+            (
+                "multipart/form-data; boundary=\"XyZ\"",
+                "csrf",
+                Some("t0ken"),
+            ),
+            (
+                "multipart/form-data; boundary=XyZ",
+                "profile",
+                Some("name = \"csrf\""),
+            ),
+            ("multipart/form-data; boundary=XyZ", "other", None),
+            ("multipart/form-data", "csrf", None), // no boundary
+        ];
+        for (content_type, name, expected) in cases {
+            assert_eq!(
+                multipart_field(content_type, body.as_bytes(), name).as_deref(),
+                expected,
+                "{content_type} {name}"
+            );
+        }
+        // a part merely mentioning the name in its file name is not the field
+        let sly = "--b\r\nContent-Disposition: form-data; name=\"profile\"; filename=\"name=\\\"csrf\\\"\"\r\n\r\nx\r\n--b--";
+        assert_eq!(
+            multipart_field("multipart/form-data; boundary=b", sly.as_bytes(), "csrf"),
+            None
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! framing, no MIME sniffing, no referrer sent to other sites, signed-in answers never
 //! stored by a cache, and HSTS when the server is reached over TLS.
 
-use crate::auth::{SESSION_COOKIE, cookie, is_secure};
+use crate::auth::{SECURE_SESSION_COOKIE, SESSION_COOKIE, cookie, is_secure};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -24,7 +24,9 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let signed_in = request.headers().contains_key(header::AUTHORIZATION)
-        || cookie(request.headers(), SESSION_COOKIE).is_some();
+        || [SESSION_COOKIE, SECURE_SESSION_COOKIE]
+            .into_iter()
+            .any(|name| cookie(request.headers(), name).is_some());
     let secure = is_secure(&state, request.headers());
     let csp = if request.uri().path().starts_with("/api/docs") {
         CSP_API_DOCS

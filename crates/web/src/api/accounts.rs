@@ -71,7 +71,7 @@ pub async fn open_session(
         Err(refused) => return Ok(Err(refused)),
     };
     // A session the browser held before is ended, not carried over.
-    if let Some(old) = crate::auth::cookie(headers, crate::auth::SESSION_COOKIE) {
+    if let Some(old) = crate::auth::session_value(state, headers) {
         store.logout(old).await?;
     }
     let me = me(&session.account.actor(), Some(session.csrf_token));
@@ -122,7 +122,7 @@ pub async fn logout(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if let Some(value) = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE) {
+    if let Some(value) = crate::auth::session_value(&state, &headers) {
         store(&state)?.logout(value).await?;
     }
     let cookie = session_cookie("", is_secure(&state, &headers));

@@ -108,6 +108,7 @@ impl utoipa::Modify for Security {
         );
         components.add_security_scheme(
             "session",
+            // `__Host-ismap_session` when served over TLS.
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
                 crate::auth::SESSION_COOKIE,
             ))),

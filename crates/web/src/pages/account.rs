@@ -3,7 +3,9 @@
 use super::{Nav, PageError, PageId, csrf_field, lang, layout, t};
 use crate::ApiError;
 use crate::api::accounts::{IssuedToken, NewToken, issue_token, open_session, refused, store};
-use crate::auth::{Viewer, is_secure, login_client, session_cookie};
+use crate::auth::{
+    CSRF_FIELD, Viewer, is_secure, login_client, login_cookie, login_token_matches, session_cookie,
+};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::{ConnectInfo, Form, Query, State};
@@ -29,7 +31,21 @@ fn local(next: Option<&str>) -> String {
         .to_owned()
 }
 
-fn form(lang: Lang, next: &str, error: Option<&str>) -> Markup {
+/// The login page with a fresh form token, and the cookie that holds the same token.
+fn form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    next: &str,
+    error: Option<&str>,
+) -> Response {
+    let token = ismap_store::random_token();
+    let cookie = login_cookie(&token, is_secure(state, headers));
+    let page = form_page(lang(headers), next, error, &token);
+    (status, [(header::SET_COOKIE, cookie)], page).into_response()
+}
+
+fn form_page(lang: Lang, next: &str, error: Option<&str>, token: &str) -> Markup {
     let title = t(lang, "ログイン", "Sign in");
     layout(
         lang,
@@ -40,6 +56,7 @@ fn form(lang: Lang, next: &str, error: Option<&str>) -> Markup {
             h1 { (title) }
             @if let Some(e) = error { div.error-box role="alert" { p { (e) } } }
             form.stack method="post" action="/login" {
+                input type="hidden" name=(CSRF_FIELD) value=(token);
                 input type="hidden" name="next" value=(next);
                 div { label for="username" { (t(lang, "ユーザー名", "User name")) }
                       input type="text" id="username" name="username" autocomplete="username" required; }
@@ -53,8 +70,18 @@ fn form(lang: Lang, next: &str, error: Option<&str>) -> Markup {
     )
 }
 
-pub async fn login_form(headers: HeaderMap, Query(q): Query<Next>) -> Markup {
-    form(lang(&headers), &local(q.next.as_deref()), None)
+pub async fn login_form(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<Next>,
+) -> Response {
+    form(
+        &state,
+        &headers,
+        StatusCode::OK,
+        &local(q.next.as_deref()),
+        None,
+    )
 }
 
 #[derive(Deserialize)]
@@ -62,6 +89,8 @@ pub struct LoginForm {
     username: String,
     password: String,
     next: Option<String>,
+    #[serde(default)]
+    csrf: String,
 }
 
 pub async fn login(
@@ -72,6 +101,21 @@ pub async fn login(
 ) -> Response {
     let lang = lang(&headers);
     let next = local(f.next.as_deref());
+    // A form from this server, in this browser (login CSRF): checked before the password.
+    if !login_token_matches(&headers, &f.csrf) {
+        let message = t(
+            lang,
+            "ログイン画面の有効期限が切れたか、別のサイトから送信されました。もう一度ログインしてください。",
+            "The sign-in form expired or was sent from another site: please sign in again.",
+        );
+        return form(
+            &state,
+            &headers,
+            StatusCode::FORBIDDEN,
+            &next,
+            Some(message),
+        );
+    }
     match open_session(&state, &headers, peer, &f.username, &f.password).await {
         Ok(Ok((cookie, _))) => {
             ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response()
@@ -95,17 +139,16 @@ pub async fn login(
                     "Unknown user name or wrong password.",
                 ),
             };
-            (e.status, form(lang, &next, Some(message))).into_response()
+            form(&state, &headers, e.status, &next, Some(message))
         }
         Err(e) => PageError::from((lang, e)).into_response(),
     }
 }
 
 pub async fn logout(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if let (Some(store), Some(value)) = (
-        state.store(),
-        crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE),
-    ) {
+    if let (Some(store), Some(value)) =
+        (state.store(), crate::auth::session_value(&state, &headers))
+    {
         let _ = store.logout(value).await;
     }
     let cookie = session_cookie("", is_secure(&state, &headers));

@@ -278,7 +278,8 @@ fn form_page(
             div.actions { button type="submit" { (t(lang, "チェックする", "Run the check")) } }
         }
         h2 { (t(lang, "プロファイルファイルを使う", "Use a profile file")) }
-        form method="post" action=(super::with_csrf("/check/upload")) enctype="multipart/form-data" {
+        form method="post" action="/check/upload" enctype="multipart/form-data" {
+            (super::csrf_field())
             label for="profile_file" { (t(lang, "要件プロファイル（TOML）", "Requirement profile (TOML)")) }
             input type="file" id="profile_file" name="profile" accept=".toml,text/plain,application/toml";
             div.actions { button type="submit" { (t(lang, "アップロードしてチェック", "Upload and check")) } }

@@ -122,14 +122,6 @@ pub fn csrf_field() -> Markup {
     }
 }
 
-/// A form action carrying the CSRF token in its query (multipart forms).
-pub fn with_csrf(action: &str) -> String {
-    match crate::auth::current().csrf {
-        Some(token) => format!("{action}?{}={token}", crate::auth::CSRF_FIELD),
-        None => action.to_owned(),
-    }
-}
-
 /// The language chosen by this browser (cookie `lang`), Japanese by default.
 pub fn lang(headers: &HeaderMap) -> Lang {
     headers

@@ -176,6 +176,21 @@ pub async fn get(addr: SocketAddr, path: &str) -> Reply {
     request(addr, "GET", path, &[], b"").await
 }
 
+/// A login form as the browser gets it: the `Cookie` header holding its token, and the token
+/// for the form's `csrf` field (the login form's double-submit protection).
+pub async fn login_form(addr: SocketAddr) -> (String, String) {
+    let page = get(addr, "/login").await;
+    let cookie = page
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next().map(str::to_owned))
+        .expect("the login cookie");
+    let token = cookie
+        .strip_prefix("ismap_login=")
+        .expect("ismap_login")
+        .to_owned();
+    (cookie, token)
+}
+
 /// Percent-encodes a query value (UTF-8).
 pub fn enc(s: &str) -> String {
     s.bytes()

@@ -371,7 +371,37 @@ async fn sessions_csrf_tokens_and_throttling() {
         login.as_bytes(),
     )
     .await;
-    assert!(r.header("set-cookie").expect("cookie").contains("Secure"));
+    // Behind a TLS proxy the cookie is Secure and carries the __Host- prefix; over TLS only
+    // that name signs in.
+    let set = r.header("set-cookie").expect("cookie").to_owned();
+    assert!(
+        set.starts_with("__Host-ismap_session=")
+            && set.contains("; Secure")
+            && set.contains("Path=/"),
+        "{set}"
+    );
+    let tls_session = set
+        .split(';')
+        .next()
+        .and_then(|c| c.strip_prefix("__Host-ismap_session="))
+        .expect("value")
+        .to_owned();
+    let over_tls = |cookie: String| async move {
+        request(
+            s.addr,
+            "GET",
+            "/api/v1/me",
+            &[("Cookie", &cookie), ("X-Forwarded-Proto", "https")],
+            b"",
+        )
+        .await
+        .status
+    };
+    assert_eq!(
+        over_tls(format!("__Host-ismap_session={tls_session}")).await,
+        200
+    );
+    assert_eq!(over_tls(format!("ismap_session={tls_session}")).await, 401);
 
     // CSRF: a state change with the session cookie needs the session's token.
     let json = ("Content-Type", "application/json");
@@ -421,6 +451,44 @@ async fn sessions_csrf_tokens_and_throttling() {
             .await
         }
     };
+    // A multipart form carries the token as a field, never in its URL.
+    let profile_part = "--b0\r\nContent-Disposition: form-data; name=\"profile\"; filename=\"p.toml\"\r\nContent-Type: application/toml\r\n\r\nname = \"p\"\nconfidentiality = 2\n\r\n--b0--\r\n";
+    let token_part =
+        format!("--b0\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n");
+    let upload = |path: String, body: String| {
+        let cookie = cookie.clone();
+        async move {
+            request(
+                s.addr,
+                "POST",
+                &path,
+                &[
+                    ("Content-Type", "multipart/form-data; boundary=b0"),
+                    ("Cookie", &cookie),
+                ],
+                body.as_bytes(),
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(
+        upload("/check/upload".into(), profile_part.into()).await,
+        403
+    );
+    assert_eq!(
+        upload(format!("/check/upload?csrf={csrf}"), profile_part.into()).await,
+        403,
+        "a token in the URL is not accepted"
+    );
+    assert_eq!(
+        upload(
+            "/check/upload".into(),
+            format!("{token_part}{profile_part}")
+        )
+        .await,
+        200
+    );
     let watch = "registration_no=C99-0001-1&contract_start=2025-01-01&contract_end=2026-01-01";
     let r = post_form("/watches".into(), watch.into()).await;
     assert_eq!(r.status, 403);
@@ -570,6 +638,7 @@ async fn failed_logins_are_throttled_per_client_address_behind_a_proxy() {
             .as_str()
             .is_some_and(|d| d.contains("address"))
     );
+    let (login_cookie, token) = crate::login_form(s.addr).await;
     let page = request(
         s.addr,
         "POST",
@@ -578,8 +647,9 @@ async fn failed_logins_are_throttled_per_client_address_behind_a_proxy() {
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("X-Forwarded-For", "203.0.113.5"),
             ("Accept-Language", "ja"),
+            ("Cookie", &login_cookie),
         ],
-        format!("username=op&password={}", crate::enc(PASSWORD)).as_bytes(),
+        format!("csrf={token}&username=op&password={}", crate::enc(PASSWORD)).as_bytes(),
     )
     .await;
     assert_eq!(page.status, 429);
@@ -972,12 +1042,19 @@ async fn the_list_as_of_a_date() {
 
 /// Signs in through the login form; returns the cookie header and the page's CSRF token.
 async fn page_session(s: &Server, user: &str, password: &str, page: &str) -> (String, String) {
-    let form = format!("username={user}&password={}", crate::enc(password));
+    let (login_cookie, token) = crate::login_form(s.addr).await;
+    let form = format!(
+        "csrf={token}&username={user}&password={}",
+        crate::enc(password)
+    );
     let r = request(
         s.addr,
         "POST",
         "/login",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &login_cookie),
+        ],
         form.as_bytes(),
     )
     .await;

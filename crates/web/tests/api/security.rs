@@ -201,12 +201,19 @@ async fn sign_in_returns_only_to_local_pages() {
         ("https%3A%2F%2Fevil.example%2F", "/"),
         ("%2F%0D%0ASet-Cookie%3Ax", "/"),
     ] {
-        let body = format!("username=ops&password={}&next={next}", crate::enc(PASSWORD));
+        let (cookie, token) = crate::login_form(s.addr).await;
+        let body = format!(
+            "csrf={token}&username=ops&password={}&next={next}",
+            crate::enc(PASSWORD)
+        );
         let r = request(
             s.addr,
             "POST",
             "/login",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", &cookie),
+            ],
             body.as_bytes(),
         )
         .await;
@@ -325,5 +332,61 @@ async fn every_answer_carries_the_security_headers() {
             !page.contains(" style=\"") && !page.contains("<script>"),
             "{path}"
         );
+    }
+}
+
+/// Login CSRF: another site cannot sign a browser in to an account of its choosing. The form
+/// needs its token, which must equal the cookie only this site sets.
+#[tokio::test]
+async fn the_login_form_needs_its_own_token() {
+    let (s, store) = crate::database_server().await;
+    store
+        .add_user(
+            "test",
+            "ops",
+            PASSWORD,
+            ismap_core::access::Role::Operator,
+            None,
+            None,
+        )
+        .await
+        .expect("user");
+    let post = |cookie: Option<String>, token: &str| {
+        let body = format!(
+            "csrf={token}&username=ops&password={}",
+            crate::enc(PASSWORD)
+        );
+        async move {
+            let mut headers = vec![(
+                "Content-Type",
+                "application/x-www-form-urlencoded".to_owned(),
+            )];
+            if let Some(c) = cookie {
+                headers.push(("Cookie", c));
+            }
+            let headers: Vec<(&str, &str)> =
+                headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            request(s.addr, "POST", "/login", &headers, body.as_bytes()).await
+        }
+    };
+    let (cookie, token) = crate::login_form(s.addr).await;
+    // (cookie, form token, expected status)
+    let cases = [
+        (None, token.clone(), 403),                            // a cross-site form
+        (Some(cookie.clone()), String::new(), 403),            // no token in the form
+        (Some(cookie.clone()), "0".repeat(token.len()), 403),  // another token
+        (Some("ismap_login=".to_owned()), String::new(), 403), // both empty
+        (Some(cookie.clone()), token.clone(), 303),
+    ];
+    for (cookie, token, expected) in cases {
+        let r = post(cookie.clone(), &token).await;
+        assert_eq!(r.status, expected, "{cookie:?} {token}");
+        if expected == 403 {
+            assert!(
+                r.header("set-cookie")
+                    .is_some_and(|c| c.starts_with("ismap_login=")),
+                "a refused form comes back with a fresh token"
+            );
+        }
     }
 }
