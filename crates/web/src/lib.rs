@@ -83,6 +83,7 @@ pub async fn start(
 ) -> std::io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
+    state.listening_on(addr);
     let app = app(state);
     let task = tokio::spawn(async move {
         // The peer address feeds the login throttle per client.

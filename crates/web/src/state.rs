@@ -93,6 +93,10 @@ pub struct Deployment {
     pub egress: ismap_core::egress::Policy,
     /// How many PDF/XLSX renderings run and wait at once.
     pub render: crate::render::RenderLimits,
+    /// The address the public reaches the server at (`https://ismap.example.go.jp`), for the
+    /// links in feeds; without it, the address the server listens on. Never the request's
+    /// `Host` header, which any client can set.
+    pub public_url: Option<String>,
 }
 
 impl Default for Deployment {
@@ -103,6 +107,7 @@ impl Default for Deployment {
             client_login_failures: ismap_store::CLIENT_MAX_FAILURES,
             egress: ismap_core::egress::Policy::default(),
             render: crate::render::RenderLimits::default(),
+            public_url: None,
         }
     }
 }
@@ -114,6 +119,8 @@ pub struct AppState {
     /// Lists on past dates, rebuilt from the history once per list revision.
     past: Mutex<PastLists>,
     deployment: Deployment,
+    /// `http://ADDRESS` of the listening socket, once bound.
+    listening: std::sync::OnceLock<String>,
 }
 
 /// Lists on past dates for one list revision (a new revision empties it).
@@ -134,7 +141,21 @@ impl AppState {
             render: RenderPool::new(deployment.render),
             past: Mutex::default(),
             deployment,
+            listening: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Where links in feeds point: the configured public URL, else the listening address.
+    pub fn public_url(&self) -> &str {
+        self.deployment
+            .public_url
+            .as_deref()
+            .or(self.listening.get().map(String::as_str))
+            .unwrap_or("http://localhost")
+    }
+
+    pub(crate) fn listening_on(&self, addr: std::net::SocketAddr) {
+        let _ = self.listening.set(format!("http://{addr}"));
     }
 
     /// Serves a fixed registry (a file or the demo): never reloaded.

@@ -38,6 +38,11 @@ pub struct ServeCmd {
     /// Further PDF/XLSX requests that may wait; beyond, the answer is 503 with Retry-After
     #[arg(long, default_value_t = 8, value_name = "N")]
     render_queue: usize,
+    /// The address the public reaches the server at, e.g. https://ismap.example.go.jp: the
+    /// links in the feeds use it (never the request's Host header) [default: the address
+    /// the server listens on]
+    #[arg(long, env = "ISMAP_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    public_url: Option<String>,
     /// Minutes between alert runs (0: none; run `ismap alerts run` from cron instead)
     #[arg(long, env = "ISMAP_ALERTS_EVERY", default_value_t = 60)]
     alerts_every: u64,
@@ -70,6 +75,7 @@ impl ServeCmd {
                 client_login_failures: self.client_login_failures,
                 egress: settings.egress.clone(),
                 render: self.render_limits(),
+                public_url: self.public_url.clone(),
             };
             let state = AppState::from_store(ctx.store().await?, deployment).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
@@ -92,6 +98,7 @@ impl ServeCmd {
                 ),
                 Deployment {
                     render: self.render_limits(),
+                    public_url: self.public_url.clone(),
                     ..Deployment::default()
                 },
             )
@@ -109,6 +116,20 @@ impl ServeCmd {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// `--public-url`: an http(s) origin, optionally with a path, written without a trailing slash.
+fn public_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text.trim()).map_err(|e| format!("{text:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("{text:?}: expected an http:// or https:// address"));
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(format!(
+            "{text:?}: expected an address without query, fragment or user name"
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// Raises and delivers alerts on a schedule (and drops expired sessions). Several servers may run it on one database:
@@ -164,5 +185,40 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn public_urls() {
+        let cases = [
+            (
+                "https://ismap.example.go.jp",
+                Ok("https://ismap.example.go.jp"),
+            ),
+            (
+                "https://ismap.example.go.jp/",
+                Ok("https://ismap.example.go.jp"),
+            ),
+            (
+                "http://10.0.0.5:8080/ismap/",
+                Ok("http://10.0.0.5:8080/ismap"),
+            ),
+            (
+                "ftp://ismap.example.go.jp",
+                Err("expected an http:// or https:// address"),
+            ),
+            ("https://ismap.example.go.jp/?x=1", Err("without query")),
+            ("https://user@ismap.example.go.jp", Err("without query")),
+            ("ismap.example.go.jp", Err("relative URL")),
+        ];
+        for (text, expected) in cases {
+            match (super::public_url(text), expected) {
+                (Ok(url), Ok(want)) => assert_eq!(url, want),
+                (Err(e), Err(want)) => assert!(e.contains(want), "{text}: {e}"),
+                (got, want) => panic!("{text}: {got:?}, expected {want:?}"),
+            }
+        }
     }
 }

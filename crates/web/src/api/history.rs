@@ -9,7 +9,7 @@ use crate::state::{AppState, Snapshot};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use ismap_core::history::EntryChange;
@@ -118,18 +118,6 @@ pub async fn list_diff(
     Ok(Json(ListDiff { from, to, changes }))
 }
 
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
-}
-
 async fn events(state: &AppState) -> Result<Vec<ListEvent>, ApiError> {
     let snapshot = state.snapshot();
     Ok(store(state)?
@@ -149,11 +137,8 @@ fn title(e: &ListEvent) -> String {
 /// Changes to the list as a JSON Feed 1.1 / 変更フィード（JSON）
 #[utoipa::path(get, path = "/api/v1/feed.json", tag = "history",
     responses((status = 200, description = "JSON Feed 1.1, newest first", body = Object)))]
-pub async fn feed_json(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let base = base_url(&headers);
+pub async fn feed_json(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let base = state.public_url().to_owned();
     let items: Vec<serde_json::Value> = events(&state)
         .await?
         .iter()
@@ -193,11 +178,8 @@ fn xml(text: &str) -> String {
 /// Changes to the list as an Atom feed / 変更フィード（Atom）
 #[utoipa::path(get, path = "/api/v1/feed.atom", tag = "history",
     responses((status = 200, description = "Atom 1.0, newest first", body = String, content_type = "application/atom+xml")))]
-pub async fn feed_atom(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let base = base_url(&headers);
+pub async fn feed_atom(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let base = state.public_url().to_owned();
     let events = events(&state).await?;
     let updated = events.first().map_or_else(
         || chrono::Utc::now().to_rfc3339(),

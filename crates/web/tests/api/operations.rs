@@ -822,6 +822,20 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
         feed["items"][0]["_ismap"]["change"]["registration_no"],
         "C25-0500-1"
     );
+    // Links come from the server's own address (or --public-url), never from the Host header.
+    let forged = request(
+        s.addr,
+        "GET",
+        "/api/v1/feed.json",
+        &[("Host", "evil.example"), ("X-Forwarded-Proto", "https")],
+        b"",
+    )
+    .await
+    .json();
+    assert_eq!(
+        forged["home_page_url"],
+        format!("http://{}/registry", s.addr)
+    );
     let csv = get(
         s.addr,
         &format!("/api/v1/downloads/registry.csv?as_of={today}"),
