@@ -191,7 +191,16 @@ fn v6_class(a: Ipv6Addr) -> Option<&'static str> {
     }
     let embedded =
         |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    // NAT64 (64:ff9b::/96) carries the IPv4 address; the local-use prefix 64:ff9b:1::/48
+    // (RFC 8215) is a network's own translator, internal whatever it embeds.
     if s[0] == 0x64 && s[1] == 0xff9b {
+        if s[2] == 1 {
+            return Some("local NAT64");
+        }
+        return v4_class(embedded(s[6], s[7]));
+    }
+    // IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 2765) carries its IPv4 address too.
+    if s[..4] == [0, 0, 0, 0] && s[4] == 0xffff && s[5] == 0 {
         return v4_class(embedded(s[6], s[7]));
     }
     if s[0] == 0x2002 {
@@ -241,6 +250,10 @@ mod tests {
             ("::127.0.0.1", Some("IPv4-compatible")),
             ("64:ff9b::a9fe:a9fe", Some("link-local / cloud metadata")),
             ("64:ff9b::808:808", None),
+            ("64:ff9b:1::808:808", Some("local NAT64")),
+            ("::ffff:0:127.0.0.1", Some("loopback")),
+            ("::ffff:0:a9fe:a9fe", Some("link-local / cloud metadata")),
+            ("::ffff:0:808:808", None),
             ("2002:7f00:1::", Some("loopback")),
             ("fe80::1", Some("link-local")),
             ("fd00:ec2::254", Some("unique local")),

@@ -48,12 +48,30 @@ pub struct ResolveCmd {
     profile: PathBuf,
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    imports: ImportArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateCmd {
     file: PathBuf,
+    #[command(flatten)]
+    imports: ImportArgs,
 }
+
+/// Where a profile's imports may be read from.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A directory imports may also be read from (repeat for several); by default only the
+    /// profile's own directory and those below it
+    #[arg(long = "allow-path", value_name = "DIR")]
+    allow: Vec<PathBuf>,
+}
+
+/// The most files one resolution reads (profiles importing profiles and catalogs).
+const MAX_IMPORTS: usize = 64;
+/// The largest file an import may be (NIST's full catalog is about 10 MB).
+const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 
 fn read_json(path: &Path) -> Result<Value> {
     serde_json::from_slice(&read_file(path)?)
@@ -62,15 +80,32 @@ fn read_json(path: &Path) -> Result<Value> {
 
 /// Finds an import: a path next to the profile (NIST's `.xml` hrefs are read as the `.json`
 /// beside them), or `#uuid` naming a back-matter resource of the profile.
+/// Only local files, inside the profile's directory or a `--allow-path` directory, at most
+/// [`MAX_IMPORTS`] of them: a profile is outside input, and its hrefs must not make ismap read
+/// arbitrary files or fan out without end.
 fn loader<'a>(
     profile_path: &'a Path,
     profile: &'a Value,
+    imports: &'a ImportArgs,
 ) -> impl FnMut(&str) -> Result<Value, OscalError> + 'a {
     let dir = profile_path
         .parent()
+        .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    let roots: Vec<PathBuf> = std::iter::once(dir.clone())
+        .chain(imports.allow.iter().cloned())
+        .filter_map(|d| d.canonicalize().ok())
+        .collect();
+    let mut loaded = 0usize;
     move |href: &str| {
+        loaded += 1;
+        if loaded > MAX_IMPORTS {
+            return Err(OscalError::Load {
+                href: href.to_owned(),
+                message: format!("more than {MAX_IMPORTS} imports in one resolution"),
+            });
+        }
         let target = match href.strip_prefix('#') {
             Some(uuid) => profile["profile"]["back-matter"]["resources"]
                 .as_array()
@@ -90,14 +125,43 @@ fn loader<'a>(
                 })?,
             None => href.to_owned(),
         };
+        if target.contains("://") {
+            return Err(OscalError::Load {
+                href: href.to_owned(),
+                message: format!(
+                    "{target}: remote imports are not fetched; download the file and import it by path"
+                ),
+            });
+        }
         let mut path = dir.join(&target);
         if !path.exists() && path.extension().is_some_and(|e| e == "xml") {
             path.set_extension("json");
         }
-        let bytes = std::fs::read(&path).map_err(|e| OscalError::Load {
+        let unreadable = |e: std::io::Error| OscalError::Load {
             href: href.to_owned(),
             message: format!("{}: {e}", path.display()),
-        })?;
+        };
+        let real = path.canonicalize().map_err(unreadable)?;
+        if !roots.iter().any(|root| real.starts_with(root)) {
+            return Err(OscalError::Load {
+                href: href.to_owned(),
+                message: format!(
+                    "{}: outside the profile's directory; allow it with --allow-path DIR",
+                    path.display()
+                ),
+            });
+        }
+        let size = std::fs::metadata(&real).map_err(unreadable)?.len();
+        if size > MAX_IMPORT_BYTES {
+            return Err(OscalError::Load {
+                href: href.to_owned(),
+                message: format!(
+                    "{}: {size} bytes, more than {MAX_IMPORT_BYTES}",
+                    path.display()
+                ),
+            });
+        }
+        let bytes = std::fs::read(&real).map_err(unreadable)?;
         serde_json::from_slice(&bytes).map_err(|e| OscalError::Load {
             href: href.to_owned(),
             message: e.to_string(),
@@ -144,8 +208,9 @@ impl OscalCmd {
             }
             OscalCmd::Resolve(c) => {
                 let profile = read_json(&c.profile)?;
-                let resolved = oscal::resolve(&profile, &mut loader(&c.profile, &profile))
-                    .map_err(|e| BadInput(format!("{}: {e}", c.profile.display())))?;
+                let resolved =
+                    oscal::resolve(&profile, &mut loader(&c.profile, &profile, &c.imports))
+                        .map_err(|e| BadInput(format!("{}: {e}", c.profile.display())))?;
                 output::write(&pretty(&resolved), c.output.as_deref())
             }
             OscalCmd::Validate(c) => {
@@ -169,7 +234,7 @@ impl OscalCmd {
                 }
                 let catalog = match oscal::model_of(&doc) {
                     Some("catalog") => doc.clone(),
-                    Some("profile") => oscal::resolve(&doc, &mut loader(&c.file, &doc))
+                    Some("profile") => oscal::resolve(&doc, &mut loader(&c.file, &doc, &c.imports))
                         .map_err(|e| BadInput(format!("{name}: {e}")))?,
                     other => {
                         return Err(BadInput(format!(

@@ -478,6 +478,59 @@ fn oscal_verbs() {
         .bad_input();
     assert!(err.contains("cannot load nowhere.json"), "{err}");
 
+    // Imports are local files inside the profile's directory (or --allow-path), at most 64.
+    let elsewhere = env.path("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("dir");
+    let inside = elsewhere.join("p");
+    std::fs::create_dir(&inside).expect("dir");
+    std::fs::copy(&catalog, elsewhere.join("cat.json")).expect("copy");
+    let escaping = inside.join("escaping.json");
+    std::fs::write(
+        &escaping,
+        r#"{"profile": {"uuid": "x", "metadata": {"title": "t"}, "imports": [{"href": "../cat.json", "include-all": {}}]}}"#,
+    )
+    .expect("write");
+    let escaping = escaping.to_str().expect("utf-8");
+    let err = env.run(&["oscal", "resolve", escaping]).bad_input();
+    assert!(
+        err.contains("outside the profile's directory; allow it with --allow-path DIR"),
+        "{err}"
+    );
+    let allowed = env
+        .run(&[
+            "oscal",
+            "resolve",
+            escaping,
+            "--allow-path",
+            elsewhere.to_str().expect("utf-8"),
+        ])
+        .json();
+    assert!(
+        allowed["catalog"]["controls"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
+        "{allowed}"
+    );
+    let remote = env.write("remote.json", r#"{"profile": {"uuid": "x", "metadata": {"title": "t"}, "imports": [{"href": "https://example.org/cat.json", "include-all": {}}]}}"#);
+    let err = env
+        .run(&["oscal", "resolve", remote.to_str().expect("utf-8")])
+        .bad_input();
+    assert!(err.contains("remote imports are not fetched"), "{err}");
+    let imports: Vec<String> = (0..65)
+        .map(|_| r#"{"href": "ismap-catalog.json", "include-all": {}}"#.to_owned())
+        .collect();
+    let many = env.write(
+        "many.json",
+        &format!(
+            r#"{{"profile": {{"uuid": "x", "metadata": {{"title": "t"}}, "imports": [{}]}}}}"#,
+            imports.join(",")
+        ),
+    );
+    let err = env
+        .run(&["oscal", "resolve", many.to_str().expect("utf-8")])
+        .bad_input();
+    assert!(err.contains("more than 64 imports"), "{err}");
+
     let component = env
         .run(&[
             "oscal",
