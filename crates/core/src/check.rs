@@ -622,9 +622,13 @@ impl<'a> Engine<'a> {
     }
 
     fn regions(&self, entries: &mut Vec<Entry>, r: &Registration) {
-        // Each region the system needs, offered or not.
+        // Each region the system needs, offered or not (the service's names keyed once).
+        let names: Vec<String> = match self.profile.regions.required_keys().next() {
+            Some(_) => r.regions.iter().map(|g| match_key(&g.name)).collect(),
+            None => Vec::new(),
+        };
         for (i, key) in self.profile.regions.required_keys().enumerate() {
-            let offered = r.regions.iter().find(|g| match_key(&g.name) == key);
+            let offered = names.iter().position(|n| n == key).map(|at| &r.regions[at]);
             let finding = match offered {
                 None => Finding::RegionMissing,
                 Some(g) if g.selectable => Finding::RegionRequiredSelectable,

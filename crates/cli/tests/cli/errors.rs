@@ -67,19 +67,21 @@ fn contradicting_facts_are_refused_naming_field_value_and_date() {
             "registrations[8].controls.\"10.1.1\".inherited_from: controls are inherited from C99-0001-1, which is not one of the entry's underlying services (value \"C99-0001-1\")",
         ),
     ];
+    let refused = |file: &std::path::Path| {
+        env.run(&[
+            "--lang",
+            "en",
+            "import",
+            "registry",
+            file.to_str().expect("utf-8"),
+        ])
+        .bad_input()
+    };
     for (i, (from, to, expected)) in cases.into_iter().enumerate() {
         assert!(demo.contains(from), "the demo lacks {from}");
         let file = env.path(&format!("contradiction-{i}.json"));
         std::fs::write(&file, demo.replacen(from, to, 1)).expect("write");
-        let err = env
-            .run(&[
-                "--lang",
-                "en",
-                "import",
-                "registry",
-                file.to_str().expect("utf-8"),
-            ])
-            .bad_input();
+        let err = refused(&file);
         assert!(err.contains(expected), "{err}");
     }
     // The same rule through a spreadsheet: the column and the row are named.
@@ -90,15 +92,7 @@ fn contradicting_facts_are_refused_naming_field_value_and_date() {
          C99-0100-1,ISMAP,架空サービス,架空株式会社,2024-06-01,2023-04-01,2024-03-31,2023-12-01\n",
     )
     .expect("write");
-    let err = env
-        .run(&[
-            "--lang",
-            "en",
-            "import",
-            "registry",
-            csv.to_str().expect("utf-8"),
-        ])
-        .bad_input();
+    let err = refused(&csv);
     assert!(
         err.contains("更新申請日") && err.contains("2023-12-01") && err.contains("2024-03-31"),
         "{err}"

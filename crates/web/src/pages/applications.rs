@@ -233,15 +233,12 @@ pub async fn edit_form(
     Ok(edit_page(lang, &app, &HashMap::new(), None))
 }
 
-/// A control status as typed in the form: the Japanese word (実施, 一部実施, 非該当) or the code.
+/// A control status as typed in the form, as its code: the core reads the Japanese word
+/// (実施, 一部実施, 非該当) or the code; anything else is kept for the store to refuse.
 fn status_code(typed: &str) -> String {
-    let code = match typed {
-        "実施" => "implemented",
-        "一部実施" => "partial",
-        "非該当" => "not_applicable",
-        other => other,
-    };
-    code.to_owned()
+    typed
+        .parse::<StatementStatus>()
+        .map_or_else(|_| typed.to_owned(), |s| s.as_str().to_owned())
 }
 
 /// A line of a form's text area that is not in the expected shape: `(field, shape)` per language.
