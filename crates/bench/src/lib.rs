@@ -261,6 +261,7 @@ pub fn profile(catalog: &Catalog, required: usize, features: usize, seed: u64) -
                 .cloned()
                 .collect(),
             baseline: None,
+            ..Default::default()
         },
     }
 }

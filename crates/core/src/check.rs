@@ -18,6 +18,7 @@ use crate::text::match_key;
 use crate::validity::ExpiryRule;
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// What a check is and is not, printed with every result: registration, and a pass here, are
 /// not "meets all our requirements" (DOMAIN.md), and the customer's share is not judged.
@@ -117,6 +118,8 @@ pub enum Subject {
     RequiredRegion(u32),
     /// Index into the registration's underlying services.
     Underlying(u32),
+    /// Index into the profile's requirements in other frameworks' terms.
+    Requirement(u32),
 }
 
 /// Every outcome a check can have. The check and the status follow from the variant, so the
@@ -188,6 +191,8 @@ pub enum Finding {
     /// The registration's criteria version has no such control (the version is named by the
     /// registration).
     ControlNotInVersion,
+    /// A requirement in NIST, ISO/IEC 27001 or FedRAMP terms that no ISMAP control maps to.
+    RequirementUnmapped,
     // regions
     NoRegionsDeclared,
     /// Allowed, in Japan.
@@ -242,7 +247,8 @@ impl Finding {
             | NotApplicable
             | ObjectiveExcluded { .. }
             | NotStated
-            | ControlNotInVersion => CheckKind::Controls,
+            | ControlNotInVersion
+            | RequirementUnmapped => CheckKind::Controls,
             NoRegionsDeclared
             | RegionAllowed
             | RegionOverseas
@@ -282,9 +288,12 @@ impl Finding {
             FeatureNotStated => Status::Review,
             // controls
             NoControlsRequired | Implemented | ImplementedInherited { .. } => Status::Pass,
-            InheritedFromNotValid { .. } | Partial | NotStated | ControlNotInVersion => {
-                Status::Review
-            }
+            // a requirement no ISMAP control maps to is reported for a look, not dropped
+            InheritedFromNotValid { .. }
+            | Partial
+            | NotStated
+            | ControlNotInVersion
+            | RequirementUnmapped => Status::Review,
             NotApplicable | ObjectiveExcluded { .. } => Status::Fail,
             // regions: outside Japan is never a plain pass; a needed region not offered → fail
             RegionAllowed | RegionSelectable => Status::Pass,
@@ -342,6 +351,8 @@ pub struct Engine<'a> {
     pub rule: ExpiryRule,
     required: Vec<ControlKey>,
     feature_keys: Vec<String>,
+    /// For controls required through another framework's terms: where each came from.
+    origins: HashMap<ControlKey, (usize, usize, usize)>,
 }
 
 /// A registration controls are inherited from counts while it is in force: valid, or renewal
@@ -360,6 +371,13 @@ impl<'a> Engine<'a> {
     ) -> Result<Self, UnknownControl> {
         let required = profile.controls.resolve(catalog)?;
         let feature_keys = profile.features.iter().map(|f| match_key(f)).collect();
+        let origins = profile
+            .controls
+            .mapped
+            .origins()
+            .into_iter()
+            .filter_map(|(id, origin)| catalog.key_of(id).map(|k| (k, origin)))
+            .collect();
         Ok(Engine {
             catalog,
             registry,
@@ -368,7 +386,14 @@ impl<'a> Engine<'a> {
             rule,
             required,
             feature_keys,
+            origins,
         })
+    }
+
+    /// Where a control required through another framework's terms came from.
+    pub fn origin(&self, key: ControlKey, lang: Lang) -> Option<String> {
+        let origin = self.origins.get(&key)?;
+        Some(self.profile.controls.mapped.origin_text(*origin, lang))
     }
 
     /// The controls the profile requires, in catalog order.
@@ -539,8 +564,15 @@ impl<'a> Engine<'a> {
     }
 
     fn controls(&self, entries: &mut Vec<Entry>, r: &Registration, scratch: &mut [u32]) {
+        let unmapped = self.profile.controls.mapped.unmapped();
+        let before = entries.len();
+        entries.extend(unmapped.map(|(i, _)| {
+            Entry::new(Subject::Requirement(i as u32), Finding::RequirementUnmapped)
+        }));
         if self.required.is_empty() {
-            entries.push(Entry::new(Subject::None, Finding::NoControlsRequired));
+            if entries.len() == before {
+                entries.push(Entry::new(Subject::None, Finding::NoControlsRequired));
+            }
             return;
         }
         let stated = r.stated();

@@ -5,6 +5,7 @@
 //! - expiry and audit periods: [`validity`]
 //! - status of a registration on a date: [`registration::Registration::status_on`]
 //! - mandatory controls and the "basic" baseline: [`criteria`]
+//! - links to ISO/IEC 27001, NIST SP 800-53 and FedRAMP baselines: [`crosswalk`]
 //! - the seven procurement checks: [`check`]
 //! - the customer's own share of the work: [`responsibility`]
 //! - roles and permissions: [`access`]
@@ -20,6 +21,7 @@ pub mod access;
 pub mod alerts;
 pub mod check;
 pub mod criteria;
+pub mod crosswalk;
 pub mod egress;
 pub mod history;
 pub mod ids;

@@ -1,6 +1,7 @@
 //! A procuring agency's requirement profile: what the check engine checks candidates against.
 
 use crate::criteria::{Catalog, ControlKey};
+use crate::crosswalk::Expansion;
 use crate::ids::{ControlId, CountryCode, RegistrationNumber};
 use crate::registration::Region;
 use crate::text::match_key;
@@ -148,11 +149,14 @@ pub struct UnknownControl {
 pub struct ControlRequirements {
     pub required: Vec<ControlId>,
     pub baseline: Option<Baseline>,
+    /// Requirements written in NIST, ISO/IEC 27001 or FedRAMP terms, with the ISMAP
+    /// controls each maps to and the path it maps by.
+    pub mapped: Expansion,
 }
 
 impl ControlRequirements {
-    /// The required controls as catalog keys: the baseline plus the listed ones, each once,
-    /// in catalog order.
+    /// The required controls as catalog keys: the baseline, the listed ones and those the
+    /// mapped requirements expand to, each once, in catalog order.
     pub fn resolve(&self, catalog: &Catalog) -> Result<Vec<ControlKey>, UnknownControl> {
         let mut keys = match self.baseline {
             Some(Baseline::Basic) => catalog.basic_baseline(),
@@ -166,6 +170,7 @@ impl ControlRequirements {
             })?;
             keys.push(key);
         }
+        keys.extend(self.mapped.control_ids().filter_map(|id| catalog.key(id)));
         keys.sort_unstable();
         keys.dedup();
         Ok(keys)
@@ -267,6 +272,7 @@ mod tests {
         let only_listed = ControlRequirements {
             required: vec![id("9.2.3.3.P"), id("9.2.3.1"), id("9.2.3.1")],
             baseline: None,
+            ..Default::default()
         };
         let keys = only_listed.resolve(&catalog).expect("known");
         let ids: Vec<&str> = keys.iter().map(|k| catalog.get(*k).id.as_str()).collect();
@@ -275,6 +281,7 @@ mod tests {
         let with_basic = ControlRequirements {
             required: vec![id("9.2.3.1")],
             baseline: Some(Baseline::Basic),
+            ..Default::default()
         };
         assert_eq!(
             with_basic.resolve(&catalog).expect("known").len(),
@@ -284,6 +291,7 @@ mod tests {
         let unknown = ControlRequirements {
             required: vec![id("9.2.3.1"), id("9.9.9")],
             baseline: None,
+            ..Default::default()
         };
         assert_eq!(unknown.resolve(&catalog).err().map(|e| e.index), Some(1));
     }

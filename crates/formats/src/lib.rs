@@ -4,6 +4,7 @@
 
 pub mod criteria;
 pub mod criteria_table;
+pub mod crosswalk;
 pub mod date;
 pub mod demo;
 mod error;

@@ -1,9 +1,11 @@
 //! Requirement profiles in TOML. Dates may be TOML dates (`2025-04-01`) or strings.
 
 use crate::InputError;
+use crate::crosswalk::builtin_crosswalk;
 use crate::date::{self, parse_date};
 use chrono::NaiveDate;
 use ismap_core::criteria::Catalog;
+use ismap_core::crosswalk::{Expansion, FedrampBaseline, Framework, Node, Requirement};
 use ismap_core::ids::{ControlId, CountryCode, RegistrationNumber};
 use ismap_core::profile::{
     Confidentiality, ContractPeriod, ControlRequirements, LowImpactBasis, Profile, RegionPolicy,
@@ -61,6 +63,14 @@ struct ControlsDoc {
     #[serde(default)]
     required: Vec<String>,
     baseline: Option<String>,
+    /// Requirements in other frameworks' terms, expanded through the crosswalk.
+    #[serde(default)]
+    nist: Vec<String>,
+    #[serde(default)]
+    iso27001_2013: Vec<String>,
+    #[serde(default)]
+    iso27001_2022: Vec<String>,
+    fedramp: Option<String>,
 }
 
 /// Line and column (1-based, in characters) of a byte offset.
@@ -168,7 +178,7 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
             ));
         }
     }
-    let lists: [(&str, &[String], usize); 6] = [
+    let lists: [(&str, &[String], usize); 9] = [
         ("features", &doc.features, MAX_FEATURES),
         (
             "candidates",
@@ -186,6 +196,17 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
             MAX_LIST,
         ),
         ("controls.required", &doc.controls.required, MAX_LIST),
+        ("controls.nist", &doc.controls.nist, MAX_LIST),
+        (
+            "controls.iso27001_2013",
+            &doc.controls.iso27001_2013,
+            MAX_LIST,
+        ),
+        (
+            "controls.iso27001_2022",
+            &doc.controls.iso27001_2022,
+            MAX_LIST,
+        ),
         ("regions.required", &doc.regions.required, MAX_FEATURES),
     ];
     for (field, values, max) in lists {
@@ -323,6 +344,7 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
         ),
         None => None,
     };
+    let mapped = mapped_requirements(&doc.controls, catalog, &bad)?;
     Ok(Profile {
         name,
         agency: doc
@@ -343,8 +365,57 @@ fn profile_from_doc(file: &str, doc: ProfileDoc, catalog: &Catalog) -> Result<Pr
                 .collect(),
         ),
         contract,
-        controls: ControlRequirements { required, baseline },
+        controls: ControlRequirements {
+            required,
+            baseline,
+            mapped,
+        },
     })
+}
+
+/// `[controls] nist`, `iso27001_2013`, `iso27001_2022` and `fedramp`, each ID checked
+/// against the crosswalk and expanded to the ISMAP controls it maps to.
+fn mapped_requirements(
+    doc: &ControlsDoc,
+    catalog: &Catalog,
+    bad: &dyn Fn(&str, &str, &str) -> InputError,
+) -> Result<Expansion, InputError> {
+    let crosswalk = builtin_crosswalk();
+    let mut requirements = Vec::new();
+    let lists = [
+        ("controls.nist", Framework::Nist, &doc.nist),
+        (
+            "controls.iso27001_2013",
+            Framework::Iso2013,
+            &doc.iso27001_2013,
+        ),
+        (
+            "controls.iso27001_2022",
+            Framework::Iso2022,
+            &doc.iso27001_2022,
+        ),
+    ];
+    for (field, framework, ids) in lists {
+        for (i, raw) in ids.iter().enumerate() {
+            let id = crosswalk
+                .resolve_id(catalog, framework, raw)
+                .map_err(|e| bad(&format!("{field}[{i}]"), raw, &e.reason()))?;
+            requirements.push(Requirement {
+                node: Node::new(framework, id),
+                fedramp: None,
+            });
+        }
+    }
+    if let Some(b) = &doc.fedramp {
+        let baseline: FedrampBaseline = b
+            .parse()
+            .map_err(|e: String| bad("controls.fedramp", b, &e))?;
+        requirements.extend(crosswalk.fedramp(baseline).iter().map(|id| Requirement {
+            node: Node::new(Framework::Nist, id.clone()),
+            fedramp: Some(baseline),
+        }));
+    }
+    Ok(crosswalk.expand(catalog, requirements))
 }
 
 /// A profile as TOML, in the layout `parse_profile` reads (dates as TOML dates).
@@ -426,6 +497,36 @@ pub fn write_profile(p: &Profile) -> String {
     if p.controls.baseline.is_some() {
         controls.insert("baseline".into(), Value::String("basic".into()));
     }
+    let written = |framework| {
+        p.controls
+            .mapped
+            .requirements
+            .iter()
+            .filter(|r| {
+                r.requirement.fedramp.is_none() && r.requirement.node.framework == framework
+            })
+            .map(|r| r.requirement.node.id.clone())
+            .collect::<Vec<_>>()
+    };
+    for (key, framework) in [
+        ("nist", Framework::Nist),
+        ("iso27001_2013", Framework::Iso2013),
+        ("iso27001_2022", Framework::Iso2022),
+    ] {
+        let ids = written(framework);
+        if !ids.is_empty() {
+            controls.insert(key.into(), strings(ids));
+        }
+    }
+    if let Some(b) = p
+        .controls
+        .mapped
+        .requirements
+        .iter()
+        .find_map(|r| r.requirement.fedramp)
+    {
+        controls.insert("fedramp".into(), Value::String(b.code().into()));
+    }
     t.insert("controls".into(), Value::Table(controls));
     toml::to_string(&t).unwrap_or_default()
 }
@@ -487,6 +588,58 @@ baseline = "basic"
         );
         let minimal = parse("name = \"x\"\nconfidentiality = 1\n").expect("minimal");
         assert!(!minimal.low_impact && minimal.contract.is_none() && minimal.candidates.is_none());
+    }
+
+    #[test]
+    fn requirements_in_other_frameworks_expand_and_round_trip() {
+        let text = "name = \"x\"\nconfidentiality = 2\n[controls]\nnist = [\"AC-02\", \"ac-10\"]\niso27001_2022 = [\"a.5.15\"]\nfedramp = \"FedRAMP Low\"\n";
+        let p = parse(text).expect("valid");
+        let reqs = &p.controls.mapped.requirements;
+        assert_eq!(reqs[0].requirement.node.id, "ac-2");
+        assert_eq!(reqs[2].requirement.node.id, "A.5.15");
+        assert_eq!(reqs.len(), 3 + 156);
+        // ac-10 is in no published table: kept, with nothing mapped, to be reported.
+        let unmapped: Vec<&str> = p
+            .controls
+            .mapped
+            .unmapped()
+            .map(|(_, r)| r.requirement.node.id.as_str())
+            .collect();
+        assert!(unmapped.contains(&"ac-10"), "{unmapped:?}");
+        // A.5.15 is A.9.1.1 and A.9.1.2 in 2013 terms: ISMAP 9.1.1 and 9.1.2.
+        let a515: Vec<&str> = reqs[2].controls.iter().map(|c| c.id.as_str()).collect();
+        assert!(
+            a515.contains(&"9.1.1") && a515.contains(&"9.1.2"),
+            "{a515:?}"
+        );
+        let catalog = builtin_catalog().expect("builtin");
+        assert!(p.controls.resolve(&catalog).expect("known").len() > 50);
+        let again = parse(&write_profile(&p)).expect("re-read");
+        assert_eq!(again.controls, p.controls);
+        for (text, want) in [
+            (
+                "nist = [\"ac-2\", \"ac-99\"]",
+                "p.toml: controls.nist[1]: not a known NIST SP 800-53 rev5 ID (value \"ac-99\")",
+            ),
+            (
+                "iso27001_2013 = [\"9.2.3\"]",
+                "p.toml: controls.iso27001_2013[0]: not a known ISO/IEC 27001:2013 ID (value \"9.2.3\")",
+            ),
+            (
+                "nist = [\"access control\"]",
+                "p.toml: controls.nist[0]: expected a NIST SP 800-53 ID such as ac-2, AC-2(1) or ac-2.1 (value \"access control\")",
+            ),
+            (
+                "fedramp = \"medium\"",
+                "p.toml: controls.fedramp: unknown FedRAMP baseline \"medium\": expected low, moderate, high or li-saas (value \"medium\")",
+            ),
+        ] {
+            let err = parse(&format!(
+                "name = \"x\"\nconfidentiality = 2\n[controls]\n{text}\n"
+            ))
+            .expect_err(text);
+            assert_eq!(err.to_string(), want);
+        }
     }
 
     proptest::proptest! {

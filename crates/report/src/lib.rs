@@ -2,6 +2,7 @@
 //! terminal table, in Japanese or English. The inputs that determine the result (profile,
 //! registry hash, criteria version, evaluation date, expiry rule) are part of every report.
 
+pub mod crosswalk;
 mod markdown;
 mod table;
 mod xlsx;
@@ -29,6 +30,10 @@ pub struct ProfileInfo {
     /// The regions the system will use, as the profile names them.
     pub required_regions: Vec<String>,
     pub required_controls: usize,
+    /// Requirements written in NIST, ISO/IEC 27001 or FedRAMP terms, as the profile wrote
+    /// them (a FedRAMP baseline once, with its size); each required control says which.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mapped_requirements: Vec<String>,
     pub contract: Option<ContractInfo>,
 }
 
@@ -163,6 +168,7 @@ impl<'a> CheckReport<'a> {
                     .map(str::to_owned)
                     .collect(),
                 required_controls: engine.required_controls().len(),
+                mapped_requirements: mapped_requirements(p, lang),
                 contract: p.contract.map(|c| ContractInfo {
                     start: c.start(),
                     end: c.end(),
@@ -218,7 +224,7 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
         lang: report.lang(),
     };
     let p = &report.profile;
-    vec![
+    let mut facts = vec![
         (l.get("調達件名", "Procurement title"), p.name.clone()),
         (
             l.get("調達府省庁等", "Agency"),
@@ -305,7 +311,41 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
             l.get("注記", "Note"),
             ismap_core::check::scope_note(l.lang).to_owned(),
         ),
-    ]
+    ];
+    if !p.mapped_requirements.is_empty() {
+        facts.push((
+            l.get(
+                "他の枠組みで書かれた要件",
+                "Requirements in other frameworks' terms",
+            ),
+            format!(
+                "{} — {}",
+                p.mapped_requirements.join("、"),
+                ismap_core::crosswalk::disclaimer(l.lang)
+            ),
+        ));
+    }
+    facts
+}
+
+/// `NIST SP 800-53 rev5 ac-2`, …, `FedRAMP Moderate (323)`.
+fn mapped_requirements(p: &ismap_core::profile::Profile, lang: Lang) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let requirements = &p.controls.mapped.requirements;
+    for r in requirements {
+        match r.requirement.fedramp {
+            None => out.push(r.requirement.describe(lang)),
+            Some(b) if !out.iter().any(|o| o.starts_with(b.label())) => {
+                let n = requirements
+                    .iter()
+                    .filter(|x| x.requirement.fedramp == Some(b))
+                    .count();
+                out.push(format!("{} ({n})", b.label()));
+            }
+            Some(_) => {}
+        }
+    }
+    out
 }
 
 /// Labels shared by the table and Markdown renderings.

@@ -6,6 +6,7 @@ mod audit;
 mod backup;
 mod check;
 mod criteria;
+mod crosswalk;
 mod demo;
 mod expiry;
 mod import;
@@ -34,6 +35,10 @@ pub enum Command {
     /// Browse the control criteria / 管理基準を参照する
     #[command(subcommand)]
     Criteria(criteria::CriteriaCmd),
+    /// What an ISMAP, ISO/IEC 27001 or NIST SP 800-53 ID is linked to / 他の基準との対応を調べる
+    Crosswalk(crosswalk::CrosswalkCmd),
+    /// What a provider still has to evidence for ISMAP / 既存の認証・実装から見た ISMAP の不足
+    Gap(crosswalk::GapCmd),
     /// Load the fictional demo registry into the database / 架空のデモ用ISMAPクラウドサービスリストを取り込む
     Demo(demo::DemoCmd),
     /// OSCAL catalogs and profiles: convert, resolve, validate
@@ -66,6 +71,8 @@ impl Command {
             Command::Import(c) => c.run(ctx).await,
             Command::Registry(c) => c.run(ctx).await,
             Command::Criteria(c) => c.run(ctx).await,
+            Command::Crosswalk(c) => c.run(ctx),
+            Command::Gap(c) => c.run(ctx),
             Command::Demo(c) => c.run(ctx).await,
             Command::Serve(c) => c.run(ctx).await,
             Command::Oscal(c) => c.run(ctx).await,

@@ -4,17 +4,20 @@ use crate::output;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use ismap_core::criteria::BUILTIN_VERSION;
+use ismap_core::crosswalk::Framework;
 use ismap_formats::oscal::{self, OscalError};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 pub enum OscalCmd {
-    /// Write the ISMAP criteria as an OSCAL catalog, or the basic baseline as a profile
+    /// Write the ISMAP criteria as an OSCAL catalog, the basic baseline as a profile, or the
+    /// crosswalk as an OSCAL 1.2 mapping collection
     Convert(ConvertCmd),
     /// Resolve an OSCAL profile into a catalog (imports are read next to the profile)
     Resolve(ResolveCmd),
-    /// Check an OSCAL catalog or profile: readable, ids unique, a profile's imports resolve
+    /// Check an OSCAL catalog, profile or mapping collection: readable, ids unique, a
+    /// profile's imports resolve, a mapping follows the OSCAL 1.2 mapping rules
     Validate(ValidateCmd),
 }
 
@@ -24,6 +27,8 @@ pub enum What {
     Profile,
     /// A registration's statement as a component-definition (needs --service)
     Component,
+    /// The crosswalk from --from to --to as an OSCAL 1.2 mapping-collection
+    Mapping,
 }
 
 #[derive(Debug, Args)]
@@ -37,6 +42,12 @@ pub struct ConvertCmd {
     /// For a component: the registration number
     #[arg(long, value_name = "NO")]
     service: Option<String>,
+    /// For a mapping: the source framework
+    #[arg(long, default_value = "ismap")]
+    from: Framework,
+    /// For a mapping: the target framework
+    #[arg(long, default_value = "nist-800-53r5")]
+    to: Framework,
     #[command(flatten)]
     source: super::source::RegistrySource,
     #[arg(short, long, value_name = "FILE")]
@@ -196,6 +207,23 @@ impl OscalCmd {
                         })?;
                         oscal::component_definition(r, &loaded.catalog, &c.catalog_href, &now)
                     }
+                    What::Mapping => {
+                        if c.from == c.to {
+                            return Err(BadInput(format!(
+                                "convert mapping: --from and --to are both {}",
+                                c.from
+                            ))
+                            .into());
+                        }
+                        oscal::mapping_collection(
+                            ismap_formats::crosswalk::builtin_crosswalk(),
+                            &ctx.builtin_catalog()?,
+                            c.from,
+                            c.to,
+                            &c.catalog_href,
+                            &now,
+                        )
+                    }
                     What::Catalog | What::Profile => {
                         let catalog = ctx.store().await?.load_catalog(&c.criteria_version).await?;
                         match c.what {
@@ -232,13 +260,32 @@ impl OscalCmd {
                     let reason = oscal::validate_catalog(&bytes).err().unwrap_or_default();
                     return Err(BadInput(format!("{name}: {reason}")).into());
                 }
+                if oscal::model_of(&doc) == Some("mapping-collection") {
+                    let problems = oscal::validate_mapping(&doc);
+                    if !problems.is_empty() {
+                        return Err(BadInput(format!("{name}: {}", problems.join("; "))).into());
+                    }
+                    let maps: usize = doc["mapping-collection"]["mappings"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|m| m["maps"].as_array().map_or(0, Vec::len))
+                        .sum();
+                    return output::write(
+                        &format!(
+                            "{name}: mapping-collection {}, {maps} maps\n",
+                            ctx.lang.pick("（妥当）", "(valid)")
+                        ),
+                        None,
+                    );
+                }
                 let catalog = match oscal::model_of(&doc) {
                     Some("catalog") => doc.clone(),
                     Some("profile") => oscal::resolve(&doc, &mut loader(&c.file, &doc, &c.imports))
                         .map_err(|e| BadInput(format!("{name}: {e}")))?,
                     other => {
                         return Err(BadInput(format!(
-                            "{name}: expected an OSCAL catalog or profile, found {other:?}"
+                            "{name}: expected an OSCAL catalog, profile or mapping-collection, found {other:?}"
                         ))
                         .into());
                     }

@@ -2,6 +2,7 @@
 //! One test binary for the crate (links once).
 
 mod check;
+mod crosswalk;
 mod errors;
 mod operations;
 mod registry;

@@ -195,6 +195,12 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
             "The criteria version this registration follows ({}) has no such control.",
             ctx.registration.map_or("", |r| r.criteria_version.as_str())
         ),
+        RequirementUnmapped => lang
+            .pick(
+                "対応表（ISO/IEC 27001・NIST SP 800-53 と ISMAP 管理基準の対応）に、この要件に当たる ISMAP 管理策がありません。ISMAP の登録では確認できない要件です。",
+                "The crosswalk (ISO/IEC 27001, NIST SP 800-53 and the ISMAP criteria) links no ISMAP control to this requirement: the ISMAP registration cannot show it.",
+            )
+            .into(),
         NoRegionsDeclared => lang.pick("リージョンが記載されていません。", "No regions declared.").into(),
         RegionAllowed => lang.pick("要件を満たすリージョンです（国内）。", "A region that meets the requirements (in Japan).").into(),
         RegionOverseas => lang
@@ -304,6 +310,10 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "登録の管理基準のバージョンで、この要件に当たる管理策とその実施状況を事業者に確認する。",
             "Ask the provider which control of the registration's criteria version meets this requirement, and how it is implemented.",
         ),
+        RequirementUnmapped => lang.pick(
+            "この要件を満たす方法と証跡を事業者に直接確認し、確認結果を調達記録に残す。",
+            "Ask the provider directly how this requirement is met and with what evidence, and record the answer.",
+        ),
         NoRegionsDeclared => lang.pick(
             "データの保存・処理場所（リージョン）を事業者に確認する。",
             "Ask the provider where data is stored and processed.",
@@ -388,6 +398,7 @@ pub(super) fn code(finding: Finding) -> &'static str {
         ObjectiveExcluded { .. } => "objective_excluded",
         NotStated => "not_stated",
         ControlNotInVersion => "control_not_in_version",
+        RequirementUnmapped => "requirement_unmapped",
         NoRegionsDeclared => "no_regions_declared",
         RegionAllowed => "region_allowed",
         RegionOverseas => "region_overseas",

@@ -946,6 +946,7 @@ fn every_finding(catalog: &Catalog) -> Vec<(Subject, Finding)> {
         (control, ObjectiveExcluded { objective }),
         (control, NotStated),
         (control, ControlNotInVersion),
+        (Subject::Requirement(0), RequirementUnmapped),
         (none, NoRegionsDeclared),
         (Subject::Region(0), RegionAllowed),
         (Subject::Region(0), RegionOverseas),

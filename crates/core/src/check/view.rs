@@ -82,9 +82,21 @@ impl Engine<'_> {
             status: entry.status(),
             code: message::code(entry.finding),
             subject: self.subject_text(entry.subject, registration, lang),
-            reason: message::reason(entry.finding, &ctx, lang),
+            reason: self.with_origin(message::reason(entry.finding, &ctx, lang), entry, lang),
             action: message::action(entry.finding, lang),
         }
+    }
+
+    /// A control required through a requirement in another framework's terms says which,
+    /// and by what path: `要件の由来: ac-2 → A.9.2.1（…）→ 9.2.1（…）`.
+    fn with_origin(&self, mut reason: String, entry: &Entry, lang: Lang) -> String {
+        if let Subject::Control(key) = entry.subject
+            && let Some(origin) = self.origin(key, lang)
+        {
+            reason.push_str(lang.pick(" 要件の由来: ", " Required by: "));
+            reason.push_str(&origin);
+        }
+        reason
     }
 
     fn subject_text(
@@ -114,6 +126,13 @@ impl Engine<'_> {
             Subject::Underlying(i) => registration
                 .and_then(|r| r.underlying.get(i as usize))
                 .map(ToString::to_string),
+            Subject::Requirement(i) => self
+                .profile
+                .controls
+                .mapped
+                .requirements
+                .get(i as usize)
+                .map(|r| r.requirement.describe(lang)),
         }
     }
 }

@@ -2,14 +2,12 @@
 //! OSCAL assessment-results.
 
 use super::export::control_id;
-use super::{OSCAL_VERSION, uuid_from};
+use super::{NS, OSCAL_VERSION, uuid_from};
 use chrono::NaiveDate;
 use ismap_core::check::{ResultView, Status};
 use ismap_core::criteria::Catalog;
 use ismap_core::registration::{Registration, StatementStatus};
 use serde_json::{Value, json};
-
-const NS: &str = "https://ismap.example/ns/oscal";
 
 fn metadata(title: String, version: &str, last_modified: &str) -> Value {
     json!({ "title": title, "last-modified": last_modified, "version": version, "oscal-version": OSCAL_VERSION })

@@ -2,12 +2,10 @@
 //! controls for objectives with their detailed controls nested; props for the ISMAP ID,
 //! suffix and mandatory flag) and the "basic" baseline as an OSCAL profile.
 
-use super::{OSCAL_VERSION, uuid_from};
+use super::{NS, OSCAL_VERSION, uuid_from};
 use ismap_core::criteria::{Catalog, ControlKey, Level, Part};
 use ismap_core::lang::Lang;
 use serde_json::{Value, json};
-
-const NS: &str = "https://ismap.example/ns/oscal";
 
 /// OSCAL ids must start with a letter: `6.1.1.13.PB` → `ismap-6.1.1.13.PB`.
 pub fn control_id(ismap_id: &str) -> String {

@@ -1,18 +1,23 @@
 //! OSCAL (JSON): the ISMAP criteria exported as a catalog and the "basic" baseline as a
-//! profile, and any profile resolved against its catalogs. Documents are kept as JSON values,
+//! profile, any profile resolved against its catalogs, and the crosswalk as a mapping collection. Documents are kept as JSON values,
 //! so that fields this code does not interpret pass through unchanged.
 
 mod assess;
 mod export;
+mod mapping;
 mod resolve;
 mod validate;
 
 pub use assess::{assessment_results, component_definition};
 pub use export::{basic_profile, catalog};
+pub use mapping::{MAPPING_OSCAL_VERSION, RELATIONSHIPS, mapping_collection, validate_mapping};
 pub use resolve::{OscalError, control_ids, resolve};
 pub use validate::{CatalogSummary, validate_catalog};
 
 use serde_json::Value;
+
+/// The namespace of ismap's own props (and of the `related` mapping relationship).
+pub(crate) const NS: &str = "https://ismap.example/ns/oscal";
 
 /// The OSCAL version the exports declare.
 pub const OSCAL_VERSION: &str = "1.1.2";

@@ -5,6 +5,7 @@ pub(crate) mod applications;
 mod audit;
 mod checks;
 mod criteria;
+mod crosswalk;
 pub(crate) mod history;
 mod registrations;
 pub(crate) mod watches;
@@ -35,6 +36,7 @@ use utoipa_swagger_ui::SwaggerUi;
         registrations::get_one,
         criteria::list,
         criteria::get_one,
+        crosswalk::lookup,
         checks::create,
         health,
         accounts::login,
@@ -72,6 +74,8 @@ use utoipa_swagger_ui::SwaggerUi;
         registrations::RegistrationPage,
         criteria::CriterionItem,
         criteria::CriterionDetail,
+        ismap_report::crosswalk::LookupView,
+        ismap_report::crosswalk::LinkRow,
         accounts::Credentials,
         accounts::Me,
         accounts::NewToken,
@@ -130,6 +134,7 @@ pub fn router() -> Router<Arc<AppState>> {
             guard(ReadList, get(registrations::get_one)),
         )
         .route("/api/v1/criteria", guard(ReadList, get(criteria::list)))
+        .route("/api/v1/crosswalk", guard(ReadList, get(crosswalk::lookup)))
         .route(
             "/api/v1/criteria/{id}",
             guard(ReadList, get(criteria::get_one)),

@@ -2,11 +2,13 @@
 //! every later step (comparison, check sheet, downloads) carries that TOML in a hidden field
 //! and parses it again, so the pages go through exactly the validation the CLI uses.
 
-use super::{Nav, PageError, head, lang, layout, listing_badge, status_badge, t};
+use super::{
+    Nav, PageError, attachment, head, lang, layout, listing_badge, on_pool, status_badge, t,
+};
 use crate::state::{AppState, Snapshot};
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ismap_core::check::{CheckKind, Engine};
 use ismap_core::lang::Lang;
@@ -445,19 +447,6 @@ pub async fn results(
     .await
 }
 
-/// A page computed on the render pool, off the async workers: a check of the whole list is
-/// real work, and anyone may ask for one. 503 with `Retry-After` when the pool is full.
-async fn on_pool(
-    state: &AppState,
-    lang: Lang,
-    page: impl FnOnce() -> Response + Send + 'static,
-) -> Response {
-    match state.render().run(page).await {
-        Ok(response) => response,
-        Err(busy) => PageError::from((lang, crate::ApiError::from(busy))).into_response(),
-    }
-}
-
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -588,16 +577,6 @@ pub async fn sheet(
         p.meta.no-print { (t(lang, "印刷にはブラウザの印刷機能を使ってください（印刷用の書式が適用されます）。", "Use the browser's print command; a print layout is applied.")) }
     };
     Ok(layout(lang, title, Nav::Check, "/check", body))
-}
-
-fn attachment(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
-    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
 }
 
 /// The profile as TOML, or the result as JSON or Markdown.

@@ -1,11 +1,12 @@
 //! `/criteria`: the criteria as a tree (part → domain → category → objective → detailed),
 //! with suffix badges and the mandatory marker; or, with `?q=`, the matches for an ID or title.
 
-use super::{Nav, lang, layout, t};
+use super::{Nav, PageError, lang, layout, t};
 use crate::state::AppState;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use ismap_core::criteria::{Catalog, ControlKey, Criterion, Level, Part};
+use ismap_core::ids::ControlId;
 use ismap_core::lang::Lang;
 use ismap_core::search::search_key;
 use maud::{Markup, html};
@@ -28,7 +29,7 @@ fn badges(c: &Criterion, lang: Lang) -> Markup {
 
 fn line(c: &Criterion, lang: Lang) -> Markup {
     html! {
-        code { (c.id) } " "
+        a href=(format!("/criteria/{}", c.id)) { code { (c.id) } } " "
         (c.title.get(lang).unwrap_or(match c.level { Level::Detailed => t(lang, "（詳細管理策）", "(detailed control)"), Level::Objective => "" }))
         (badges(c, lang))
     }
@@ -138,6 +139,7 @@ pub async fn page(
             (t(lang, "バージョン ", "Version ")) (catalog.version()) " · " (catalog.len()) (t(lang, " 項目。", " IDs. "))
             (t(lang, "名称は本プロジェクトが付した短い見出しです（公式の本文は再配布できません）。", "Titles are short labels written by this project (the official text is not redistributable)."))
         }
+        p { a href="/criteria/gap" { (t(lang, "ギャップ分析: ISO/IEC 27001・FedRAMP・OSCAL の実装から、ISMAP で追加に必要なものを調べる", "Gap analysis: from ISO/IEC 27001, FedRAMP or OSCAL, what ISMAP still asks for")) } }
         form.filters method="get" action="/criteria" role="search" {
             div.wide {
                 label for="q" { (t(lang, "IDまたは名称で検索", "Search by ID or title")) }
@@ -159,4 +161,60 @@ pub async fn page(
         }
     };
     layout(lang, title, Nav::Criteria, "/criteria", body)
+}
+
+/// One criterion: where it sits, its detailed controls, and its links to ISO/IEC 27001 and
+/// NIST SP 800-53 with the route and source of each.
+pub async fn detail(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    let lang = lang(&headers);
+    let snapshot = state.snapshot();
+    let catalog = &snapshot.catalog;
+    let key = ControlId::parse(&id)
+        .ok()
+        .and_then(|id| catalog.key(&id))
+        .ok_or_else(|| {
+            PageError::new(
+                StatusCode::NOT_FOUND,
+                lang,
+                format!(
+                    "{id}: {}",
+                    t(
+                        lang,
+                        "この版の管理基準にない ID です",
+                        "not a criteria ID of this version"
+                    )
+                ),
+            )
+        })?;
+    let c = catalog.get(key);
+    let title = format!("{} {}", c.id, c.title.get(lang).unwrap_or(""));
+    let body = html! {
+        p.meta { a href="/criteria" { (t(lang, "管理基準", "Control criteria")) } " › " (section_title(catalog, &c.category, lang)) }
+        h1 { (title) (badges(c, lang)) }
+        dl.fields {
+            dt { (t(lang, "区分", "Part")) } dd { (c.part.as_str()) }
+            dt { (t(lang, "階層", "Level")) } dd { (match c.level { Level::Objective => t(lang, "管理目的・項目", "objective or item"), Level::Detailed => t(lang, "詳細管理策", "detailed control") }) }
+            @if let Some(parent) = catalog.parent(key) {
+                dt { (t(lang, "上位", "Parent")) } dd { (line(catalog.get(parent), lang)) }
+            }
+            @if let Some(s) = &c.source_standard { dt { (t(lang, "出典規格", "Source standard")) } dd { (s) } }
+        }
+        @let children: Vec<ControlKey> = catalog.children(key).collect();
+        @if !children.is_empty() {
+            h2 { (t(lang, "詳細管理策", "Detailed controls")) }
+            ul.tree { @for k in children { li { (line(catalog.get(k), lang)) } } }
+        }
+        (super::crosswalk::links(catalog, c.id.as_str(), lang))
+    };
+    Ok(layout(
+        lang,
+        &title,
+        Nav::Criteria,
+        &format!("/criteria/{}", c.id),
+        body,
+    ))
 }

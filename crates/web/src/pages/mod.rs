@@ -7,6 +7,7 @@ mod applications;
 mod audit;
 mod check;
 mod criteria;
+mod crosswalk;
 mod dashboard;
 mod history;
 mod registry;
@@ -31,6 +32,31 @@ use std::sync::Arc;
 
 const CSS: &str = include_str!("../../static/app.css");
 
+/// A page computed on the render pool, off the async workers: a check of the whole list (or
+/// a gap analysis) is real work, and anyone may ask for one. 503 with `Retry-After` when the
+/// pool is full.
+pub(super) async fn on_pool(
+    state: &AppState,
+    lang: Lang,
+    page: impl FnOnce() -> Response + Send + 'static,
+) -> Response {
+    match state.render().run(page).await {
+        Ok(response) => response,
+        Err(busy) => PageError::from((lang, crate::ApiError::from(busy))).into_response(),
+    }
+}
+
+/// A download: the body with its type and a file name.
+pub(super) fn attachment(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
 /// Every page with the permission it needs.
 pub fn router() -> Router<Arc<AppState>> {
     use Permission::*;
@@ -39,6 +65,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/registry", guard(ReadList, get(registry::list)))
         .route("/registry/{no}", guard(ReadList, get(registry::detail)))
         .route("/criteria", guard(ReadList, get(criteria::page)))
+        .route(
+            "/criteria/gap",
+            guard(ReadList, get(crosswalk::form)).merge(guard(RunChecks, post(crosswalk::analyse))),
+        )
+        .route("/criteria/{id}", guard(ReadList, get(criteria::detail)))
         .route("/history", guard(ReadList, get(history::page)))
         .route(
             "/check",

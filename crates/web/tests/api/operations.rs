@@ -78,6 +78,13 @@ async fn permission_matrix_covers_every_route() {
             "",
             ALL,
         ),
+        (
+            "get",
+            "/api/v1/crosswalk",
+            "/api/v1/crosswalk?from=nist&id=ac-2",
+            "",
+            ALL,
+        ),
         ("post", "/api/v1/checks", "/api/v1/checks", "{}", ALL),
         (
             "get",

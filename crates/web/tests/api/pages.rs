@@ -67,14 +67,106 @@ async fn unknown_pages_and_bad_parameters() {
 }
 
 fn multipart(name: &str, file: &str, body: &str) -> (String, Vec<u8>) {
+    multipart_fields(&[(name, Some(file), body)])
+}
+
+/// A multipart body of fields, each `(name, file name if a file, value)`.
+fn multipart_fields(fields: &[(&str, Option<&str>, &str)]) -> (String, Vec<u8>) {
     let boundary = "ismapboundary7MA4YWxk";
-    let data = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/toml\r\n\r\n{body}\r\n--{boundary}--\r\n"
-    );
+    let mut data = String::new();
+    for (name, file, body) in fields {
+        let disposition = match file {
+            Some(file) => format!(
+                "form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream"
+            ),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        data.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n{body}\r\n"
+        ));
+    }
+    data.push_str(&format!("--{boundary}--\r\n"));
     (
         format!("multipart/form-data; boundary={boundary}"),
         data.into_bytes(),
     )
+}
+
+#[tokio::test]
+async fn criteria_pages_show_their_links() {
+    let s = demo_server().await;
+    let page = html(&get(s.addr, "/criteria/9.2.3").await);
+    assert!(page.contains("他の基準との対応"), "{page}");
+    assert!(page.contains("A.9.2.3"), "{page}");
+    assert!(page.contains("ac-6"), "{page}");
+    assert!(page.contains("NIST 対応表"), "{page}");
+    let cloud = html(&get(s.addr, "/criteria/6.3.1.P").await);
+    assert!(
+        cloud.contains("ISO/IEC 27017 のクラウド固有の管理目的"),
+        "{cloud}"
+    );
+    let tree = html(&get(s.addr, "/criteria").await);
+    assert!(tree.contains("href=\"/criteria/9.2.3\""));
+    assert_eq!(get(s.addr, "/criteria/9.9.9").await.status, 404);
+}
+
+#[tokio::test]
+async fn gap_analysis_from_an_upload_or_a_baseline() {
+    let s = demo_server().await;
+    assert_eq!(get(s.addr, "/criteria/gap").await.status, 200);
+    let post = |fields: Vec<(&'static str, Option<&'static str>, &'static str)>| {
+        let addr = s.addr;
+        async move {
+            let (content_type, body) = multipart_fields(&fields);
+            request(
+                addr,
+                "POST",
+                "/criteria/gap",
+                &[("Content-Type", &content_type)],
+                &body,
+            )
+            .await
+        }
+    };
+    let csv = "framework,id\niso27001-2013,A.9.2.3\nnist,ac-2\n";
+    let shown = post(vec![
+        ("have", Some("soa.csv"), csv),
+        ("format", None, "html"),
+    ])
+    .await;
+    assert_eq!(shown.status, 200);
+    let page = html(&shown);
+    assert!(page.contains("soa.csv (2)"), "{page}");
+    assert!(page.contains("対応あり"), "{page}");
+    assert!(page.contains("9.2.3 → A.9.2.3"), "{page}");
+    let xlsx = post(vec![
+        ("baseline", None, "fedramp-moderate"),
+        ("format", None, "xlsx"),
+    ])
+    .await;
+    assert_eq!(xlsx.status, 200);
+    assert!(
+        xlsx.header("content-disposition")
+            .is_some_and(|d| d.contains("ismap-gap.xlsx"))
+    );
+    assert!(xlsx.body.starts_with(b"PK"));
+    let json = post(vec![
+        ("baseline", None, "fedramp-low"),
+        ("format", None, "json"),
+    ])
+    .await;
+    let view: serde_json::Value = serde_json::from_slice(&json.body).expect("json");
+    assert_eq!(view["held"], "FedRAMP Low");
+    assert_eq!(view["covered"], 0);
+    let bad = post(vec![("have", Some("soa.csv"), "nist,ac-2\ncobit,APO01\n")]).await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        html(&bad).contains("soa.csv:2:1: unknown framework"),
+        "{}",
+        html(&bad)
+    );
+    let nothing = post(vec![("format", None, "html")]).await;
+    assert_eq!(nothing.status, 400);
 }
 
 #[tokio::test]

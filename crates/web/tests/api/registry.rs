@@ -120,6 +120,57 @@ async fn criteria() {
 }
 
 #[tokio::test]
+async fn crosswalk_lookups() {
+    let s = demo_server().await;
+    let one = get(s.addr, "/api/v1/crosswalk?id=9.2.3&to=nist&lang=en").await;
+    assert_eq!(one.status, 200);
+    let body = one.json();
+    assert_eq!(body["framework"], "ismap");
+    let links = body["links"].as_array().expect("links");
+    let ac6: Vec<&serde_json::Value> = links.iter().filter(|l| l["id"] == "ac-6").collect();
+    // Both routes reach ac-6, each with its sources.
+    assert_eq!(ac6.len(), 2, "{body}");
+    assert_eq!(ac6[0]["sources"][0], "ismap-numbering");
+    assert!(
+        body["disclaimer"]
+            .as_str()
+            .is_some_and(|d| d.contains("does not prove conformity"))
+    );
+    // From NIST back to ISMAP, in Japanese by default.
+    let back = get(s.addr, "/api/v1/crosswalk?from=nist&id=AC-2&to=ismap")
+        .await
+        .json();
+    assert_eq!(back["id"], "ac-2");
+    assert!(
+        back["links"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|x| x["id"] == "9.2.1"))
+    );
+    // A cloud-only objective says why it has no ISO link.
+    let cloud = get(s.addr, "/api/v1/crosswalk?id=6.3.1.P").await.json();
+    assert_eq!(cloud["no_link"], "cloud_only");
+    assert!(cloud["links"].as_array().is_some_and(Vec::is_empty));
+    for (path, status, field) in [
+        ("/api/v1/crosswalk?from=cobit&id=1", 400, "from"),
+        ("/api/v1/crosswalk?from=nist&id=access", 400, "id"),
+        ("/api/v1/crosswalk?from=nist", 400, "id"),
+        ("/api/v1/crosswalk?id=9.2.3&to=ismap", 400, "to"),
+        ("/api/v1/crosswalk?id=9.2.3&lang=fr", 400, "lang"),
+    ] {
+        let reply = get(s.addr, path).await;
+        assert_eq!(reply.status, status, "{path}");
+        assert_eq!(reply.json()["field"], field, "{path}");
+    }
+    let unknown = get(s.addr, "/api/v1/crosswalk?from=nist&id=ac-99").await;
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown.json()["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("ac-99"))
+    );
+}
+
+#[tokio::test]
 async fn bad_parameters_are_named() {
     let s = demo_server().await;
     let cases = [
