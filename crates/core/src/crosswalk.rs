@@ -88,6 +88,15 @@ impl Route {
             .collect::<Vec<_>>()
             .join("→")
     }
+
+    /// `ISMAP → ISO 2013 → NIST`, for people.
+    pub fn label(self) -> String {
+        self.0
+            .iter()
+            .map(|f| f.short_label())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
 }
 
 impl serde::Serialize for Route {

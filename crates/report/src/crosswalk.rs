@@ -27,6 +27,8 @@ pub struct LinkRow {
     pub sources: Vec<String>,
     /// Other routes tried that do not reach this target (the routes disagree).
     pub not_reached_by: Vec<String>,
+    /// For people: 「一致」 / "agree", or the routes that do not reach the target.
+    pub other_routes: String,
 }
 
 /// A look-up as the API and `--format json` give it.
@@ -62,6 +64,19 @@ pub fn lookup_view(lookup: &Lookup, catalog: &Catalog, lang: Lang) -> LookupView
                 path: l.describe(&source.id, lang),
                 sources: l.steps.iter().map(|s| s.source.clone()).collect(),
                 not_reached_by: t.missing_routes.iter().map(|r| r.code()).collect(),
+                other_routes: if t.missing_routes.is_empty() {
+                    lang.pick("一致", "agree").to_owned()
+                } else {
+                    format!(
+                        "{}{}",
+                        lang.pick("到達しない経路: ", "not reached by: "),
+                        t.missing_routes
+                            .iter()
+                            .map(|r| r.label())
+                            .collect::<Vec<_>>()
+                            .join(lang.pick("、", "; "))
+                    )
+                },
             })
         })
         .collect();
@@ -132,15 +147,7 @@ pub fn lookup_table(view: &LookupView, lang: Lang, width: u16) -> String {
                     }
                 ),
                 r.path.clone(),
-                if r.not_reached_by.is_empty() {
-                    lang.pick("一致", "agree").to_owned()
-                } else {
-                    format!(
-                        "{}{}",
-                        lang.pick("到達しない: ", "not reached by: "),
-                        r.not_reached_by.join(", ")
-                    )
-                },
+                r.other_routes.clone(),
             ]);
         }
         let _ = writeln!(out, "{t}");
@@ -152,7 +159,10 @@ pub fn lookup_table(view: &LookupView, lang: Lang, width: u16) -> String {
 
 /// A look-up as CSV: one row per path; the disclaimer is the last row.
 pub fn lookup_csv(view: &LookupView) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // Flexible: the disclaimer is a one-field row at the end.
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     let _ = w.write_record([
         "from_framework",
         "from_id",

@@ -43,6 +43,16 @@ impl Framework {
         }
     }
 
+    /// `ISMAP`, `ISO 2013`, `ISO 2022`, `NIST`: for routes.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Framework::Ismap => "ISMAP",
+            Framework::Iso2013 => "ISO 2013",
+            Framework::Iso2022 => "ISO 2022",
+            Framework::Nist => "NIST",
+        }
+    }
+
     /// The ID in the form the crosswalk keeps: ISMAP as in the criteria, ISO Annex A as
     /// `A.9.2.3` (main-body clauses as `6.1.2`), NIST in OSCAL form (`AC-02(01)` → `ac-2.1`).
     pub fn normalise_id(self, raw: &str) -> Result<String, String> {

@@ -37,10 +37,10 @@ pub fn links(catalog: &Catalog, id: &str, lang: Lang) -> Markup {
                             th scope="col" { (t(lang, "他の経路", "Other routes")) }
                         } }
                         tbody { @for r in &view.links { tr {
-                            td { code { (r.id) } }
+                            td { code.id { (r.id) } }
                             td { (r.relationship_label) @if r.partial { (t(lang, "（一部）", " (partial)")) } }
                             td { (r.path) }
-                            td { @if r.not_reached_by.is_empty() { (t(lang, "一致", "agree")) } @else { (t(lang, "到達しない: ", "not reached by: ")) (r.not_reached_by.join(", ")) } }
+                            td { (r.other_routes) }
                         } } }
                     } }
                 }

@@ -306,6 +306,45 @@ async fn search_open_check_sheet_and_switch_language() {
     assert!(text(&c).await.contains("Control criteria (5–18)"));
     accessibility(&c, "/criteria").await;
     shot(&c, "6-criteria-en").await;
+    // A control's page: its links into ISO/IEC 27001 and NIST, with route and source.
+    c.goto(&format!("{base}/criteria/9.2.3"))
+        .await
+        .expect("criterion");
+    let links = text(&c).await;
+    assert!(
+        links.contains("Links to other frameworks")
+            && links.contains("9.2.3 → A.9.2.3 (ISMAP numbering X.Y.Z = A.X.Y.Z) → A.8.2")
+            && links.contains("ac-6")
+            && links.contains("does not prove conformity"),
+        "{links}"
+    );
+    accessibility(&c, "/criteria/9.2.3").await;
+    shot(&c, "6-criterion-links-en").await;
+    // The gap analysis, without JavaScript: choose FedRAMP Moderate, read the result.
+    c.goto(&format!("{base}/criteria/gap"))
+        .await
+        .expect("gap form");
+    accessibility(&c, "/criteria/gap").await;
+    c.find(Locator::Css("#baseline option[value='fedramp-moderate']"))
+        .await
+        .expect("baseline option")
+        .click()
+        .await
+        .expect("choose moderate");
+    c.find(Locator::Css(
+        "form[action='/criteria/gap'] button[type=submit]",
+    ))
+    .await
+    .expect("analyse button")
+    .click()
+    .await
+    .expect("analyse");
+    let gap = text(&c).await;
+    assert!(
+        gap.contains("Held: FedRAMP Moderate") && gap.contains("partly covered"),
+        "{gap}"
+    );
+    accessibility(&c, "/criteria/gap (result)").await;
 
     // A narrow screen: nothing wider than the viewport.
     c.set_window_size(390, 900).await.expect("narrow window");
