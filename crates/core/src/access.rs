@@ -74,6 +74,9 @@ impl Role {
             ManageAccounts => self == Role::Admin,
             Watch => self == Role::Procurer,
             ReadAlerts => matches!(self, Role::Procurer | Role::Provider),
+            // Agencies' procurement cases; approving needs the account's approver flag too
+            // (`Actor::can`).
+            ManageCases | ApproveResolutions => self == Role::Procurer,
         }
     }
 }
@@ -122,6 +125,10 @@ pub enum Permission {
     Watch,
     /// One's own alerts: a procurer's watches, a provider's filing reminders.
     ReadAlerts,
+    /// One's own organisation's procurement cases: create, check, resolve (起案).
+    ManageCases,
+    /// Approving resolutions and decisions (承認): procurers an administrator made approvers.
+    ApproveResolutions,
 }
 
 /// Who is acting: a role, the organisation it is bound to, and a name for the audit trail.
@@ -130,6 +137,8 @@ pub struct Actor {
     pub role: Role,
     pub organisation: Option<String>,
     pub name: String,
+    /// Granted by an administrator to procurers who approve resolutions and decisions.
+    pub approver: bool,
 }
 
 impl Actor {
@@ -138,11 +147,13 @@ impl Actor {
             role: Role::Public,
             organisation: None,
             name: "public".into(),
+            approver: false,
         }
     }
 
     pub fn can(&self, permission: Permission) -> bool {
         self.role.allows(permission)
+            && (permission != Permission::ApproveResolutions || self.approver)
     }
 
     /// Whether the actor may see an application of `provider` audited by `audit_body`:
@@ -167,7 +178,7 @@ mod tests {
     #[test]
     fn permission_table() {
         // (permission, roles that hold it)
-        let table: [(Permission, &[Role]); 11] = [
+        let table: [(Permission, &[Role]); 13] = [
             (ReadList, &ROLES),
             (RunChecks, &ROLES),
             (
@@ -191,6 +202,8 @@ mod tests {
             (ManageAccounts, &[Role::Admin]),
             (Watch, &[Role::Procurer]),
             (ReadAlerts, &[Role::Procurer, Role::Provider]),
+            (ManageCases, &[Role::Procurer]),
+            (ApproveResolutions, &[Role::Procurer]),
         ];
         for (permission, holders) in table {
             for role in ROLES {
@@ -209,6 +222,7 @@ mod tests {
             role,
             organisation: org.map(str::to_owned),
             name: "x".into(),
+            approver: false,
         };
         let cases = [
             (
@@ -244,6 +258,25 @@ mod tests {
         for (who, provider, body, expected) in cases {
             assert_eq!(who.sees_application(provider, body), expected, "{who:?}");
         }
+    }
+
+    #[test]
+    fn approving_needs_the_flag_as_well_as_the_role() {
+        let procurer = |approver| Actor {
+            role: Role::Procurer,
+            organisation: Some("架空省".into()),
+            name: "p".into(),
+            approver,
+        };
+        assert!(!procurer(false).can(ApproveResolutions));
+        assert!(procurer(true).can(ApproveResolutions));
+        assert!(procurer(false).can(ManageCases));
+        let operator = Actor {
+            role: Role::Operator,
+            approver: true,
+            ..procurer(true)
+        };
+        assert!(!operator.can(ApproveResolutions) && !operator.can(ManageCases));
     }
 
     #[test]

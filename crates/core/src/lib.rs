@@ -7,6 +7,7 @@
 //! - mandatory controls and the "basic" baseline: [`criteria`]
 //! - links to ISO/IEC 27001, NIST SP 800-53 and FedRAMP baselines: [`crosswalk`]
 //! - the seven procurement checks: [`check`]
+//! - the procurement case, its resolutions, approvals and decision: [`case`]
 //! - the customer's own share of the work: [`responsibility`]
 //! - roles and permissions: [`access`]
 //! - the registration lifecycle (application → registration → renewal/expiry/revocation):
@@ -19,6 +20,7 @@
 
 pub mod access;
 pub mod alerts;
+pub mod case;
 pub mod check;
 pub mod criteria;
 pub mod crosswalk;

@@ -46,6 +46,8 @@ pub struct Account {
     pub organisation: Option<String>,
     pub email: Option<String>,
     pub disabled: bool,
+    /// A procurer who approves resolutions and decisions of the agency's cases (承認).
+    pub approver: bool,
 }
 
 impl Account {
@@ -54,6 +56,7 @@ impl Account {
             role: self.role,
             organisation: self.organisation.clone(),
             name: self.username.clone(),
+            approver: self.approver,
         }
     }
 }
@@ -122,6 +125,8 @@ pub enum AccountError {
     PublicRole,
     #[error("a token is valid for 1 to {TOKEN_MAX_DAYS} days; got {0}")]
     TokenDays(u32),
+    #[error("only procurers approve procurement cases; {0:?} is not a procurer")]
+    ApproverRole(String),
 }
 
 /// 256 random bits as hex, from the operating system's generator.
@@ -210,6 +215,7 @@ fn to_account(m: account::Model) -> Result<Account> {
         organisation: m.organisation,
         email: m.email,
         disabled: m.disabled,
+        approver: m.approver,
     })
 }
 
@@ -264,6 +270,7 @@ impl Store {
             organisation: Set(organisation.map(str::to_owned)),
             email: Set(email.map(str::to_owned)),
             disabled: Set(false),
+            approver: Set(false),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
@@ -285,6 +292,35 @@ impl Store {
             .filter(account::Column::Username.eq(username))
             .one(&self.db)
             .await?)
+    }
+
+    /// Grants (or withdraws) the approver permission of a procurer (承認権限).
+    pub async fn set_approver(
+        &self,
+        actor: &str,
+        username: &str,
+        approver: bool,
+    ) -> Result<Account> {
+        let Some(model) = self.find_account(username).await? else {
+            return Err(AccountError::NoSuchUser(username.to_owned()).into());
+        };
+        if model.role != Role::Procurer.as_str() {
+            return Err(AccountError::ApproverRole(username.to_owned()).into());
+        }
+        let txn = self.db.begin().await?;
+        let before = to_account(model.clone())?;
+        let mut active: account::ActiveModel = model.into();
+        active.approver = Set(approver);
+        let account = to_account(active.update(&txn).await?)?;
+        record(
+            &txn,
+            Change::new(actor, "account.approver", &format!("account:{username}"))
+                .before(serde_json::to_value(&before).ok())
+                .after(serde_json::to_value(&account).ok()),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(account)
     }
 
     pub async fn account(&self, username: &str) -> Result<Option<Account>> {

@@ -17,7 +17,7 @@ pub const BACKUP_FORMAT: &str = "ismap-backup";
 const BACKUP_VERSION: u64 = 1;
 
 /// Tables in the order they are restored; tables with generated keys name their key column.
-const TABLES: [(&str, Option<&str>); 17] = [
+const TABLES: [(&str, Option<&str>); 21] = [
     ("criterion", None),
     ("criteria_section", None),
     ("registration", None),
@@ -35,6 +35,10 @@ const TABLES: [(&str, Option<&str>); 17] = [
     ("alert", Some("id")),
     ("webhook", Some("id")),
     ("delivery", Some("id")),
+    ("procurement_case", Some("id")),
+    ("case_profile", None),
+    ("case_snapshot", None),
+    ("case_resolution", Some("id")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,6 +94,10 @@ macro_rules! each_table {
             "alert" => $f::<alert::Entity, _>($($args),*).await,
             "webhook" => $f::<webhook::Entity, _>($($args),*).await,
             "delivery" => $f::<delivery::Entity, _>($($args),*).await,
+            "procurement_case" => $f::<procurement_case::Entity, _>($($args),*).await,
+            "case_profile" => $f::<case_profile::Entity, _>($($args),*).await,
+            "case_snapshot" => $f::<case_snapshot::Entity, _>($($args),*).await,
+            "case_resolution" => $f::<case_resolution::Entity, _>($($args),*).await,
             other => Err(StoreError::Backup(format!("unknown table {other}"))),
         }
     };

@@ -153,6 +153,8 @@ pub mod account {
         pub organisation: Option<String>,
         pub email: Option<String>,
         pub disabled: bool,
+        #[serde(default)]
+        pub approver: bool,
         pub created_at: DateTimeUtc,
     }
 
@@ -432,6 +434,106 @@ pub mod delivery {
         pub delivered_at: Option<DateTimeUtc>,
         #[sea_orm(column_type = "Text", nullable)]
         pub last_error: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A procurement case (調達案件) of one organisation.
+pub mod procurement_case {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "procurement_case")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub organisation: String,
+        pub name: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+        /// The decision as JSON while the case is decided; none when open or reopened.
+        pub decision: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Every version of a case's requirement profile (TOML), kept.
+pub mod case_profile {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "case_profile")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version: i32,
+        pub profile: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A check run of a case, never edited: its inputs and every entry, as JSON.
+pub mod case_snapshot {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "case_snapshot")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i32,
+        pub body: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A resolution of one entry of one snapshot, and its approval.
+pub mod case_resolution {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "case_resolution")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub case_id: i32,
+        pub snapshot_seq: i32,
+        pub entry: i32,
+        pub kind: String,
+        pub text: String,
+        pub document_number: Option<String>,
+        pub document_date: Option<Date>,
+        pub legal_basis: Option<String>,
+        pub author: String,
+        pub created_at: DateTimeUtc,
+        pub approved_by: Option<String>,
+        pub approved_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

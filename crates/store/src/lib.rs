@@ -8,6 +8,7 @@ mod accounts;
 mod applications;
 pub mod audit;
 mod backup;
+mod cases;
 mod criteria;
 mod entity;
 mod history;
@@ -24,6 +25,7 @@ pub use accounts::{
 pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
 pub use audit::{Anchor, AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};
+pub use cases::{CaseError, CaseRecord, Decision, MAX_CASES, ResolutionRecord, Snapshot};
 pub use history::ListEvent;
 pub use registry::{ImportRecord, ImportSummary, RegionJson};
 pub use watches::{
@@ -53,6 +55,8 @@ pub enum StoreError {
     Account(#[from] AccountError),
     #[error(transparent)]
     Application(#[from] ApplicationError),
+    #[error(transparent)]
+    Case(#[from] CaseError),
     #[error("{0}")]
     Internal(String),
     #[error("backup: {0}")]

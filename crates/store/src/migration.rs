@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(Operations),
             Box::new(TokenExpiry),
             Box::new(DomainRules),
+            Box::new(Cases),
         ]
     }
 }
@@ -363,6 +364,96 @@ impl MigrationTrait for DomainRules {
             Table::alter()
                 .table("watch")
                 .add_column(text_null("controls"))
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// Procurement cases: the case, every version of its profile, its check snapshots and its
+/// resolutions; procurer accounts may be approvers.
+struct Cases;
+
+impl MigrationName for Cases {
+    fn name(&self) -> &str {
+        "m0005_cases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Cases {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("account")
+                .add_column(boolean("approver").default(false))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("procurement_case")
+                .col(pk_auto("id"))
+                .col(string("organisation"))
+                .col(text("name"))
+                .col(string("created_by"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(text_null("decision"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("case_profile")
+                .col(integer("case_id"))
+                .col(integer("version"))
+                .col(text("profile"))
+                .col(string("created_by"))
+                .col(timestamp_with_time_zone("created_at"))
+                .primary_key(Index::create().col("case_id").col("version"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("case_snapshot")
+                .col(integer("case_id"))
+                .col(integer("seq"))
+                .col(text("body"))
+                .col(string("created_by"))
+                .col(timestamp_with_time_zone("created_at"))
+                .primary_key(Index::create().col("case_id").col("seq"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("case_resolution")
+                .col(pk_auto("id"))
+                .col(integer("case_id"))
+                .col(integer("snapshot_seq"))
+                .col(integer("entry"))
+                .col(string("kind"))
+                .col(text("text"))
+                .col(text_null("document_number"))
+                .col(date_null("document_date"))
+                .col(text_null("legal_basis"))
+                .col(string("author"))
+                .col(timestamp_with_time_zone("created_at"))
+                .col(string_null("approved_by"))
+                .col(timestamp_with_time_zone_null("approved_at"))
+                .to_owned(),
+        )
+        .await?;
+        // One resolution per entry of a snapshot.
+        m.create_index(
+            Index::create()
+                .name("case_resolution_entry")
+                .table("case_resolution")
+                .col("case_id")
+                .col("snapshot_seq")
+                .col("entry")
+                .unique()
                 .to_owned(),
         )
         .await

@@ -4,6 +4,7 @@ mod alerts;
 mod application;
 mod audit;
 mod backup;
+mod case;
 mod check;
 mod criteria;
 mod crosswalk;
@@ -46,6 +47,9 @@ pub enum Command {
     Oscal(oscal::OscalCmd),
     /// Serve the REST API (and its OpenAPI document) / REST API を提供する
     Serve(serve::ServeCmd),
+    /// Procurement cases: checks kept as snapshots, resolutions, approvals, the decision,
+    /// acting as an account / 調達案件と判断記録
+    Case(case::CaseCmd),
     /// Applications through the registration lifecycle, acting as an account / 申請と登録のライフサイクル
     Application(application::ApplicationCmd),
     /// Accounts and API tokens / アカウントとAPIトークン
@@ -78,6 +82,7 @@ impl Command {
             Command::Oscal(c) => c.run(ctx).await,
             Command::User(c) => c.run(ctx).await,
             Command::Application(c) => c.run(ctx).await,
+            Command::Case(c) => c.run(ctx).await,
             Command::Audit(c) => c.run(ctx).await,
             Command::Alerts(AlertsCmd::Run(c)) => c.run(ctx).await,
             Command::Backup(c) => c.run(ctx).await,

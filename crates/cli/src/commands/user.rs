@@ -21,8 +21,19 @@ pub enum UserCmd {
     Disable(NameArg),
     /// Enable a disabled account again / アカウントを有効に戻す
     Enable(NameArg),
+    /// Grant a procurer the approver permission for the agency's cases, or withdraw it with
+    /// --revoke / 調達案件の承認権限を付与・取り消す
+    Approver(ApproverCmd),
     /// List accounts / アカウントの一覧
     List,
+}
+
+#[derive(Debug, Args)]
+pub struct ApproverCmd {
+    username: String,
+    /// Withdraw the permission instead of granting it
+    #[arg(long)]
+    revoke: bool,
 }
 
 #[derive(Debug, Args)]
@@ -38,6 +49,9 @@ pub struct AddCmd {
     /// Address for alert e-mail
     #[arg(long)]
     email: Option<String>,
+    /// A procurer who approves resolutions and decisions of the agency's cases (承認)
+    #[arg(long)]
+    approver: bool,
 }
 
 #[derive(Debug, Args)]
@@ -86,8 +100,14 @@ impl UserCmd {
                         BadInput("--role public: the public needs no account".into()).into(),
                     );
                 }
+                if c.approver && c.role != Role::Procurer {
+                    return Err(BadInput(
+                        "--approver: only procurers approve procurement cases".into(),
+                    )
+                    .into());
+                }
                 let password = read_password()?;
-                let account = store
+                let mut account = store
                     .add_user(
                         &actor,
                         &c.username,
@@ -98,8 +118,27 @@ impl UserCmd {
                     )
                     .await
                     .map_err(account_error)?;
-                output::write(&format!("{} ({})\n", account.username, account.role), None)
+                if c.approver {
+                    account = store
+                        .set_approver(&actor, &c.username, true)
+                        .await
+                        .map_err(account_error)?;
+                }
+                output::write(
+                    &format!(
+                        "{} ({}{})\n",
+                        account.username,
+                        account.role,
+                        if account.approver { ", approver" } else { "" }
+                    ),
+                    None,
+                )
             }
+            UserCmd::Approver(c) => store
+                .set_approver(&actor, &c.username, !c.revoke)
+                .await
+                .map(|_| ())
+                .map_err(account_error),
             UserCmd::Passwd(c) => {
                 let password = read_password()?;
                 store
@@ -143,10 +182,11 @@ impl UserCmd {
                 let mut text = String::new();
                 for a in store.accounts().await? {
                     text.push_str(&format!(
-                        "{}\t{}\t{}{}\n",
+                        "{}\t{}\t{}{}{}\n",
                         a.username,
                         a.role,
                         a.organisation.unwrap_or_default(),
+                        if a.approver { "\t(approver)" } else { "" },
                         if a.disabled { "\t(disabled)" } else { "" }
                     ));
                 }

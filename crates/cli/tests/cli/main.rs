@@ -1,6 +1,7 @@
 //! The real `ismap` binary run on real files and a real SQLite database in a temp directory.
 //! One test binary for the crate (links once).
 
+mod case;
 mod check;
 mod crosswalk;
 mod errors;

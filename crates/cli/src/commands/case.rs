@@ -1,0 +1,436 @@
+//! `ismap case`: procurement cases (調達案件) from the command line, acting as an account
+//! (`--as USER`), with the same rules as the web application: snapshots, resolutions approved
+//! by a second person, a decision that locks the case. Refusals exit with code 2.
+
+use super::source::RegistrySource;
+use crate::BadInput;
+use crate::context::{Context, date_option, read_file};
+use crate::output;
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use ismap_core::access::Actor;
+use ismap_core::case::{
+    DocumentRef, Proposal, ResolutionKind, snapshot_entries, verdict_text, verdicts,
+};
+use ismap_core::check::{Engine, Status};
+use ismap_core::lang::Lang;
+use ismap_core::validity::ExpiryRule;
+use ismap_formats::profile_toml::parse_profile;
+use ismap_report::Origin;
+use ismap_store::{CaseError, CaseRecord, Snapshot, Store, StoreError};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CaseCmd {
+    /// The account to act as (required)
+    #[arg(long = "as", value_name = "USER", global = true)]
+    user: Option<String>,
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum What {
+    /// Open a case with its requirement profile; prints the case id / 調達案件を作成する
+    Create {
+        #[arg(long, value_name = "FILE")]
+        profile: PathBuf,
+        /// 調達件名
+        #[arg(long)]
+        name: String,
+    },
+    /// The organisation's cases / 調達案件の一覧
+    List,
+    /// Run the check and keep it as the case's next snapshot / 確認を実行して記録する
+    Check {
+        id: i32,
+        /// Evaluation date [default: the profile's evaluation_date, else today in Japan]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        #[command(flatten)]
+        source: RegistrySource,
+    },
+    /// The case, its latest snapshot and resolutions / 調達案件の詳細
+    Show {
+        id: i32,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+        format: ShowFormat,
+    },
+    /// Settle a review or fail entry of the latest snapshot / 対応記録を作成する
+    Resolve {
+        id: i32,
+        /// The entry number in the latest snapshot
+        #[arg(long)]
+        entry: u32,
+        /// written_confirmation, alternative_measure, additional_measure, contract_clause,
+        /// legal_review, risk_acceptance, out_of_scope or exception
+        #[arg(long)]
+        kind: ResolutionKind,
+        #[arg(long)]
+        text: String,
+        /// 文書番号 of the document recording it
+        #[arg(long, value_name = "REF")]
+        doc: Option<String>,
+        /// The document's date (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE", requires = "doc")]
+        doc_date: Option<String>,
+        /// For an exception: the legal basis it is applied under
+        #[arg(long, value_name = "TEXT")]
+        legal_basis: Option<String>,
+    },
+    /// Approve a resolution (--entry N) or the proposed decision (--decision) / 承認する
+    Approve {
+        id: i32,
+        #[arg(
+            long,
+            conflicts_with = "decision",
+            required_unless_present = "decision"
+        )]
+        entry: Option<u32>,
+        #[arg(long)]
+        decision: bool,
+    },
+    /// Propose the decision for a service; it locks the case / 判断（案）を記録する
+    Decide {
+        id: i32,
+        /// The registration number chosen
+        #[arg(long, value_name = "NO")]
+        service: String,
+        /// The decision date [default: today in Japan]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
+    /// Reopen a decided case, with the reason / 判断を再開する
+    Reopen {
+        id: i32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The whole record as JSON: every snapshot, resolution and the audit-trail head / 判断記録を書き出す
+    Export {
+        id: i32,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Refusals and invalid input are the user's to fix (exit 2).
+fn refused(e: StoreError, lang: Lang) -> anyhow::Error {
+    match e {
+        StoreError::Case(CaseError::Refused(r)) => BadInput(r.message(lang)).into(),
+        StoreError::Case(c) => BadInput(c.to_string()).into(),
+        other => other.into(),
+    }
+}
+
+fn profile_text(path: &std::path::Path) -> Result<String> {
+    String::from_utf8(read_file(path)?)
+        .map_err(|_| BadInput(format!("{}: not UTF-8 text", path.display())).into())
+}
+
+impl CaseCmd {
+    pub async fn run(self, ctx: &Context) -> Result<()> {
+        let who = self
+            .user
+            .as_deref()
+            .ok_or_else(|| BadInput("--as USER: name the account to act as".into()))?;
+        let store = ctx.store().await?;
+        let account = store
+            .account(who)
+            .await?
+            .filter(|a| !a.disabled)
+            .ok_or_else(|| BadInput(format!("--as: no active user {who:?}")))?;
+        let actor = account.actor();
+        let lang = ctx.lang;
+        let fail = |e| refused(e, lang);
+        let text = match self.what {
+            What::Create { profile, name } => {
+                let toml = profile_text(&profile)?;
+                let catalog = ctx.builtin_catalog()?;
+                parse_profile(&profile.display().to_string(), &toml, &catalog)?;
+                let c = store
+                    .create_case(&actor, &name, &toml)
+                    .await
+                    .map_err(fail)?;
+                format!("{}\n", c.id)
+            }
+            What::List => {
+                let cases = store.cases(&actor).await.map_err(fail)?;
+                cases
+                    .iter()
+                    .map(|c| format!("{}\t{}\t{}\n", c.id, c.name, state_text(c, lang)))
+                    .collect()
+            }
+            What::Check { id, on, source } => {
+                let c = store.case(&actor, id).await.map_err(fail)?;
+                let snapshot = check(ctx, &c, on.as_deref(), &source).await?;
+                let c = store
+                    .record_snapshot(&actor, id, snapshot)
+                    .await
+                    .map_err(fail)?;
+                show(&c, lang, ShowFormat::Table)
+            }
+            What::Show { id, format } => {
+                show(&store.case(&actor, id).await.map_err(fail)?, lang, format)
+            }
+            What::Resolve {
+                id,
+                entry,
+                kind,
+                text,
+                doc,
+                doc_date,
+                legal_basis,
+            } => {
+                let document = match doc {
+                    Some(number) => Some(DocumentRef {
+                        number,
+                        date: doc_date
+                            .as_deref()
+                            .map(|d| date_option("--doc-date", d))
+                            .transpose()?,
+                    }),
+                    None => None,
+                };
+                let proposal = Proposal {
+                    kind,
+                    text,
+                    document,
+                    legal_basis,
+                };
+                let r = store
+                    .resolve(&actor, id, entry, proposal)
+                    .await
+                    .map_err(fail)?;
+                format!("{}\n", serde_json::to_string_pretty(&r)?)
+            }
+            What::Approve {
+                id,
+                entry: Some(entry),
+                ..
+            } => {
+                let r = store
+                    .approve_resolution(&actor, id, entry)
+                    .await
+                    .map_err(fail)?;
+                format!("{}\n", serde_json::to_string_pretty(&r)?)
+            }
+            What::Approve { id, .. } => show(
+                &store.approve_decision(&actor, id).await.map_err(fail)?,
+                lang,
+                ShowFormat::Table,
+            ),
+            What::Decide { id, service, on } => {
+                let on = match on {
+                    Some(d) => date_option("--on", &d)?,
+                    None => ctx.today(),
+                };
+                show(
+                    &store.decide(&actor, id, &service, on).await.map_err(fail)?,
+                    lang,
+                    ShowFormat::Table,
+                )
+            }
+            What::Reopen { id, reason } => show(
+                &store.reopen(&actor, id, &reason).await.map_err(fail)?,
+                lang,
+                ShowFormat::Table,
+            ),
+            What::Export { id, output: to } => {
+                let record = export(&store, &actor, id, lang).await.map_err(fail)?;
+                return output::write(
+                    &format!("{}\n", serde_json::to_string_pretty(&record)?),
+                    to.as_deref(),
+                );
+            }
+        };
+        output::write(&text, None)
+    }
+}
+
+/// Runs the case's current profile against the list and returns the snapshot to keep.
+async fn check(
+    ctx: &Context,
+    c: &CaseRecord,
+    on: Option<&str>,
+    source: &RegistrySource,
+) -> Result<Snapshot> {
+    let loaded = source.load(ctx).await?;
+    let profile = parse_profile(
+        &format!("case {} profile", c.id),
+        &c.profile,
+        &loaded.catalog,
+    )?;
+    let evaluated_on = match on {
+        Some(d) => date_option("--on", d)?,
+        None => profile.evaluation_date.unwrap_or_else(|| ctx.today()),
+    };
+    let rule = ExpiryRule::Civil;
+    let engine = Engine::new(
+        &loaded.catalog,
+        &loaded.registry,
+        &profile,
+        evaluated_on,
+        rule,
+    )
+    .map_err(|e| BadInput(e.to_string()))?;
+    let results = engine.evaluate(&engine.default_candidates());
+    let views: Vec<_> = results.iter().map(|r| engine.view(r, ctx.lang)).collect();
+    Ok(Snapshot {
+        seq: 0,
+        profile_version: c.profile_version,
+        evaluated_on,
+        criteria_version: loaded.catalog.version().to_owned(),
+        expiry_rule: rule.to_string(),
+        registry_sha256: loaded.info.sha256.clone(),
+        registry_revision: match loaded.info.origin {
+            Origin::Database { revision, .. } => revision,
+            _ => None,
+        },
+        entries: snapshot_entries(&views),
+    })
+}
+
+fn state_text(c: &CaseRecord, lang: Lang) -> String {
+    match &c.decision {
+        Some(d) if d.approved_by.is_some() => {
+            format!("{} {}", lang.pick("判断済み", "decided"), d.service)
+        }
+        Some(d) => format!(
+            "{} {}",
+            lang.pick("判断（承認待ち）", "decision awaiting approval"),
+            d.service
+        ),
+        None if c.latest.is_none() => lang.pick("未確認", "not checked").to_owned(),
+        None => lang.pick("対応中", "open").to_owned(),
+    }
+}
+
+/// The entries of the latest snapshot with their resolutions, and each candidate's verdicts.
+fn show_json(c: &CaseRecord, lang: Lang) -> Value {
+    let states: Vec<_> = c
+        .resolutions
+        .iter()
+        .map(|r| ismap_core::case::ResolutionState {
+            entry: r.entry,
+            author: r.by.clone(),
+            approved: r.approved_by.is_some(),
+        })
+        .collect();
+    let entries = c.latest.as_ref().map_or(&[][..], |s| s.entries.as_slice());
+    let mut candidates: Vec<&str> = entries.iter().map(|e| e.registration_no.as_str()).collect();
+    candidates.dedup();
+    json!({
+        "id": c.id,
+        "name": c.name,
+        "organisation": c.organisation,
+        "created_by": c.created_by,
+        "profile_version": c.profile_version,
+        "state": state_text(c, lang),
+        "decision": c.decision,
+        "snapshot": c.latest.as_ref().map(|s| json!({
+            "seq": s.seq, "evaluated_on": s.evaluated_on, "criteria_version": s.criteria_version,
+            "expiry_rule": s.expiry_rule, "registry_sha256": s.registry_sha256,
+            "registry_revision": s.registry_revision, "profile_version": s.profile_version,
+        })),
+        "candidates": candidates.iter().map(|no| {
+            let v = verdicts(entries, &states, no);
+            json!({ "registration_no": no, "verdict": v.0, "verdict_after_resolutions": v.1, "verdict_text": verdict_text(v, lang) })
+        }).collect::<Vec<_>>(),
+        "entries": entries.iter().map(|e| {
+            let r = c.resolutions.iter().find(|r| r.entry == e.entry);
+            json!({
+                "entry": e.entry, "registration_no": e.registration_no, "check": e.check,
+                "status": e.status, "code": e.code, "subject": e.subject, "reason": e.reason, "action": e.action,
+                "resolution": r.map(|r| json!({ "kind": r.kind, "text": r.text, "by": r.by, "approved_by": r.approved_by, "approved_at": r.approved_at, "document": r.document, "legal_basis": r.legal_basis })),
+                "settled": r.is_some_and(|r| r.approved_by.is_some()),
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
+    let v = show_json(c, lang);
+    if format == ShowFormat::Json {
+        return format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+    let md = format == ShowFormat::Markdown;
+    let mut out = format!(
+        "{}{} {} — {}\n",
+        if md { "# " } else { "" },
+        c.id,
+        c.name,
+        v["state"].as_str().unwrap_or("")
+    );
+    if let Some(s) = &c.latest {
+        out.push_str(&format!(
+            "{}: {} / {} {} / {} {} / SHA-256 {}\n",
+            lang.pick("確認", "Snapshot"),
+            s.seq,
+            lang.pick("評価日", "evaluated on"),
+            s.evaluated_on,
+            lang.pick("管理基準", "criteria"),
+            s.criteria_version,
+            s.registry_sha256
+        ));
+    }
+    for cand in v["candidates"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "{} {}: {}\n",
+            if md { "-" } else { " " },
+            cand["registration_no"].as_str().unwrap_or(""),
+            cand["verdict_text"].as_str().unwrap_or("")
+        ));
+    }
+    let entries = c.latest.as_ref().map_or(&[][..], |s| s.entries.as_slice());
+    for e in entries.iter().filter(|e| e.status != Status::Pass) {
+        let state = match c.resolutions.iter().find(|r| r.entry == e.entry) {
+            None => lang.pick("未対応", "open").to_owned(),
+            Some(r) => format!(
+                "{}（{}）",
+                if r.approved_by.is_some() {
+                    lang.pick("対応済み", "settled")
+                } else {
+                    lang.pick("承認待ち", "awaiting approval")
+                },
+                r.kind.label(lang)
+            ),
+        };
+        out.push_str(&format!(
+            "{}[{}] {} {} {} {} — {state}\n",
+            if md { "- " } else { "  " },
+            e.entry,
+            e.registration_no,
+            e.status.label(lang),
+            e.code,
+            e.subject.as_deref().unwrap_or(""),
+        ));
+    }
+    out
+}
+
+/// The whole record: the case as shown, every snapshot, and the case's audit-trail head,
+/// so that the paper can be tied to the data.
+async fn export(store: &Store, actor: &Actor, id: i32, lang: Lang) -> ismap_store::Result<Value> {
+    let c = store.case(actor, id).await?;
+    let snapshots = store.case_snapshots(actor, id).await?;
+    let head = store
+        .audit_events(Some(&format!("case:{id}")), 1)
+        .await?
+        .into_iter()
+        .next();
+    Ok(json!({
+        "case": show_json(&c, lang),
+        "profile": c.profile,
+        "snapshots": snapshots,
+        "audit_head": head.map(|e| format!("{}:{}", e.seq, e.hash)),
+    }))
+}

@@ -1,0 +1,348 @@
+//! A procurement case end to end through the real binary and a real SQLite file: create,
+//! check, resolve, approve as a second person, decide, approve the decision, export; and
+//! every refusal (separation of duties, another organisation, listing failures, a locked
+//! case) exits 2 with its reason.
+
+use crate::{Env, repo_file};
+use serde_json::Value;
+
+fn user(env: &Env, name: &str, org: &str, approver: bool) {
+    let mut args = vec!["user", "add", name, "--role", "procurer", "--org", org];
+    if approver {
+        args.push("--approver");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ismap"))
+        .args(&args)
+        .env("ISMAP_DB", env.db())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"a long enough password\n")?;
+            child.wait_with_output()
+        })
+        .expect("user add");
+    assert!(out.status.success(), "user add {name}");
+}
+
+/// The entry number of the first entry of `service` with `code` in `case show --format json`.
+fn entry(shown: &Value, service: &str, code: &str) -> String {
+    shown["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["registration_no"] == service && e["code"] == code)
+        .map(|e| e["entry"].to_string())
+        .unwrap_or_else(|| panic!("{service} {code} in {shown}"))
+}
+
+#[test]
+fn a_case_from_check_to_locked_decision() {
+    let env = Env::new();
+    env.run(&["demo"]).ok();
+    user(&env, "drafter", "架空省", false);
+    user(&env, "boss", "架空省", true);
+    user(&env, "other", "別省", true);
+    let profile = repo_file("examples/demo-profile.toml");
+    let id = env
+        .run(&[
+            "case",
+            "create",
+            "--profile",
+            &profile,
+            "--name",
+            "人事給与システム",
+            "--as",
+            "drafter",
+        ])
+        .ok();
+    let id = id.trim();
+    env.run(&["case", "check", id, "--as", "drafter"]).ok();
+    let show = |who: &str| {
+        env.run(&["case", "show", id, "--format", "json", "--as", who])
+            .json()
+    };
+    let shown = show("drafter");
+    assert_eq!(shown["snapshot"]["seq"], 1);
+    assert_eq!(
+        shown["snapshot"]["registry_sha256"].as_str().map(str::len),
+        Some(64)
+    );
+    let (contract, partial, overseas) = (
+        entry(&shown, "C99-0001-1", "expires_before_contract_end"),
+        entry(&shown, "C99-0001-1", "partial"),
+        entry(&shown, "C99-0001-1", "region_overseas"),
+    );
+    let act = |who: &str, args: &[&str]| {
+        let mut all = vec!["case"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--as", who]);
+        env.run(&all)
+    };
+    act(
+        "drafter",
+        &[
+            "resolve",
+            id,
+            "--entry",
+            &contract,
+            "--kind",
+            "contract_clause",
+            "--text",
+            "不更新時の移行とデータ返却を契約書に規定",
+            "--doc",
+            "架空省情第1号",
+            "--doc-date",
+            "2026-12-01",
+        ],
+    )
+    .ok();
+    act(
+        "drafter",
+        &[
+            "resolve",
+            id,
+            "--entry",
+            &partial,
+            "--kind",
+            "additional_measure",
+            "--text",
+            "自組織で日次バックアップを取得",
+        ],
+    )
+    .ok();
+    // 職責分離 and least privilege, each with its reason.
+    let refusals = [
+        (
+            "drafter",
+            vec!["approve", id, "--entry", &contract],
+            "承認権限がありません",
+        ),
+        (
+            "other",
+            vec!["approve", id, "--entry", &contract],
+            "自組織の案件のみ",
+        ),
+        ("other", vec!["show", id], "自組織の案件のみ"),
+        (
+            "drafter",
+            vec![
+                "resolve",
+                id,
+                "--entry",
+                &contract,
+                "--kind",
+                "legal_review",
+                "--text",
+                "x",
+            ],
+            "既に対応記録があります",
+        ),
+        (
+            "drafter",
+            vec!["decide", id, "--service", "C99-0001-1"],
+            "未対応（または未承認）の要確認・不適合が 3 件",
+        ),
+    ];
+    for (who, args, want) in &refusals {
+        let err = act(who, args).bad_input();
+        assert!(err.contains(want), "{who} {args:?}: {err}");
+    }
+    act(
+        "boss",
+        &[
+            "resolve",
+            id,
+            "--entry",
+            &overseas,
+            "--kind",
+            "legal_review",
+            "--text",
+            "準拠法は日本法、管轄は東京地裁と確認",
+        ],
+    )
+    .ok();
+    let own = act("boss", &["approve", id, "--entry", &overseas]).bad_input();
+    assert!(own.contains("職責分離"), "{own}");
+    act("boss", &["approve", id, "--entry", &contract]).ok();
+    act("boss", &["approve", id, "--entry", &partial]).ok();
+    // A listing failure is settled only by an exception with its legal basis.
+    let expired = entry(&shown, "C99-0004-1", "expired");
+    let err = act(
+        "drafter",
+        &[
+            "resolve",
+            id,
+            "--entry",
+            &expired,
+            "--kind",
+            "risk_acceptance",
+            "--text",
+            "x",
+        ],
+    )
+    .bad_input();
+    assert!(err.contains("例外適用"), "{err}");
+    let err = act(
+        "drafter",
+        &[
+            "resolve",
+            id,
+            "--entry",
+            &expired,
+            "--kind",
+            "exception",
+            "--text",
+            "x",
+        ],
+    )
+    .bad_input();
+    assert!(err.contains("根拠"), "{err}");
+
+    let shown = show("boss");
+    let c1 = shown["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .find(|c| c["registration_no"] == "C99-0001-1")
+        .cloned()
+        .expect("C99-0001-1");
+    assert_eq!(c1["verdict"], "review");
+    assert_eq!(
+        c1["verdict_after_resolutions"], "review",
+        "one point still awaits approval"
+    );
+    let resolved: Vec<&Value> = shown["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| !e["resolution"].is_null())
+        .collect();
+    assert_eq!(resolved.len(), 3);
+    assert!(
+        resolved
+            .iter()
+            .any(|e| e["resolution"]["kind"] == "contract_clause"
+                && e["settled"] == true
+                && e["resolution"]["approved_by"] == "boss")
+    );
+
+    // The drafter approves nothing, so another approver is needed for the boss's resolution.
+    user(&env, "deputy", "架空省", true);
+    act("deputy", &["approve", id, "--entry", &overseas]).ok();
+    let c1 = show("drafter")["candidates"]
+        .as_array()
+        .expect("c")
+        .iter()
+        .find(|c| c["registration_no"] == "C99-0001-1")
+        .cloned()
+        .expect("c1");
+    assert_eq!(c1["verdict_after_resolutions"], "pass");
+    assert_eq!(c1["verdict_text"], "要確認 → 対応済みで適合");
+
+    act(
+        "drafter",
+        &[
+            "decide",
+            id,
+            "--service",
+            "C99-0001-1",
+            "--on",
+            "2026-12-02",
+        ],
+    )
+    .ok();
+    // Locked from the proposal on; the proposer cannot approve it.
+    let locked = act(
+        "drafter",
+        &[
+            "resolve",
+            id,
+            "--entry",
+            &expired,
+            "--kind",
+            "exception",
+            "--text",
+            "x",
+            "--legal-basis",
+            "y",
+        ],
+    )
+    .bad_input();
+    assert!(locked.contains("判断済み"), "{locked}");
+    let err = act("drafter", &["check", id]).bad_input();
+    assert!(err.contains("判断済み"), "{err}");
+    act("boss", &["approve", id, "--decision"]).ok();
+    let decided = show("drafter");
+    assert_eq!(decided["decision"]["service"], "C99-0001-1");
+    assert_eq!(decided["decision"]["decided_by"], "drafter");
+    assert_eq!(decided["decision"]["approved_by"], "boss");
+
+    let out = env.path("record.json");
+    act(
+        "drafter",
+        &["export", id, "-o", out.to_str().expect("utf-8")],
+    )
+    .ok();
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("json");
+    assert!(
+        record["audit_head"]
+            .as_str()
+            .is_some_and(|h| h.contains(':'))
+    );
+    assert_eq!(record["snapshots"].as_array().map(Vec::len), Some(1));
+    assert!(
+        record["profile"]
+            .as_str()
+            .is_some_and(|p| p.contains("デモ"))
+    );
+
+    // Reopening needs a reason; afterwards the case can be checked again, and approved
+    // resolutions of unchanged entries carry over to the new snapshot.
+    assert!(
+        act("boss", &["reopen", id, "--reason", " "])
+            .bad_input()
+            .contains("reason")
+    );
+    act(
+        "boss",
+        &["reopen", id, "--reason", "リストの変更を反映する"],
+    )
+    .ok();
+    act("drafter", &["check", id]).ok();
+    let again = show("drafter");
+    assert_eq!(again["snapshot"]["seq"], 2);
+    assert!(again["decision"].is_null());
+    let carried = again["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["settled"] == true)
+        .count();
+    assert_eq!(carried, 3);
+
+    // Every act is in the audit trail.
+    let trail = env
+        .run(&["audit", "log", "--subject", &format!("case:{id}")])
+        .ok();
+    for action in [
+        "case.create",
+        "case.check",
+        "case.resolve",
+        "case.approve",
+        "case.decide",
+        "case.approve_decision",
+        "case.reopen",
+    ] {
+        assert!(
+            trail.contains(&format!("\"action\":\"{action}\"")),
+            "{action} in {trail}"
+        );
+    }
+    env.run(&["audit", "verify"]).ok();
+}
