@@ -10,7 +10,7 @@ pub use view::{EntryView, ResultView};
 use crate::criteria::{Catalog, ControlKey};
 use crate::ids::RegistrationNumber;
 use crate::lang::Lang;
-use crate::profile::{Profile, UnknownControl};
+use crate::profile::{ControlRequirements, Profile, UnknownControl};
 use crate::registration::{ListingStatus, Program, Registration, StatementStatus};
 use crate::registry::Registry;
 use crate::responsibility::{Responsibility, responsibilities};
@@ -121,8 +121,8 @@ pub enum Subject {
     RequiredRegion(u32),
     /// Index into the registration's underlying services.
     Underlying(u32),
-    /// Index into the profile's requirements in other frameworks' terms.
-    Requirement(u32),
+    /// The profile's requirements in other frameworks' terms that map to no ISMAP control.
+    UnmappedRequirements,
 }
 
 /// Every outcome a check can have. The check and the status follow from the variant, so the
@@ -194,8 +194,12 @@ pub enum Finding {
     /// The registration's criteria version has no such control (the version is named by the
     /// registration).
     ControlNotInVersion,
-    /// A requirement in NIST, ISO/IEC 27001 or FedRAMP terms that no ISMAP control maps to.
+    /// Requirements in NIST, ISO/IEC 27001 or FedRAMP terms that no ISMAP control maps to
+    /// (one entry for all of them).
     RequirementUnmapped,
+    /// Stated 非該当 (or under an objective stated 非該当), for a control required only
+    /// through another framework's terms: the mapping cannot make it a plain fail.
+    MappedNotApplicable,
     // regions
     NoRegionsDeclared,
     /// Allowed, in Japan.
@@ -251,7 +255,8 @@ impl Finding {
             | ObjectiveExcluded { .. }
             | NotStated
             | ControlNotInVersion
-            | RequirementUnmapped => CheckKind::Controls,
+            | RequirementUnmapped
+            | MappedNotApplicable => CheckKind::Controls,
             NoRegionsDeclared
             | RegionAllowed
             | RegionOverseas
@@ -296,7 +301,8 @@ impl Finding {
             | Partial
             | NotStated
             | ControlNotInVersion
-            | RequirementUnmapped => Status::Review,
+            | RequirementUnmapped
+            | MappedNotApplicable => Status::Review,
             NotApplicable | ObjectiveExcluded { .. } => Status::Fail,
             // regions: outside Japan is never a plain pass; a needed region not offered → fail
             RegionAllowed | RegionSelectable => Status::Pass,
@@ -356,6 +362,8 @@ pub struct Engine<'a> {
     feature_keys: Vec<String>,
     /// For controls required through another framework's terms: where each came from.
     origins: HashMap<ControlKey, (usize, usize, usize)>,
+    /// Indexed by control key: required only through another framework's terms.
+    derived_only: Vec<bool>,
 }
 
 /// A registration controls are inherited from counts while it is in force: valid, or renewal
@@ -380,7 +388,17 @@ impl<'a> Engine<'a> {
             .origins()
             .into_iter()
             .filter_map(|(id, origin)| catalog.key_of(id).map(|k| (k, origin)))
-            .collect();
+            .collect::<HashMap<_, _>>();
+        let direct = ControlRequirements {
+            required: profile.controls.required.clone(),
+            baseline: profile.controls.baseline,
+            mapped: Default::default(),
+        }
+        .resolve(catalog)?;
+        let mut derived_only = vec![false; if origins.is_empty() { 0 } else { catalog.len() }];
+        for key in origins.keys() {
+            derived_only[key.index()] = direct.binary_search(key).is_err();
+        }
         Ok(Engine {
             catalog,
             registry,
@@ -390,6 +408,7 @@ impl<'a> Engine<'a> {
             required,
             feature_keys,
             origins,
+            derived_only,
         })
     }
 
@@ -567,13 +586,15 @@ impl<'a> Engine<'a> {
     }
 
     fn controls(&self, entries: &mut Vec<Entry>, r: &Registration, scratch: &mut [u32]) {
-        let unmapped = self.profile.controls.mapped.unmapped();
-        let before = entries.len();
-        entries.extend(unmapped.map(|(i, _)| {
-            Entry::new(Subject::Requirement(i as u32), Finding::RequirementUnmapped)
-        }));
+        let unmapped = self.profile.controls.mapped.unmapped().next().is_some();
+        if unmapped {
+            entries.push(Entry::new(
+                Subject::UnmappedRequirements,
+                Finding::RequirementUnmapped,
+            ));
+        }
         if self.required.is_empty() {
-            if entries.len() == before {
+            if !unmapped {
                 entries.push(Entry::new(Subject::None, Finding::NoControlsRequired));
             }
             return;
@@ -634,6 +655,15 @@ impl<'a> Engine<'a> {
                     }
                     _ => Finding::NotStated,
                 },
+            };
+            // Required only through a mapping: 非該当 is for a look, not a plain fail.
+            let finding = match finding {
+                Finding::NotApplicable | Finding::ObjectiveExcluded { .. }
+                    if self.derived_only.get(key.index()) == Some(&true) =>
+                {
+                    Finding::MappedNotApplicable
+                }
+                other => other,
             };
             entries.push(Entry::new(Subject::Control(key), finding));
         }

@@ -171,15 +171,31 @@ impl Link {
         &self.steps.last().expect("a link has at least one step").to
     }
 
-    /// `ac-2 → A.9.2.1（NIST 対応表 27001:2013）→ 9.2.1（ISMAP の番号）`.
+    /// `ac-2 →〔関連／NIST … 表1・表2〕A.9.2.1 →〔同等／本ツールの番号対応 …〕9.2.1`: each
+    /// step with its relationship and source.
     pub fn describe(&self, from: &str, lang: Lang) -> String {
         let mut out = from.to_owned();
         for s in &self.steps {
-            out.push_str(" → ");
-            out.push_str(&s.to.id);
-            out.push_str(lang.pick("（", " ("));
-            out.push_str(&source_label(&s.source, lang));
-            out.push_str(lang.pick("）", ")"));
+            let relationship = s.relationship.label(lang);
+            let source = source_label(&s.source, lang);
+            let partial = if s.partial {
+                lang.pick(
+                    "、NIST 注: 意図を完全には満たさない",
+                    "; NIST: does not fully meet the intent",
+                )
+            } else {
+                ""
+            };
+            match lang {
+                Lang::Ja => out.push_str(&format!(
+                    " →〔{relationship}／{source}{partial}〕{}",
+                    s.to.id
+                )),
+                Lang::En => out.push_str(&format!(
+                    " → [{relationship}; {source}{partial}] {}",
+                    s.to.id
+                )),
+            }
         }
         out
     }
@@ -496,11 +512,15 @@ fn natural(id: &str) -> Vec<(String, u32)> {
         .collect()
 }
 
+/// The source of the step from a NIST enhancement (`ac-2.1`) to its base control (`ac-2`).
+pub const SOURCE_ENHANCEMENT: &str = "ismap-enhancement-base-control";
+
 /// Every source the ISMAP join and the shipped tables name (`data/crosswalk/README.md`).
-pub const SOURCES: [&str; 10] = [
+pub const SOURCES: [&str; 11] = [
     ismap_join::SOURCE_OBJECTIVE,
     ismap_join::SOURCE_DETAILED,
     ismap_join::SOURCE_CLOUD_ADDITION,
+    SOURCE_ENHANCEMENT,
     "nist-olir-155",
     "nist-sp800-53r5-iso27001-mapping:T1",
     "nist-sp800-53r5-iso27001-mapping:T2",
@@ -510,40 +530,54 @@ pub const SOURCES: [&str; 10] = [
     "ciso-assistant",
 ];
 
-/// What a source code in the data (or the ISMAP join) means, for people.
+/// What a source code in the data (or the ISMAP join) means, for people: whose analysis
+/// each step rests on, ismap's own included.
 pub fn source_label(code: &str, lang: Lang) -> String {
     let label = match code {
         ismap_join::SOURCE_OBJECTIVE => lang.pick(
-            "ISMAP の番号 X.Y.Z = A.X.Y.Z",
-            "ISMAP numbering X.Y.Z = A.X.Y.Z",
+            "本ツールの番号対応（統制目標 X.Y.Z ＝ 附属書A A.X.Y.Z）",
+            "ismap's join by number (objective X.Y.Z = Annex A A.X.Y.Z)",
         ),
         ismap_join::SOURCE_DETAILED => lang.pick(
-            "詳細管理策は管理目的の対応を継承",
-            "detailed control inherits its objective's link",
+            "本ツールによる対応（詳細管理策は統制目標の対応を引き継ぐ）",
+            "ismap's join (a detailed control takes its control objective's link)",
         ),
         ismap_join::SOURCE_CLOUD_ADDITION => lang.pick(
-            "クラウド固有の追加項目（管理目的の対応を継承、関連のみ）",
-            "cloud-specific addition (inherits its objective's link, related only)",
+            "本ツールによる対応（ISO/IEC 27017 由来のクラウド固有の詳細管理策。統制目標の対応を引き継ぐが、附属書Aを超える要求のため「関連」）",
+            "ismap's join (cloud-specific detailed control from ISO/IEC 27017: takes its objective's link as 'related', since it asks for more than Annex A)",
         ),
-        "nist-olir-155" => "NIST OLIR #155",
-        "nist-sp800-53r5-iso27001-mapping:T1" => {
-            lang.pick("NIST 対応表（27001:2013）表1", "NIST 2013 tables, T1")
-        }
-        "nist-sp800-53r5-iso27001-mapping:T2" => {
-            lang.pick("NIST 対応表（27001:2013）表2", "NIST 2013 tables, T2")
-        }
+        SOURCE_ENHANCEMENT => lang.pick(
+            "本ツールによる対応（拡張管理策は公開対応表にほとんど含まれないため、基本管理策の対応を「関連」として参照）",
+            "ismap's join (enhancements are rarely in the published mappings: the base control's links, as 'related')",
+        ),
+        "nist-olir-155" => lang.pick(
+            "NIST OLIR #155（SP 800-53 Rev.5–ISO/IEC 27001:2022 対応表）",
+            "NIST OLIR #155 (SP 800-53 Rev. 5 to ISO/IEC 27001:2022)",
+        ),
+        "nist-sp800-53r5-iso27001-mapping:T1" => lang.pick(
+            "NIST SP 800-53 Rev.5–ISO/IEC 27001:2013 対応表 表1",
+            "NIST SP 800-53 Rev. 5 to ISO/IEC 27001:2013 mapping, Table 1",
+        ),
+        "nist-sp800-53r5-iso27001-mapping:T2" => lang.pick(
+            "NIST SP 800-53 Rev.5–ISO/IEC 27001:2013 対応表 表2",
+            "NIST SP 800-53 Rev. 5 to ISO/IEC 27001:2013 mapping, Table 2",
+        ),
         "nist-sp800-53r5-iso27001-mapping:T1+T2" => lang.pick(
-            "NIST 対応表（27001:2013）表1・表2",
-            "NIST 2013 tables, T1+T2",
+            "NIST SP 800-53 Rev.5–ISO/IEC 27001:2013 対応表 表1・表2",
+            "NIST SP 800-53 Rev. 5 to ISO/IEC 27001:2013 mapping, Tables 1–2",
         ),
         "iso27002-2022-annexB+ciso-assistant" => lang.pick(
-            "ISO/IEC 27002:2022 附属書B・CISO Assistant",
-            "ISO/IEC 27002:2022 Annex B, CISO Assistant",
+            "ISO/IEC 27002:2022 附属書B（新旧対照）。関係の種類は CISO Assistant（intuitem 社）による",
+            "ISO/IEC 27002:2022 Annex B correspondence; relationship type from CISO Assistant (intuitem)",
         ),
-        "iso27002-2022-annexB" => {
-            lang.pick("ISO/IEC 27002:2022 附属書B", "ISO/IEC 27002:2022 Annex B")
-        }
-        "ciso-assistant" => "CISO Assistant",
+        "iso27002-2022-annexB" => lang.pick(
+            "ISO/IEC 27002:2022 附属書B（新旧対照）。関係の種類は本ツールが推定",
+            "ISO/IEC 27002:2022 Annex B correspondence; relationship type inferred by ismap",
+        ),
+        "ciso-assistant" => lang.pick(
+            "CISO Assistant（intuitem 社）の対応付け",
+            "CISO Assistant (intuitem) mapping",
+        ),
         other => other,
     };
     label.to_owned()
@@ -552,8 +586,8 @@ pub fn source_label(code: &str, lang: Lang) -> String {
 /// Said wherever a link is shown: what a mapping is good for, and what it is not.
 pub fn disclaimer(lang: Lang) -> &'static str {
     lang.pick(
-        "対応表は、ある枠組みの証跡を別の枠組みでも使える可能性がある箇所を示すものであり、適合を証明するものではありません。関係（同等・包含・一部重複・関連）は公開資料の記載に従い、導出した対応は最も弱い段階より強くなりません。",
-        "A mapping suggests where evidence for one framework may be reused for another; it does not prove conformity. Relationships (equal, subset, intersects, related) are as the published sources give them, and a derived link is never stronger than its weakest step.",
+        "この対応表は、ある基準の証跡を別の基準でも使える可能性がある箇所を示す参考情報であり、適合や認証の代わりにはなりません。関係の種類（同等・対応先に包含される・対応先を包含する・一部重複・関連）は各段の出典または本ツールの判断によるもので、「関連」は範囲の関係が示されていない対応です。複数の対応表をたどった対応の関係は、途中のどの段よりも強くなりません。",
+        "This mapping is for reference: it shows where evidence for one framework may be reused for another, and is no substitute for conformity or certification. Relationship types (equivalent, contained in target, contains target, overlaps, related) come from each step's source or from ismap's own join; 'related' means no scope relationship was stated. A link derived through several tables is never stronger than its weakest step.",
     )
 }
 

@@ -31,6 +31,17 @@ fn fold(chars: impl Iterator<Item = char>) -> String {
     out
 }
 
+/// A cell as it is safe to open in a spreadsheet: text a spreadsheet would take for a
+/// formula (`=`, `+`, `-`, `@`, tab, carriage return first: OWASP's rule) gets a leading
+/// apostrophe, which Excel and LibreOffice show as text. Cells come from providers and are
+/// opened by agency staff; `=HYPERLINK(…)` must stay a string.
+pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::match_key;

@@ -98,10 +98,15 @@ pub fn build_builtin() -> Result<Crosswalk, InputError> {
     Ok(Crosswalk::new(pairs, nist_ids, fedramp))
 }
 
+/// An error at a cell, naming at most the first 40 characters of its value.
 fn bad(file: &str, line: usize, column: usize, value: &str, message: &str) -> InputError {
     InputError::new(file, message)
         .at(line, column + 1)
-        .value(value)
+        .value(preview(value))
+}
+
+fn preview(value: &str) -> String {
+    value.chars().take(40).collect()
 }
 
 /// CSV records with at least `min_fields` fields, with their line numbers; a first row whose
@@ -182,9 +187,15 @@ fn held_from_csv(
 ) -> Result<Vec<Held>, InputError> {
     let mut held = Vec::new();
     for (line, row) in records(name, text, 2, "framework")? {
-        let framework: Framework = row[0]
-            .parse()
-            .map_err(|e: String| bad(name, line, 0, &row[0], &e))?;
+        let framework: Framework = row[0].parse().map_err(|_| {
+            bad(
+                name,
+                line,
+                0,
+                &row[0],
+                "unknown framework: expected ismap, iso27001-2013, iso27001-2022 or nist-800-53r5",
+            )
+        })?;
         let id = resolve(crosswalk, catalog, framework, &row[1])
             .map_err(|e| bad(name, line, 1, &row[1], &e))?;
         let status = match row.get(2).map(|s| s.to_ascii_lowercase()).as_deref() {
@@ -194,14 +205,18 @@ fn held_from_csv(
             Some("partial") | Some("partially-implemented") | Some("一部実施") => {
                 Some(HeldStatus::Partial)
             }
-            Some("planned") | Some("not-implemented") | Some("no") | Some("未実施") => None,
+            // Planned, not implemented, or excluded in a statement of applicability: not held.
+            Some(
+                "planned" | "not-implemented" | "no" | "未実施" | "excluded" | "not-applicable"
+                | "適用除外" | "対象外",
+            ) => None,
             Some(other) => {
                 return Err(bad(
                     name,
                     line,
                     2,
                     other,
-                    "unknown status: expected implemented, partial, planned or not-implemented",
+                    "unknown status: expected implemented, partial, planned, not-implemented or excluded",
                 ));
             }
         };
@@ -285,8 +300,11 @@ fn held_from_oscal(
             let raw = req["control-id"]
                 .as_str()
                 .ok_or_else(|| InputError::new(name, "missing control-id").field(field.clone()))?;
-            let id = resolve(crosswalk, catalog, Framework::Nist, raw)
-                .map_err(|e| InputError::new(name, e).field(field.clone()).value(raw))?;
+            let id = resolve(crosswalk, catalog, Framework::Nist, raw).map_err(|e| {
+                InputError::new(name, e)
+                    .field(field.clone())
+                    .value(preview(raw))
+            })?;
             let status = req["props"]
                 .as_array()
                 .into_iter()
@@ -405,11 +423,11 @@ mod tests {
         let cases = [
             (
                 "cobit,APO01\n",
-                "have.csv:1:1: unknown framework \"cobit\": expected ismap, iso27001-2013, iso27001-2022 or nist-800-53r5 (value \"cobit\")",
+                "have.csv:1:1: unknown framework: expected ismap, iso27001-2013, iso27001-2022 or nist-800-53r5 (value \"cobit\")",
             ),
             (
                 "nist,ac-2\nnist,ac-99\n",
-                "have.csv:2:2: not a known NIST SP 800-53 rev5 ID (value \"ac-99\")",
+                "have.csv:2:2: not a known NIST SP 800-53 Rev. 5 ID (value \"ac-99\")",
             ),
             (
                 "nist,ac-2\niso27001-2022,5.15.x\n",
@@ -417,7 +435,7 @@ mod tests {
             ),
             (
                 "nist,ac-2,done\n",
-                "have.csv:1:3: unknown status: expected implemented, partial, planned or not-implemented (value \"done\")",
+                "have.csv:1:3: unknown status: expected implemented, partial, planned, not-implemented or excluded (value \"done\")",
             ),
             ("nist\n", "have.csv:1:1: expected 2 fields, found 1"),
             ("framework,id\n", "have.csv: no implemented controls listed"),
@@ -436,7 +454,7 @@ mod tests {
         let err = parse_held("ssp.json", ssp.as_bytes(), cw, &catalog).expect_err("zz-1");
         assert_eq!(
             err.to_string(),
-            "ssp.json: system-security-plan.control-implementation.implemented-requirements[2].control-id: not a known NIST SP 800-53 rev5 ID (value \"zz-1\")"
+            "ssp.json: system-security-plan.control-implementation.implemented-requirements[2].control-id: not a known NIST SP 800-53 Rev. 5 ID (value \"zz-1\")"
         );
     }
 

@@ -89,16 +89,7 @@ pub fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, InputError> {
     })
 }
 
-/// A cell as it is safe to open in a spreadsheet: text a spreadsheet would take for a
-/// formula (`=`, `+`, `-`, `@`, tab, carriage return first: OWASP's rule) gets a leading
-/// apostrophe, which Excel and LibreOffice show as text. Cells come from providers and are
-/// opened by agency staff; `=HYPERLINK(…)` must stay a string.
-pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
+pub use ismap_core::text::inert_cell;
 
 /// The text [`inert_cell`] was given: a file we wrote reads back as it was.
 fn original_cell(cell: &str) -> &str {

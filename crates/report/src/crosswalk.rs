@@ -7,6 +7,7 @@ use comfy_table::{ContentArrangement, Table};
 use ismap_core::criteria::Catalog;
 use ismap_core::crosswalk::{Coverage, Framework, Gap, Lookup, SOURCES, disclaimer, source_label};
 use ismap_core::lang::Lang;
+use ismap_core::text::inert_cell;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Serialize;
 use std::fmt::Write;
@@ -48,6 +49,13 @@ pub struct LookupView {
     pub disclaimer: &'static str,
 }
 
+/// How many routes were tried towards a target: those that reached it and those that did not.
+fn routes_tried(t: &ismap_core::crosswalk::Target) -> usize {
+    let mut reached: Vec<_> = t.links.iter().map(|l| l.route).collect();
+    reached.dedup();
+    reached.len() + t.missing_routes.len()
+}
+
 pub fn lookup_view(lookup: &Lookup, catalog: &Catalog, lang: Lang) -> LookupView {
     let source = &lookup.source;
     let links = lookup
@@ -64,8 +72,11 @@ pub fn lookup_view(lookup: &Lookup, catalog: &Catalog, lang: Lang) -> LookupView
                 path: l.describe(&source.id, lang),
                 sources: l.steps.iter().map(|s| s.source.clone()).collect(),
                 not_reached_by: t.missing_routes.iter().map(|r| r.code()).collect(),
-                other_routes: if t.missing_routes.is_empty() {
-                    lang.pick("一致", "agree").to_owned()
+                other_routes: if t.missing_routes.is_empty() && routes_tried(t) > 1 {
+                    lang.pick("全経路で到達", "reached by every route")
+                        .to_owned()
+                } else if t.missing_routes.is_empty() {
+                    lang.pick("経路は1つ", "single route").to_owned()
                 } else {
                     format!(
                         "{}{}",
@@ -110,10 +121,20 @@ pub fn lookup_table(view: &LookupView, lang: Lang, width: u16) -> String {
         let _ = write!(out, " {title}");
     }
     out.push('\n');
-    if let Some(reason) = view.no_link_reason {
-        let _ = writeln!(out, "{}{reason}", lang.pick("対応なし: ", "No links: "));
-    }
+    // Withdrawn first: it explains why nothing is linked. A family (`sr`) rather than a
+    // control, where the catalog says so.
     if let Some(into) = &view.withdrawn_into {
+        let into: Vec<String> = into
+            .iter()
+            .map(|i| match i.contains('-') {
+                true => i.clone(),
+                false => format!(
+                    "{}{}",
+                    i.to_uppercase(),
+                    lang.pick(" ファミリー", " family")
+                ),
+            })
+            .collect();
         let _ = writeln!(
             out,
             "{}{}",
@@ -121,8 +142,11 @@ pub fn lookup_table(view: &LookupView, lang: Lang, width: u16) -> String {
                 "廃止された管理策です。統合先: ",
                 "Withdrawn; incorporated into: "
             ),
-            into.join(", ")
+            into.join(lang.pick("、", ", "))
         );
+    }
+    if let Some(reason) = view.no_link_reason {
+        let _ = writeln!(out, "{}{reason}", lang.pick("対応付けなし: ", "No links: "));
     }
     if !view.links.is_empty() {
         let mut t = new_table(width);
@@ -137,21 +161,30 @@ pub fn lookup_table(view: &LookupView, lang: Lang, width: u16) -> String {
             t.add_row(vec![
                 r.framework.to_owned(),
                 r.id.clone(),
-                format!(
-                    "{}{}",
-                    r.relationship_label,
-                    if r.partial {
-                        lang.pick("（一部）", " (partial)")
-                    } else {
-                        ""
-                    }
-                ),
+                r.relationship_label.to_owned(),
                 r.path.clone(),
                 r.other_routes.clone(),
             ]);
         }
         let _ = writeln!(out, "{t}");
-        let _ = writeln!(out, "{} {}", view.links.len(), lang.pick("件", "links"));
+        let mut targets: Vec<(&str, &str)> = view
+            .links
+            .iter()
+            .map(|l| (l.framework, l.id.as_str()))
+            .collect();
+        targets.dedup();
+        let _ = writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::Ja => format!(
+                    "対応先 {} 件（経路 {} 件）",
+                    targets.len(),
+                    view.links.len()
+                ),
+                Lang::En => format!("{} targets ({} paths)", targets.len(), view.links.len()),
+            }
+        );
     }
     let _ = writeln!(out, "{}", view.disclaimer);
     out
@@ -176,7 +209,7 @@ pub fn lookup_csv(view: &LookupView) -> String {
         "not_reached_by",
     ]);
     for r in &view.links {
-        let _ = w.write_record([
+        let cells = [
             view.framework,
             &view.id,
             r.framework,
@@ -187,7 +220,8 @@ pub fn lookup_csv(view: &LookupView) -> String {
             &r.path,
             &r.sources.join(" "),
             &r.not_reached_by.join(" "),
-        ]);
+        ];
+        let _ = w.write_record(cells.map(|c| inert_cell(c).into_owned()));
     }
     if let Some(n) = view.no_link {
         let _ = w.write_record([view.framework, &view.id, "", "", "", "", "", n, "", ""]);
@@ -209,7 +243,7 @@ pub struct GapRowView {
     pub via: Option<String>,
     pub relationship: Option<&'static str>,
     pub path: Option<String>,
-    pub no_link_reason: Option<&'static str>,
+    pub no_link_reason: Option<String>,
     pub action: &'static str,
 }
 
@@ -219,6 +253,8 @@ pub struct GapRowView {
 pub struct GapView {
     /// What the provider holds, e.g. `FedRAMP Moderate` or the file's name and row count.
     pub held: String,
+    /// What the counts mean, said in every rendering.
+    pub notes: Vec<String>,
     pub criteria_version: String,
     pub covered: usize,
     pub partly: usize,
@@ -227,8 +263,44 @@ pub struct GapView {
     pub disclaimer: &'static str,
 }
 
-pub fn gap_view(gap: &Gap, catalog: &Catalog, held: String, lang: Lang) -> GapView {
+/// The break-down of "nothing to reuse", and why NIST-based holdings never give a reuse
+/// candidate.
+fn gap_notes(gap: &Gap, nist_held: bool, lang: Lang) -> Vec<String> {
+    use ismap_core::crosswalk::NoLink;
+    let count = |f: &dyn Fn(&ismap_core::crosswalk::GapRow) -> bool| {
+        gap.rows.iter().filter(|r| f(r)).count()
+    };
+    let governance = count(&|r| r.no_link == Some(NoLink::GovernanceOrManagement));
+    let cloud = count(&|r| r.no_link == Some(NoLink::CloudOnly));
+    let unheld = count(&|r| r.coverage == Coverage::NotCovered && r.no_link.is_none());
+    let mut notes = vec![match lang {
+        Lang::Ja => format!(
+            "再利用元なしの内訳: 対応表の対象外 {}（ガバナンス・マネジメント基準 {governance}、ISO/IEC 27017 由来 {cloud}）、対応先はあるが未保有 {unheld}",
+            governance + cloud
+        ),
+        Lang::En => format!(
+            "Nothing to reuse: outside the mappings {} (governance and management criteria {governance}, from ISO/IEC 27017 {cloud}); linked but not held {unheld}",
+            governance + cloud
+        ),
+    }];
+    if nist_held {
+        notes.push(lang.pick(
+            "注: NIST SP 800-53 と ISO/IEC 27001 の公開対応表は、すべての対応を「関連」（範囲の包含関係を示さない）としています。そのため NIST・FedRAMP の管理策は最良でも「一部・関連のみ」となります。再利用候補が 0 件でも、FedRAMP の実装が使えないことを意味しません。",
+            "Note: the published NIST SP 800-53–ISO/IEC 27001 mappings mark every pair 'related' (no containment stated), so NIST or FedRAMP controls give 'partial or related only' at best. A count of 0 reuse candidates does not mean the FedRAMP implementation is of no use.",
+        ).to_owned());
+    }
+    notes
+}
+
+pub fn gap_view(
+    gap: &Gap,
+    catalog: &Catalog,
+    held: String,
+    nist_held: bool,
+    lang: Lang,
+) -> GapView {
     let (covered, partly, not_covered) = gap.counts();
+    let notes = gap_notes(gap, nist_held, lang);
     let rows = gap
         .rows
         .iter()
@@ -251,13 +323,31 @@ pub fn gap_view(gap: &Gap, catalog: &Catalog, held: String, lang: Lang) -> GapVi
                 via,
                 relationship,
                 path,
-                no_link_reason: r.no_link.map(|n| n.explain(lang)),
+                no_link_reason: r.no_link.map(|n| n.explain(lang).to_owned()).or_else(|| {
+                    (!r.unheld.is_empty()).then(|| {
+                        let ids = r
+                            .unheld
+                            .iter()
+                            .map(|n| format!("{} {}", n.framework.label(lang), n.id))
+                            .collect::<Vec<_>>()
+                            .join(lang.pick("、", ", "));
+                        match lang {
+                            Lang::Ja => format!(
+                                "対応する管理策（{ids}）は、保有する管理策に含まれていません。"
+                            ),
+                            Lang::En => {
+                                format!("Linked controls ({ids}) are not among those held.")
+                            }
+                        }
+                    })
+                }),
                 action: r.coverage.action(lang),
             }
         })
         .collect();
     GapView {
         held,
+        notes,
         criteria_version: catalog.version().to_owned(),
         covered,
         partly,
@@ -271,9 +361,9 @@ fn gap_header(lang: Lang) -> [&'static str; 6] {
     [
         lang.pick("管理策", "Control"),
         lang.pick("名称", "Title"),
-        lang.pick("対応", "Coverage"),
+        lang.pick("既存証跡の再利用", "Evidence reuse"),
         lang.pick("既存の管理策と経路", "Held control and path"),
-        lang.pick("対応がない理由", "Why no link"),
+        lang.pick("再利用元がない理由", "Why nothing to reuse"),
         lang.pick("必要な作業", "What to do"),
     ]
 }
@@ -284,15 +374,15 @@ fn gap_cells(r: &GapRowView) -> [String; 6] {
         r.title.clone().unwrap_or_default(),
         r.coverage_label.to_owned(),
         r.path.clone().or_else(|| r.via.clone()).unwrap_or_default(),
-        r.no_link_reason.unwrap_or_default().to_owned(),
+        r.no_link_reason.clone().unwrap_or_default(),
         r.action.to_owned(),
     ]
 }
 
 fn gap_summary(view: &GapView, lang: Lang) -> String {
     format!(
-        "{}: {} / {} {} / {}: {} {}, {} {}, {} {}",
-        lang.pick("既存の管理策", "Held"),
+        "{}: {} / {} {} / {}: {} {}{sep}{} {}{sep}{} {}",
+        lang.pick("既存の管理策", "Already implemented"),
         view.held,
         lang.pick("管理基準", "Criteria"),
         view.criteria_version,
@@ -303,6 +393,7 @@ fn gap_summary(view: &GapView, lang: Lang) -> String {
         view.partly,
         Coverage::NotCovered.label(lang),
         view.not_covered,
+        sep = lang.pick("、", ", "),
     )
 }
 
@@ -312,15 +403,24 @@ pub fn gap_table(view: &GapView, lang: Lang, width: u16) -> String {
     for r in &view.rows {
         t.add_row(gap_cells(r).to_vec());
     }
-    format!("{}\n{t}\n{}\n", gap_summary(view, lang), view.disclaimer)
+    format!(
+        "{}\n{}\n{t}\n{}\n",
+        gap_summary(view, lang),
+        view.notes.join("\n"),
+        view.disclaimer
+    )
 }
 
 pub fn gap_markdown(view: &GapView, lang: Lang) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
     let mut out = format!(
-        "# {}\n\n{}\n\n> {}\n\n",
+        "# {}\n\n{}\n\n{}\n> {}\n\n",
         lang.pick("ISMAP ギャップ分析", "ISMAP gap analysis"),
         cell(&gap_summary(view, lang)),
+        view.notes
+            .iter()
+            .map(|n| format!("- {}\n", cell(n)))
+            .collect::<String>(),
         view.disclaimer
     );
     let _ = writeln!(out, "| {} |", gap_header(lang).join(" | "));
@@ -348,8 +448,12 @@ fn build_gap(view: &GapView, lang: Lang) -> Result<Workbook, XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name(lang.pick("ギャップ分析", "Gap analysis"))?;
     sheet.write_string(0, 0, gap_summary(view, lang))?;
-    sheet.write_string(1, 0, view.disclaimer)?;
-    let top = 3;
+    for (i, note) in view.notes.iter().enumerate() {
+        sheet.write_string(1 + i as u32, 0, note)?;
+    }
+    let after_notes = 1 + view.notes.len() as u32;
+    sheet.write_string(after_notes, 0, view.disclaimer)?;
+    let top = after_notes + 2;
     for (c, h) in gap_header(lang).iter().enumerate() {
         sheet.write_string_with_format(top, c as u16, *h, &head)?;
     }

@@ -318,9 +318,22 @@ pub fn facts(report: &CheckReport) -> Vec<(&'static str, String)> {
                 "他の枠組みで書かれた要件",
                 "Requirements in other frameworks' terms",
             ),
+            // The first ten, then how many more: a fact is one cell of a workbook too.
             format!(
-                "{} — {}",
-                p.mapped_requirements.join("、"),
+                "{}{} — {}",
+                p.mapped_requirements
+                    .iter()
+                    .take(10)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(l.get("、", ", ")),
+                match p.mapped_requirements.len().saturating_sub(10) {
+                    0 => String::new(),
+                    more => match l.lang {
+                        Lang::Ja => format!("ほか {more} 件"),
+                        Lang::En => format!(" and {more} more"),
+                    },
+                },
                 ismap_core::crosswalk::disclaimer(l.lang)
             ),
         ));
@@ -340,7 +353,10 @@ fn mapped_requirements(p: &ismap_core::profile::Profile, lang: Lang) -> Vec<Stri
                     .iter()
                     .filter(|x| x.requirement.fedramp == Some(b))
                     .count();
-                out.push(format!("{} ({n})", b.label()));
+                out.push(match lang {
+                    Lang::Ja => format!("{}（{n} 管理策）", b.label()),
+                    Lang::En => format!("{} ({n} controls)", b.label()),
+                });
             }
             Some(_) => {}
         }

@@ -41,7 +41,7 @@ impl CrosswalkCmd {
         let cw = builtin_crosswalk();
         let id = cw
             .resolve_id(&catalog, self.from, &self.id)
-            .map_err(|e| BadInput(format!("{}: {}", self.from, e)))?;
+            .map_err(|e| BadInput(format!("{}: {}", self.id, e.reason())))?;
         if self.to == Some(self.from) {
             return Err(BadInput(format!("--to: same framework as --from ({})", self.from)).into());
         }
@@ -122,7 +122,8 @@ impl GapCmd {
             GapControls::All => catalog.keys().collect(),
         };
         let gap = cw.gap(&catalog, &controls, &held);
-        let view = render::gap_view(&gap, &catalog, described, ctx.lang);
+        let nist = held.iter().any(|h| h.node.framework == Framework::Nist);
+        let view = render::gap_view(&gap, &catalog, described, nist, ctx.lang);
         let text = match self.format {
             GapFormat::Table => render::gap_table(&view, ctx.lang, terminal_width()),
             GapFormat::Markdown => render::gap_markdown(&view, ctx.lang),

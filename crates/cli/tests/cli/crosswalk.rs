@@ -25,7 +25,7 @@ fn look_ups_in_every_direction_and_format() {
     assert!(
         csv.lines()
             .last()
-            .is_some_and(|l| l.contains("does not prove conformity"))
+            .is_some_and(|l| l.contains("no substitute for conformity"))
     );
 
     let back = env
@@ -60,7 +60,7 @@ fn look_ups_in_every_direction_and_format() {
 
     let cloud = env.run(&["--lang", "en", "crosswalk", "6.3.1.P"]).ok();
     assert!(
-        cloud.contains("No links: A cloud-only objective from ISO/IEC 27017"),
+        cloud.contains("No links: A control objective (or its detailed control) from the cloud-specific controls ISO/IEC 27017 adds"),
         "{cloud}"
     );
 
@@ -75,11 +75,11 @@ fn look_ups_in_every_direction_and_format() {
     for (args, want) in [
         (
             vec!["crosswalk", "--from", "nist", "ac-99"],
-            "ismap: nist-800-53r5: ac-99 is not a known nist-800-53r5 ID\n",
+            "ismap: ac-99: not a known NIST SP 800-53 Rev. 5 ID\n",
         ),
         (
             vec!["crosswalk", "A.9.2.3"],
-            "ismap: ismap: \"A.9.2.3\" is not a criteria ID such as 9.2.3 or 6.1.1.13.PB\n",
+            "ismap: A.9.2.3: expected a criteria ID such as 9.2.3 or 6.1.1.13.PB\n",
         ),
         (
             vec!["crosswalk", "9.2.3", "--to", "ismap"],
@@ -122,9 +122,9 @@ fn gap_analysis_from_a_file_or_a_baseline() {
             .cloned()
             .expect(id)
     };
-    assert_eq!(row("9.2.3")["coverage"], "covered");
-    assert_eq!(row("12.3.1")["coverage"], "partly");
-    assert_eq!(row("6.3.1.P")["coverage"], "not_covered");
+    assert_eq!(row("9.2.3")["coverage"], "reuse_candidate");
+    assert_eq!(row("12.3.1")["coverage"], "partial_or_related");
+    assert_eq!(row("6.3.1.P")["coverage"], "nothing_to_reuse");
     assert!(
         row("6.3.1.P")["no_link_reason"]
             .as_str()
@@ -144,8 +144,14 @@ fn gap_analysis_from_a_file_or_a_baseline() {
         ])
         .ok();
     assert!(md.starts_with("# ISMAP gap analysis"), "{md}");
-    assert!(md.contains("Held: FedRAMP Moderate"), "{md}");
-    assert!(md.contains("does not prove conformity"), "{md}");
+    assert!(md.contains("Already implemented: FedRAMP Moderate"), "{md}");
+    // Why FedRAMP gives no reuse candidate, and what "nothing to reuse" is made of.
+    assert!(md.contains("mark every pair 'related'"), "{md}");
+    assert!(
+        md.contains("Nothing to reuse: outside the mappings"),
+        "{md}"
+    );
+    assert!(md.contains("no substitute for conformity"), "{md}");
 
     let xlsx = env.path("gap.xlsx");
     env.run(&[
@@ -167,7 +173,7 @@ fn gap_analysis_from_a_file_or_a_baseline() {
         env.run(&["gap", "--have", bad.to_str().expect("utf-8")])
             .bad_input(),
         format!(
-            "ismap: {}:2:2: not a known NIST SP 800-53 rev5 ID (value \"ac-99\")\n",
+            "ismap: {}:2:2: not a known NIST SP 800-53 Rev. 5 ID (value \"ac-99\")\n",
             bad.display()
         )
     );
@@ -279,7 +285,7 @@ fn a_profile_in_nist_terms_says_where_each_control_came_from() {
         .filter(|c| c["code"] == "requirement_unmapped")
         .collect();
     assert_eq!(unmapped.len(), 1);
-    assert_eq!(unmapped[0]["subject"], "NIST SP 800-53 rev5 ac-10");
+    assert_eq!(unmapped[0]["subject"], "NIST SP 800-53 Rev.5 ac-10");
     assert_eq!(unmapped[0]["status"], "review");
     let traced = checks
         .iter()
@@ -292,19 +298,83 @@ fn a_profile_in_nist_terms_says_where_each_control_came_from() {
     assert!(
         traced["reason"]
             .as_str()
-            .is_some_and(|r| r.contains("要件の由来: NIST SP 800-53 rev5 ac-2 → A.9.2.1")),
+            .is_some_and(|r| r.contains("【要件の由来】NIST SP 800-53 Rev.5 ac-2 →〔関連／NIST SP 800-53 Rev.5–ISO/IEC 27001:2013 対応表 表1・表2〕A.9.2.1 →〔同等／本ツールの番号対応（統制目標 X.Y.Z ＝ 附属書A A.X.Y.Z）〕9.2.1（総合: 関連）")),
         "{traced}"
     );
     assert_eq!(
         report["profile"]["mapped_requirements"][1],
-        "NIST SP 800-53 rev5 ac-10"
+        "NIST SP 800-53 Rev.5 ac-10"
     );
     let md = run("markdown").ok();
     assert!(
         md.contains(
-            "他の枠組みで書かれた要件: NIST SP 800-53 rev5 ac-2、NIST SP 800-53 rev5 ac-10"
+            "他の枠組みで書かれた要件: NIST SP 800-53 Rev.5 ac-2、NIST SP 800-53 Rev.5 ac-10"
         ),
         "{md}"
     );
-    assert!(md.contains("要件の由来: NIST SP 800-53 rev5 ac-2"), "{md}");
+    assert!(
+        md.contains("【要件の由来】NIST SP 800-53 Rev.5 ac-2"),
+        "{md}"
+    );
+}
+
+#[test]
+fn not_applicable_on_a_mapped_control_is_for_a_look_not_a_fail() {
+    let env = Env::new();
+    // C99-0001-1 states 9.2.3 not applicable; ac-6 reaches 9.2.3 only through the crosswalk.
+    let mut registry: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_file("examples/demo-registry.json")).expect("demo"),
+    )
+    .expect("json");
+    let entry = registry["registrations"]
+        .as_array_mut()
+        .expect("registrations")
+        .iter_mut()
+        .find(|r| r["registration_no"] == "C99-0001-1")
+        .expect("C99-0001-1");
+    entry["controls"]["9.2.3"] =
+        serde_json::json!({ "status": "not_applicable", "reason": "特権 ID は利用者が管理する" });
+    let file = env.write("registry.json", &registry.to_string());
+    let check = |controls: &str| {
+        let profile = env.write(
+            "p.toml",
+            &format!("name = \"x\"\nconfidentiality = 2\nevaluation_date = 2026-12-01\ncandidates = [\"C99-0001-1\"]\n[controls]\n{controls}\n"),
+        );
+        let report = env
+            .run(&[
+                "check",
+                "--profile",
+                profile.to_str().expect("utf-8"),
+                "--registry",
+                file.to_str().expect("utf-8"),
+                "--format",
+                "json",
+            ])
+            .json();
+        report["results"][0]["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| {
+                c["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("9.2.3 "))
+            })
+            .map(|c| {
+                (
+                    c["status"].as_str().unwrap_or("").to_owned(),
+                    c["code"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .expect("9.2.3 entry")
+    };
+    assert_eq!(
+        check("nist = [\"ac-6\"]"),
+        ("review".to_owned(), "mapped_not_applicable".to_owned())
+    );
+    // Required directly, the same statement is a fail.
+    assert_eq!(
+        check("required = [\"9.2.3\"]\nnist = [\"ac-6\"]"),
+        ("fail".to_owned(), "not_applicable".to_owned())
+    );
 }

@@ -197,8 +197,14 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
         ),
         RequirementUnmapped => lang
             .pick(
-                "対応表（ISO/IEC 27001・NIST SP 800-53 と ISMAP 管理基準の対応）に、この要件に当たる ISMAP 管理策がありません。ISMAP の登録では確認できない要件です。",
-                "The crosswalk (ISO/IEC 27001, NIST SP 800-53 and the ISMAP criteria) links no ISMAP control to this requirement: the ISMAP registration cannot show it.",
+                "本ツールの対応表には、これらの要件に対応付けられた ISMAP 管理策がありません。ISMAP の登録情報だけでは、これらの要件を満たすかを判断できません。",
+                "ismap's crosswalk links no ISMAP control to these requirements, so the ISMAP registration alone does not show whether they are met.",
+            )
+            .into(),
+        MappedNotApplicable => lang
+            .pick(
+                "言明書では非該当（または統制目標が非該当）です。この管理策は他の基準の要件から対応表で導いたもののため、不適合とはせず確認を求めます。",
+                "Stated not applicable (or its objective is). The control was derived from another framework's requirement through the crosswalk, so it is a point to confirm, not a fail.",
             )
             .into(),
         NoRegionsDeclared => lang.pick("リージョンが記載されていません。", "No regions declared.").into(),
@@ -311,8 +317,12 @@ pub(super) fn action(finding: Finding, lang: Lang) -> Option<&'static str> {
             "Ask the provider which control of the registration's criteria version meets this requirement, and how it is implemented.",
         ),
         RequirementUnmapped => lang.pick(
-            "この要件を満たす方法と証跡を事業者に直接確認し、確認結果を調達記録に残す。",
-            "Ask the provider directly how this requirement is met and with what evidence, and record the answer.",
+            "これらの要件を満たす方法と証跡を事業者に直接確認し、確認結果を調達記録に残す。",
+            "Ask the provider directly how these requirements are met and with what evidence, and record the answer.",
+        ),
+        MappedNotApplicable => lang.pick(
+            "元の要件（要件の由来を参照）が非該当で差し支えないか、代替策があるかを事業者に確認し、結果を調達記録に残す。",
+            "Confirm with the provider whether the original requirement (see where it came from) may be not applicable, or what replaces it, and record the answer.",
         ),
         NoRegionsDeclared => lang.pick(
             "データの保存・処理場所（リージョン）を事業者に確認する。",
@@ -399,6 +409,7 @@ pub(super) fn code(finding: Finding) -> &'static str {
         NotStated => "not_stated",
         ControlNotInVersion => "control_not_in_version",
         RequirementUnmapped => "requirement_unmapped",
+        MappedNotApplicable => "mapped_not_applicable",
         NoRegionsDeclared => "no_regions_declared",
         RegionAllowed => "region_allowed",
         RegionOverseas => "region_overseas",

@@ -93,7 +93,7 @@ impl Engine<'_> {
         if let Subject::Control(key) = entry.subject
             && let Some(origin) = self.origin(key, lang)
         {
-            reason.push_str(lang.pick(" 要件の由来: ", " Required by: "));
+            reason.push_str(lang.pick("【要件の由来】", " [Required by] "));
             reason.push_str(&origin);
         }
         reason
@@ -126,13 +126,25 @@ impl Engine<'_> {
             Subject::Underlying(i) => registration
                 .and_then(|r| r.underlying.get(i as usize))
                 .map(ToString::to_string),
-            Subject::Requirement(i) => self
-                .profile
-                .controls
-                .mapped
-                .requirements
-                .get(i as usize)
-                .map(|r| r.requirement.describe(lang)),
+            Subject::UnmappedRequirements => {
+                let unmapped: Vec<String> = self
+                    .profile
+                    .controls
+                    .mapped
+                    .unmapped()
+                    .map(|(_, r)| r.requirement.describe(lang))
+                    .collect();
+                let shown = unmapped.iter().take(10).cloned().collect::<Vec<_>>();
+                let more = unmapped.len().saturating_sub(shown.len());
+                let mut text = shown.join(lang.pick("、", ", "));
+                if more > 0 {
+                    text.push_str(&match lang {
+                        Lang::Ja => format!("ほか {more} 件"),
+                        Lang::En => format!(" and {more} more"),
+                    });
+                }
+                Some(text)
+            }
         }
     }
 }

@@ -81,18 +81,21 @@ impl Expansion {
         origins
     }
 
-    /// `NIST SP 800-53 rev5 ac-2 → A.9.2.1 (…) → 9.2.1 (…)`, and how many more requirements
-    /// name the control, for an entry of [`Expansion::origins`].
+    /// `NIST SP 800-53 Rev.5 ac-2 →〔関連／…〕A.9.2.1 →〔同等／…〕9.2.1（総合: 関連）`, and
+    /// how many more requirements name the control, for an entry of [`Expansion::origins`].
     pub fn origin_text(&self, (r, c, count): (usize, usize, usize), lang: Lang) -> String {
         let req = &self.requirements[r];
-        let mut text = req.controls[c]
-            .link
-            .describe(&req.requirement.describe(lang), lang);
+        let link = &req.controls[c].link;
+        let mut text = link.describe(&req.requirement.describe(lang), lang);
+        text.push_str(&match lang {
+            Lang::Ja => format!("（総合: {}）", link.relationship.label(lang)),
+            Lang::En => format!(" (overall: {})", link.relationship.label(lang)),
+        });
         let more = count - 1;
         if more > 0 {
             text.push_str(&match lang {
-                Lang::Ja => format!("（ほか {more} 件の要件）"),
-                Lang::En => format!(" (and {more} more requirements)"),
+                Lang::Ja => format!("。ほか {more} 件の要件からも対応付けられています"),
+                Lang::En => format!("; also linked from {more} other requirements"),
             });
         }
         text
@@ -100,17 +103,45 @@ impl Expansion {
 }
 
 impl Crosswalk {
-    /// The ISMAP controls each requirement maps to, through every route.
+    /// The links of `node` into ISMAP; for a NIST enhancement without any, its base control's
+    /// links with a first step saying so.
+    fn lookup_or_base(&self, catalog: &Catalog, node: &Node) -> super::Lookup {
+        let found = self.lookup(catalog, node.framework, &node.id, Some(Framework::Ismap));
+        let base = node.id.split_once('.').map(|(base, _)| base);
+        match base {
+            Some(base) if found.targets.is_empty() && node.framework == Framework::Nist => {
+                let mut via = self.lookup(catalog, Framework::Nist, base, Some(Framework::Ismap));
+                let first = super::Step {
+                    to: Node::new(Framework::Nist, base),
+                    relationship: super::Relationship::Related,
+                    partial: false,
+                    source: super::SOURCE_ENHANCEMENT.to_owned(),
+                };
+                for t in &mut via.targets {
+                    for l in &mut t.links {
+                        l.steps.insert(0, first.clone());
+                        l.relationship = super::Relationship::Related;
+                    }
+                }
+                super::Lookup {
+                    source: node.clone(),
+                    ..via
+                }
+            }
+            _ => found,
+        }
+    }
+
+    /// The ISMAP controls each requirement maps to, through every route. A requirement named
+    /// twice (also through a FedRAMP baseline) counts once. A NIST enhancement no table names
+    /// takes its base control's links, as related.
     pub fn expand(&self, catalog: &Catalog, requirements: Vec<Requirement>) -> Expansion {
+        let mut seen = std::collections::HashSet::new();
         let requirements = requirements
             .into_iter()
+            .filter(|r| seen.insert(r.node.clone()))
             .map(|requirement| {
-                let lookup = self.lookup(
-                    catalog,
-                    requirement.node.framework,
-                    &requirement.node.id,
-                    Some(Framework::Ismap),
-                );
+                let lookup = self.lookup_or_base(catalog, &requirement.node);
                 let mut controls: Vec<MappedControl> = lookup
                     .targets
                     .into_iter()

@@ -39,7 +39,7 @@ impl Framework {
             Framework::Ismap => lang.pick("ISMAP管理基準", "ISMAP control criteria"),
             Framework::Iso2013 => "ISO/IEC 27001:2013",
             Framework::Iso2022 => "ISO/IEC 27001:2022",
-            Framework::Nist => "NIST SP 800-53 rev5",
+            Framework::Nist => lang.pick("NIST SP 800-53 Rev.5", "NIST SP 800-53 Rev. 5"),
         }
     }
 
@@ -199,10 +199,10 @@ impl Relationship {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Relationship::Related => lang.pick("関連", "related"),
-            Relationship::Intersects => lang.pick("一部重複", "intersects"),
-            Relationship::Subset => lang.pick("包含される", "subset"),
-            Relationship::Superset => lang.pick("包含する", "superset"),
-            Relationship::Equal => lang.pick("同等", "equal"),
+            Relationship::Intersects => lang.pick("一部重複", "overlaps"),
+            Relationship::Subset => lang.pick("対応先に包含される", "contained in target"),
+            Relationship::Superset => lang.pick("対応先を包含する", "contains target"),
+            Relationship::Equal => lang.pick("同等", "equivalent"),
         }
     }
 

@@ -21,23 +21,27 @@ pub struct Held {
     pub status: HeldStatus,
 }
 
+/// Whether evidence held for another framework may be reused for an ISMAP control: never
+/// "covered" or "conformant", only where to look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum Coverage {
+    #[serde(rename = "nothing_to_reuse")]
     NotCovered,
     /// Only related or overlapping links, or a partly implemented control.
+    #[serde(rename = "partial_or_related")]
     Partly,
     /// A held, implemented control whose requirements include the ISMAP control's.
+    #[serde(rename = "reuse_candidate")]
     Covered,
 }
 
 impl Coverage {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Coverage::Covered => lang.pick("対応あり", "covered"),
-            Coverage::Partly => lang.pick("一部対応", "partly covered"),
-            Coverage::NotCovered => lang.pick("対応なし", "not covered"),
+            Coverage::Covered => lang.pick("再利用候補", "reuse candidate"),
+            Coverage::Partly => lang.pick("一部・関連のみ", "partial or related only"),
+            Coverage::NotCovered => lang.pick("再利用元なし", "nothing to reuse"),
         }
     }
 
@@ -49,12 +53,12 @@ impl Coverage {
                 "Existing evidence may be reused; confirm it against the ISMAP requirement.",
             ),
             Coverage::Partly => lang.pick(
-                "関連する既存の証跡はありますが、不足分を ISMAP 向けに用意してください。",
-                "Related evidence exists; prepare what it lacks for ISMAP.",
+                "関連する管理策を実装済みです。その証跡が ISMAP の要求をどこまで満たすかを確認し、不足分を用意してください。",
+                "A related control is implemented. Check how far its evidence meets the ISMAP requirement and prepare what is missing.",
             ),
             Coverage::NotCovered => lang.pick(
-                "ISMAP 向けに新たに証跡を用意してください。",
-                "Prepare evidence for ISMAP from scratch.",
+                "保有する管理策からの対応付けはありません。ISMAP の要求に沿って証跡を用意してください（既存の文書が使えるかは個別に確認）。",
+                "No held control is linked. Prepare evidence against the ISMAP requirement (existing documents may still serve; check case by case).",
             ),
         }
     }
@@ -69,6 +73,8 @@ pub struct GapRow {
     pub via: Option<(Node, Option<Link>)>,
     /// Why the control has no link to the frameworks held, when that is known.
     pub no_link: Option<NoLink>,
+    /// Controls it is linked to that are not held (the first few), when nothing held is.
+    pub unheld: Vec<Node>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +95,9 @@ impl Gap {
     }
 }
 
+/// How many linked-but-not-held controls a row names.
+const UNHELD_SHOWN: usize = 5;
+
 impl Crosswalk {
     /// For each control in `controls`, the best coverage any held control gives it.
     pub fn gap(&self, catalog: &Catalog, controls: &[ControlKey], held: &[Held]) -> Gap {
@@ -105,6 +114,7 @@ impl Crosswalk {
                     coverage: Coverage::NotCovered,
                     via: None,
                     no_link: None,
+                    unheld: Vec::new(),
                 };
                 let direct = Node::new(Framework::Ismap, id);
                 if let Some(&s) = status.get(&direct) {
@@ -116,6 +126,9 @@ impl Crosswalk {
                     best.no_link = best.no_link.or(lookup.no_link);
                     for t in lookup.targets {
                         let Some(&s) = status.get(&t.node) else {
+                            if best.unheld.len() < UNHELD_SHOWN {
+                                best.unheld.push(t.node);
+                            }
                             continue;
                         };
                         let Some(link) = t.links.into_iter().min_by_key(|l| {
@@ -132,6 +145,7 @@ impl Crosswalk {
                 }
                 if best.via.is_some() {
                     best.no_link = None;
+                    best.unheld.clear();
                 }
                 best
             })

@@ -36,12 +36,12 @@ impl NoLink {
     pub fn explain(self, lang: Lang) -> &'static str {
         match self {
             NoLink::CloudOnly => lang.pick(
-                "ISO/IEC 27017 のクラウド固有の管理目的（とその詳細管理策）で、ISO/IEC 27001 附属書A に対応する管理策はありません。",
-                "A cloud-only objective from ISO/IEC 27017 (or one of its detailed controls): ISO/IEC 27001 Annex A has no counterpart.",
+                "ISO/IEC 27017 が追加したクラウド固有の管理策（CLD）に由来する統制目標またはその詳細管理策で、ISO/IEC 27001 附属書A・NIST SP 800-53 との公開対応表はありません。ISO/IEC 27017 の認証（ISMS クラウドセキュリティ認証）をお持ちの場合、その証跡が使えることがあります。",
+                "A control objective (or its detailed control) from the cloud-specific controls ISO/IEC 27017 adds (CLD): no published mapping to ISO/IEC 27001 Annex A or NIST SP 800-53. ISO/IEC 27017 certification evidence may serve.",
             ),
             NoLink::GovernanceOrManagement => lang.pick(
-                "ガバナンス基準・マネジメント基準は ISO/IEC 27001 の番号に沿っていないため、番号では対応付けません。",
-                "Governance and management criteria are not numbered like ISO/IEC 27001, so they are not joined by ID.",
+                "ガバナンス基準（ISO/IEC 27014 由来）・マネジメント基準（ISO/IEC 27001 本文 箇条4〜10 由来）は附属書Aの管理策ではないため、本ツールは対応付けていません。ISMS 認証をお持ちの場合、リスクアセスメント・内部監査・マネジメントレビュー等の記録が使えることがあります。",
+                "Governance criteria (from ISO/IEC 27014) and management criteria (from ISO/IEC 27001 clauses 4–10) are not Annex A controls, so ismap does not link them. An ISMS certificate holder's risk assessment, internal audit and management review records may still serve.",
             ),
             NoLink::NotInAnnexA => lang.pick(
                 "この番号に対応する ISO/IEC 27001:2013 附属書A の管理策はありません。",
@@ -80,12 +80,15 @@ pub fn to_iso2013(
     if !(5..=18).contains(o.id.numbers().first().unwrap_or(&0)) || o.id.numbers().len() != 3 {
         return Err(NoLink::NotInAnnexA);
     }
+    // A cloud-specific addition (suffix P/PB, or a detailed item taken from ISO/IEC 27017
+    // such as some .B items) goes beyond what Annex A asks: related only.
+    let from_27017 = c.suffix().is_cloud_specific()
+        || c.source_standard
+            .as_deref()
+            .is_some_and(|s| s.starts_with("27017"));
     let (relationship, source) = match c.level {
         Level::Objective => (Relationship::Equal, SOURCE_OBJECTIVE),
-        // A cloud-specific addition goes beyond what Annex A asks: related only.
-        Level::Detailed if c.suffix().is_cloud_specific() => {
-            (Relationship::Related, SOURCE_CLOUD_ADDITION)
-        }
+        Level::Detailed if from_27017 => (Relationship::Related, SOURCE_CLOUD_ADDITION),
         Level::Detailed => (Relationship::Subset, SOURCE_DETAILED),
     };
     Ok((format!("A.{}", o.id), relationship, source))

@@ -16,7 +16,7 @@ fn pair(from: (Framework, &str), to: (Framework, &str), rel: Relationship, sourc
 /// ac-6 is also reached through 2022: the two routes agree on ac-6 and disagree on ac-2.
 fn fixture() -> Crosswalk {
     use Framework::*;
-    let nist = ["ac-2", "ac-6", "pm-1", "sa-15.9"];
+    let nist = ["ac-2", "ac-6", "ac-6.1", "pm-1", "sa-15.9"];
     Crosswalk::new(
         vec![
             pair(
@@ -214,7 +214,7 @@ fn two_routes_to_nist_are_both_shown() {
     assert!(ac6.missing_routes.is_empty());
     assert_eq!(
         ac6.links[0].describe("9.2.3", Lang::En),
-        "9.2.3 → A.9.2.3 (ISMAP numbering X.Y.Z = A.X.Y.Z) → ac-6 (NIST 2013 tables, T1+T2)"
+        "9.2.3 → [equivalent; ismap's join by number (objective X.Y.Z = Annex A A.X.Y.Z)] A.9.2.3 → [related; NIST SP 800-53 Rev. 5 to ISO/IEC 27001:2013 mapping, Tables 1–2] ac-6"
     );
     let steps: Vec<&str> = ac6.links[1]
         .steps
@@ -287,7 +287,7 @@ fn requirements_expand_with_their_path() {
     let origins = expansion.origins();
     assert_eq!(
         expansion.origin_text(origins["9.2.3"], Lang::En),
-        "NIST SP 800-53 rev5 ac-6 → A.9.2.3 (NIST 2013 tables, T1+T2) → 9.2.3 (ISMAP numbering X.Y.Z = A.X.Y.Z)"
+        "NIST SP 800-53 Rev. 5 ac-6 → [related; NIST SP 800-53 Rev. 5 to ISO/IEC 27001:2013 mapping, Tables 1–2] A.9.2.3 → [equivalent; ismap's join by number (objective X.Y.Z = Annex A A.X.Y.Z)] 9.2.3 (overall: related)"
     );
     assert!(!origins.contains_key("12.4.5.P"));
     // A control named by two requirements says so.
@@ -301,8 +301,27 @@ fn requirements_expand_with_their_path() {
     assert!(
         twice
             .origin_text(twice.origins()["9.2.3"], Lang::Ja)
-            .ends_with("（ほか 1 件の要件）")
+            .ends_with("（総合: 関連）。ほか 1 件の要件からも対応付けられています")
     );
+    // Named twice (once through a baseline): counted once.
+    let dup = cw.expand(
+        &catalog,
+        vec![
+            req(Framework::Nist, "ac-6"),
+            Requirement {
+                fedramp: Some(FedrampBaseline::Moderate),
+                ..req(Framework::Nist, "ac-6")
+            },
+        ],
+    );
+    assert_eq!(dup.requirements.len(), 1);
+    // An enhancement no table names takes its base control's links, as related.
+    let enhancement = cw.expand(&catalog, vec![req(Framework::Nist, "ac-6.1")]);
+    let first = &enhancement.requirements[0].controls[0];
+    assert_eq!(first.id.as_str(), "9.2.3");
+    assert_eq!(first.link.steps[0].to.id, "ac-6");
+    assert_eq!(first.link.steps[0].source, SOURCE_ENHANCEMENT);
+    assert_eq!(first.link.relationship, Relationship::Related);
 }
 
 #[test]

@@ -187,10 +187,24 @@ pub fn mapping_collection(
     }})
 }
 
+/// The most problems [`validate_mapping`] reports (then how many more there are).
+const MAX_PROBLEMS: usize = 100;
+
 /// The mapping metaschema's rules: required fields, at least one mapping and map, known
 /// `method`/`matching-rationale`/`status`, OSCAL relationship values unless another
-/// namespace qualifies them, `control` or `statement` items. Returns every problem found.
+/// namespace qualifies them, `control` or `statement` items. Returns the first
+/// [`MAX_PROBLEMS`] problems found, and how many more.
 pub fn validate_mapping(doc: &Value) -> Vec<String> {
+    let mut problems = every_problem(doc);
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(format!("and {more} more"));
+    }
+    problems
+}
+
+fn every_problem(doc: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let mc = &doc["mapping-collection"];
     let mut need = |v: &Value, path: &str| {

@@ -27,6 +27,14 @@ fn badges(c: &Criterion, lang: Lang) -> Markup {
     }
 }
 
+fn part_label(part: Part, lang: Lang) -> &'static str {
+    match part {
+        Part::Governance => t(lang, "ガバナンス基準（3）", "Governance criteria (3)"),
+        Part::Management => t(lang, "マネジメント基準（4）", "Management criteria (4)"),
+        Part::Controls => t(lang, "管理策基準（5–18）", "Control criteria (5–18)"),
+    }
+}
+
 fn line(c: &Criterion, lang: Lang) -> Markup {
     html! {
         a href=(format!("/criteria/{}", c.id)) { code { (c.id) } } " "
@@ -74,11 +82,7 @@ fn tree(catalog: &Catalog, lang: Lang) -> Markup {
         @for part in Part::ALL {
             @let in_part: Vec<ControlKey> = objectives.iter().copied().filter(|k| catalog.get(*k).part == part).collect();
             section {
-                h2 { (match part {
-                    Part::Governance => t(lang, "ガバナンス基準（3）", "Governance criteria (3)"),
-                    Part::Management => t(lang, "マネジメント基準（4）", "Management criteria (4)"),
-                    Part::Controls => t(lang, "管理策基準（5–18）", "Control criteria (5–18)"),
-                }) }
+                h2 { (part_label(part, lang)) }
                 @let domains = runs(in_part.iter().map(|k| catalog.get(*k).domain.as_str()));
                 ul.tree {
                     @for domain in domains {
@@ -139,7 +143,7 @@ pub async fn page(
             (t(lang, "バージョン ", "Version ")) (catalog.version()) " · " (catalog.len()) (t(lang, " 項目。", " IDs. "))
             (t(lang, "名称は本プロジェクトが付した短い見出しです（公式の本文は再配布できません）。", "Titles are short labels written by this project (the official text is not redistributable)."))
         }
-        p { a href="/criteria/gap" { (t(lang, "ギャップ分析: ISO/IEC 27001・FedRAMP・OSCAL の実装から、ISMAP で追加に必要なものを調べる", "Gap analysis: from ISO/IEC 27001, FedRAMP or OSCAL, what ISMAP still asks for")) } }
+        p { a href="/criteria/gap" { (t(lang, "ギャップ分析: ISO/IEC 27001・FedRAMP・OSCAL の実装から、ISMAP で追加に必要な対応を調べる", "Gap analysis: from ISO/IEC 27001, FedRAMP or OSCAL, what ISMAP still asks for")) } }
         form.filters method="get" action="/criteria" role="search" {
             div.wide {
                 label for="q" { (t(lang, "IDまたは名称で検索", "Search by ID or title")) }
@@ -196,8 +200,12 @@ pub async fn detail(
         p.meta { a href="/criteria" { (t(lang, "管理基準", "Control criteria")) } " › " (section_title(catalog, &c.category, lang)) }
         h1 { (title) (badges(c, lang)) }
         dl.fields {
-            dt { (t(lang, "区分", "Part")) } dd { (c.part.as_str()) }
-            dt { (t(lang, "階層", "Level")) } dd { (match c.level { Level::Objective => t(lang, "管理目的・項目", "objective or item"), Level::Detailed => t(lang, "詳細管理策", "detailed control") }) }
+            dt { (t(lang, "区分", "Part")) } dd { (part_label(c.part, lang)) }
+            dt { (t(lang, "階層", "Level")) } dd { (match (c.part, c.level) {
+                (Part::Controls, Level::Objective) => t(lang, "統制目標", "control objective"),
+                (_, Level::Objective) => t(lang, "項目", "item"),
+                (_, Level::Detailed) => t(lang, "詳細管理策", "detailed control"),
+            }) }
             @if let Some(parent) = catalog.parent(key) {
                 dt { (t(lang, "上位", "Parent")) } dd { (line(catalog.get(parent), lang)) }
             }

@@ -21,12 +21,14 @@ pub fn links(catalog: &Catalog, id: &str, lang: Lang) -> Markup {
         section aria-labelledby="crosswalk" {
             h2 #crosswalk { (t(lang, "他の基準との対応", "Links to other frameworks")) }
             p.note { (disclaimer(lang)) }
-            @for to in [Framework::Iso2013, Framework::Iso2022, Framework::Nist] {
+            @let why = cw.lookup(catalog, Framework::Ismap, id, Some(Framework::Iso2013)).no_link;
+            @if let Some(reason) = why {
+                p role="note" { (t(lang, "対応付けなし: ", "No links: ")) (reason.explain(lang)) }
+            }
+            @for to in [Framework::Iso2013, Framework::Iso2022, Framework::Nist].into_iter().filter(|_| why.is_none()) {
                 @let view = lookup_view(&cw.lookup(catalog, Framework::Ismap, id, Some(to)), catalog, lang);
                 h3 { (to.label(lang)) }
-                @if let Some(reason) = view.no_link_reason {
-                    p role="note" { (reason) }
-                } @else if view.links.is_empty() {
+                @if view.links.is_empty() {
                     p { (t(lang, "対応はありません。", "No links.")) }
                 } @else {
                     div.table-wrap { table aria-label=(to.label(lang)) {
@@ -38,7 +40,7 @@ pub fn links(catalog: &Catalog, id: &str, lang: Lang) -> Markup {
                         } }
                         tbody { @for r in &view.links { tr {
                             td { code.id { (r.id) } }
-                            td { (r.relationship_label) @if r.partial { (t(lang, "（一部）", " (partial)")) } }
+                            td { (r.relationship_label) }
                             td { (r.path) }
                             td { (r.other_routes) }
                         } } }
@@ -49,13 +51,9 @@ pub fn links(catalog: &Catalog, id: &str, lang: Lang) -> Markup {
     }
 }
 
+/// Neutral tags, not the check's pass/review/fail colours: a mapping judges nothing.
 fn coverage_badge(coverage: Coverage, lang: Lang) -> Markup {
-    let (class, symbol) = match coverage {
-        Coverage::Covered => ("s-pass", "✓"),
-        Coverage::Partly => ("s-review", "▲"),
-        Coverage::NotCovered => ("s-fail", "✕"),
-    };
-    html! { span class={ "badge " (class) } { (symbol) " " (coverage.label(lang)) } }
+    html! { span.tag { (coverage.label(lang)) } }
 }
 
 fn gap_form(lang: Lang, error: Option<&str>) -> Markup {
@@ -64,7 +62,7 @@ fn gap_form(lang: Lang, error: Option<&str>) -> Markup {
         form method="post" action="/criteria/gap" enctype="multipart/form-data" {
             (super::csrf_field())
             fieldset {
-                legend { (t(lang, "実装済みの管理策", "What you implement")) }
+                legend { (t(lang, "実装済みの管理策", "Controls you already implement")) }
                 div {
                     label for="have" { (t(lang, "ファイル（CSV: framework,id[,status]、または OSCAL のコンポーネント定義・SSP）", "File (CSV: framework,id[,status], or an OSCAL component definition or SSP)")) }
                     input type="file" id="have" name="have" accept=".csv,.json,text/csv,application/json";
@@ -124,22 +122,23 @@ fn results(view: &GapView, lang: Lang) -> Markup {
     html! {
         h2 { (t(lang, "結果", "Result")) }
         p role="status" {
-            (t(lang, "既存の管理策: ", "Held: ")) (view.held) " · "
+            (t(lang, "既存の管理策: ", "Already implemented: ")) (view.held) " · "
             (Coverage::Covered.label(lang)) " " (view.covered) " · "
             (Coverage::Partly.label(lang)) " " (view.partly) " · "
             (Coverage::NotCovered.label(lang)) " " (view.not_covered)
         }
+        ul { @for note in &view.notes { li { (note) } } }
         div.table-wrap { table aria-label=(t(lang, "ISMAP 管理策ごとの対応", "Coverage per ISMAP control")) {
             thead { tr {
                 th scope="col" { (t(lang, "管理策", "Control")) }
-                th scope="col" { (t(lang, "対応", "Coverage")) }
+                th scope="col" { (t(lang, "既存証跡の再利用", "Evidence reuse")) }
                 th scope="col" { (t(lang, "既存の管理策と経路", "Held control and path")) }
                 th scope="col" { (t(lang, "必要な作業", "What to do")) }
             } }
             tbody { @for r in &view.rows { tr {
                 td { a href=(format!("/criteria/{}", r.id)) { code { (r.id) } } " " (r.title.as_deref().unwrap_or("")) }
                 td { (coverage_badge(r.coverage, lang)) }
-                td { (r.path.as_deref().or(r.via.as_deref()).or(r.no_link_reason).unwrap_or("")) }
+                td { (r.path.as_deref().or(r.via.as_deref()).or(r.no_link_reason.as_deref()).unwrap_or("")) }
                 td { (r.action) }
             } } }
         } }
@@ -203,7 +202,14 @@ pub async fn analyse(
         } else {
             catalog.basic_baseline()
         };
-        let view = gap_view(&cw.gap(catalog, &controls, &held), catalog, described, lang);
+        let nist = held.iter().any(|h| h.node.framework == Framework::Nist);
+        let view = gap_view(
+            &cw.gap(catalog, &controls, &held),
+            catalog,
+            described,
+            nist,
+            lang,
+        );
         match format.as_str() {
             "xlsx" => match gap_xlsx(&view, lang) {
                 Ok(bytes) => attachment(

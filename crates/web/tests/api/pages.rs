@@ -99,10 +99,13 @@ async fn criteria_pages_show_their_links() {
     assert!(page.contains("他の基準との対応"), "{page}");
     assert!(page.contains("A.9.2.3"), "{page}");
     assert!(page.contains("ac-6"), "{page}");
-    assert!(page.contains("NIST 対応表"), "{page}");
+    assert!(
+        page.contains("NIST SP 800-53 Rev.5–ISO/IEC 27001:2013 対応表"),
+        "{page}"
+    );
     let cloud = html(&get(s.addr, "/criteria/6.3.1.P").await);
     assert!(
-        cloud.contains("ISO/IEC 27017 のクラウド固有の管理目的"),
+        cloud.contains("ISO/IEC 27017 が追加したクラウド固有の管理策"),
         "{cloud}"
     );
     let tree = html(&get(s.addr, "/criteria").await);
@@ -137,8 +140,8 @@ async fn gap_analysis_from_an_upload_or_a_baseline() {
     assert_eq!(shown.status, 200);
     let page = html(&shown);
     assert!(page.contains("soa.csv (2)"), "{page}");
-    assert!(page.contains("対応あり"), "{page}");
-    assert!(page.contains("9.2.3 → A.9.2.3"), "{page}");
+    assert!(page.contains("再利用候補"), "{page}");
+    assert!(page.contains("9.2.3 →〔同等／本ツールの番号対応"), "{page}");
     let xlsx = post(vec![
         ("baseline", None, "fedramp-moderate"),
         ("format", None, "xlsx"),
@@ -158,6 +161,11 @@ async fn gap_analysis_from_an_upload_or_a_baseline() {
     let view: serde_json::Value = serde_json::from_slice(&json.body).expect("json");
     assert_eq!(view["held"], "FedRAMP Low");
     assert_eq!(view["covered"], 0);
+    assert!(
+        view["notes"][1]
+            .as_str()
+            .is_some_and(|n| n.contains("「関連」"))
+    );
     let bad = post(vec![("have", Some("soa.csv"), "nist,ac-2\ncobit,APO01\n")]).await;
     assert_eq!(bad.status, 422);
     assert!(

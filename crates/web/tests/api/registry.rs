@@ -134,7 +134,7 @@ async fn crosswalk_lookups() {
     assert!(
         body["disclaimer"]
             .as_str()
-            .is_some_and(|d| d.contains("does not prove conformity"))
+            .is_some_and(|d| d.contains("no substitute for conformity"))
     );
     // From NIST back to ISMAP, in Japanese by default.
     let back = get(s.addr, "/api/v1/crosswalk?from=nist&id=AC-2&to=ismap")
