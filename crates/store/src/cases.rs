@@ -12,6 +12,8 @@ use ismap_core::case::{
     self, CaseRefusal, CaseState, DocumentRef, Proposal, ResolutionKind, ResolutionState,
     SnapshotEntry,
 };
+use ismap_core::check::Status;
+use ismap_core::lang::Lang;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -52,6 +54,31 @@ pub struct Snapshot {
     pub registry_sha256: String,
     pub registry_revision: Option<i64>,
     pub entries: Vec<SnapshotEntry>,
+}
+
+impl Snapshot {
+    /// A check of the case's candidates: every candidate evaluated, entries numbered in
+    /// report order, with the inputs that determined them. One definition for the CLI, the
+    /// API and the pages.
+    pub fn of_check(
+        engine: &ismap_core::check::Engine,
+        registry_sha256: &str,
+        registry_revision: Option<i64>,
+        profile_version: i32,
+    ) -> Snapshot {
+        let results = engine.evaluate(&engine.default_candidates());
+        let views: Vec<_> = results.iter().map(|r| engine.view(r, Lang::Ja)).collect();
+        Snapshot {
+            seq: 0,
+            profile_version,
+            evaluated_on: engine.evaluated_on,
+            criteria_version: engine.catalog.version().to_owned(),
+            expiry_rule: engine.rule.to_string(),
+            registry_sha256: registry_sha256.to_owned(),
+            registry_revision,
+            entries: case::snapshot_entries(&views),
+        }
+    }
 }
 
 /// A resolution with its approval, as shown and exported.
@@ -121,6 +148,134 @@ impl CaseRecord {
 
     fn entries(&self) -> &[SnapshotEntry] {
         self.latest.as_ref().map_or(&[], |s| s.entries.as_slice())
+    }
+}
+
+/// One candidate's verdict, as checked and after approved resolutions.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CandidateVerdict {
+    pub registration_no: String,
+    pub verdict: Status,
+    pub verdict_after_resolutions: Status,
+    /// 「不適合 → 対応済みで適合」.
+    pub verdict_text: String,
+}
+
+/// An entry of the latest snapshot with its resolution.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryView {
+    #[serde(flatten)]
+    pub entry: SnapshotEntry,
+    pub resolution: Option<ResolutionRecord>,
+    /// True once the resolution is approved.
+    pub settled: bool,
+}
+
+/// A case as shown, exported and answered by the API.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseView {
+    pub id: i32,
+    pub name: String,
+    pub organisation: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub profile_version: i32,
+    pub profile: String,
+    /// 未確認 / 対応中 / 判断（承認待ち）/ 判断済み, in the language asked for.
+    pub state: String,
+    pub decision: Option<Decision>,
+    /// The latest snapshot's inputs (its entries are in `entries`).
+    pub snapshot: Option<SnapshotInfo>,
+    pub candidates: Vec<CandidateVerdict>,
+    pub entries: Vec<EntryView>,
+}
+
+/// What a snapshot was computed from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnapshotInfo {
+    pub seq: i32,
+    pub profile_version: i32,
+    pub evaluated_on: NaiveDate,
+    pub criteria_version: String,
+    pub expiry_rule: String,
+    pub registry_sha256: String,
+    pub registry_revision: Option<i64>,
+}
+
+impl CaseRecord {
+    pub fn state_text(&self, lang: Lang) -> String {
+        match &self.decision {
+            Some(d) if d.approved_by.is_some() => {
+                format!("{} {}", lang.pick("判断済み", "decided"), d.service)
+            }
+            Some(d) => format!(
+                "{} {}",
+                lang.pick("判断（承認待ち）", "decision awaiting approval"),
+                d.service
+            ),
+            None if self.latest.is_none() => lang.pick("未確認", "not checked").to_owned(),
+            None => lang.pick("対応中", "open").to_owned(),
+        }
+    }
+
+    /// The case with each candidate's verdicts and each entry's resolution.
+    pub fn view(&self, lang: Lang) -> CaseView {
+        let states = self.resolution_states();
+        let entries = self.entries();
+        let mut candidates: Vec<&str> =
+            entries.iter().map(|e| e.registration_no.as_str()).collect();
+        candidates.dedup();
+        CaseView {
+            id: self.id,
+            name: self.name.clone(),
+            organisation: self.organisation.clone(),
+            created_by: self.created_by.clone(),
+            created_at: self.created_at,
+            profile_version: self.profile_version,
+            profile: self.profile.clone(),
+            state: self.state_text(lang),
+            decision: self.decision.clone(),
+            snapshot: self.latest.as_ref().map(|s| SnapshotInfo {
+                seq: s.seq,
+                profile_version: s.profile_version,
+                evaluated_on: s.evaluated_on,
+                criteria_version: s.criteria_version.clone(),
+                expiry_rule: s.expiry_rule.clone(),
+                registry_sha256: s.registry_sha256.clone(),
+                registry_revision: s.registry_revision,
+            }),
+            candidates: candidates
+                .into_iter()
+                .map(|no| {
+                    let v = case::verdicts(entries, &states, no);
+                    CandidateVerdict {
+                        registration_no: no.to_owned(),
+                        verdict: v.0,
+                        verdict_after_resolutions: v.1,
+                        verdict_text: case::verdict_text(v, lang),
+                    }
+                })
+                .collect(),
+            entries: entries
+                .iter()
+                .map(|e| {
+                    let resolution = self
+                        .resolutions
+                        .iter()
+                        .find(|r| r.entry == e.entry)
+                        .cloned();
+                    EntryView {
+                        entry: e.clone(),
+                        settled: resolution.as_ref().is_some_and(|r| r.approved_by.is_some()),
+                        resolution,
+                    }
+                })
+                .collect(),
+        }
     }
 }
 

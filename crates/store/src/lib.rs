@@ -25,7 +25,10 @@ pub use accounts::{
 pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
 pub use audit::{Anchor, AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};
-pub use cases::{CaseError, CaseRecord, Decision, MAX_CASES, ResolutionRecord, Snapshot};
+pub use cases::{
+    CandidateVerdict, CaseError, CaseRecord, CaseView, Decision, EntryView, MAX_CASES,
+    ResolutionRecord, Snapshot, SnapshotInfo,
+};
 pub use history::ListEvent;
 pub use registry::{ImportRecord, ImportSummary, RegionJson};
 pub use watches::{

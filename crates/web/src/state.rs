@@ -49,6 +49,40 @@ impl Snapshot {
         }
     }
 
+    /// A procurement case's profile checked against this list: the snapshot the case keeps
+    /// (on the render pool: a check of the whole list is real work).
+    pub fn check_case(
+        &self,
+        profile: &str,
+        profile_version: i32,
+    ) -> Result<ismap_store::Snapshot, crate::ApiError> {
+        use ismap_core::check::Engine;
+        let profile =
+            ismap_formats::profile_toml::parse_profile("profile", profile, &self.catalog)?;
+        let evaluated_on = profile
+            .evaluation_date
+            .unwrap_or_else(|| ismap_core::validity::japan_date(chrono::Utc::now()));
+        let rule = ExpiryRule::Civil;
+        let engine = Engine::new(&self.catalog, &self.registry, &profile, evaluated_on, rule)
+            .map_err(|e| {
+                crate::ApiError::new(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_value",
+                    e.to_string(),
+                )
+            })?;
+        let revision = match self.origin {
+            Origin::Database { revision, .. } => revision,
+            _ => None,
+        };
+        Ok(ismap_store::Snapshot::of_check(
+            &engine,
+            &self.sha256,
+            revision,
+            profile_version,
+        ))
+    }
+
     /// How reports name this registry.
     pub fn registry_info(&self) -> RegistryInfo {
         RegistryInfo {

@@ -9,9 +9,7 @@ use crate::output;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 use ismap_core::access::Actor;
-use ismap_core::case::{
-    DocumentRef, Proposal, ResolutionKind, snapshot_entries, verdict_text, verdicts,
-};
+use ismap_core::case::{DocumentRef, Proposal, ResolutionKind};
 use ismap_core::check::{Engine, Status};
 use ismap_core::lang::Lang;
 use ismap_core::validity::ExpiryRule;
@@ -166,7 +164,7 @@ impl CaseCmd {
                 let cases = store.cases(&actor).await.map_err(fail)?;
                 cases
                     .iter()
-                    .map(|c| format!("{}\t{}\t{}\n", c.id, c.name, state_text(c, lang)))
+                    .map(|c| format!("{}\t{}\t{}\n", c.id, c.name, c.state_text(lang)))
                     .collect()
             }
             What::Check { id, on, source } => {
@@ -282,83 +280,20 @@ async fn check(
         rule,
     )
     .map_err(|e| BadInput(e.to_string()))?;
-    let results = engine.evaluate(&engine.default_candidates());
-    let views: Vec<_> = results.iter().map(|r| engine.view(r, ctx.lang)).collect();
-    Ok(Snapshot {
-        seq: 0,
-        profile_version: c.profile_version,
-        evaluated_on,
-        criteria_version: loaded.catalog.version().to_owned(),
-        expiry_rule: rule.to_string(),
-        registry_sha256: loaded.info.sha256.clone(),
-        registry_revision: match loaded.info.origin {
-            Origin::Database { revision, .. } => revision,
-            _ => None,
-        },
-        entries: snapshot_entries(&views),
-    })
-}
-
-fn state_text(c: &CaseRecord, lang: Lang) -> String {
-    match &c.decision {
-        Some(d) if d.approved_by.is_some() => {
-            format!("{} {}", lang.pick("判断済み", "decided"), d.service)
-        }
-        Some(d) => format!(
-            "{} {}",
-            lang.pick("判断（承認待ち）", "decision awaiting approval"),
-            d.service
-        ),
-        None if c.latest.is_none() => lang.pick("未確認", "not checked").to_owned(),
-        None => lang.pick("対応中", "open").to_owned(),
-    }
-}
-
-/// The entries of the latest snapshot with their resolutions, and each candidate's verdicts.
-fn show_json(c: &CaseRecord, lang: Lang) -> Value {
-    let states: Vec<_> = c
-        .resolutions
-        .iter()
-        .map(|r| ismap_core::case::ResolutionState {
-            entry: r.entry,
-            author: r.by.clone(),
-            approved: r.approved_by.is_some(),
-        })
-        .collect();
-    let entries = c.latest.as_ref().map_or(&[][..], |s| s.entries.as_slice());
-    let mut candidates: Vec<&str> = entries.iter().map(|e| e.registration_no.as_str()).collect();
-    candidates.dedup();
-    json!({
-        "id": c.id,
-        "name": c.name,
-        "organisation": c.organisation,
-        "created_by": c.created_by,
-        "profile_version": c.profile_version,
-        "state": state_text(c, lang),
-        "decision": c.decision,
-        "snapshot": c.latest.as_ref().map(|s| json!({
-            "seq": s.seq, "evaluated_on": s.evaluated_on, "criteria_version": s.criteria_version,
-            "expiry_rule": s.expiry_rule, "registry_sha256": s.registry_sha256,
-            "registry_revision": s.registry_revision, "profile_version": s.profile_version,
-        })),
-        "candidates": candidates.iter().map(|no| {
-            let v = verdicts(entries, &states, no);
-            json!({ "registration_no": no, "verdict": v.0, "verdict_after_resolutions": v.1, "verdict_text": verdict_text(v, lang) })
-        }).collect::<Vec<_>>(),
-        "entries": entries.iter().map(|e| {
-            let r = c.resolutions.iter().find(|r| r.entry == e.entry);
-            json!({
-                "entry": e.entry, "registration_no": e.registration_no, "check": e.check,
-                "status": e.status, "code": e.code, "subject": e.subject, "reason": e.reason, "action": e.action,
-                "resolution": r.map(|r| json!({ "kind": r.kind, "text": r.text, "by": r.by, "approved_by": r.approved_by, "approved_at": r.approved_at, "document": r.document, "legal_basis": r.legal_basis })),
-                "settled": r.is_some_and(|r| r.approved_by.is_some()),
-            })
-        }).collect::<Vec<_>>(),
-    })
+    let revision = match loaded.info.origin {
+        Origin::Database { revision, .. } => revision,
+        _ => None,
+    };
+    Ok(Snapshot::of_check(
+        &engine,
+        &loaded.info.sha256,
+        revision,
+        c.profile_version,
+    ))
 }
 
 fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
-    let v = show_json(c, lang);
+    let v = c.view(lang);
     if format == ShowFormat::Json {
         return format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
     }
@@ -366,11 +301,11 @@ fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
     let mut out = format!(
         "{}{} {} — {}\n",
         if md { "# " } else { "" },
-        c.id,
-        c.name,
-        v["state"].as_str().unwrap_or("")
+        v.id,
+        v.name,
+        v.state
     );
-    if let Some(s) = &c.latest {
+    if let Some(s) = &v.snapshot {
         out.push_str(&format!(
             "{}: {} / {} {} / {} {} / SHA-256 {}\n",
             lang.pick("確認", "Snapshot"),
@@ -382,21 +317,20 @@ fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
             s.registry_sha256
         ));
     }
-    for cand in v["candidates"].as_array().into_iter().flatten() {
+    for cand in &v.candidates {
         out.push_str(&format!(
             "{} {}: {}\n",
             if md { "-" } else { " " },
-            cand["registration_no"].as_str().unwrap_or(""),
-            cand["verdict_text"].as_str().unwrap_or("")
+            cand.registration_no,
+            cand.verdict_text
         ));
     }
-    let entries = c.latest.as_ref().map_or(&[][..], |s| s.entries.as_slice());
-    for e in entries.iter().filter(|e| e.status != Status::Pass) {
-        let state = match c.resolutions.iter().find(|r| r.entry == e.entry) {
+    for e in v.entries.iter().filter(|e| e.entry.status != Status::Pass) {
+        let state = match &e.resolution {
             None => lang.pick("未対応", "open").to_owned(),
             Some(r) => format!(
                 "{}（{}）",
-                if r.approved_by.is_some() {
+                if e.settled {
                     lang.pick("対応済み", "settled")
                 } else {
                     lang.pick("承認待ち", "awaiting approval")
@@ -407,11 +341,11 @@ fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
         out.push_str(&format!(
             "{}[{}] {} {} {} {} — {state}\n",
             if md { "- " } else { "  " },
-            e.entry,
-            e.registration_no,
-            e.status.label(lang),
-            e.code,
-            e.subject.as_deref().unwrap_or(""),
+            e.entry.entry,
+            e.entry.registration_no,
+            e.entry.status.label(lang),
+            e.entry.code,
+            e.entry.subject.as_deref().unwrap_or(""),
         ));
     }
     out
@@ -428,7 +362,7 @@ async fn export(store: &Store, actor: &Actor, id: i32, lang: Lang) -> ismap_stor
         .into_iter()
         .next();
     Ok(json!({
-        "case": show_json(&c, lang),
+        "case": c.view(lang),
         "profile": c.profile,
         "snapshots": snapshots,
         "audit_head": head.map(|e| format!("{}:{}", e.seq, e.hash)),

@@ -1079,3 +1079,232 @@ async fn the_list_history_only_grows_forward() {
         in_2025.registrations()
     );
 }
+
+fn snapshot_entry(
+    n: u32,
+    service: &str,
+    status: ismap_core::check::Status,
+    code: &str,
+) -> ismap_core::case::SnapshotEntry {
+    ismap_core::case::SnapshotEntry {
+        entry: n,
+        registration_no: service.into(),
+        check: "controls".into(),
+        status,
+        code: code.into(),
+        subject: Some(format!("subject {n}")),
+        reason: "r".into(),
+        action: None,
+    }
+}
+
+fn case_snapshot(entries: Vec<ismap_core::case::SnapshotEntry>) -> ismap_store::Snapshot {
+    ismap_store::Snapshot {
+        seq: 0,
+        profile_version: 0,
+        evaluated_on: d("2026-12-01"),
+        criteria_version: "2022-04-01".into(),
+        expiry_rule: "civil".into(),
+        registry_sha256: "a".repeat(64),
+        registry_revision: Some(7),
+        entries,
+    }
+}
+
+#[tokio::test]
+async fn procurement_cases_keep_their_record_on_either_engine() {
+    use ismap_core::case::{CaseRefusal, Proposal, ResolutionKind};
+    use ismap_core::check::Status;
+    use ismap_store::CaseError;
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let drafter = actor(&store, "drafter", Role::Procurer, Some("架空省")).await;
+    let boss = actor(&store, "boss", Role::Procurer, Some("架空省")).await;
+    let boss = Actor {
+        approver: store
+            .set_approver("admin", "boss", true)
+            .await
+            .expect("approver")
+            .approver,
+        ..boss
+    };
+    let stranger = actor(&store, "stranger", Role::Procurer, Some("別省")).await;
+    let operator = actor(&store, "op", Role::Operator, None).await;
+    // Only procurers become approvers.
+    assert!(matches!(
+        store.set_approver("admin", "op", true).await,
+        Err(StoreError::Account(
+            ismap_store::AccountError::ApproverRole(_)
+        ))
+    ));
+    let refused = |e: StoreError| match e {
+        StoreError::Case(CaseError::Refused(r)) => r,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let case = store
+        .create_case(&drafter, "人事給与", "name = \"p\"\nconfidentiality = 2\n")
+        .await
+        .expect("create");
+    for outsider in [&stranger, &operator] {
+        assert_eq!(
+            refused(store.case(outsider, case.id).await.expect_err("hidden")),
+            CaseRefusal::NotYours
+        );
+    }
+    assert!(store.cases(&stranger).await.expect("own cases").is_empty());
+    let entries = vec![
+        snapshot_entry(1, "C99-0001-1", Status::Pass, "implemented"),
+        snapshot_entry(2, "C99-0001-1", Status::Review, "partial"),
+        snapshot_entry(3, "C99-0001-1", Status::Fail, "not_applicable"),
+    ];
+    let checked = store
+        .record_snapshot(&drafter, case.id, case_snapshot(entries.clone()))
+        .await
+        .expect("snapshot");
+    assert_eq!((checked.snapshots, checked.profile_version), (1, 1));
+    let proposal = |kind| Proposal {
+        kind,
+        text: "書面で確認".into(),
+        document: None,
+        legal_basis: None,
+    };
+    store
+        .resolve(
+            &drafter,
+            case.id,
+            2,
+            proposal(ResolutionKind::WrittenConfirmation),
+        )
+        .await
+        .expect("resolve 2");
+    store
+        .resolve(
+            &drafter,
+            case.id,
+            3,
+            proposal(ResolutionKind::AlternativeMeasure),
+        )
+        .await
+        .expect("resolve 3");
+    assert_eq!(
+        refused(
+            store
+                .approve_resolution(&drafter, case.id, 2)
+                .await
+                .expect_err("no right")
+        ),
+        CaseRefusal::NotApprover
+    );
+    store
+        .approve_resolution(&boss, case.id, 2)
+        .await
+        .expect("approve 2");
+    // A new check: the approved resolution of the unchanged entry 2 carries over (as entry 1
+    // now); entry 3 changed its status, so its resolution stays with the old snapshot.
+    let mut changed = entries.clone();
+    changed.remove(0);
+    changed[0].entry = 1;
+    changed[1].entry = 2;
+    changed[1].status = Status::Review;
+    let again = store
+        .record_snapshot(&drafter, case.id, case_snapshot(changed))
+        .await
+        .expect("snapshot 2");
+    assert_eq!(again.snapshots, 2);
+    let carried: Vec<(u32, bool)> = again
+        .resolutions
+        .iter()
+        .map(|r| (r.entry, r.approved_by.is_some()))
+        .collect();
+    assert_eq!(carried, [(1, true)]);
+    store
+        .resolve(&boss, case.id, 2, proposal(ResolutionKind::RiskAcceptance))
+        .await
+        .expect("resolve");
+    assert_eq!(
+        refused(
+            store
+                .approve_resolution(&boss, case.id, 2)
+                .await
+                .expect_err("own")
+        ),
+        CaseRefusal::OwnResolution
+    );
+    let deputy = actor(&store, "deputy", Role::Procurer, Some("架空省")).await;
+    let deputy = Actor {
+        approver: store
+            .set_approver("admin", "deputy", true)
+            .await
+            .expect("d")
+            .approver,
+        ..deputy
+    };
+    store
+        .approve_resolution(&deputy, case.id, 2)
+        .await
+        .expect("deputy approves");
+    let proposed = store
+        .decide(&drafter, case.id, "C99-0001-1", d("2026-12-02"))
+        .await
+        .expect("decide");
+    assert!(
+        proposed
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.approved_by.is_none())
+    );
+    assert_eq!(
+        refused(
+            store
+                .resolve(&drafter, case.id, 1, proposal(ResolutionKind::LegalReview))
+                .await
+                .expect_err("locked")
+        ),
+        CaseRefusal::Decided
+    );
+    let decided = store
+        .approve_decision(&boss, case.id)
+        .await
+        .expect("approve decision");
+    assert_eq!(
+        decided
+            .decision
+            .as_ref()
+            .and_then(|d| d.approved_by.as_deref()),
+        Some("boss")
+    );
+    assert_eq!(
+        store
+            .case_snapshots(&drafter, case.id)
+            .await
+            .expect("all")
+            .len(),
+        2
+    );
+    // Every act is in the trail, the chain verifies, and a backup carries the cases.
+    let trail: Vec<String> = store
+        .audit_events(Some(&format!("case:{}", case.id)), 100)
+        .await
+        .expect("trail")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in [
+        "case.create",
+        "case.check",
+        "case.resolve",
+        "case.approve",
+        "case.decide",
+        "case.approve_decision",
+    ] {
+        assert!(trail.iter().any(|a| a == action), "{action}: {trail:?}");
+    }
+    assert!(matches!(
+        store.verify_audit(&[]).await.expect("verify"),
+        Verification::Intact { .. }
+    ));
+    let backup = store.backup().await.expect("backup");
+    let tables = backup["tables"].as_object().expect("tables");
+    assert_eq!(tables["case_resolution"].as_array().map(Vec::len), Some(4));
+    assert_eq!(tables["case_snapshot"].as_array().map(Vec::len), Some(2));
+}

@@ -3,6 +3,7 @@
 pub(crate) mod accounts;
 pub(crate) mod applications;
 mod audit;
+mod cases;
 mod checks;
 mod criteria;
 mod crosswalk;
@@ -66,7 +67,16 @@ use utoipa_swagger_ui::SwaggerUi;
         watches::create_webhook,
         watches::remove_webhook,
         audit::events,
-        audit::verify
+        audit::verify,
+        cases::list,
+        cases::create,
+        cases::get_one,
+        cases::check,
+        cases::resolve,
+        cases::approve,
+        cases::decide,
+        cases::approve_decision,
+        cases::reopen
     ),
     components(schemas(
         ErrorBody,
@@ -81,7 +91,21 @@ use utoipa_swagger_ui::SwaggerUi;
         accounts::NewToken,
         accounts::NewUser,
         watches::NewWatch,
-        watches::NewWebhook
+        watches::NewWebhook,
+        cases::NewCase,
+        cases::NewResolution,
+        cases::NewDecision,
+        cases::Reopening,
+        ismap_store::CaseView,
+        ismap_store::CandidateVerdict,
+        ismap_store::EntryView,
+        ismap_store::SnapshotInfo,
+        ismap_store::Decision,
+        ismap_store::ResolutionRecord,
+        ismap_core::case::SnapshotEntry,
+        ismap_core::case::ResolutionKind,
+        ismap_core::case::DocumentRef,
+        ismap_core::check::Status
     )),
     tags(
         (name = "registry", description = "Registrations on the list / ISMAPクラウドサービスリスト"),
@@ -91,7 +115,8 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "accounts", description = "Sessions, API tokens, accounts / アカウント"),
         (name = "applications", description = "Applications and the registration lifecycle / 申請と登録のライフサイクル"),
         (name = "alerts", description = "Watches, alerts, webhooks / 監視と通知"),
-        (name = "audit", description = "The audit trail / 監査証跡")
+        (name = "audit", description = "The audit trail / 監査証跡"),
+        (name = "cases", description = "Procurement cases and their accountability record / 調達案件と判断記録")
     ),
     modifiers(&Security)
 )]
@@ -219,6 +244,38 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/api/v1/webhooks/{id}",
             guard(Watch, delete(watches::remove_webhook)),
+        )
+        .route(
+            "/api/v1/cases",
+            guard(ManageCases, get(cases::list).post(cases::create)),
+        )
+        .route(
+            "/api/v1/cases/{id}",
+            guard(ManageCases, get(cases::get_one)),
+        )
+        .route(
+            "/api/v1/cases/{id}/checks",
+            guard(ManageCases, post(cases::check)),
+        )
+        .route(
+            "/api/v1/cases/{id}/resolutions",
+            guard(ManageCases, post(cases::resolve)),
+        )
+        .route(
+            "/api/v1/cases/{id}/resolutions/{entry}/approval",
+            guard(ManageCases, post(cases::approve)),
+        )
+        .route(
+            "/api/v1/cases/{id}/decision",
+            guard(ManageCases, post(cases::decide)),
+        )
+        .route(
+            "/api/v1/cases/{id}/decision/approval",
+            guard(ManageCases, post(cases::approve_decision)),
+        )
+        .route(
+            "/api/v1/cases/{id}/reopen",
+            guard(ManageCases, post(cases::reopen)),
         )
         .route("/api/v1/audit", guard(ReadAuditTrail, get(audit::events)))
         .route(

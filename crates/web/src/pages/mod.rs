@@ -5,6 +5,7 @@
 mod account;
 mod applications;
 mod audit;
+mod cases;
 mod check;
 mod criteria;
 mod crosswalk;
@@ -124,6 +125,32 @@ pub fn router() -> Router<Arc<AppState>> {
             guard(Watch, post(watches::remove_webhook)),
         )
         .route("/alerts/{id}/read", guard(ReadAlerts, post(watches::read)))
+        .route(
+            "/cases",
+            guard(ManageCases, get(cases::list).post(cases::create)),
+        )
+        .route("/cases/{id}", guard(ManageCases, get(cases::detail)))
+        .route("/cases/{id}/check", guard(ManageCases, post(cases::check)))
+        .route(
+            "/cases/{id}/resolutions",
+            guard(ManageCases, post(cases::resolve)),
+        )
+        .route(
+            "/cases/{id}/resolutions/{entry}/approval",
+            guard(ManageCases, post(cases::approve)),
+        )
+        .route(
+            "/cases/{id}/decision",
+            guard(ManageCases, post(cases::decide)),
+        )
+        .route(
+            "/cases/{id}/decision/approval",
+            guard(ManageCases, post(cases::approve_decision)),
+        )
+        .route(
+            "/cases/{id}/reopen",
+            guard(ManageCases, post(cases::reopen)),
+        )
         .route("/audit", guard(ReadAuditTrail, get(audit::page)))
         .route(
             "/account/password",
@@ -192,6 +219,7 @@ pub enum Nav {
     History,
     Applications,
     Watches,
+    Cases,
     Audit,
     Account,
     Users,
@@ -233,6 +261,9 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
                                 }
                                 @if can(Permission::Watch) {
                                     li { a href="/watches" aria-current=[current(Nav::Watches)] { (t(lang, "監視と通知", "Watches")) } }
+                                }
+                                @if can(Permission::ManageCases) {
+                                    li { a href="/cases" aria-current=[current(Nav::Cases)] { (t(lang, "調達案件", "Cases")) } }
                                 }
                                 @if can(Permission::ManageAccounts) {
                                     li { a href="/users" aria-current=[current(Nav::Users)] { (t(lang, "アカウント管理", "Accounts")) } }

@@ -2,6 +2,7 @@
 //! a temp directory (and a fixed registry where the database does not matter).
 
 mod browser;
+mod cases;
 mod checks;
 mod operations;
 mod pages;

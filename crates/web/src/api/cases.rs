@@ -1,0 +1,255 @@
+//! `/api/v1/cases`: procurement cases of the caller's organisation — the case, its check
+//! snapshots, resolutions and their approval, the decision. The rules are the core's; a
+//! refusal is 403 (who may not) or 409 (the case's state refuses), with the reason in both
+//! languages.
+
+use super::accounts::store;
+use super::{Body, Id};
+use crate::ApiError;
+use crate::auth::Viewer;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::NaiveDate;
+use ismap_core::case::{DocumentRef, Proposal, ResolutionKind};
+use ismap_core::lang::Lang;
+use ismap_core::validity::japan_date;
+use ismap_formats::profile_toml::parse_profile;
+use ismap_store::{CaseError, CaseView, ResolutionRecord, StoreError};
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// A store error on a case: refusals carry both languages.
+fn case_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Case(CaseError::Refused(r)) => {
+            let (status, error) = if r.forbidden() {
+                (StatusCode::FORBIDDEN, "forbidden")
+            } else {
+                (StatusCode::CONFLICT, "refused")
+            };
+            let mut err = ApiError::new(status, error, r.message(Lang::En));
+            err.body.detail_ja = Some(r.message(Lang::Ja));
+            err
+        }
+        StoreError::Case(CaseError::NotFound(id)) => ApiError::not_found(format!("no case {id}")),
+        StoreError::Case(CaseError::Invalid(m)) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", m)
+        }
+        other => other.into(),
+    }
+}
+
+/// A new case: its name (調達件名) and requirement profile (TOML, as `ismap check` reads).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCase {
+    pub name: String,
+    pub profile: String,
+}
+
+/// A resolution of one entry of the latest snapshot.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewResolution {
+    pub entry: u32,
+    pub kind: ResolutionKind,
+    pub text: String,
+    pub document: Option<DocumentRef>,
+    /// Required for `exception`.
+    pub legal_basis: Option<String>,
+}
+
+/// The proposed decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDecision {
+    pub service: String,
+    /// Default: today in Japan.
+    pub decided_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reopening {
+    pub reason: String,
+}
+
+/// The organisation's cases / 調達案件の一覧
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
+    responses((status = 200, description = "The organisation's cases, newest first", body = Vec<CaseView>),
+        (status = 403, description = "Not a member of an agency", body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+) -> Result<Json<Vec<CaseView>>, ApiError> {
+    let cases = store(&state)?
+        .cases(&viewer.actor)
+        .await
+        .map_err(case_error)?;
+    Ok(Json(cases.iter().map(|c| c.view(Lang::Ja)).collect()))
+}
+
+/// Open a case / 調達案件を作成する
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = NewCase,
+    responses((status = 201, description = "The case", body = CaseView),
+        (status = 403, description = "Not a member of an agency", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid name or profile", body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Body(new): Body<NewCase>,
+) -> Result<Response, ApiError> {
+    parse_profile("profile", &new.profile, &state.snapshot().catalog)?;
+    let case = store(&state)?
+        .create_case(&viewer.actor, &new.name, &new.profile)
+        .await
+        .map_err(case_error)?;
+    Ok((StatusCode::CREATED, Json(case.view(Lang::Ja))).into_response())
+}
+
+/// One case with its latest snapshot, resolutions and verdicts / 調達案件の詳細
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    responses((status = 200, description = "The case", body = CaseView),
+        (status = 403, description = "Another organisation's case", body = crate::error::ErrorBody),
+        (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn get_one(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Json<CaseView>, ApiError> {
+    let case = store(&state)?
+        .case(&viewer.actor, id)
+        .await
+        .map_err(case_error)?;
+    Ok(Json(case.view(Lang::Ja)))
+}
+
+/// Check the case against the list and keep the result / 確認を実行して記録する
+#[utoipa::path(post, path = "/api/v1/cases/{id}/checks", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    responses((status = 200, description = "The case with its new snapshot", body = CaseView),
+        (status = 403, description = "Another organisation's case", body = crate::error::ErrorBody),
+        (status = 409, description = "The case is decided", body = crate::error::ErrorBody)))]
+pub async fn check(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Json<CaseView>, ApiError> {
+    let store = store(&state)?;
+    let case = store.case(&viewer.actor, id).await.map_err(case_error)?;
+    let (profile, version) = (case.profile.clone(), case.profile_version);
+    let worker = Arc::clone(&state);
+    let snapshot = state
+        .render()
+        .run(move || worker.snapshot().check_case(&profile, version))
+        .await??;
+    let case = store
+        .record_snapshot(&viewer.actor, id, snapshot)
+        .await
+        .map_err(case_error)?;
+    Ok(Json(case.view(Lang::Ja)))
+}
+
+/// Settle an entry of the latest snapshot / 対応記録を作成する
+#[utoipa::path(post, path = "/api/v1/cases/{id}/resolutions", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    request_body = NewResolution,
+    responses((status = 201, description = "The resolution, awaiting approval", body = ResolutionRecord),
+        (status = 403, description = "Another organisation's case", body = crate::error::ErrorBody),
+        (status = 409, description = "Refused: a passing or unknown entry, a listing failure without an exception, a decided case", body = crate::error::ErrorBody)))]
+pub async fn resolve(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+    Body(r): Body<NewResolution>,
+) -> Result<Response, ApiError> {
+    let proposal = Proposal {
+        kind: r.kind,
+        text: r.text,
+        document: r.document,
+        legal_basis: r.legal_basis,
+    };
+    let record = store(&state)?
+        .resolve(&viewer.actor, id, r.entry, proposal)
+        .await
+        .map_err(case_error)?;
+    Ok((StatusCode::CREATED, Json(record)).into_response())
+}
+
+/// Approve a resolution (an approver, not its author) / 対応記録を承認する
+#[utoipa::path(post, path = "/api/v1/cases/{id}/resolutions/{entry}/approval", tag = "cases",
+    params(("id" = i32, Path, description = "Case id"), ("entry" = u32, Path, description = "Entry number in the latest snapshot")),
+    responses((status = 200, description = "The approved resolution", body = ResolutionRecord),
+        (status = 403, description = "No approver permission, or one's own resolution", body = crate::error::ErrorBody),
+        (status = 409, description = "Nothing awaits approval, or the case is decided", body = crate::error::ErrorBody)))]
+pub async fn approve(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, entry)): Path<(i32, u32)>,
+) -> Result<Json<ResolutionRecord>, ApiError> {
+    Ok(Json(
+        store(&state)?
+            .approve_resolution(&viewer.actor, id, entry)
+            .await
+            .map_err(case_error)?,
+    ))
+}
+
+/// Propose the decision; the case is locked from now on / 判断（案）を記録する
+#[utoipa::path(post, path = "/api/v1/cases/{id}/decision", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    request_body = NewDecision,
+    responses((status = 200, description = "The case, locked", body = CaseView),
+        (status = 409, description = "Open points, not a candidate, or already decided", body = crate::error::ErrorBody)))]
+pub async fn decide(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+    Body(d): Body<NewDecision>,
+) -> Result<Json<CaseView>, ApiError> {
+    let on = d
+        .decided_on
+        .unwrap_or_else(|| japan_date(chrono::Utc::now()));
+    let case = store(&state)?
+        .decide(&viewer.actor, id, &d.service, on)
+        .await
+        .map_err(case_error)?;
+    Ok(Json(case.view(Lang::Ja)))
+}
+
+/// Approve the decision (an approver, not its proposer) / 判断を承認する
+#[utoipa::path(post, path = "/api/v1/cases/{id}/decision/approval", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    responses((status = 200, description = "The decided case", body = CaseView),
+        (status = 403, description = "No approver permission, or one's own proposal", body = crate::error::ErrorBody),
+        (status = 409, description = "No decision proposed, or already approved", body = crate::error::ErrorBody)))]
+pub async fn approve_decision(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Json<CaseView>, ApiError> {
+    let case = store(&state)?
+        .approve_decision(&viewer.actor, id)
+        .await
+        .map_err(case_error)?;
+    Ok(Json(case.view(Lang::Ja)))
+}
+
+/// Reopen a decided case, with the reason / 判断を再開する
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reopen", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    request_body = Reopening,
+    responses((status = 200, description = "The reopened case", body = CaseView),
+        (status = 403, description = "No approver permission", body = crate::error::ErrorBody),
+        (status = 409, description = "Not decided, or no reason", body = crate::error::ErrorBody)))]
+pub async fn reopen(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+    Body(r): Body<Reopening>,
+) -> Result<Json<CaseView>, ApiError> {
+    let case = store(&state)?
+        .reopen(&viewer.actor, id, &r.reason)
+        .await
+        .map_err(case_error)?;
+    Ok(Json(case.view(Lang::Ja)))
+}

@@ -1,0 +1,339 @@
+//! Procurement cases over HTTP, as each role would try them: a member drafts and checks, an
+//! approver approves, and every denied act (no right, one's own resolution, another
+//! organisation's case, a locked case) is a 403 or 409 with its reason in both languages.
+
+use crate::{database_server, request};
+use ismap_core::access::Role;
+
+const PASSWORD: &str = "a long enough password";
+const PROFILE: &str = include_str!("../../../../examples/demo-profile.toml");
+
+async fn bearer(
+    store: &ismap_store::Store,
+    name: &str,
+    role: Role,
+    org: Option<&str>,
+    approver: bool,
+) -> String {
+    store
+        .add_user("test", name, PASSWORD, role, org, None)
+        .await
+        .expect("user");
+    if approver {
+        store
+            .set_approver("test", name, true)
+            .await
+            .expect("approver");
+    }
+    let (_, token) = store
+        .create_token("test", name, "t", 90)
+        .await
+        .expect("token");
+    format!("Bearer {token}")
+}
+
+#[tokio::test]
+async fn a_case_through_the_api_with_every_refusal() {
+    let (s, store) = database_server().await;
+    let drafter = bearer(&store, "drafter", Role::Procurer, Some("架空省"), false).await;
+    let boss = bearer(&store, "boss", Role::Procurer, Some("架空省"), true).await;
+    let stranger = bearer(&store, "stranger", Role::Procurer, Some("別省"), true).await;
+    let operator = bearer(&store, "op", Role::Operator, None, false).await;
+    let call = |auth: &str, method: &'static str, path: String, body: serde_json::Value| {
+        let auth = auth.to_owned();
+        async move {
+            let body = if body.is_null() {
+                String::new()
+            } else {
+                body.to_string()
+            };
+            request(
+                s.addr,
+                method,
+                &path,
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/json"),
+                ],
+                body.as_bytes(),
+            )
+            .await
+        }
+    };
+    let created = call(
+        &drafter,
+        "POST",
+        "/api/v1/cases".into(),
+        serde_json::json!({"name": "人事給与システム", "profile": PROFILE}),
+    )
+    .await;
+    assert_eq!(
+        created.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    let id = created.json()["id"].as_i64().expect("id");
+    let checked = call(
+        &drafter,
+        "POST",
+        format!("/api/v1/cases/{id}/checks"),
+        serde_json::Value::Null,
+    )
+    .await;
+    assert_eq!(
+        checked.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&checked.body)
+    );
+    let view = checked.json();
+    assert_eq!(view["snapshot"]["seq"], 1);
+    let entry = view["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["registration_no"] == "C99-0001-1" && e["status"] != "pass")
+        .map(|e| e["entry"].as_u64().expect("n"))
+        .expect("an open point");
+    let resolved = call(&drafter, "POST", format!("/api/v1/cases/{id}/resolutions"), serde_json::json!({"entry": entry, "kind": "contract_clause", "text": "契約書で手当て", "document": {"number": "架空省情第1号", "date": "2026-12-01"}})).await;
+    assert_eq!(
+        resolved.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&resolved.body)
+    );
+    let approval = format!("/api/v1/cases/{id}/resolutions/{entry}/approval");
+    // (who, method, path, body, status, error, Japanese reason contains)
+    let denied = [
+        (
+            &drafter,
+            "POST",
+            approval.clone(),
+            serde_json::Value::Null,
+            403,
+            "承認権限",
+        ),
+        (
+            &stranger,
+            "GET",
+            format!("/api/v1/cases/{id}"),
+            serde_json::Value::Null,
+            403,
+            "自組織の案件のみ",
+        ),
+        (
+            &stranger,
+            "POST",
+            approval.clone(),
+            serde_json::Value::Null,
+            403,
+            "自組織の案件のみ",
+        ),
+        (
+            &drafter,
+            "POST",
+            format!("/api/v1/cases/{id}/decision"),
+            serde_json::json!({"service": "C99-0001-1"}),
+            409,
+            "未対応",
+        ),
+        (
+            &drafter,
+            "POST",
+            format!("/api/v1/cases/{id}/resolutions"),
+            serde_json::json!({"entry": 1, "kind": "bogus", "text": "x"}),
+            422,
+            "",
+        ),
+    ];
+    for (who, method, path, body, status, reason) in denied {
+        let reply = call(who, method, path.clone(), body).await;
+        assert_eq!(
+            reply.status,
+            status,
+            "{method} {path}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        if !reason.is_empty() {
+            let body = reply.json();
+            assert!(
+                body["detail_ja"]
+                    .as_str()
+                    .is_some_and(|d| d.contains(reason)),
+                "{body}"
+            );
+            assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+        }
+    }
+    // Operators and auditors of the program do not see agencies' cases at all.
+    assert_eq!(
+        call(
+            &operator,
+            "GET",
+            "/api/v1/cases".into(),
+            serde_json::Value::Null
+        )
+        .await
+        .status,
+        403
+    );
+    let approved = call(&boss, "POST", approval, serde_json::Value::Null).await;
+    assert_eq!(approved.status, 200);
+    assert_eq!(approved.json()["approved_by"], "boss");
+    let shown = call(
+        &boss,
+        "GET",
+        format!("/api/v1/cases/{id}"),
+        serde_json::Value::Null,
+    )
+    .await
+    .json();
+    let settled = shown["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["entry"].as_u64() == Some(entry))
+        .cloned()
+        .expect("entry");
+    assert_eq!(settled["settled"], true);
+    assert_eq!(settled["resolution"]["document"]["number"], "架空省情第1号");
+    assert_eq!(
+        call(
+            &stranger,
+            "GET",
+            "/api/v1/cases".into(),
+            serde_json::Value::Null
+        )
+        .await
+        .json()
+        .as_array()
+        .map(Vec::len),
+        Some(0)
+    );
+}
+
+#[tokio::test]
+async fn the_case_pages_work_without_javascript() {
+    let (s, store) = database_server().await;
+    let drafter = bearer(&store, "drafter", Role::Procurer, Some("架空省"), false).await;
+    let boss = bearer(&store, "boss", Role::Procurer, Some("架空省"), true).await;
+    let stranger = bearer(&store, "stranger", Role::Procurer, Some("別省"), false).await;
+    let form = |auth: &str, path: String, pairs: Vec<(&'static str, String)>| {
+        let auth = auth.to_owned();
+        async move {
+            let mut body = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &pairs {
+                body.append_pair(k, v);
+            }
+            request(
+                s.addr,
+                "POST",
+                &path,
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                ],
+                body.finish().as_bytes(),
+            )
+            .await
+        }
+    };
+    let page = |auth: &str, path: String| {
+        let auth = auth.to_owned();
+        async move { request(s.addr, "GET", &path, &[("Authorization", &auth)], b"").await }
+    };
+    let created = form(
+        &drafter,
+        "/cases".into(),
+        vec![("name", "庁内ポータル".into()), ("profile", PROFILE.into())],
+    )
+    .await;
+    assert_eq!(created.status, 303);
+    let at = created.header("location").expect("location");
+    let id: i32 = at.trim_start_matches("/cases/").parse().expect("id");
+    assert_eq!(
+        form(&drafter, format!("/cases/{id}/check"), vec![])
+            .await
+            .status,
+        303
+    );
+    let shown = String::from_utf8_lossy(&page(&drafter, at.clone()).await.body).into_owned();
+    for section in [
+        "id=\"requirements\"",
+        "id=\"comparison\"",
+        "id=\"resolutions\"",
+        "id=\"decision\"",
+        "id=\"history\"",
+        "確認の実行",
+    ] {
+        assert!(shown.contains(section), "{section}");
+    }
+    let view = store
+        .case(
+            &store
+                .account("drafter")
+                .await
+                .expect("a")
+                .expect("drafter")
+                .actor(),
+            id,
+        )
+        .await
+        .expect("case")
+        .view(ismap_core::lang::Lang::Ja);
+    let open = view
+        .entries
+        .iter()
+        .find(|e| e.entry.status != ismap_core::check::Status::Pass)
+        .expect("open point")
+        .entry
+        .entry;
+    let resolved = form(
+        &drafter,
+        format!("/cases/{id}/resolutions"),
+        vec![
+            ("entry", open.to_string()),
+            ("kind", "written_confirmation".into()),
+            ("text", "書面で確認した".into()),
+            ("document_number", "架空省情第2号".into()),
+            ("document_date", "2026-12-01".into()),
+        ],
+    )
+    .await;
+    assert_eq!(resolved.status, 303);
+    let shown = String::from_utf8_lossy(&page(&boss, at.clone()).await.body).into_owned();
+    assert!(
+        shown.contains("承認待ち") && shown.contains("架空省情第2号"),
+        "{shown}"
+    );
+    // The drafter gets no approve button and is refused if they post anyway.
+    assert_eq!(
+        form(
+            &drafter,
+            format!("/cases/{id}/resolutions/{open}/approval"),
+            vec![]
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        form(
+            &boss,
+            format!("/cases/{id}/resolutions/{open}/approval"),
+            vec![]
+        )
+        .await
+        .status,
+        303
+    );
+    let shown = String::from_utf8_lossy(&page(&drafter, at.clone()).await.body).into_owned();
+    assert!(
+        shown.contains("対応済み") && shown.contains("対応の承認"),
+        "{shown}"
+    );
+    let other = page(&stranger, at).await;
+    assert_eq!(other.status, 403);
+    assert!(String::from_utf8_lossy(&other.body).contains("自組織の案件のみ"));
+}
