@@ -1,6 +1,10 @@
-//! Check sheets as PDF: the report's structure typeset by typst with a template that uses only
-//! built-ins, Noto Sans JP (SIL OFL 1.1, `fonts/OFL.txt`) embedded. Nothing is downloaded.
+//! Check sheets and procurement case records (判断記録) as PDF: typeset by typst with
+//! templates that use only built-ins, Noto Sans JP (SIL OFL 1.1, `fonts/OFL.txt`) embedded.
+//! Nothing is downloaded.
 
+use ismap_core::case::ResolutionKind;
+use ismap_core::check::Status;
+use ismap_core::lang::Lang;
 use ismap_report::{CheckReport, counts, facts};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -9,6 +13,7 @@ use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
 
 const TEMPLATE: &str = include_str!("check_sheet.typ");
+const CASE_TEMPLATE: &str = include_str!("case_record.typ");
 const REGULAR: &[u8] = include_bytes!("../fonts/NotoSansJP_400Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../fonts/NotoSansJP_700Bold.ttf");
 
@@ -62,13 +67,14 @@ fn data(report: &CheckReport) -> Value {
     })
 }
 
-/// The engine with the template and fonts, built once: parsing about 10 MB of fonts on every
-/// request is what made concurrent PDF downloads stall the server.
-fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
-    static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
-    ENGINE.get_or_init(|| {
+type Engine = TypstEngine<TypstTemplateMainFile>;
+
+/// An engine with its template and the fonts, built once: parsing about 10 MB of fonts on
+/// every request is what made concurrent PDF downloads stall the server.
+fn engine(cell: &'static OnceLock<Engine>, template: &'static str) -> &'static Engine {
+    cell.get_or_init(|| {
         TypstEngine::builder()
-            .main_file(TEMPLATE)
+            .main_file(template)
             .fonts([REGULAR, BOLD])
             .build()
     })
@@ -77,10 +83,24 @@ fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
 /// The report as PDF bytes. CPU-bound (a second or more for many candidates): callers on an
 /// async runtime run it on a blocking thread.
 pub fn pdf(report: &CheckReport) -> Result<Vec<u8>, String> {
-    let engine = engine();
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    typeset(engine(&ENGINE, TEMPLATE), data(report))
+}
+
+/// A procurement case's record (`ismap_store::CaseView` as JSON) as PDF bytes, with the case's
+/// audit-trail head (`SEQ:HASH`) in every page's footer.
+pub fn case_record(case: &Value, audit_head: &str, lang: Lang) -> Result<Vec<u8>, String> {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    typeset(
+        engine(&ENGINE, CASE_TEMPLATE),
+        case_data(case, audit_head, lang),
+    )
+}
+
+fn typeset(engine: &Engine, data: Value) -> Result<Vec<u8>, String> {
     let inputs: Dict = [(
         Str::from("data"),
-        typst::foundations::Value::Str(data(report).to_string().into()),
+        typst::foundations::Value::Str(data.to_string().into()),
     )]
     .into_iter()
     .collect();
@@ -89,4 +109,132 @@ pub fn pdf(report: &CheckReport) -> Result<Vec<u8>, String> {
         .output
         .map_err(|e| format!("typesetting failed: {e:?}"))?;
     typst_pdf::pdf(&document, &Default::default()).map_err(|e| format!("PDF export failed: {e:?}"))
+}
+
+/// The case view with labels and the texts the template sets.
+fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
+    let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    let text = |v: &Value| v.as_str().unwrap_or("-").to_owned();
+    let status = |v: &Value| serde_json::from_value::<Status>(v.clone()).unwrap_or(Status::Review);
+    let snapshot = &case["snapshot"];
+    let decision = &case["decision"];
+    let entries: Vec<&Value> = case["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["status"] != "pass")
+        .collect();
+    let mut approvers: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e["resolution"]["approved_by"].as_str().map(str::to_owned))
+        .collect();
+    approvers.sort();
+    approvers.dedup();
+    let resolution = |r: &Value| -> String {
+        if r.is_null() {
+            return "-".into();
+        }
+        let kind = r["kind"]
+            .as_str()
+            .and_then(|k| k.parse::<ResolutionKind>().ok());
+        let mut out = format!(
+            "{}: {}",
+            kind.map_or("-", |k| k.label(lang)),
+            text(&r["text"])
+        );
+        if let Some(n) = r["document"]["number"].as_str() {
+            out.push_str(&format!(" / {}{n}", l("文書 ", "document ")));
+            if let Some(d) = r["document"]["date"].as_str() {
+                out.push_str(&format!(" ({d})"));
+            }
+        }
+        if let Some(b) = r["legal_basis"].as_str() {
+            out.push_str(&format!(" / {}{b}", l("根拠 ", "basis ")));
+        }
+        out.push_str(&format!(" / {}{}", l("起案 ", "by "), text(&r["by"])));
+        if let Some(a) = r["approved_by"].as_str() {
+            // To the second, in UTC as stored.
+            let at: String = text(&r["approved_at"]).chars().take(19).collect();
+            out.push_str(&format!(
+                " / {}{a} {} UTC",
+                l("承認 ", "approved by "),
+                at.replace('T', " ")
+            ));
+        }
+        out
+    };
+    json!({
+        "lang": lang.code(),
+        "title": l("調達判断記録", "Procurement decision record"),
+        "name": text(&case["name"]),
+        "organisation": text(&case["organisation"]),
+        "state": text(&case["state"]),
+        "registry_sha256": snapshot["registry_sha256"].as_str().unwrap_or("-"),
+        "audit_head": audit_head,
+        "facts": [
+            [l("調達件名", "Procurement title"), text(&case["name"])],
+            [l("組織", "Organisation"), text(&case["organisation"])],
+            [l("確認（スナップショット）", "Snapshot"), snapshot["seq"].to_string()],
+            [l("評価日", "Evaluated on"), text(&snapshot["evaluated_on"])],
+            [l("管理基準のバージョン", "Criteria version"), text(&snapshot["criteria_version"])],
+            [l("有効期限の計算", "Expiry rule"), text(&snapshot["expiry_rule"])],
+            [l("リストの SHA-256", "Registry SHA-256"), text(&snapshot["registry_sha256"])],
+            [l("リストの版", "Registry revision"), snapshot["registry_revision"].to_string()],
+            [l("要件プロファイルの版", "Profile version"), case["profile_version"].to_string()],
+            [l("監査証跡の先頭", "Audit-trail head"), audit_head],
+        ],
+        "approval_names": [
+            decision["decided_by"].as_str().unwrap_or_else(|| case["created_by"].as_str().unwrap_or("")),
+            approvers.join(l("、", ", ")),
+            decision["approved_by"].as_str().unwrap_or(""),
+            decision["decided_on"].as_str().unwrap_or(""),
+        ],
+        "candidates": case["candidates"].as_array().into_iter().flatten().map(|c| json!({
+            "registration_no": text(&c["registration_no"]),
+            "verdict": c["verdict"],
+            "verdict_label": status(&c["verdict"]).label(lang),
+            "verdict_text": text(&c["verdict_text"]),
+        })).collect::<Vec<_>>(),
+        "decision_text": if decision.is_null() {
+            l("判断はまだ記録されていません。", "No decision has been recorded.").to_owned()
+        } else {
+            format!(
+                "{}{}（{}{}、{}{}、{}{}）",
+                l("選定したサービス: ", "Service chosen: "),
+                text(&decision["service"]),
+                l("判断日 ", "decided on "),
+                text(&decision["decided_on"]),
+                l("起案 ", "proposed by "),
+                text(&decision["decided_by"]),
+                l("承認 ", "approved by "),
+                decision["approved_by"].as_str().unwrap_or(l("（承認待ち）", "(awaiting approval)")),
+            )
+        },
+        "entries": entries.iter().map(|e| json!({
+            "entry": e["entry"].as_u64().unwrap_or(0),
+            "registration_no": text(&e["registration_no"]),
+            "status": e["status"],
+            "status_label": status(&e["status"]).label(lang),
+            "code": text(&e["code"]),
+            "subject": e["subject"].as_str().unwrap_or(""),
+            "reason": text(&e["reason"]),
+            "state": match (e["resolution"].is_null(), e["settled"].as_bool()) {
+                (true, _) => l("未対応", "open"),
+                (false, Some(true)) => l("対応済み", "settled"),
+                _ => l("承認待ち", "awaiting approval"),
+            },
+            "resolution": resolution(&e["resolution"]),
+        })).collect::<Vec<_>>(),
+        "note": ismap_core::check::scope_note(lang),
+        "labels": {
+            "audit_head": l("監査証跡", "audit trail"),
+            "approval_box": [l("起案者", "Drafted by"), l("確認者", "Checked by"), l("承認者", "Approved by"), l("日付", "Date")],
+            "comparison": l("候補の判定", "Candidates"),
+            "verdict_header": [l("登録番号", "Registration"), l("判定", "Verdict"), l("対応後", "After resolutions")],
+            "decision": l("判断", "Decision"),
+            "findings": l("要確認・不適合と対応記録", "Review and fail entries and their resolutions"),
+            "no_findings": l("要確認・不適合の項目はありません。", "No review or fail entries."),
+            "findings_header": [l("項目", "Entry"), l("登録番号", "Registration"), l("判定", "Status"), l("対象と理由", "Subject and reason"), l("対応と承認", "Resolution and approval")],
+        },
+    })
 }

@@ -206,6 +206,16 @@ pub struct SnapshotInfo {
     pub registry_revision: Option<i64>,
 }
 
+/// The whole record of a case: the case as shown, every snapshot, and the case's latest
+/// audit-trail event (`SEQ:HASH`), which ties a printed record to the data.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseExport {
+    pub case: CaseView,
+    pub snapshots: Vec<Snapshot>,
+    pub audit_head: Option<String>,
+}
+
 impl CaseRecord {
     pub fn state_text(&self, lang: Lang) -> String {
         match &self.decision {
@@ -484,6 +494,22 @@ impl Store {
                 Ok(snapshot)
             })
             .collect()
+    }
+
+    /// The record of a case for export (JSON, PDF).
+    pub async fn case_export(&self, actor: &Actor, id: i32, lang: Lang) -> Result<CaseExport> {
+        let c = self.case(actor, id).await?;
+        let snapshots = self.case_snapshots(actor, id).await?;
+        let head = self
+            .audit_events(Some(&subject(id)), 1)
+            .await?
+            .into_iter()
+            .next();
+        Ok(CaseExport {
+            case: c.view(lang),
+            snapshots,
+            audit_head: head.map(|e| format!("{}:{}", e.seq, e.hash)),
+        })
     }
 
     /// A new version of the case's profile (the earlier ones are kept).

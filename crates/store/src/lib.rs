@@ -26,7 +26,7 @@ pub use applications::{Application, ApplicationContent, ApplicationError, Statem
 pub use audit::{Anchor, AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};
 pub use cases::{
-    CandidateVerdict, CaseError, CaseRecord, CaseView, Decision, EntryView, MAX_CASES,
+    CandidateVerdict, CaseError, CaseExport, CaseRecord, CaseView, Decision, EntryView, MAX_CASES,
     ResolutionRecord, Snapshot, SnapshotInfo,
 };
 pub use history::ListEvent;

@@ -8,15 +8,13 @@ use crate::context::{Context, date_option, read_file};
 use crate::output;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use ismap_core::access::Actor;
 use ismap_core::case::{DocumentRef, Proposal, ResolutionKind};
 use ismap_core::check::{Engine, Status};
 use ismap_core::lang::Lang;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::profile_toml::parse_profile;
 use ismap_report::Origin;
-use ismap_store::{CaseError, CaseRecord, Snapshot, Store, StoreError};
-use serde_json::{Value, json};
+use ismap_store::{CaseError, CaseRecord, Snapshot, StoreError};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -33,6 +31,13 @@ pub enum ShowFormat {
     Table,
     Markdown,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    /// Needs -o FILE
+    Pdf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,9 +117,12 @@ enum What {
         #[arg(long)]
         reason: String,
     },
-    /// The whole record as JSON: every snapshot, resolution and the audit-trail head / 判断記録を書き出す
+    /// The record: JSON (every snapshot, resolution and the audit-trail head) or PDF (A4,
+    /// with the approval box 決裁欄) / 判断記録を書き出す
     Export {
         id: i32,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -242,8 +250,26 @@ impl CaseCmd {
                 lang,
                 ShowFormat::Table,
             ),
-            What::Export { id, output: to } => {
-                let record = export(&store, &actor, id, lang).await.map_err(fail)?;
+            What::Export {
+                id,
+                format,
+                output: to,
+            } => {
+                let record = store.case_export(&actor, id, lang).await.map_err(fail)?;
+                if format == ExportFormat::Pdf {
+                    let Some(path) = to.as_deref() else {
+                        return Err(
+                            BadInput("--format pdf: name the file with -o FILE".into()).into()
+                        );
+                    };
+                    let bytes = ismap_report_pdf::case_record(
+                        &serde_json::to_value(&record.case)?,
+                        record.audit_head.as_deref().unwrap_or("-"),
+                        lang,
+                    )
+                    .map_err(anyhow::Error::msg)?;
+                    return output::emit(Some(path), |w| w.write_all(&bytes));
+                }
                 return output::write(
                     &format!("{}\n", serde_json::to_string_pretty(&record)?),
                     to.as_deref(),
@@ -349,22 +375,4 @@ fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
         ));
     }
     out
-}
-
-/// The whole record: the case as shown, every snapshot, and the case's audit-trail head,
-/// so that the paper can be tied to the data.
-async fn export(store: &Store, actor: &Actor, id: i32, lang: Lang) -> ismap_store::Result<Value> {
-    let c = store.case(actor, id).await?;
-    let snapshots = store.case_snapshots(actor, id).await?;
-    let head = store
-        .audit_events(Some(&format!("case:{id}")), 1)
-        .await?
-        .into_iter()
-        .next();
-    Ok(json!({
-        "case": c.view(lang),
-        "profile": c.profile,
-        "snapshots": snapshots,
-        "audit_head": head.map(|e| format!("{}:{}", e.seq, e.hash)),
-    }))
 }

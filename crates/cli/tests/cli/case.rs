@@ -297,7 +297,7 @@ fn a_case_from_check_to_locked_decision() {
     );
     assert_eq!(record["snapshots"].as_array().map(Vec::len), Some(1));
     assert!(
-        record["profile"]
+        record["case"]["profile"]
             .as_str()
             .is_some_and(|p| p.contains("デモ"))
     );

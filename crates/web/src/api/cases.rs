@@ -17,7 +17,7 @@ use ismap_core::case::{DocumentRef, Proposal, ResolutionKind};
 use ismap_core::lang::Lang;
 use ismap_core::validity::japan_date;
 use ismap_formats::profile_toml::parse_profile;
-use ismap_store::{CaseError, CaseView, ResolutionRecord, StoreError};
+use ismap_store::{CaseError, CaseExport, CaseView, ResolutionRecord, StoreError};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -252,4 +252,22 @@ pub async fn reopen(
         .await
         .map_err(case_error)?;
     Ok(Json(case.view(Lang::Ja)))
+}
+
+/// The whole record: every snapshot and the audit-trail head / 判断記録
+#[utoipa::path(get, path = "/api/v1/cases/{id}/record", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    responses((status = 200, description = "The case, every snapshot and the case's audit-trail head (SEQ:HASH)", body = CaseExport),
+        (status = 403, description = "Another organisation's case", body = crate::error::ErrorBody),
+        (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn record(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Json<CaseExport>, ApiError> {
+    Ok(Json(
+        store(&state)?
+            .case_export(&viewer.actor, id, Lang::Ja)
+            .await
+            .map_err(case_error)?,
+    ))
 }

@@ -76,7 +76,8 @@ use utoipa_swagger_ui::SwaggerUi;
         cases::approve,
         cases::decide,
         cases::approve_decision,
-        cases::reopen
+        cases::reopen,
+        cases::record
     ),
     components(schemas(
         ErrorBody,
@@ -97,6 +98,8 @@ use utoipa_swagger_ui::SwaggerUi;
         cases::NewDecision,
         cases::Reopening,
         ismap_store::CaseView,
+        ismap_store::CaseExport,
+        ismap_store::Snapshot,
         ismap_store::CandidateVerdict,
         ismap_store::EntryView,
         ismap_store::SnapshotInfo,
@@ -276,6 +279,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/api/v1/cases/{id}/reopen",
             guard(ManageCases, post(cases::reopen)),
+        )
+        .route(
+            "/api/v1/cases/{id}/record",
+            guard(ManageCases, get(cases::record)),
         )
         .route("/api/v1/audit", guard(ReadAuditTrail, get(audit::events)))
         .route(

@@ -171,7 +171,7 @@ fn render(
     html! {
         p.meta { a href="/cases" { (t(lang, "調達案件", "Procurement cases")) } " › " (v.id) }
         h1 { (v.name) }
-        p.lead { (v.state) }
+        p.lead { (v.state) " · " a href={ "/cases/" (v.id) "/record.pdf" } { (t(lang, "判断記録（PDF、決裁欄付き）", "Decision record (PDF, with the approval box)")) } }
         (tabs(lang))
         section #requirements aria-labelledby="h-req" {
             h2 #h-req { (t(lang, "要件", "Requirements")) }
@@ -470,4 +470,33 @@ pub async fn reopen(
         .await
         .map_err(|e| page_error(lang, e))?;
     Ok(back(id, "decision"))
+}
+
+/// The record as an A4 PDF with the approval box, rendered on the pool.
+pub async fn record_pdf(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let record = store
+        .case_export(&viewer.actor, id, lang)
+        .await
+        .map_err(|e| page_error(lang, e))?;
+    let case = serde_json::to_value(&record.case)
+        .map_err(|e| PageError::from((lang, ApiError::internal(e))))?;
+    let head = record.audit_head.unwrap_or_else(|| "-".into());
+    let bytes = state
+        .render()
+        .run(move || ismap_report_pdf::case_record(&case, &head, lang))
+        .await
+        .map_err(|e| PageError::from((lang, ApiError::from(e))))?
+        .map_err(|e| PageError::from((lang, ApiError::internal(e))))?;
+    Ok(super::attachment(
+        "application/pdf",
+        &format!("ismap-case-{id}.pdf"),
+        bytes,
+    ))
 }

@@ -151,6 +151,10 @@ pub fn router() -> Router<Arc<AppState>> {
             "/cases/{id}/reopen",
             guard(ManageCases, post(cases::reopen)),
         )
+        .route(
+            "/cases/{id}/record.pdf",
+            guard(ManageCases, get(cases::record_pdf)),
+        )
         .route("/audit", guard(ReadAuditTrail, get(audit::page)))
         .route(
             "/account/password",

@@ -333,6 +333,28 @@ async fn the_case_pages_work_without_javascript() {
         shown.contains("対応済み") && shown.contains("対応の承認"),
         "{shown}"
     );
+    let pdf = page(&drafter, format!("/cases/{id}/record.pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with(b"%PDF"));
+    assert!(
+        pdf.header("content-disposition")
+            .is_some_and(|d| d.contains(&format!("ismap-case-{id}.pdf")))
+    );
+    let record = page(&drafter, format!("/api/v1/cases/{id}/record"))
+        .await
+        .json();
+    assert!(
+        record["audit_head"]
+            .as_str()
+            .is_some_and(|h| h.contains(':'))
+    );
+    assert_eq!(record["snapshots"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        page(&stranger, format!("/cases/{id}/record.pdf"))
+            .await
+            .status,
+        403
+    );
     let other = page(&stranger, at).await;
     assert_eq!(other.status, 403);
     assert!(String::from_utf8_lossy(&other.body).contains("自組織の案件のみ"));

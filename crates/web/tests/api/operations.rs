@@ -294,6 +294,13 @@ async fn permission_matrix_covers_every_route() {
         ),
         (
             "get",
+            "/api/v1/cases/{id}/record",
+            "/api/v1/cases/999999/record",
+            "",
+            &[Procurer],
+        ),
+        (
+            "get",
             "/api/v1/audit/verify",
             "/api/v1/audit/verify",
             "",
