@@ -367,6 +367,51 @@ pub struct ResolutionForm {
     legal_basis: String,
 }
 
+/// A form's act on a case: done through the store (which applies the core's rules), then back
+/// to the case's section; a refusal is the page's 403 or 409 with the reason.
+enum Act {
+    Resolve(u32, Proposal),
+    Approve(u32),
+    Decide(String),
+    ApproveDecision,
+    Reopen(String),
+}
+
+async fn perform(
+    state: &AppState,
+    viewer: &Viewer,
+    lang: Lang,
+    id: i32,
+    act: Act,
+) -> Result<Response, PageError> {
+    let store = store(state).map_err(|e| PageError::from((lang, e)))?;
+    let actor = &viewer.actor;
+    let (done, section) = match act {
+        Act::Resolve(entry, p) => (
+            store.resolve(actor, id, entry, p).await.map(drop),
+            "resolutions",
+        ),
+        Act::Approve(entry) => (
+            store.approve_resolution(actor, id, entry).await.map(drop),
+            "resolutions",
+        ),
+        Act::Decide(service) => {
+            let today = japan_date(chrono::Utc::now());
+            (
+                store.decide(actor, id, &service, today).await.map(drop),
+                "decision",
+            )
+        }
+        Act::ApproveDecision => (
+            store.approve_decision(actor, id).await.map(drop),
+            "decision",
+        ),
+        Act::Reopen(reason) => (store.reopen(actor, id, &reason).await.map(drop), "decision"),
+    };
+    done.map_err(|e| page_error(lang, e))?;
+    Ok(back(id, section))
+}
+
 pub async fn resolve(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -391,12 +436,7 @@ pub async fn resolve(
         document,
         legal_basis: Some(f.legal_basis).filter(|b| !b.trim().is_empty()),
     };
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-    store
-        .resolve(&viewer.actor, id, f.entry, proposal)
-        .await
-        .map_err(|e| page_error(lang, e))?;
-    Ok(back(id, "resolutions"))
+    perform(&state, &viewer, lang, id, Act::Resolve(f.entry, proposal)).await
 }
 
 pub async fn approve(
@@ -405,13 +445,7 @@ pub async fn approve(
     Extension(viewer): Extension<Viewer>,
     Path((id, entry)): Path<(i32, u32)>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-    store
-        .approve_resolution(&viewer.actor, id, entry)
-        .await
-        .map_err(|e| page_error(lang, e))?;
-    Ok(back(id, "resolutions"))
+    perform(&state, &viewer, lang(&headers), id, Act::Approve(entry)).await
 }
 
 #[derive(Deserialize)]
@@ -426,14 +460,7 @@ pub async fn decide(
     Path(id): Path<i32>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-    let today = japan_date(chrono::Utc::now());
-    store
-        .decide(&viewer.actor, id, &f.service, today)
-        .await
-        .map_err(|e| page_error(lang, e))?;
-    Ok(back(id, "decision"))
+    perform(&state, &viewer, lang(&headers), id, Act::Decide(f.service)).await
 }
 
 pub async fn approve_decision(
@@ -442,13 +469,7 @@ pub async fn approve_decision(
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-    store
-        .approve_decision(&viewer.actor, id)
-        .await
-        .map_err(|e| page_error(lang, e))?;
-    Ok(back(id, "decision"))
+    perform(&state, &viewer, lang(&headers), id, Act::ApproveDecision).await
 }
 
 #[derive(Deserialize)]
@@ -463,13 +484,7 @@ pub async fn reopen(
     Path(id): Path<i32>,
     Form(f): Form<ReopenForm>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-    store
-        .reopen(&viewer.actor, id, &f.reason)
-        .await
-        .map_err(|e| page_error(lang, e))?;
-    Ok(back(id, "decision"))
+    perform(&state, &viewer, lang(&headers), id, Act::Reopen(f.reason)).await
 }
 
 /// The record as an A4 PDF with the approval box, rendered on the pool.

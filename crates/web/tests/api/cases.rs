@@ -5,7 +5,6 @@
 use crate::{database_server, request};
 use ismap_core::access::Role;
 
-const PASSWORD: &str = "a long enough password";
 const PROFILE: &str = include_str!("../../../../examples/demo-profile.toml");
 
 async fn bearer(
@@ -15,21 +14,7 @@ async fn bearer(
     org: Option<&str>,
     approver: bool,
 ) -> String {
-    store
-        .add_user("test", name, PASSWORD, role, org, None)
-        .await
-        .expect("user");
-    if approver {
-        store
-            .set_approver("test", name, true)
-            .await
-            .expect("approver");
-    }
-    let (_, token) = store
-        .create_token("test", name, "t", 90)
-        .await
-        .expect("token");
-    format!("Bearer {token}")
+    crate::bearer_for(store, name, role, org, approver).await
 }
 
 #[tokio::test]

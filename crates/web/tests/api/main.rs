@@ -193,6 +193,31 @@ pub async fn login_form(addr: SocketAddr) -> (String, String) {
 }
 
 /// Percent-encodes a query value (UTF-8).
+/// A new account's API token as an Authorization header value; procurers may be approvers.
+pub async fn bearer_for(
+    store: &Store,
+    name: &str,
+    role: ismap_core::access::Role,
+    org: Option<&str>,
+    approver: bool,
+) -> String {
+    store
+        .add_user("test", name, "a long enough password", role, org, None)
+        .await
+        .expect("user");
+    if approver {
+        store
+            .set_approver("test", name, true)
+            .await
+            .expect("approver");
+    }
+    let (_, token) = store
+        .create_token("test", name, "t", 90)
+        .await
+        .expect("token");
+    format!("Bearer {token}")
+}
+
 pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {

@@ -7,15 +7,7 @@ use ismap_core::access::Role;
 const PASSWORD: &str = "a long enough password";
 
 async fn bearer(store: &ismap_store::Store, name: &str, role: Role, org: Option<&str>) -> String {
-    store
-        .add_user("test", name, PASSWORD, role, org, None)
-        .await
-        .expect("user");
-    let (_, token) = store
-        .create_token("test", name, "t", 90)
-        .await
-        .expect("token");
-    format!("Bearer {token}")
+    crate::bearer_for(store, name, role, org, false).await
 }
 
 #[tokio::test]
