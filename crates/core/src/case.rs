@@ -54,17 +54,15 @@ impl ResolutionKind {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             ResolutionKind::WrittenConfirmation => {
-                lang.pick("書面確認を取得", "written confirmation obtained")
+                lang.pick("書面による確認", "Written confirmation")
             }
-            ResolutionKind::AlternativeMeasure => lang.pick("代替策", "alternative measure"),
-            ResolutionKind::AdditionalMeasure => lang.pick("追加策", "additional measure"),
-            ResolutionKind::ContractClause => {
-                lang.pick("契約条項で手当て", "covered by a contract clause")
-            }
-            ResolutionKind::LegalReview => lang.pick("法務確認", "legal review"),
-            ResolutionKind::RiskAcceptance => lang.pick("リスク受容", "risk accepted"),
-            ResolutionKind::OutOfScope => lang.pick("対象外と判断", "judged out of scope"),
-            ResolutionKind::Exception => lang.pick("例外適用", "exception applied"),
+            ResolutionKind::AlternativeMeasure => lang.pick("代替措置", "Alternative measure"),
+            ResolutionKind::AdditionalMeasure => lang.pick("追加措置", "Additional measure"),
+            ResolutionKind::ContractClause => lang.pick("契約条項で担保", "Contract clause"),
+            ResolutionKind::LegalReview => lang.pick("法務確認", "Legal review"),
+            ResolutionKind::RiskAcceptance => lang.pick("リスク受容", "Risk acceptance"),
+            ResolutionKind::OutOfScope => lang.pick("対象外と判断", "Out of scope"),
+            ResolutionKind::Exception => lang.pick("例外措置", "Exception (例外措置)"),
         }
     }
 }
@@ -115,6 +113,12 @@ impl SnapshotEntry {
             self.subject.as_deref(),
             self.status,
         )
+    }
+
+    /// The same entry under another number (to compare entries of two snapshots).
+    pub fn renumbered(mut self, entry: u32) -> SnapshotEntry {
+        self.entry = entry;
+        self
     }
 
     /// A `fail` on listing (not on the list, expired, revoked, not yet valid): only a
@@ -223,6 +227,14 @@ pub enum CaseRefusal {
     OpenPoints { service: String, count: usize },
     /// Text the act needs is missing or too long.
     BadText { field: &'static str, max: usize },
+    /// The decision is already approved.
+    DecisionApproved,
+    /// The act names an older snapshot than the latest (the page was stale).
+    StaleSnapshot { latest: i32 },
+    /// The check was run on an older version of the profile.
+    StaleProfile,
+    /// The decision date lies before the evaluation date or after today.
+    DecisionDate { evaluated_on: NaiveDate },
 }
 
 impl CaseRefusal {
@@ -241,18 +253,24 @@ impl CaseRefusal {
         let ja = lang == Lang::Ja;
         match self {
             CaseRefusal::NotYours => lang.pick("この調達案件を操作する権限がありません（自組織の案件のみ操作できます）。", "You may not act on this case (only on your own organisation's cases).").into(),
-            CaseRefusal::NotApprover => lang.pick("承認権限がありません。管理者に承認権限の付与を依頼してください。", "You do not hold the approver permission; ask an administrator to grant it.").into(),
+            CaseRefusal::NotApprover => lang.pick("承認権限がありません。承認者（承認権限を持つ方）に依頼してください。", "You do not hold the approver permission; ask an approver.").into(),
             CaseRefusal::OwnResolution => lang.pick("自分が起案した対応記録は承認できません（職責分離）。別の承認者に依頼してください。", "You cannot approve a resolution you wrote (separation of duties); ask another approver.").into(),
             CaseRefusal::OwnDecision => lang.pick("自分が起案した判断は承認できません（職責分離）。別の承認者に依頼してください。", "You cannot approve a decision you proposed (separation of duties); ask another approver.").into(),
-            CaseRefusal::Decided => lang.pick("判断済み（または判断の承認待ち）の案件は変更できません。変更が必要な場合は、理由を付けて判断を再開してください。", "The case is decided (or its decision awaits approval) and locked; reopen it, with the reason, to change it.").into(),
+            CaseRefusal::Decided => lang.pick("判断（案）の記録後は案件を変更できません。変更が必要な場合は、承認者に理由を添えて差戻し（承認済みの場合は判断の取消し）を依頼してください。", "The case is locked once a decision is proposed. To change it, ask an approver to return the proposal (or withdraw the approved decision), giving the reason.").into(),
+            CaseRefusal::DecisionApproved => lang.pick("この判断は既に承認されています。", "This decision is already approved.").into(),
+            CaseRefusal::StaleSnapshot { latest } if ja => format!("確認結果が更新されています（最新は第{latest}回）。最新の内容を表示し直してから操作してください。"),
+            CaseRefusal::StaleSnapshot { latest } => format!("The case has a newer snapshot ({latest}); reload it and act on the latest."),
+            CaseRefusal::StaleProfile => lang.pick("確認の実行中に要件が変更されました。もう一度確認を実行してください。", "The requirements changed while the check ran; run it again.").into(),
+            CaseRefusal::DecisionDate { evaluated_on } if ja => format!("判断日は確認の評価日（{evaluated_on}）以降、本日以前の日付を指定してください。"),
+            CaseRefusal::DecisionDate { evaluated_on } => format!("The decision date must fall between the evaluation date ({evaluated_on}) and today."),
             CaseRefusal::NotDecided => lang.pick("この案件にはまだ判断（案）がありません。", "The case has no decision, proposed or approved.").into(),
             CaseRefusal::NoSuchEntry { entry } if ja => format!("最新の確認結果に項目 {entry} はありません。"),
             CaseRefusal::NoSuchEntry { entry } => format!("The latest snapshot has no entry {entry}."),
             CaseRefusal::NothingToSettle { entry } if ja => format!("項目 {entry} は適合のため、対応記録は不要です。"),
             CaseRefusal::NothingToSettle { entry } => format!("Entry {entry} passes; it needs no resolution."),
-            CaseRefusal::ListingNeedsException { entry } if ja => format!("項目 {entry} はリスト掲載の不適合（未掲載・期限切れ・取消し等）です。法令上の根拠を示した「例外適用」でのみ対応できます。"),
-            CaseRefusal::ListingNeedsException { entry } => format!("Entry {entry} is a listing failure (not listed, expired, revoked…): only a documented exception with its legal basis can settle it."),
-            CaseRefusal::ExceptionWithoutBasis => lang.pick("例外適用には根拠（法令・規程等）の記載が必要です。", "An exception must name its legal basis.").into(),
+            CaseRefusal::ListingNeedsException { entry } if ja => format!("項目 {entry} は ISMAP クラウドサービスリストへの登録に関する不適合（未登録・有効期限切れ・登録の取消し等）です。根拠（府省庁対策基準の例外措置の規定、許可文書等）を示した「例外措置」でのみ対応できます。"),
+            CaseRefusal::ListingNeedsException { entry } => format!("Entry {entry} is a registration failure (not registered, expired, revoked…): only an exception (例外措置) stating its basis — the agency's rules and the permission document — can settle it."),
+            CaseRefusal::ExceptionWithoutBasis => lang.pick("例外措置には根拠（規程の条項、許可文書の番号等）の記載が必要です。", "An exception must state its basis (the rule and the permission document).").into(),
             CaseRefusal::AlreadyResolved { entry } if ja => format!("項目 {entry} には既に対応記録があります。"),
             CaseRefusal::AlreadyResolved { entry } => format!("Entry {entry} already has a resolution."),
             CaseRefusal::NothingToApprove { entry } if ja => format!("項目 {entry} に承認待ちの対応記録はありません。"),
@@ -262,8 +280,18 @@ impl CaseRefusal {
             CaseRefusal::NotACandidate { service } => format!("{service} is not a candidate of the latest snapshot."),
             CaseRefusal::OpenPoints { service, count } if ja => format!("{service} には未対応（または未承認）の要確認・不適合が {count} 件あります。"),
             CaseRefusal::OpenPoints { service, count } => format!("{service} has {count} review or fail entries not settled by an approved resolution."),
-            CaseRefusal::BadText { field, max } if ja => format!("{field} を1文字以上 {max} 文字以内で入力してください。"),
-            CaseRefusal::BadText { field, max } => format!("{field}: between 1 and {max} characters."),
+            CaseRefusal::BadText { field, max } => {
+                let (ja_name, en_name) = match *field {
+                    "text" => ("対応内容", "The resolution text"),
+                    "legal_basis" => ("根拠", "The basis"),
+                    "document" => ("文書番号（1行）", "The document number (one line)"),
+                    _ => ("理由", "The reason"),
+                };
+                match lang {
+                    Lang::Ja => format!("{ja_name}は1〜{max}文字で入力してください。"),
+                    Lang::En => format!("{en_name} must be 1 to {max} characters."),
+                }
+            }
         }
     }
 }
@@ -276,6 +304,8 @@ impl fmt::Display for CaseRefusal {
 
 /// The longest resolution text, legal basis or reason.
 pub const MAX_CASE_TEXT: usize = 4000;
+/// The longest document number (文書番号), one line.
+pub const MAX_DOCUMENT_NUMBER: usize = 200;
 
 fn text_ok(field: &'static str, text: &str) -> Result<(), CaseRefusal> {
     let n = text.trim().chars().count();
@@ -393,10 +423,16 @@ pub fn may_decide(
     latest: &[SnapshotEntry],
     existing: &[ResolutionState],
     service: &str,
+    dates: DecisionDates,
 ) -> Result<(), CaseRefusal> {
     may_change(actor, case)?;
     if latest.is_empty() {
         return Err(CaseRefusal::NoSnapshot);
+    }
+    if dates.decided_on < dates.evaluated_on || dates.decided_on > dates.today {
+        return Err(CaseRefusal::DecisionDate {
+            evaluated_on: dates.evaluated_on,
+        });
     }
     let entries: Vec<&SnapshotEntry> = latest
         .iter()
@@ -420,20 +456,35 @@ pub fn may_decide(
     Ok(())
 }
 
+/// A decision's date, the latest check's evaluation date and today in Japan: a decision is
+/// dated between the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecisionDates {
+    pub decided_on: NaiveDate,
+    pub evaluated_on: NaiveDate,
+    pub today: NaiveDate,
+}
+
 /// Whether `actor` may approve the decision `proposer` proposed.
 pub fn may_approve_decision(
     actor: &Actor,
     case: CaseState,
     proposer: Option<&str>,
     approved: bool,
+    (service, open): (&str, usize),
 ) -> Result<(), CaseRefusal> {
     may_act(actor, case)?;
     if !actor.can(Permission::ApproveResolutions) {
         return Err(CaseRefusal::NotApprover);
     }
     match proposer {
-        Some(_) if approved => Err(CaseRefusal::Decided),
+        Some(_) if approved => Err(CaseRefusal::DecisionApproved),
         Some(p) if p == actor.name => Err(CaseRefusal::OwnDecision),
+        // Re-checked: nothing may have reopened a point since the proposal.
+        Some(_) if open > 0 => Err(CaseRefusal::OpenPoints {
+            service: service.to_owned(),
+            count: open,
+        }),
         Some(_) => Ok(()),
         None => Err(CaseRefusal::NotDecided),
     }
@@ -474,17 +525,50 @@ pub fn verdicts(
     (before, after)
 }
 
-/// 「不適合 → 対応済みで適合」, or the verdict alone when resolutions change nothing.
-pub fn verdict_text((before, after): (Status, Status), lang: Lang) -> String {
-    if before == after {
-        return before.label(lang).to_owned();
+/// How many of a candidate's review and fail entries are settled (approved) and open.
+pub fn settled_counts(
+    latest: &[SnapshotEntry],
+    existing: &[ResolutionState],
+    service: &str,
+) -> (usize, usize) {
+    latest
+        .iter()
+        .filter(|e| e.registration_no == service && e.status != Status::Pass)
+        .fold((0, 0), |(s, o), e| {
+            if settled(existing, e.entry) {
+                (s + 1, o)
+            } else {
+                (s, o + 1)
+            }
+        })
+}
+
+/// 「要確認 → 全件対応済み（承認済み 3 件）」 or 「不適合 → 要確認（対応済み 1 件・未対応 12 件）」:
+/// a settled point is settled, not conformant (a risk acceptance is not 適合).
+pub fn verdict_text(
+    before: Status,
+    (settled, open): (usize, usize),
+    after: Status,
+    lang: Lang,
+) -> String {
+    match (settled, open, lang) {
+        (0, _, _) => before.label(lang).to_owned(),
+        (s, 0, Lang::Ja) => format!("{} → 全件対応済み（承認済み {s} 件）", before.label(lang)),
+        (s, 0, Lang::En) => format!(
+            "{} → all settled ({s} approved resolutions)",
+            before.label(lang)
+        ),
+        (s, o, Lang::Ja) => format!(
+            "{} → {}（対応済み {s} 件・未対応 {o} 件）",
+            before.label(lang),
+            after.label(lang)
+        ),
+        (s, o, Lang::En) => format!(
+            "{} → {} ({s} settled, {o} open)",
+            before.label(lang),
+            after.label(lang)
+        ),
     }
-    format!(
-        "{} → {}{}",
-        before.label(lang),
-        lang.pick("対応済みで", "settled: "),
-        after.label(lang)
-    )
 }
 
 #[cfg(test)]

@@ -111,6 +111,21 @@ fn typeset(engine: &Engine, data: Value) -> Result<Vec<u8>, String> {
     typst_pdf::pdf(&document, &Default::default()).map_err(|e| format!("PDF export failed: {e:?}"))
 }
 
+/// A stored UTC time (RFC 3339) as Japan time, to the minute.
+fn jst(v: &Value) -> String {
+    v.as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or_else(
+            || "-".to_owned(),
+            |t| {
+                format!(
+                    "{} JST",
+                    ismap_core::validity::japan_time(t.to_utc()).format("%Y-%m-%d %H:%M")
+                )
+            },
+        )
+}
+
 /// The case view with labels and the texts the template sets.
 fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
     let l = |ja: &'static str, en: &'static str| lang.pick(ja, en);
@@ -124,12 +139,6 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
         .flatten()
         .filter(|e| e["status"] != "pass")
         .collect();
-    let mut approvers: Vec<String> = entries
-        .iter()
-        .filter_map(|e| e["resolution"]["approved_by"].as_str().map(str::to_owned))
-        .collect();
-    approvers.sort();
-    approvers.dedup();
     let resolution = |r: &Value| -> String {
         if r.is_null() {
             return "-".into();
@@ -143,22 +152,28 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             text(&r["text"])
         );
         if let Some(n) = r["document"]["number"].as_str() {
-            out.push_str(&format!(" / {}{n}", l("文書 ", "document ")));
+            out.push_str(&format!("\n{}{n}", l("文書番号: ", "Document: ")));
             if let Some(d) = r["document"]["date"].as_str() {
-                out.push_str(&format!(" ({d})"));
+                out.push_str(&format!(
+                    " {}",
+                    lang.pick(&format!("（{d}付）"), &format!("({d})"))
+                ));
             }
         }
         if let Some(b) = r["legal_basis"].as_str() {
-            out.push_str(&format!(" / {}{b}", l("根拠 ", "basis ")));
+            out.push_str(&format!("\n{}{b}", l("根拠: ", "Basis: ")));
         }
-        out.push_str(&format!(" / {}{}", l("起案 ", "by "), text(&r["by"])));
+        out.push_str(&format!(
+            "\n{}{}",
+            l("起案: ", "Drafted by: "),
+            text(&r["by"])
+        ));
+        out.push_str(&format!(" {}", jst(&r["at"])));
         if let Some(a) = r["approved_by"].as_str() {
-            // To the second, in UTC as stored.
-            let at: String = text(&r["approved_at"]).chars().take(19).collect();
             out.push_str(&format!(
-                " / {}{a} {} UTC",
-                l("承認 ", "approved by "),
-                at.replace('T', " ")
+                "\n{}{a} {}",
+                l("承認: ", "Approved by: "),
+                jst(&r["approved_at"])
             ));
         }
         out
@@ -177,18 +192,29 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             [l("確認（スナップショット）", "Snapshot"), snapshot["seq"].to_string()],
             [l("評価日", "Evaluated on"), text(&snapshot["evaluated_on"])],
             [l("管理基準のバージョン", "Criteria version"), text(&snapshot["criteria_version"])],
-            [l("有効期限の計算", "Expiry rule"), text(&snapshot["expiry_rule"])],
+            [l("有効期限の計算", "Expiry rule"), snapshot["expiry_rule"].as_str().and_then(|r| r.parse::<ismap_core::validity::ExpiryRule>().ok()).map_or_else(|| text(&snapshot["expiry_rule"]), |r| r.label(lang).to_owned())],
             [l("リストの SHA-256", "Registry SHA-256"), text(&snapshot["registry_sha256"])],
             [l("リストの版", "Registry revision"), snapshot["registry_revision"].to_string()],
             [l("要件プロファイルの版", "Profile version"), case["profile_version"].to_string()],
-            [l("監査証跡の先頭", "Audit-trail head"), audit_head],
+            [l("監査証跡の最新記録（連番:ハッシュ）", "Latest audit-trail event (seq:hash)"), audit_head],
+            [l("出力日時", "Printed at"), format!("{} JST", ismap_core::validity::japan_time(chrono::Utc::now()).format("%Y-%m-%d %H:%M"))],
         ],
+        // 承認者 | 確認者 | 起案者 (highest on the left); 確認者 is left for a stamp.
         "approval_names": [
-            decision["decided_by"].as_str().unwrap_or_else(|| case["created_by"].as_str().unwrap_or("")),
-            approvers.join(l("、", ", ")),
             decision["approved_by"].as_str().unwrap_or(""),
-            decision["decided_on"].as_str().unwrap_or(""),
+            "",
+            decision["decided_by"].as_str().unwrap_or(""),
         ],
+        "approval_dates": [
+            if decision["approved_at"].is_null() { String::new() } else { jst(&decision["approved_at"]) },
+            String::new(),
+            decision["decided_on"].as_str().unwrap_or("").to_owned(),
+        ],
+        "approval_state": match (decision.is_null(), decision["approved_by"].is_null()) {
+            (true, _) => l("判断未記録", "No decision recorded"),
+            (false, true) => l("未決裁（判断の承認待ち）", "Not approved (the decision awaits approval)"),
+            (false, false) => l("決裁済み", "Approved"),
+        },
         "candidates": case["candidates"].as_array().into_iter().flatten().map(|c| json!({
             "registration_no": text(&c["registration_no"]),
             "verdict": c["verdict"],
@@ -196,7 +222,7 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             "verdict_text": text(&c["verdict_text"]),
         })).collect::<Vec<_>>(),
         "decision_text": if decision.is_null() {
-            l("判断はまだ記録されていません。", "No decision has been recorded.").to_owned()
+            l("現在、有効な判断はありません。", "No decision is currently in force.").to_owned()
         } else {
             format!(
                 "{}{}（{}{}、{}{}、{}{}）",
@@ -227,10 +253,10 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
         })).collect::<Vec<_>>(),
         "note": ismap_core::check::scope_note(lang),
         "labels": {
-            "audit_head": l("監査証跡", "audit trail"),
-            "approval_box": [l("起案者", "Drafted by"), l("確認者", "Checked by"), l("承認者", "Approved by"), l("日付", "Date")],
+            "audit_head": l("監査証跡（最新）", "audit trail (latest)"),
+            "approval_box": [l("承認者", "Approved by"), l("確認者", "Checked by"), l("起案者", "Drafted by")],
             "comparison": l("候補の判定", "Candidates"),
-            "verdict_header": [l("登録番号", "Registration"), l("判定", "Verdict"), l("対応後", "After resolutions")],
+            "verdict_header": [l("登録番号", "Registration"), l("判定", "Verdict"), l("対応後の判定", "After resolutions")],
             "decision": l("判断", "Decision"),
             "findings": l("要確認・不適合と対応記録", "Review and fail entries and their resolutions"),
             "no_findings": l("要確認・不適合の項目はありません。", "No review or fail entries."),

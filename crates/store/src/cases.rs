@@ -158,7 +158,7 @@ pub struct CandidateVerdict {
     pub registration_no: String,
     pub verdict: Status,
     pub verdict_after_resolutions: Status,
-    /// 「不適合 → 対応済みで適合」.
+    /// 「要確認 → 全件対応済み（承認済み 3 件）」: settled, which is not the same as conformant.
     pub verdict_text: String,
 }
 
@@ -184,7 +184,7 @@ pub struct CaseView {
     pub created_at: DateTime<Utc>,
     pub profile_version: i32,
     pub profile: String,
-    /// 未確認 / 対応中 / 判断（承認待ち）/ 判断済み, in the language asked for.
+    /// 未確認 / 対応中 / 承認待ち（判断案: …）/ 決裁済み（… を選定）, in the language asked for.
     pub state: String,
     pub decision: Option<Decision>,
     /// The latest snapshot's inputs (its entries are in `entries`).
@@ -219,16 +219,16 @@ pub struct CaseExport {
 impl CaseRecord {
     pub fn state_text(&self, lang: Lang) -> String {
         match &self.decision {
-            Some(d) if d.approved_by.is_some() => {
-                format!("{} {}", lang.pick("判断済み", "decided"), d.service)
-            }
-            Some(d) => format!(
-                "{} {}",
-                lang.pick("判断（承認待ち）", "decision awaiting approval"),
-                d.service
-            ),
+            Some(d) if d.approved_by.is_some() => match lang {
+                Lang::Ja => format!("決裁済み（{} を選定）", d.service),
+                Lang::En => format!("Decided: {}", d.service),
+            },
+            Some(d) => match lang {
+                Lang::Ja => format!("承認待ち（判断案: {}）", d.service),
+                Lang::En => format!("Awaiting approval (proposed: {})", d.service),
+            },
             None if self.latest.is_none() => lang.pick("未確認", "not checked").to_owned(),
-            None => lang.pick("対応中", "open").to_owned(),
+            None => lang.pick("対応中", "in progress").to_owned(),
         }
     }
 
@@ -261,12 +261,13 @@ impl CaseRecord {
             candidates: candidates
                 .into_iter()
                 .map(|no| {
-                    let v = case::verdicts(entries, &states, no);
+                    let (before, after) = case::verdicts(entries, &states, no);
+                    let counts = case::settled_counts(entries, &states, no);
                     CandidateVerdict {
                         registration_no: no.to_owned(),
-                        verdict: v.0,
-                        verdict_after_resolutions: v.1,
-                        verdict_text: case::verdict_text(v, lang),
+                        verdict: before,
+                        verdict_after_resolutions: after,
+                        verdict_text: case::verdict_text(before, counts, after, lang),
                     }
                 })
                 .collect(),
@@ -378,6 +379,31 @@ fn subject(id: i32) -> String {
     format!("case:{id}")
 }
 
+/// The most snapshots a case keeps (each check is one).
+pub const MAX_SNAPSHOTS: i32 = 100;
+
+/// Locks the case's row for the rest of the transaction (a write lock on SQLite, a row lock
+/// on PostgreSQL), so that the rule checked and the write it allows see the same case.
+async fn lock<C: ConnectionTrait>(db: &C, id: i32) -> Result<CaseRecord> {
+    procurement_case::Entity::update_many()
+        .col_expr(
+            procurement_case::Column::Id,
+            sea_orm::sea_query::Expr::col(procurement_case::Column::Id),
+        )
+        .filter(procurement_case::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    load(db, id).await
+}
+
+/// Another organisation's case does not exist for the actor (404, like applications).
+fn refused(id: i32, r: CaseRefusal) -> StoreError {
+    match r {
+        CaseRefusal::NotYours => StoreError::Case(CaseError::NotFound(id)),
+        other => other.into(),
+    }
+}
+
 impl Store {
     /// Opens a case for the actor's organisation with its first profile (already parsed and
     /// checked by the caller against the criteria).
@@ -396,14 +422,19 @@ impl Store {
             },
         )?;
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > MAX_CASE_NAME || name.contains('\n') {
+        if name.is_empty()
+            || name.chars().count() > MAX_CASE_NAME
+            || name.chars().any(char::is_control)
+        {
             return Err(StoreError::Case(CaseError::Invalid(format!(
                 "name: one line of 1 to {MAX_CASE_NAME} characters"
             ))));
         }
         let txn = self.db.begin().await?;
+        // Decided cases do not count: the cap is on cases in progress.
         let held = procurement_case::Entity::find()
             .filter(procurement_case::Column::Organisation.eq(&organisation))
+            .filter(procurement_case::Column::Decision.is_null())
             .all(&txn)
             .await?
             .len();
@@ -474,7 +505,7 @@ impl Store {
     /// One case, if the actor is a member of its organisation.
     pub async fn case(&self, actor: &Actor, id: i32) -> Result<CaseRecord> {
         let c = load(&self.db, id).await?;
-        case::may_act(actor, c.state())?;
+        case::may_act(actor, c.state()).map_err(|r| refused(id, r))?;
         Ok(c)
     }
 
@@ -520,8 +551,8 @@ impl Store {
         profile: &str,
     ) -> Result<CaseRecord> {
         let txn = self.db.begin().await?;
-        let c = load(&txn, id).await?;
-        case::may_change(actor, c.state())?;
+        let c = lock(&txn, id).await?;
+        case::may_change(actor, c.state()).map_err(|r| refused(id, r))?;
         let version = c.profile_version + 1;
         case_profile::ActiveModel {
             case_id: Set(id),
@@ -543,9 +574,10 @@ impl Store {
         Ok(updated)
     }
 
-    /// Stores a check run as the case's next snapshot. Resolutions of the previous snapshot
-    /// whose entry is still there unchanged (same candidate, check, code, subject and
-    /// status) carry over to it, with their approvals.
+    /// Stores a check run as the case's next snapshot (run on the case's current profile
+    /// version, at most [`MAX_SNAPSHOTS`]). Resolutions of the previous snapshot whose entry
+    /// is still there unchanged, under the same profile version, carry over to it with their
+    /// approvals.
     pub async fn record_snapshot(
         &self,
         actor: &Actor,
@@ -553,11 +585,18 @@ impl Store {
         mut snapshot: Snapshot,
     ) -> Result<CaseRecord> {
         let txn = self.db.begin().await?;
-        let c = load(&txn, id).await?;
-        case::may_change(actor, c.state())?;
+        let c = lock(&txn, id).await?;
+        case::may_change(actor, c.state()).map_err(|r| refused(id, r))?;
+        if snapshot.profile_version != c.profile_version {
+            return Err(CaseRefusal::StaleProfile.into());
+        }
+        if c.snapshots >= MAX_SNAPSHOTS {
+            return Err(StoreError::Case(CaseError::Invalid(format!(
+                "a case keeps at most {MAX_SNAPSHOTS} snapshots"
+            ))));
+        }
         let seq = c.snapshots + 1;
         snapshot.seq = seq;
-        snapshot.profile_version = c.profile_version;
         let body =
             serde_json::to_string(&snapshot).map_err(|e| StoreError::Internal(e.to_string()))?;
         case_snapshot::ActiveModel {
@@ -570,6 +609,11 @@ impl Store {
         .insert(&txn)
         .await?;
         let mut carried = 0;
+        let same_profile = c
+            .latest
+            .as_ref()
+            .is_some_and(|old| old.profile_version == snapshot.profile_version);
+        let mut taken: Vec<u32> = Vec::new();
         for r in case_resolution::Entity::find()
             .filter(case_resolution::Column::CaseId.eq(id))
             .filter(case_resolution::Column::SnapshotSeq.eq(c.snapshots))
@@ -580,16 +624,16 @@ impl Store {
                 .entries()
                 .iter()
                 .find(|e| i64::from(e.entry) == i64::from(r.entry));
-            let same = old.and_then(|o| {
-                snapshot.entries.iter().find(|n| {
-                    n.registration_no == o.registration_no
-                        && n.check == o.check
-                        && n.code == o.code
-                        && n.subject == o.subject
-                        && n.status == o.status
-                })
+            // The same facts (candidate, check, code, subject, status, reason, action) under
+            // the same requirements; one resolution per new entry.
+            let same = old.filter(|_| same_profile).and_then(|o| {
+                snapshot
+                    .entries
+                    .iter()
+                    .find(|n| !taken.contains(&n.entry) && **n == o.clone().renumbered(n.entry))
             });
             if let Some(n) = same {
+                taken.push(n.entry);
                 let mut copy: case_resolution::ActiveModel = r.into();
                 copy.id = sea_orm::ActiveValue::NotSet;
                 copy.snapshot_seq = Set(seq);
@@ -620,11 +664,20 @@ impl Store {
         &self,
         actor: &Actor,
         id: i32,
-        entry: u32,
+        (snapshot, entry): (i32, u32),
         proposal: Proposal,
     ) -> Result<ResolutionRecord> {
         let txn = self.db.begin().await?;
-        let c = load(&txn, id).await?;
+        let c = lock(&txn, id).await?;
+        // Who may see the case first (another agency's is not found), then whether the act
+        // was made on the latest snapshot, then the rule.
+        case::may_act(actor, c.state()).map_err(|r| refused(id, r))?;
+        if snapshot != c.snapshots {
+            return Err(CaseRefusal::StaleSnapshot {
+                latest: c.snapshots,
+            }
+            .into());
+        }
         case::may_resolve(
             actor,
             c.state(),
@@ -632,7 +685,8 @@ impl Store {
             &c.resolution_states(),
             entry,
             &proposal,
-        )?;
+        )
+        .map_err(|r| refused(id, r))?;
         let document = proposal.document.filter(|d| !d.number.trim().is_empty());
         let m = case_resolution::ActiveModel {
             case_id: Set(id),
@@ -670,11 +724,21 @@ impl Store {
         &self,
         actor: &Actor,
         id: i32,
-        entry: u32,
+        (snapshot, entry): (i32, u32),
     ) -> Result<ResolutionRecord> {
         let txn = self.db.begin().await?;
-        let c = load(&txn, id).await?;
-        case::may_approve(actor, c.state(), &c.resolution_states(), entry)?;
+        let c = lock(&txn, id).await?;
+        // Who may see the case first (another agency's is not found), then whether the act
+        // was made on the latest snapshot, then the rule.
+        case::may_act(actor, c.state()).map_err(|r| refused(id, r))?;
+        if snapshot != c.snapshots {
+            return Err(CaseRefusal::StaleSnapshot {
+                latest: c.snapshots,
+            }
+            .into());
+        }
+        case::may_approve(actor, c.state(), &c.resolution_states(), entry)
+            .map_err(|r| refused(id, r))?;
         let m = case_resolution::Entity::find()
             .filter(case_resolution::Column::CaseId.eq(id))
             .filter(case_resolution::Column::SnapshotSeq.eq(c.snapshots))
@@ -706,14 +770,21 @@ impl Store {
         decided_on: NaiveDate,
     ) -> Result<CaseRecord> {
         let txn = self.db.begin().await?;
-        let c = load(&txn, id).await?;
+        let c = lock(&txn, id).await?;
+        let dates = case::DecisionDates {
+            decided_on,
+            evaluated_on: c.latest.as_ref().map_or(decided_on, |s| s.evaluated_on),
+            today: ismap_core::validity::japan_date(Utc::now()),
+        };
         case::may_decide(
             actor,
             c.state(),
             c.entries(),
             &c.resolution_states(),
             service,
-        )?;
+            dates,
+        )
+        .map_err(|r| refused(id, r))?;
         let decision = Decision {
             service: service.to_owned(),
             decided_on,
@@ -728,17 +799,32 @@ impl Store {
         Ok(updated)
     }
 
-    /// Approves the proposed decision (an approver other than its proposer).
-    pub async fn approve_decision(&self, actor: &Actor, id: i32) -> Result<CaseRecord> {
+    /// Approves the proposed decision for `service` (an approver other than its proposer): a
+    /// decision for another service, proposed since the approver looked, is not approved.
+    pub async fn approve_decision(
+        &self,
+        actor: &Actor,
+        id: i32,
+        service: &str,
+    ) -> Result<CaseRecord> {
         let txn = self.db.begin().await?;
-        let c = load(&txn, id).await?;
+        let c = lock(&txn, id).await?;
         let proposed = c.decision.clone();
+        let open = case::settled_counts(c.entries(), &c.resolution_states(), service).1;
         case::may_approve_decision(
             actor,
             c.state(),
             proposed.as_ref().map(|d| d.decided_by.as_str()),
             proposed.as_ref().is_some_and(|d| d.approved_by.is_some()),
-        )?;
+            (service, open),
+        )
+        .map_err(|r| refused(id, r))?;
+        if proposed.as_ref().is_some_and(|d| d.service != service) {
+            return Err(CaseRefusal::NotACandidate {
+                service: service.to_owned(),
+            }
+            .into());
+        }
         let decision = Decision {
             approved_by: Some(actor.name.clone()),
             approved_at: Some(Utc::now()),
@@ -754,8 +840,8 @@ impl Store {
     /// Reopens a decided case (or withdraws a proposed decision), recording the reason.
     pub async fn reopen(&self, actor: &Actor, id: i32, reason: &str) -> Result<CaseRecord> {
         let txn = self.db.begin().await?;
-        let c = load(&txn, id).await?;
-        case::may_reopen(actor, c.state(), reason)?;
+        let c = lock(&txn, id).await?;
+        case::may_reopen(actor, c.state(), reason).map_err(|r| refused(id, r))?;
         record(
             &txn,
             Change::new(&actor.name, "case.reopen", &subject(id))

@@ -59,9 +59,9 @@ impl Snapshot {
         use ismap_core::check::Engine;
         let profile =
             ismap_formats::profile_toml::parse_profile("profile", profile, &self.catalog)?;
-        let evaluated_on = profile
-            .evaluation_date
-            .unwrap_or_else(|| ismap_core::validity::japan_date(chrono::Utc::now()));
+        // Today in Japan, whatever the profile's evaluation date: a case's record is of the
+        // list as it is, and a past date could let a revoked service pass.
+        let evaluated_on = ismap_core::validity::japan_date(chrono::Utc::now());
         let rule = ExpiryRule::Civil;
         let engine = Engine::new(&self.catalog, &self.registry, &profile, evaluated_on, rule)
             .map_err(|e| {

@@ -52,15 +52,9 @@ enum What {
     },
     /// The organisation's cases / 調達案件の一覧
     List,
-    /// Run the check and keep it as the case's next snapshot / 確認を実行して記録する
-    Check {
-        id: i32,
-        /// Evaluation date [default: the profile's evaluation_date, else today in Japan]
-        #[arg(long, value_name = "DATE")]
-        on: Option<String>,
-        #[command(flatten)]
-        source: RegistrySource,
-    },
+    /// Check the database's list as of today in Japan and keep the result as the case's next
+    /// snapshot / 確認を実行して記録する
+    Check { id: i32 },
     /// The case, its latest snapshot and resolutions / 調達案件の詳細
     Show {
         id: i32,
@@ -111,6 +105,20 @@ enum What {
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
     },
+    /// A new version of the case's requirement profile (earlier versions are kept) / 要件を変更する
+    Profile {
+        id: i32,
+        #[arg(long, value_name = "FILE")]
+        profile: PathBuf,
+    },
+    /// What changed between two snapshots [default: the last two] / 確認結果の差分
+    Diff {
+        id: i32,
+        #[arg(long, value_name = "N")]
+        from: Option<i32>,
+        #[arg(long, value_name = "N")]
+        to: Option<i32>,
+    },
     /// Reopen a decided case, with the reason / 判断を再開する
     Reopen {
         id: i32,
@@ -132,6 +140,11 @@ enum What {
 fn refused(e: StoreError, lang: Lang) -> anyhow::Error {
     match e {
         StoreError::Case(CaseError::Refused(r)) => BadInput(r.message(lang)).into(),
+        StoreError::Case(CaseError::NotFound(id)) => BadInput(match lang {
+            Lang::Ja => format!("調達案件 {id} はありません。"),
+            Lang::En => format!("no procurement case {id}"),
+        })
+        .into(),
         StoreError::Case(c) => BadInput(c.to_string()).into(),
         other => other.into(),
     }
@@ -175,9 +188,9 @@ impl CaseCmd {
                     .map(|c| format!("{}\t{}\t{}\n", c.id, c.name, c.state_text(lang)))
                     .collect()
             }
-            What::Check { id, on, source } => {
+            What::Check { id } => {
                 let c = store.case(&actor, id).await.map_err(fail)?;
-                let snapshot = check(ctx, &c, on.as_deref(), &source).await?;
+                let snapshot = check(ctx, &c).await?;
                 let c = store
                     .record_snapshot(&actor, id, snapshot)
                     .await
@@ -212,8 +225,10 @@ impl CaseCmd {
                     document,
                     legal_basis,
                 };
+                // The command line acts on the latest snapshot, as `case show` prints it.
+                let latest = store.case(&actor, id).await.map_err(fail)?.snapshots;
                 let r = store
-                    .resolve(&actor, id, entry, proposal)
+                    .resolve(&actor, id, (latest, entry), proposal)
                     .await
                     .map_err(fail)?;
                 format!("{}\n", serde_json::to_string_pretty(&r)?)
@@ -223,17 +238,25 @@ impl CaseCmd {
                 entry: Some(entry),
                 ..
             } => {
+                let latest = store.case(&actor, id).await.map_err(fail)?.snapshots;
                 let r = store
-                    .approve_resolution(&actor, id, entry)
+                    .approve_resolution(&actor, id, (latest, entry))
                     .await
                     .map_err(fail)?;
                 format!("{}\n", serde_json::to_string_pretty(&r)?)
             }
-            What::Approve { id, .. } => show(
-                &store.approve_decision(&actor, id).await.map_err(fail)?,
-                lang,
-                ShowFormat::Table,
-            ),
+            What::Approve { id, .. } => {
+                let c = store.case(&actor, id).await.map_err(fail)?;
+                let service = c.decision.map(|d| d.service).unwrap_or_default();
+                show(
+                    &store
+                        .approve_decision(&actor, id, &service)
+                        .await
+                        .map_err(fail)?,
+                    lang,
+                    ShowFormat::Table,
+                )
+            }
             What::Decide { id, service, on } => {
                 let on = match on {
                     Some(d) => date_option("--on", &d)?,
@@ -244,6 +267,65 @@ impl CaseCmd {
                     lang,
                     ShowFormat::Table,
                 )
+            }
+            What::Profile { id, profile } => {
+                let toml = profile_text(&profile)?;
+                parse_profile(
+                    &profile.display().to_string(),
+                    &toml,
+                    &ctx.builtin_catalog()?,
+                )?;
+                show(
+                    &store
+                        .set_case_profile(&actor, id, &toml)
+                        .await
+                        .map_err(fail)?,
+                    lang,
+                    ShowFormat::Table,
+                )
+            }
+            What::Diff { id, from, to } => {
+                let snapshots = store.case_snapshots(&actor, id).await.map_err(fail)?;
+                let pick = |n: Option<i32>, fallback: usize| -> Result<&Snapshot> {
+                    let found = match n {
+                        Some(n) => snapshots.iter().find(|s| s.seq == n),
+                        None => snapshots
+                            .len()
+                            .checked_sub(fallback)
+                            .and_then(|i| snapshots.get(i)),
+                    };
+                    found.ok_or_else(|| {
+                        BadInput(format!(
+                            "case {id}: no such snapshot ({} held)",
+                            snapshots.len()
+                        ))
+                        .into()
+                    })
+                };
+                let (old, new) = (pick(from, 2)?, pick(to, 1)?);
+                let d = ismap_core::case::snapshot_diff(&old.entries, &new.entries);
+                let mut text = format!(
+                    "{} {} → {}\n",
+                    lang.pick("確認結果の差分", "Snapshot changes"),
+                    old.seq,
+                    new.seq
+                );
+                for (sign, entries) in [("-", &d.removed), ("+", &d.added)] {
+                    for e in entries {
+                        text.push_str(&format!(
+                            "{sign} {} {} {} {} {}\n",
+                            e.registration_no,
+                            e.status.label(lang),
+                            e.code,
+                            e.subject.as_deref().unwrap_or(""),
+                            e.reason
+                        ));
+                    }
+                }
+                if d.added.is_empty() && d.removed.is_empty() {
+                    text.push_str(lang.pick("変更はありません。\n", "No changes.\n"));
+                }
+                text
             }
             What::Reopen { id, reason } => show(
                 &store.reopen(&actor, id, &reason).await.map_err(fail)?,
@@ -281,22 +363,16 @@ impl CaseCmd {
 }
 
 /// Runs the case's current profile against the list and returns the snapshot to keep.
-async fn check(
-    ctx: &Context,
-    c: &CaseRecord,
-    on: Option<&str>,
-    source: &RegistrySource,
-) -> Result<Snapshot> {
-    let loaded = source.load(ctx).await?;
+/// A case is always checked against the database's list as it is today in Japan: a past
+/// date or another file could make a revoked service pass without an exception.
+async fn check(ctx: &Context, c: &CaseRecord) -> Result<Snapshot> {
+    let loaded = RegistrySource::database().load(ctx).await?;
     let profile = parse_profile(
         &format!("case {} profile", c.id),
         &c.profile,
         &loaded.catalog,
     )?;
-    let evaluated_on = match on {
-        Some(d) => date_option("--on", d)?,
-        None => profile.evaluation_date.unwrap_or_else(|| ctx.today()),
-    };
+    let evaluated_on = ctx.today();
     let rule = ExpiryRule::Civil;
     let engine = Engine::new(
         &loaded.catalog,

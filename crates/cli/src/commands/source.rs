@@ -40,6 +40,16 @@ pub struct Loaded {
 }
 
 impl RegistrySource {
+    /// The database's current list.
+    pub fn database() -> RegistrySource {
+        RegistrySource {
+            registry: None,
+            demo: false,
+            criteria: Vec::new(),
+            as_of: None,
+        }
+    }
+
     fn file_catalog(&self, ctx: &Context) -> Result<Catalog> {
         let Some((first, others)) = self.criteria.split_first() else {
             return ctx.builtin_catalog();

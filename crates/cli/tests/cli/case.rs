@@ -125,9 +125,9 @@ fn a_case_from_check_to_locked_decision() {
         (
             "other",
             vec!["approve", id, "--entry", &contract],
-            "自組織の案件のみ",
+            "調達案件 1 はありません",
         ),
-        ("other", vec!["show", id], "自組織の案件のみ"),
+        ("other", vec!["show", id], "調達案件 1 はありません"),
         (
             "drafter",
             vec![
@@ -186,7 +186,7 @@ fn a_case_from_check_to_locked_decision() {
         ],
     )
     .bad_input();
-    assert!(err.contains("例外適用"), "{err}");
+    assert!(err.contains("例外措置"), "{err}");
     let err = act(
         "drafter",
         &[
@@ -242,9 +242,9 @@ fn a_case_from_check_to_locked_decision() {
         .cloned()
         .expect("c1");
     assert_eq!(c1["verdict_after_resolutions"], "pass");
-    assert_eq!(c1["verdict_text"], "要確認 → 対応済みで適合");
+    assert_eq!(c1["verdict_text"], "要確認 → 全件対応済み（承認済み 3 件）");
 
-    act(
+    let early = act(
         "drafter",
         &[
             "decide",
@@ -252,10 +252,12 @@ fn a_case_from_check_to_locked_decision() {
             "--service",
             "C99-0001-1",
             "--on",
-            "2026-12-02",
+            "2020-01-01",
         ],
     )
-    .ok();
+    .bad_input();
+    assert!(early.contains("判断日は確認の評価日（"), "{early}");
+    act("drafter", &["decide", id, "--service", "C99-0001-1"]).ok();
     // Locked from the proposal on; the proposer cannot approve it.
     let locked = act(
         "drafter",
@@ -273,9 +275,9 @@ fn a_case_from_check_to_locked_decision() {
         ],
     )
     .bad_input();
-    assert!(locked.contains("判断済み"), "{locked}");
+    assert!(locked.contains("変更できません"), "{locked}");
     let err = act("drafter", &["check", id]).bad_input();
-    assert!(err.contains("判断済み"), "{err}");
+    assert!(err.contains("変更できません"), "{err}");
     act("boss", &["approve", id, "--decision"]).ok();
     let decided = show("drafter");
     assert_eq!(decided["decision"]["service"], "C99-0001-1");
@@ -307,7 +309,7 @@ fn a_case_from_check_to_locked_decision() {
     assert!(
         act("boss", &["reopen", id, "--reason", " "])
             .bad_input()
-            .contains("reason")
+            .contains("理由")
     );
     act(
         "boss",
@@ -318,6 +320,31 @@ fn a_case_from_check_to_locked_decision() {
     let again = show("drafter");
     assert_eq!(again["snapshot"]["seq"], 2);
     assert!(again["decision"].is_null());
+    // The profile is versioned inside the case; a new check shows what changed.
+    let stricter = env.write(
+        "stricter.toml",
+        &std::fs::read_to_string(repo_file("examples/demo-profile.toml"))
+            .expect("profile")
+            .replace("confidentiality = 2", "confidentiality = 3"),
+    );
+    act(
+        "drafter",
+        &[
+            "profile",
+            id,
+            "--profile",
+            stricter.to_str().expect("utf-8"),
+        ],
+    )
+    .ok();
+    act("drafter", &["check", id]).ok();
+    let diff = act("drafter", &["diff", id]).ok();
+    assert!(diff.starts_with("確認結果の差分 2 → 3"), "{diff}");
+    assert!(
+        diff.contains("+ C99-0001-1 要確認 confidentiality_beyond_ismap"),
+        "{diff}"
+    );
+    assert_eq!(show("drafter")["profile_version"], 2);
     let carried = again["entries"]
         .as_array()
         .expect("entries")

@@ -47,6 +47,46 @@ fn proposal(kind: ResolutionKind, basis: Option<&str>) -> Proposal {
     }
 }
 
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+const DATES: DecisionDates = DecisionDates {
+    decided_on: NaiveDate::from_ymd_opt(2026, 12, 2).expect("date"),
+    evaluated_on: NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+    today: NaiveDate::from_ymd_opt(2026, 12, 3).expect("date"),
+};
+
+#[test]
+fn a_decision_is_dated_between_the_check_and_today() {
+    let approver = actor("approver", "架空省", true);
+    let all = [
+        ResolutionState {
+            entry: 2,
+            author: "d".into(),
+            approved: true,
+        },
+        ResolutionState {
+            entry: 3,
+            author: "d".into(),
+            approved: true,
+        },
+    ];
+    for (on, ok) in [
+        ("2026-11-30", false),
+        ("2026-12-01", true),
+        ("2026-12-03", true),
+        ("2026-12-04", false),
+    ] {
+        let dates = DecisionDates {
+            decided_on: d(on),
+            ..DATES
+        };
+        let got = may_decide(&approver, OPEN, &latest(), &all, "C99-0001-1", dates);
+        assert_eq!(got.is_ok(), ok, "{on}: {got:?}");
+    }
+}
+
 const OPEN: CaseState = CaseState {
     organisation: "架空省",
     decided: false,
@@ -225,7 +265,8 @@ fn a_decision_needs_every_open_point_settled() {
             OPEN,
             &latest(),
             &[approved(2), awaiting(3)],
-            "C99-0001-1"
+            "C99-0001-1",
+            DATES
         ),
         Err(CaseRefusal::OpenPoints {
             service: "C99-0001-1".into(),
@@ -238,18 +279,19 @@ fn a_decision_needs_every_open_point_settled() {
             OPEN,
             &latest(),
             &[approved(2), approved(3)],
-            "C99-0001-1"
+            "C99-0001-1",
+            DATES
         ),
         Ok(())
     );
     assert_eq!(
-        may_decide(&approver, OPEN, &latest(), &[], "C99-0404-1"),
+        may_decide(&approver, OPEN, &latest(), &[], "C99-0404-1", DATES),
         Err(CaseRefusal::NotACandidate {
             service: "C99-0404-1".into()
         })
     );
     assert_eq!(
-        may_decide(&approver, OPEN, &[], &[], "C99-0001-1"),
+        may_decide(&approver, OPEN, &[], &[], "C99-0001-1", DATES),
         Err(CaseRefusal::NoSnapshot)
     );
     // A member proposes; an approver other than the proposer approves.
@@ -260,12 +302,13 @@ fn a_decision_needs_every_open_point_settled() {
             OPEN,
             &latest(),
             &[approved(2), approved(3)],
-            "C99-0001-1"
+            "C99-0001-1",
+            DATES
         ),
         Ok(())
     );
     assert_eq!(
-        may_decide(&drafter, DECIDED, &latest(), &[], "C99-0001-1"),
+        may_decide(&drafter, DECIDED, &latest(), &[], "C99-0001-1", DATES),
         Err(CaseRefusal::Decided)
     );
     let decision_cases = [
@@ -282,12 +325,17 @@ fn a_decision_needs_every_open_point_settled() {
             false,
             Err(CaseRefusal::OwnDecision),
         ),
-        (&approver, Some("drafter"), true, Err(CaseRefusal::Decided)),
+        (
+            &approver,
+            Some("drafter"),
+            true,
+            Err(CaseRefusal::DecisionApproved),
+        ),
         (&approver, None, false, Err(CaseRefusal::NotDecided)),
     ];
     for (who, proposer, done, want) in decision_cases {
         assert_eq!(
-            may_approve_decision(who, DECIDED, proposer, done),
+            may_approve_decision(who, DECIDED, proposer, done, ("C99-0001-1", 0)),
             want,
             "{} {proposer:?}",
             who.name
@@ -322,22 +370,23 @@ fn verdicts_before_and_after_resolutions() {
         (
             vec![approved(3)],
             (Status::Fail, Status::Review),
-            "不適合 → 対応済みで要確認",
+            "不適合 → 要確認（対応済み 1 件・未対応 1 件）",
         ),
         (
             vec![approved(2), approved(3)],
             (Status::Fail, Status::Pass),
-            "不適合 → 対応済みで適合",
+            "不適合 → 全件対応済み（承認済み 2 件）",
         ),
     ];
     for (resolutions, want, text) in table {
         let v = verdicts(&latest(), &resolutions, "C99-0001-1");
         assert_eq!(v, want);
-        assert_eq!(verdict_text(v, Lang::Ja), text);
+        let counts = settled_counts(&latest(), &resolutions, "C99-0001-1");
+        assert_eq!(verdict_text(v.0, counts, v.1, Lang::Ja), text);
     }
     assert_eq!(
-        verdict_text((Status::Fail, Status::Pass), Lang::En),
-        "fail → settled: pass"
+        verdict_text(Status::Fail, (2, 0), Status::Pass, Lang::En),
+        "fail → all settled (2 approved resolutions)"
     );
 }
 

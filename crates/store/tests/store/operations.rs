@@ -1101,7 +1101,7 @@ fn snapshot_entry(
 fn case_snapshot(entries: Vec<ismap_core::case::SnapshotEntry>) -> ismap_store::Snapshot {
     ismap_store::Snapshot {
         seq: 0,
-        profile_version: 0,
+        profile_version: 1,
         evaluated_on: d("2026-12-01"),
         criteria_version: "2022-04-01".into(),
         expiry_rule: "civil".into(),
@@ -1146,10 +1146,10 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         .await
         .expect("create");
     for outsider in [&stranger, &operator] {
-        assert_eq!(
-            refused(store.case(outsider, case.id).await.expect_err("hidden")),
-            CaseRefusal::NotYours
-        );
+        assert!(matches!(
+            store.case(outsider, case.id).await,
+            Err(StoreError::Case(CaseError::NotFound(_)))
+        ));
     }
     assert!(store.cases(&stranger).await.expect("own cases").is_empty());
     let entries = vec![
@@ -1172,7 +1172,7 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         .resolve(
             &drafter,
             case.id,
-            2,
+            (1, 2),
             proposal(ResolutionKind::WrittenConfirmation),
         )
         .await
@@ -1181,7 +1181,7 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         .resolve(
             &drafter,
             case.id,
-            3,
+            (1, 3),
             proposal(ResolutionKind::AlternativeMeasure),
         )
         .await
@@ -1189,14 +1189,14 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
     assert_eq!(
         refused(
             store
-                .approve_resolution(&drafter, case.id, 2)
+                .approve_resolution(&drafter, case.id, (1, 2))
                 .await
                 .expect_err("no right")
         ),
         CaseRefusal::NotApprover
     );
     store
-        .approve_resolution(&boss, case.id, 2)
+        .approve_resolution(&boss, case.id, (1, 2))
         .await
         .expect("approve 2");
     // A new check: the approved resolution of the unchanged entry 2 carries over (as entry 1
@@ -1211,6 +1211,16 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         .await
         .expect("snapshot 2");
     assert_eq!(again.snapshots, 2);
+    // A page still showing snapshot 1 cannot approve what entry 2 means now.
+    assert_eq!(
+        refused(
+            store
+                .approve_resolution(&boss, case.id, (1, 2))
+                .await
+                .expect_err("stale")
+        ),
+        CaseRefusal::StaleSnapshot { latest: 2 }
+    );
     let carried: Vec<(u32, bool)> = again
         .resolutions
         .iter()
@@ -1218,13 +1228,18 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         .collect();
     assert_eq!(carried, [(1, true)]);
     store
-        .resolve(&boss, case.id, 2, proposal(ResolutionKind::RiskAcceptance))
+        .resolve(
+            &boss,
+            case.id,
+            (2, 2),
+            proposal(ResolutionKind::RiskAcceptance),
+        )
         .await
         .expect("resolve");
     assert_eq!(
         refused(
             store
-                .approve_resolution(&boss, case.id, 2)
+                .approve_resolution(&boss, case.id, (2, 2))
                 .await
                 .expect_err("own")
         ),
@@ -1240,7 +1255,7 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         ..deputy
     };
     store
-        .approve_resolution(&deputy, case.id, 2)
+        .approve_resolution(&deputy, case.id, (2, 2))
         .await
         .expect("deputy approves");
     let proposed = store
@@ -1256,14 +1271,19 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
     assert_eq!(
         refused(
             store
-                .resolve(&drafter, case.id, 1, proposal(ResolutionKind::LegalReview))
+                .resolve(
+                    &drafter,
+                    case.id,
+                    (2, 1),
+                    proposal(ResolutionKind::LegalReview)
+                )
                 .await
                 .expect_err("locked")
         ),
         CaseRefusal::Decided
     );
     let decided = store
-        .approve_decision(&boss, case.id)
+        .approve_decision(&boss, case.id, "C99-0001-1")
         .await
         .expect("approve decision");
     assert_eq!(

@@ -55,12 +55,23 @@ pub struct NewCase {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewResolution {
+    /// The snapshot the entry was read from: refused (409) unless it is still the latest.
+    pub snapshot: i32,
     pub entry: u32,
     pub kind: ResolutionKind,
     pub text: String,
     pub document: Option<DocumentRef>,
     /// Required for `exception`.
     pub legal_basis: Option<String>,
+}
+
+/// What an approval approves: the snapshot its entry was read from (a resolution), or the
+/// service of the proposed decision — refused (409) when the case has changed since.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub snapshot: Option<i32>,
+    pub service: Option<String>,
 }
 
 /// The proposed decision.
@@ -70,6 +81,13 @@ pub struct NewDecision {
     pub service: String,
     /// Default: today in Japan.
     pub decided_on: Option<NaiveDate>,
+}
+
+/// A new version of the case's requirement profile (TOML).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProfile {
+    pub profile: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -172,7 +190,7 @@ pub async fn resolve(
         legal_basis: r.legal_basis,
     };
     let record = store(&state)?
-        .resolve(&viewer.actor, id, r.entry, proposal)
+        .resolve(&viewer.actor, id, (r.snapshot, r.entry), proposal)
         .await
         .map_err(case_error)?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
@@ -181,6 +199,7 @@ pub async fn resolve(
 /// Approve a resolution (an approver, not its author) / 対応記録を承認する
 #[utoipa::path(post, path = "/api/v1/cases/{id}/resolutions/{entry}/approval", tag = "cases",
     params(("id" = i32, Path, description = "Case id"), ("entry" = u32, Path, description = "Entry number in the latest snapshot")),
+    request_body = Approval,
     responses((status = 200, description = "The approved resolution", body = ResolutionRecord),
         (status = 403, description = "No approver permission, or one's own resolution", body = crate::error::ErrorBody),
         (status = 409, description = "Nothing awaits approval, or the case is decided", body = crate::error::ErrorBody)))]
@@ -188,10 +207,14 @@ pub async fn approve(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
     Path((id, entry)): Path<(i32, u32)>,
+    Body(a): Body<Approval>,
 ) -> Result<Json<ResolutionRecord>, ApiError> {
+    let snapshot = a
+        .snapshot
+        .ok_or_else(|| ApiError::bad_parameter("snapshot", "required"))?;
     Ok(Json(
         store(&state)?
-            .approve_resolution(&viewer.actor, id, entry)
+            .approve_resolution(&viewer.actor, id, (snapshot, entry))
             .await
             .map_err(case_error)?,
     ))
@@ -220,6 +243,7 @@ pub async fn decide(
 
 /// Approve the decision (an approver, not its proposer) / 判断を承認する
 #[utoipa::path(post, path = "/api/v1/cases/{id}/decision/approval", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    request_body = Approval,
     responses((status = 200, description = "The decided case", body = CaseView),
         (status = 403, description = "No approver permission, or one's own proposal", body = crate::error::ErrorBody),
         (status = 409, description = "No decision proposed, or already approved", body = crate::error::ErrorBody)))]
@@ -227,9 +251,13 @@ pub async fn approve_decision(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
     Id(id): Id,
+    Body(a): Body<Approval>,
 ) -> Result<Json<CaseView>, ApiError> {
+    let service = a
+        .service
+        .ok_or_else(|| ApiError::bad_parameter("service", "required"))?;
     let case = store(&state)?
-        .approve_decision(&viewer.actor, id)
+        .approve_decision(&viewer.actor, id, &service)
         .await
         .map_err(case_error)?;
     Ok(Json(case.view(Lang::Ja)))
@@ -270,4 +298,25 @@ pub async fn record(
             .await
             .map_err(case_error)?,
     ))
+}
+
+/// A new version of the requirement profile; earlier versions are kept / 要件を変更する
+#[utoipa::path(put, path = "/api/v1/cases/{id}/profile", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    request_body = NewProfile,
+    responses((status = 200, description = "The case with its new profile version", body = CaseView),
+        (status = 403, description = "Another organisation's case", body = crate::error::ErrorBody),
+        (status = 409, description = "The case is decided", body = crate::error::ErrorBody),
+        (status = 422, description = "Invalid profile", body = crate::error::ErrorBody)))]
+pub async fn set_profile(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+    Body(p): Body<NewProfile>,
+) -> Result<Json<CaseView>, ApiError> {
+    parse_profile("profile", &p.profile, &state.snapshot().catalog)?;
+    let case = store(&state)?
+        .set_case_profile(&viewer.actor, id, &p.profile)
+        .await
+        .map_err(case_error)?;
+    Ok(Json(case.view(Lang::Ja)))
 }

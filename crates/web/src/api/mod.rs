@@ -77,7 +77,8 @@ use utoipa_swagger_ui::SwaggerUi;
         cases::decide,
         cases::approve_decision,
         cases::reopen,
-        cases::record
+        cases::record,
+        cases::set_profile
     ),
     components(schemas(
         ErrorBody,
@@ -97,6 +98,8 @@ use utoipa_swagger_ui::SwaggerUi;
         cases::NewResolution,
         cases::NewDecision,
         cases::Reopening,
+        cases::NewProfile,
+        cases::Approval,
         ismap_store::CaseView,
         ismap_store::CaseExport,
         ismap_store::Snapshot,
@@ -283,6 +286,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/api/v1/cases/{id}/record",
             guard(ManageCases, get(cases::record)),
+        )
+        .route(
+            "/api/v1/cases/{id}/profile",
+            guard(ManageCases, put(cases::set_profile)),
         )
         .route("/api/v1/audit", guard(ReadAuditTrail, get(audit::events)))
         .route(

@@ -130,11 +130,12 @@ fn tabs(lang: Lang) -> Markup {
     }
 }
 
-fn resolution_form(lang: Lang, id: i32, entry: u32, listing: bool) -> Markup {
+fn resolution_form(lang: Lang, id: i32, (snapshot, entry): (i32, u32), listing: bool) -> Markup {
     html! {
         details { summary { (t(lang, "対応を記録する", "Record a resolution")) }
             form.stack method="post" action={ "/cases/" (id) "/resolutions" } {
                 (csrf_field())
+                input type="hidden" name="snapshot" value=(snapshot);
                 input type="hidden" name="entry" value=(entry);
                 label for={ "k" (entry) } { (t(lang, "対応の種類", "Kind")) }
                 select id={ "k" (entry) } name="kind" {
@@ -142,13 +143,13 @@ fn resolution_form(lang: Lang, id: i32, entry: u32, listing: bool) -> Markup {
                         option value=(k.code()) { (k.label(lang)) }
                     }
                 }
-                label for={ "x" (entry) } { (t(lang, "内容", "Text")) }
+                label for={ "x" (entry) } { (t(lang, "対応内容", "Resolution")) }
                 textarea id={ "x" (entry) } name="text" rows="3" required maxlength="4000" {}
                 div.row {
                     div { label for={ "n" (entry) } { (t(lang, "文書番号（任意）", "Document number (optional)")) } input type="text" id={ "n" (entry) } name="document_number"; }
                     div { label for={ "d" (entry) } { (t(lang, "文書の日付（任意）", "Document date (optional)")) } input type="date" id={ "d" (entry) } name="document_date"; }
                 }
-                label for={ "b" (entry) } { (t(lang, "根拠（例外適用の場合は必須）", "Legal basis (required for an exception)")) }
+                label for={ "b" (entry) } { (t(lang, "根拠（例外措置の場合は必須。規程の条項・許可文書等）", "Basis (required for an exception: the rule and the permission document)")) }
                 input type="text" id={ "b" (entry) } name="legal_basis" maxlength="4000";
                 div.actions { button type="submit" { (t(lang, "記録する（承認待ちになります）", "Record (it then awaits approval)")) } }
             }
@@ -163,6 +164,7 @@ fn render(
     lang: Lang,
 ) -> Markup {
     let approver = viewer.actor.can(Permission::ApproveResolutions);
+    let seq = v.snapshot.as_ref().map_or(0, |s| s.seq);
     let open: Vec<_> = v
         .entries
         .iter()
@@ -176,7 +178,16 @@ fn render(
         section #requirements aria-labelledby="h-req" {
             h2 #h-req { (t(lang, "要件", "Requirements")) }
             p { (t(lang, "プロファイルの版: ", "Profile version: ")) (v.profile_version) }
-            pre { (v.profile) }
+            @if v.decision.is_none() {
+                form.stack method="post" action={ "/cases/" (v.id) "/profile" } {
+                    (csrf_field())
+                    label for="profile" { (t(lang, "要件プロファイル（TOML。変更すると新しい版として記録され、以前の版も残ります）", "Requirement profile (TOML; a change is kept as a new version, earlier ones stay)")) }
+                    textarea id="profile" name="profile" rows="12" required { (v.profile) }
+                    div.actions { button.secondary type="submit" { (t(lang, "要件を変更する", "Change the requirements")) } }
+                }
+            } @else {
+                pre { (v.profile) }
+            }
         }
         section #comparison aria-labelledby="h-cmp" {
             h2 #h-cmp { (t(lang, "比較", "Comparison")) }
@@ -217,7 +228,7 @@ fn render(
                         td {
                             @match &e.resolution {
                                 None => {
-                                    @if v.decision.is_none() { (resolution_form(lang, v.id, e.entry.entry, e.entry.is_listing_failure())) } @else { (t(lang, "未対応", "open")) }
+                                    @if v.decision.is_none() { (resolution_form(lang, v.id, (seq, e.entry.entry), e.entry.is_listing_failure())) } @else { (t(lang, "未対応", "open")) }
                                 }
                                 Some(r) => {
                                     strong { (if e.settled { t(lang, "対応済み", "settled") } else { t(lang, "承認待ち", "awaiting approval") }) }
@@ -227,7 +238,7 @@ fn render(
                                     br; (t(lang, "起案: ", "By: ")) (r.by)
                                     @if let Some(a) = &r.approved_by { " · " (t(lang, "承認: ", "Approved by: ")) (a) }
                                     @if !e.settled && approver && v.decision.is_none() && r.by != viewer.actor.name {
-                                        form method="post" action={ "/cases/" (v.id) "/resolutions/" (e.entry.entry) "/approval" } { (csrf_field()) button type="submit" { (t(lang, "承認する", "Approve")) } }
+                                        form method="post" action={ "/cases/" (v.id) "/resolutions/" (e.entry.entry) "/approval" } { (csrf_field()) input type="hidden" name="snapshot" value=(seq); button type="submit" { (t(lang, "承認する", "Approve")) } }
                                     }
                                 }
                             }
@@ -247,7 +258,7 @@ fn render(
                         dt { (t(lang, "承認者", "Approved by")) } dd { (d.approved_by.as_deref().unwrap_or(t(lang, "（承認待ち）", "(awaiting approval)"))) }
                     }
                     @if approver && d.approved_by.is_none() && d.decided_by != viewer.actor.name {
-                        form method="post" action={ "/cases/" (v.id) "/decision/approval" } { (csrf_field()) button type="submit" { (t(lang, "判断を承認する", "Approve the decision")) } }
+                        form method="post" action={ "/cases/" (v.id) "/decision/approval" } { (csrf_field()) input type="hidden" name="service" value=(d.service); button type="submit" { (t(lang, "判断を承認する", "Approve the decision")) } }
                     }
                     @if approver {
                         form.stack method="post" action={ "/cases/" (v.id) "/reopen" } {
@@ -275,7 +286,7 @@ fn render(
             div.table-wrap { table {
                 (head(lang, &[("日時", "When"), ("操作者", "Who"), ("操作", "Action"), ("監査証跡", "Trail")]))
                 tbody { @for e in history { tr {
-                    td { (e.at) } td { (e.actor) } td { (action_label(&e.action, lang)) } td { code { (e.seq) ":" (&e.hash[..e.hash.len().min(12)]) } }
+                    td { (super::japan_time(&e.at)) } td { (e.actor) } td { (action_label(&e.action, lang)) } td { code { (e.seq) ":" (&e.hash[..e.hash.len().min(12)]) } }
                 } } }
             } }
         }
@@ -356,6 +367,7 @@ pub async fn check(
 
 #[derive(Deserialize)]
 pub struct ResolutionForm {
+    snapshot: i32,
     entry: u32,
     kind: String,
     text: String,
@@ -370,10 +382,11 @@ pub struct ResolutionForm {
 /// A form's act on a case: done through the store (which applies the core's rules), then back
 /// to the case's section; a refusal is the page's 403 or 409 with the reason.
 enum Act {
-    Resolve(u32, Proposal),
-    Approve(u32),
+    Profile(String),
+    Resolve((i32, u32), Proposal),
+    Approve((i32, u32)),
     Decide(String),
-    ApproveDecision,
+    ApproveDecision(String),
     Reopen(String),
 }
 
@@ -387,12 +400,16 @@ async fn perform(
     let store = store(state).map_err(|e| PageError::from((lang, e)))?;
     let actor = &viewer.actor;
     let (done, section) = match act {
-        Act::Resolve(entry, p) => (
-            store.resolve(actor, id, entry, p).await.map(drop),
+        Act::Profile(p) => (
+            store.set_case_profile(actor, id, &p).await.map(drop),
+            "requirements",
+        ),
+        Act::Resolve(at, p) => (
+            store.resolve(actor, id, at, p).await.map(drop),
             "resolutions",
         ),
-        Act::Approve(entry) => (
-            store.approve_resolution(actor, id, entry).await.map(drop),
+        Act::Approve(at) => (
+            store.approve_resolution(actor, id, at).await.map(drop),
             "resolutions",
         ),
         Act::Decide(service) => {
@@ -402,8 +419,8 @@ async fn perform(
                 "decision",
             )
         }
-        Act::ApproveDecision => (
-            store.approve_decision(actor, id).await.map(drop),
+        Act::ApproveDecision(service) => (
+            store.approve_decision(actor, id, &service).await.map(drop),
             "decision",
         ),
         Act::Reopen(reason) => (store.reopen(actor, id, &reason).await.map(drop), "decision"),
@@ -436,7 +453,23 @@ pub async fn resolve(
         document,
         legal_basis: Some(f.legal_basis).filter(|b| !b.trim().is_empty()),
     };
-    perform(&state, &viewer, lang, id, Act::Resolve(f.entry, proposal)).await
+    perform(
+        &state,
+        &viewer,
+        lang,
+        id,
+        Act::Resolve((f.snapshot, f.entry), proposal),
+    )
+    .await
+}
+
+/// What the page showed when its approve button was pressed.
+#[derive(Deserialize)]
+pub struct ApprovalForm {
+    #[serde(default)]
+    snapshot: i32,
+    #[serde(default)]
+    service: String,
 }
 
 pub async fn approve(
@@ -444,8 +477,28 @@ pub async fn approve(
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
     Path((id, entry)): Path<(i32, u32)>,
+    Form(f): Form<ApprovalForm>,
 ) -> Result<Response, PageError> {
-    perform(&state, &viewer, lang(&headers), id, Act::Approve(entry)).await
+    let act = Act::Approve((f.snapshot, entry));
+    perform(&state, &viewer, lang(&headers), id, act).await
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    profile: String,
+}
+
+pub async fn set_profile(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+    Form(f): Form<ProfileForm>,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    parse_profile("profile", &f.profile, &state.snapshot().catalog)
+        .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, e.to_string()))?;
+    perform(&state, &viewer, lang, id, Act::Profile(f.profile)).await
 }
 
 #[derive(Deserialize)]
@@ -468,8 +521,10 @@ pub async fn approve_decision(
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
+    Form(f): Form<ApprovalForm>,
 ) -> Result<Response, PageError> {
-    perform(&state, &viewer, lang(&headers), id, Act::ApproveDecision).await
+    let act = Act::ApproveDecision(f.service);
+    perform(&state, &viewer, lang(&headers), id, act).await
 }
 
 #[derive(Deserialize)]

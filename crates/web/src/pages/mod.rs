@@ -155,6 +155,10 @@ pub fn router() -> Router<Arc<AppState>> {
             "/cases/{id}/record.pdf",
             guard(ManageCases, get(cases::record_pdf)),
         )
+        .route(
+            "/cases/{id}/profile",
+            guard(ManageCases, post(cases::set_profile)),
+        )
         .route("/audit", guard(ReadAuditTrail, get(audit::page)))
         .route(
             "/account/password",

@@ -81,7 +81,7 @@ async fn a_case_through_the_api_with_every_refusal() {
         .find(|e| e["registration_no"] == "C99-0001-1" && e["status"] != "pass")
         .map(|e| e["entry"].as_u64().expect("n"))
         .expect("an open point");
-    let resolved = call(&drafter, "POST", format!("/api/v1/cases/{id}/resolutions"), serde_json::json!({"entry": entry, "kind": "contract_clause", "text": "契約書で手当て", "document": {"number": "架空省情第1号", "date": "2026-12-01"}})).await;
+    let resolved = call(&drafter, "POST", format!("/api/v1/cases/{id}/resolutions"), serde_json::json!({"snapshot": 1, "entry": entry, "kind": "contract_clause", "text": "契約書で手当て", "document": {"number": "架空省情第1号", "date": "2026-12-01"}})).await;
     assert_eq!(
         resolved.status,
         201,
@@ -89,31 +89,42 @@ async fn a_case_through_the_api_with_every_refusal() {
         String::from_utf8_lossy(&resolved.body)
     );
     let approval = format!("/api/v1/cases/{id}/resolutions/{entry}/approval");
+    let on_snapshot_1 = serde_json::json!({"snapshot": 1});
     // (who, method, path, body, status, error, Japanese reason contains)
     let denied = [
         (
             &drafter,
             "POST",
             approval.clone(),
-            serde_json::Value::Null,
+            on_snapshot_1.clone(),
             403,
             "承認権限",
         ),
+        // Another agency's case does not exist for them.
         (
             &stranger,
             "GET",
             format!("/api/v1/cases/{id}"),
             serde_json::Value::Null,
-            403,
-            "自組織の案件のみ",
+            404,
+            "",
         ),
         (
             &stranger,
             "POST",
             approval.clone(),
-            serde_json::Value::Null,
-            403,
-            "自組織の案件のみ",
+            on_snapshot_1.clone(),
+            404,
+            "",
+        ),
+        // An approval made from an older snapshot than the latest is refused.
+        (
+            &boss,
+            "POST",
+            approval.clone(),
+            serde_json::json!({"snapshot": 0}),
+            409,
+            "確認結果が更新されています",
         ),
         (
             &drafter,
@@ -127,7 +138,7 @@ async fn a_case_through_the_api_with_every_refusal() {
             &drafter,
             "POST",
             format!("/api/v1/cases/{id}/resolutions"),
-            serde_json::json!({"entry": 1, "kind": "bogus", "text": "x"}),
+            serde_json::json!({"snapshot": 1, "entry": 1, "kind": "bogus", "text": "x"}),
             422,
             "",
         ),
@@ -163,7 +174,7 @@ async fn a_case_through_the_api_with_every_refusal() {
         .status,
         403
     );
-    let approved = call(&boss, "POST", approval, serde_json::Value::Null).await;
+    let approved = call(&boss, "POST", approval, on_snapshot_1).await;
     assert_eq!(approved.status, 200);
     assert_eq!(approved.json()["approved_by"], "boss");
     let shown = call(
@@ -278,6 +289,7 @@ async fn the_case_pages_work_without_javascript() {
         &drafter,
         format!("/cases/{id}/resolutions"),
         vec![
+            ("snapshot", "1".to_owned()),
             ("entry", open.to_string()),
             ("kind", "written_confirmation".into()),
             ("text", "書面で確認した".into()),
@@ -293,11 +305,12 @@ async fn the_case_pages_work_without_javascript() {
         "{shown}"
     );
     // The drafter gets no approve button and is refused if they post anyway.
+    let on_1 = || vec![("snapshot", "1".to_owned())];
     assert_eq!(
         form(
             &drafter,
             format!("/cases/{id}/resolutions/{open}/approval"),
-            vec![]
+            on_1()
         )
         .await
         .status,
@@ -307,7 +320,7 @@ async fn the_case_pages_work_without_javascript() {
         form(
             &boss,
             format!("/cases/{id}/resolutions/{open}/approval"),
-            vec![]
+            on_1()
         )
         .await
         .status,
@@ -338,9 +351,8 @@ async fn the_case_pages_work_without_javascript() {
         page(&stranger, format!("/cases/{id}/record.pdf"))
             .await
             .status,
-        403
+        404
     );
     let other = page(&stranger, at).await;
-    assert_eq!(other.status, 403);
-    assert!(String::from_utf8_lossy(&other.body).contains("自組織の案件のみ"));
+    assert_eq!(other.status, 404);
 }

@@ -300,6 +300,13 @@ async fn permission_matrix_covers_every_route() {
             &[Procurer],
         ),
         (
+            "put",
+            "/api/v1/cases/{id}/profile",
+            "/api/v1/cases/999999/profile",
+            "{}",
+            &[Procurer],
+        ),
+        (
             "get",
             "/api/v1/audit/verify",
             "/api/v1/audit/verify",
