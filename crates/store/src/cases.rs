@@ -396,6 +396,25 @@ async fn lock<C: ConnectionTrait>(db: &C, id: i32) -> Result<CaseRecord> {
     load(db, id).await
 }
 
+/// The case, locked, for an act on an entry of snapshot `snapshot`: who may see the case
+/// first (another agency's is not found), then whether that is still the latest snapshot.
+async fn lock_at<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: i32,
+    snapshot: i32,
+) -> Result<CaseRecord> {
+    let c = lock(db, id).await?;
+    case::may_act(actor, c.state()).map_err(|r| refused(id, r))?;
+    if snapshot != c.snapshots {
+        return Err(CaseRefusal::StaleSnapshot {
+            latest: c.snapshots,
+        }
+        .into());
+    }
+    Ok(c)
+}
+
 /// Another organisation's case does not exist for the actor (404, like applications).
 fn refused(id: i32, r: CaseRefusal) -> StoreError {
     match r {
@@ -668,16 +687,7 @@ impl Store {
         proposal: Proposal,
     ) -> Result<ResolutionRecord> {
         let txn = self.db.begin().await?;
-        let c = lock(&txn, id).await?;
-        // Who may see the case first (another agency's is not found), then whether the act
-        // was made on the latest snapshot, then the rule.
-        case::may_act(actor, c.state()).map_err(|r| refused(id, r))?;
-        if snapshot != c.snapshots {
-            return Err(CaseRefusal::StaleSnapshot {
-                latest: c.snapshots,
-            }
-            .into());
-        }
+        let c = lock_at(&txn, actor, id, snapshot).await?;
         case::may_resolve(
             actor,
             c.state(),
@@ -727,16 +737,7 @@ impl Store {
         (snapshot, entry): (i32, u32),
     ) -> Result<ResolutionRecord> {
         let txn = self.db.begin().await?;
-        let c = lock(&txn, id).await?;
-        // Who may see the case first (another agency's is not found), then whether the act
-        // was made on the latest snapshot, then the rule.
-        case::may_act(actor, c.state()).map_err(|r| refused(id, r))?;
-        if snapshot != c.snapshots {
-            return Err(CaseRefusal::StaleSnapshot {
-                latest: c.snapshots,
-            }
-            .into());
-        }
+        let c = lock_at(&txn, actor, id, snapshot).await?;
         case::may_approve(actor, c.state(), &c.resolution_states(), entry)
             .map_err(|r| refused(id, r))?;
         let m = case_resolution::Entity::find()
