@@ -285,6 +285,7 @@ impl CaseRefusal {
                     "text" => ("対応内容", "The resolution text"),
                     "legal_basis" => ("根拠", "The basis"),
                     "document" => ("文書番号（1行）", "The document number (one line)"),
+                    "decision_reason" => ("選定理由", "The reason for the choice"),
                     _ => ("理由", "The reason"),
                 };
                 match lang {
@@ -454,6 +455,12 @@ pub fn may_decide(
         });
     }
     Ok(())
+}
+
+/// A decision states why the service was chosen (選定理由): the core of the record an
+/// auditor reads.
+pub fn decision_reason(reason: &str) -> Result<(), CaseRefusal> {
+    text_ok("decision_reason", reason)
 }
 
 /// A decision's date, the latest check's evaluation date and today in Japan: a decision is

@@ -225,7 +225,7 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             l("現在、有効な判断はありません。", "No decision is currently in force.").to_owned()
         } else {
             format!(
-                "{}{}（{}{}、{}{}、{}{}）",
+                "{}{}（{}{}、{}{}、{}{}）\n{}{}",
                 l("選定したサービス: ", "Service chosen: "),
                 text(&decision["service"]),
                 l("判断日 ", "decided on "),
@@ -234,6 +234,8 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
                 text(&decision["decided_by"]),
                 l("承認 ", "approved by "),
                 decision["approved_by"].as_str().unwrap_or(l("（承認待ち）", "(awaiting approval)")),
+                l("選定理由: ", "Reason for the choice: "),
+                text(&decision["reason"]),
             )
         },
         "entries": entries.iter().map(|e| json!({

@@ -102,6 +102,9 @@ pub struct ResolutionRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub service: String,
+    /// 選定理由: why this service was chosen.
+    #[serde(default)]
+    pub reason: String,
     pub decided_on: NaiveDate,
     pub decided_by: String,
     pub approved_by: Option<String>,
@@ -769,7 +772,9 @@ impl Store {
         id: i32,
         service: &str,
         decided_on: NaiveDate,
+        reason: &str,
     ) -> Result<CaseRecord> {
+        case::decision_reason(reason)?;
         let txn = self.db.begin().await?;
         let c = lock(&txn, id).await?;
         let dates = case::DecisionDates {
@@ -788,6 +793,7 @@ impl Store {
         .map_err(|r| refused(id, r))?;
         let decision = Decision {
             service: service.to_owned(),
+            reason: reason.trim().to_owned(),
             decided_on,
             decided_by: actor.name.clone(),
             approved_by: None,

@@ -101,6 +101,9 @@ enum What {
         /// The registration number chosen
         #[arg(long, value_name = "NO")]
         service: String,
+        /// 選定理由: why this service was chosen
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
         /// The decision date [default: today in Japan]
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
@@ -257,13 +260,21 @@ impl CaseCmd {
                     ShowFormat::Table,
                 )
             }
-            What::Decide { id, service, on } => {
+            What::Decide {
+                id,
+                service,
+                on,
+                reason,
+            } => {
                 let on = match on {
                     Some(d) => date_option("--on", &d)?,
                     None => ctx.today(),
                 };
                 show(
-                    &store.decide(&actor, id, &service, on).await.map_err(fail)?,
+                    &store
+                        .decide(&actor, id, &service, on, &reason)
+                        .await
+                        .map_err(fail)?,
                     lang,
                     ShowFormat::Table,
                 )

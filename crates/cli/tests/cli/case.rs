@@ -144,7 +144,7 @@ fn a_case_from_check_to_locked_decision() {
         ),
         (
             "drafter",
-            vec!["decide", id, "--service", "C99-0001-1"],
+            vec!["decide", id, "--service", "C99-0001-1", "--reason", "価格"],
             "未対応（または未承認）の要確認・不適合が 3 件",
         ),
     ];
@@ -253,11 +253,30 @@ fn a_case_from_check_to_locked_decision() {
             "C99-0001-1",
             "--on",
             "2020-01-01",
+            "--reason",
+            "価格",
         ],
     )
     .bad_input();
     assert!(early.contains("判断日は確認の評価日（"), "{early}");
-    act("drafter", &["decide", id, "--service", "C99-0001-1"]).ok();
+    let no_reason = act(
+        "drafter",
+        &["decide", id, "--service", "C99-0001-1", "--reason", " "],
+    )
+    .bad_input();
+    assert!(no_reason.contains("選定理由"), "{no_reason}");
+    act(
+        "drafter",
+        &[
+            "decide",
+            id,
+            "--service",
+            "C99-0001-1",
+            "--reason",
+            "要件を満たし、東京リージョンで運用できるため",
+        ],
+    )
+    .ok();
     // Locked from the proposal on; the proposer cannot approve it.
     let locked = act(
         "drafter",
@@ -303,6 +322,56 @@ fn a_case_from_check_to_locked_decision() {
             .as_str()
             .is_some_and(|p| p.contains("デモ"))
     );
+    // The paper: the approval box, each settled point with who approved it, the reason for
+    // the choice, and the hashes that tie it to the data (read back by pdftotext, not ours).
+    let pdf = env.path("record.pdf");
+    act(
+        "drafter",
+        &[
+            "export",
+            id,
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().expect("utf-8"),
+        ],
+    )
+    .ok();
+    match std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().expect("utf-8"), "-"])
+        .output()
+    {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            for want in [
+                "調達判断記録",
+                "起案者",
+                "承認者",
+                "決裁済み",
+                "選定理由: 要件を満たし",
+                "契約条項で担保",
+                "架空省情第1号",
+                "対応済み",
+                "JST",
+            ] {
+                assert!(text.contains(want), "{want} in {text}");
+            }
+            let sha = record["case"]["snapshot"]["registry_sha256"]
+                .as_str()
+                .expect("sha");
+            assert!(text.contains(sha), "the registry SHA-256 in the footer");
+            let head = record["audit_head"].as_str().expect("head");
+            let seq = head.split(':').next().expect("seq");
+            assert!(
+                text.contains(&format!("{seq}:")),
+                "the audit-trail event in the footer"
+            );
+        }
+        Err(_) if std::env::var_os("ISMAP_REQUIRE_TOOLS").is_some() => {
+            panic!("pdftotext is required")
+        }
+        Err(_) => eprintln!("skipped reading the PDF back: pdftotext is not installed"),
+    }
 
     // Reopening needs a reason; afterwards the case can be checked again, and approved
     // resolutions of unchanged entries carry over to the new snapshot.

@@ -58,6 +58,29 @@ const DATES: DecisionDates = DecisionDates {
 };
 
 #[test]
+fn a_decision_states_its_reason() {
+    assert_eq!(
+        decision_reason("価格と東京リージョンの可用性で最も優れる"),
+        Ok(())
+    );
+    assert_eq!(
+        decision_reason("  "),
+        Err(CaseRefusal::BadText {
+            field: "decision_reason",
+            max: MAX_CASE_TEXT
+        })
+    );
+    assert_eq!(
+        CaseRefusal::BadText {
+            field: "decision_reason",
+            max: MAX_CASE_TEXT
+        }
+        .message(Lang::Ja),
+        "選定理由は1〜4000文字で入力してください。"
+    );
+}
+
+#[test]
 fn a_decision_is_dated_between_the_check_and_today() {
     let approver = actor("approver", "架空省", true);
     let all = [

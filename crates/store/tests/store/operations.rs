@@ -1259,7 +1259,13 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         .await
         .expect("deputy approves");
     let proposed = store
-        .decide(&drafter, case.id, "C99-0001-1", d("2026-12-02"))
+        .decide(
+            &drafter,
+            case.id,
+            "C99-0001-1",
+            d("2026-12-02"),
+            "要件をすべて満たし、価格が最も低い",
+        )
         .await
         .expect("decide");
     assert!(

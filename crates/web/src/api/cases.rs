@@ -79,6 +79,8 @@ pub struct Approval {
 #[serde(deny_unknown_fields)]
 pub struct NewDecision {
     pub service: String,
+    /// 選定理由: why this service was chosen.
+    pub reason: String,
     /// Default: today in Japan.
     pub decided_on: Option<NaiveDate>,
 }
@@ -235,7 +237,7 @@ pub async fn decide(
         .decided_on
         .unwrap_or_else(|| japan_date(chrono::Utc::now()));
     let case = store(&state)?
-        .decide(&viewer.actor, id, &d.service, on)
+        .decide(&viewer.actor, id, &d.service, on, &d.reason)
         .await
         .map_err(case_error)?;
     Ok(Json(case.view(Lang::Ja)))

@@ -253,6 +253,7 @@ fn render(
                 Some(d) => {
                     dl.fields {
                         dt { (t(lang, "選定したサービス", "Service chosen")) } dd { (d.service) }
+                        dt { (t(lang, "選定理由", "Reason for the choice")) } dd { (d.reason) }
                         dt { (t(lang, "判断日", "Decided on")) } dd { (d.decided_on) }
                         dt { (t(lang, "起案者", "Proposed by")) } dd { (d.decided_by) }
                         dt { (t(lang, "承認者", "Approved by")) } dd { (d.approved_by.as_deref().unwrap_or(t(lang, "（承認待ち）", "(awaiting approval)"))) }
@@ -275,6 +276,8 @@ fn render(
                             (csrf_field())
                             label for="service" { (t(lang, "選定するサービス（要確認・不適合がすべて承認済みの対応で解消されていること）", "Service to choose (every review or fail point settled by an approved resolution)")) }
                             select id="service" name="service" { @for c in &v.candidates { option value=(c.registration_no) { (c.registration_no) " — " (c.verdict_text) } } }
+                            label for="reason" { (t(lang, "選定理由", "Reason for the choice")) }
+                            textarea id="reason" name="reason" rows="4" required maxlength="4000" {}
                             div.actions { button type="submit" { (t(lang, "判断（案）を記録する", "Propose the decision")) } }
                         }
                     }
@@ -385,7 +388,7 @@ enum Act {
     Profile(String),
     Resolve((i32, u32), Proposal),
     Approve((i32, u32)),
-    Decide(String),
+    Decide(String, String),
     ApproveDecision(String),
     Reopen(String),
 }
@@ -412,10 +415,13 @@ async fn perform(
             store.approve_resolution(actor, id, at).await.map(drop),
             "resolutions",
         ),
-        Act::Decide(service) => {
+        Act::Decide(service, reason) => {
             let today = japan_date(chrono::Utc::now());
             (
-                store.decide(actor, id, &service, today).await.map(drop),
+                store
+                    .decide(actor, id, &service, today, &reason)
+                    .await
+                    .map(drop),
                 "decision",
             )
         }
@@ -504,6 +510,7 @@ pub async fn set_profile(
 #[derive(Deserialize)]
 pub struct DecisionForm {
     service: String,
+    reason: String,
 }
 
 pub async fn decide(
@@ -513,7 +520,14 @@ pub async fn decide(
     Path(id): Path<i32>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, PageError> {
-    perform(&state, &viewer, lang(&headers), id, Act::Decide(f.service)).await
+    perform(
+        &state,
+        &viewer,
+        lang(&headers),
+        id,
+        Act::Decide(f.service, f.reason),
+    )
+    .await
 }
 
 pub async fn approve_decision(

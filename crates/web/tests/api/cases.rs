@@ -130,7 +130,7 @@ async fn a_case_through_the_api_with_every_refusal() {
             &drafter,
             "POST",
             format!("/api/v1/cases/{id}/decision"),
-            serde_json::json!({"service": "C99-0001-1"}),
+            serde_json::json!({"service": "C99-0001-1", "reason": "価格"}),
             409,
             "未対応",
         ),
