@@ -30,6 +30,17 @@ pub enum CaseError {
     Invalid(String),
 }
 
+impl CaseError {
+    /// What was refused, in the language asked for (the `Display` form is English).
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CaseError::Refused(r), _) => r.message(lang),
+            (CaseError::NotFound(id), Lang::Ja) => format!("調達案件 {id} はありません。"),
+            (other, _) => other.to_string(),
+        }
+    }
+}
+
 impl From<CaseRefusal> for StoreError {
     fn from(r: CaseRefusal) -> Self {
         StoreError::Case(CaseError::Refused(r))
@@ -534,6 +545,11 @@ impl Store {
     /// Every snapshot of a case, oldest first (to show what changed between two).
     pub async fn case_snapshots(&self, actor: &Actor, id: i32) -> Result<Vec<Snapshot>> {
         self.case(actor, id).await?;
+        self.snapshots_of(id).await
+    }
+
+    /// Every snapshot of a case the caller may already see.
+    async fn snapshots_of(&self, id: i32) -> Result<Vec<Snapshot>> {
         case_snapshot::Entity::find()
             .filter(case_snapshot::Column::CaseId.eq(id))
             .order_by_asc(case_snapshot::Column::Seq)
@@ -552,7 +568,7 @@ impl Store {
     /// The record of a case for export (JSON, PDF).
     pub async fn case_export(&self, actor: &Actor, id: i32, lang: Lang) -> Result<CaseExport> {
         let c = self.case(actor, id).await?;
-        let snapshots = self.case_snapshots(actor, id).await?;
+        let snapshots = self.snapshots_of(id).await?;
         let head = self
             .audit_events(Some(&subject(id)), 1)
             .await?

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ismap_core::lang::Lang;
 use ismap_formats::InputError;
-use ismap_store::{ApplicationError, StoreError};
+use ismap_store::{ApplicationError, CaseError, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -118,6 +118,19 @@ impl From<StoreError> for ApiError {
             StoreError::Application(ApplicationError::Refused(r)) => {
                 let mut err = ApiError::new(StatusCode::CONFLICT, "refused", r.message(Lang::En));
                 err.body.detail_ja = Some(r.message(Lang::Ja));
+                err
+            }
+            // A case refusal is 403 when the actor may not, 409 when the case's state refuses.
+            StoreError::Case(c) => {
+                let (status, error) = match &c {
+                    CaseError::Refused(r) if r.forbidden() => (StatusCode::FORBIDDEN, "forbidden"),
+                    CaseError::Refused(_) => (StatusCode::CONFLICT, "refused"),
+                    CaseError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+                    CaseError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
+                };
+                let (en, ja) = (c.message(Lang::En), c.message(Lang::Ja));
+                let mut err = ApiError::new(status, error, en.clone());
+                err.body.detail_ja = (ja != en).then_some(ja);
                 err
             }
             backdated @ StoreError::Backdated { .. } => {

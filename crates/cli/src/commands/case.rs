@@ -14,7 +14,7 @@ use ismap_core::lang::Lang;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::profile_toml::parse_profile;
 use ismap_report::Origin;
-use ismap_store::{CaseError, CaseRecord, Snapshot, StoreError};
+use ismap_store::{CaseRecord, Snapshot, StoreError};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -142,13 +142,7 @@ enum What {
 /// Refusals and invalid input are the user's to fix (exit 2).
 fn refused(e: StoreError, lang: Lang) -> anyhow::Error {
     match e {
-        StoreError::Case(CaseError::Refused(r)) => BadInput(r.message(lang)).into(),
-        StoreError::Case(CaseError::NotFound(id)) => BadInput(match lang {
-            Lang::Ja => format!("調達案件 {id} はありません。"),
-            Lang::En => format!("no procurement case {id}"),
-        })
-        .into(),
-        StoreError::Case(c) => BadInput(c.to_string()).into(),
+        StoreError::Case(c) => BadInput(c.message(lang)).into(),
         other => other.into(),
     }
 }

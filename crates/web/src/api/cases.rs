@@ -17,31 +17,10 @@ use ismap_core::case::{DocumentRef, Proposal, ResolutionKind};
 use ismap_core::lang::Lang;
 use ismap_core::validity::japan_date;
 use ismap_formats::profile_toml::parse_profile;
-use ismap_store::{CaseError, CaseExport, CaseView, ResolutionRecord, StoreError};
+use ismap_store::{CaseExport, CaseView, ResolutionRecord};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
-
-/// A store error on a case: refusals carry both languages.
-fn case_error(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Case(CaseError::Refused(r)) => {
-            let (status, error) = if r.forbidden() {
-                (StatusCode::FORBIDDEN, "forbidden")
-            } else {
-                (StatusCode::CONFLICT, "refused")
-            };
-            let mut err = ApiError::new(status, error, r.message(Lang::En));
-            err.body.detail_ja = Some(r.message(Lang::Ja));
-            err
-        }
-        StoreError::Case(CaseError::NotFound(id)) => ApiError::not_found(format!("no case {id}")),
-        StoreError::Case(CaseError::Invalid(m)) => {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", m)
-        }
-        other => other.into(),
-    }
-}
 
 /// A new case: its name (調達件名) and requirement profile (TOML, as `ismap check` reads).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -106,10 +85,7 @@ pub async fn list(
     State(state): State<Arc<AppState>>,
     Extension(viewer): Extension<Viewer>,
 ) -> Result<Json<Vec<CaseView>>, ApiError> {
-    let cases = store(&state)?
-        .cases(&viewer.actor)
-        .await
-        .map_err(case_error)?;
+    let cases = store(&state)?.cases(&viewer.actor).await?;
     Ok(Json(cases.iter().map(|c| c.view(Lang::Ja)).collect()))
 }
 
@@ -126,8 +102,7 @@ pub async fn create(
     parse_profile("profile", &new.profile, &state.snapshot().catalog)?;
     let case = store(&state)?
         .create_case(&viewer.actor, &new.name, &new.profile)
-        .await
-        .map_err(case_error)?;
+        .await?;
     Ok((StatusCode::CREATED, Json(case.view(Lang::Ja))).into_response())
 }
 
@@ -141,10 +116,7 @@ pub async fn get_one(
     Extension(viewer): Extension<Viewer>,
     Id(id): Id,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = store(&state)?
-        .case(&viewer.actor, id)
-        .await
-        .map_err(case_error)?;
+    let case = store(&state)?.case(&viewer.actor, id).await?;
     Ok(Json(case.view(Lang::Ja)))
 }
 
@@ -159,17 +131,14 @@ pub async fn check(
     Id(id): Id,
 ) -> Result<Json<CaseView>, ApiError> {
     let store = store(&state)?;
-    let case = store.case(&viewer.actor, id).await.map_err(case_error)?;
+    let case = store.case(&viewer.actor, id).await?;
     let (profile, version) = (case.profile.clone(), case.profile_version);
     let worker = Arc::clone(&state);
     let snapshot = state
         .render()
         .run(move || worker.snapshot().check_case(&profile, version))
         .await??;
-    let case = store
-        .record_snapshot(&viewer.actor, id, snapshot)
-        .await
-        .map_err(case_error)?;
+    let case = store.record_snapshot(&viewer.actor, id, snapshot).await?;
     Ok(Json(case.view(Lang::Ja)))
 }
 
@@ -193,8 +162,7 @@ pub async fn resolve(
     };
     let record = store(&state)?
         .resolve(&viewer.actor, id, (r.snapshot, r.entry), proposal)
-        .await
-        .map_err(case_error)?;
+        .await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
@@ -217,8 +185,7 @@ pub async fn approve(
     Ok(Json(
         store(&state)?
             .approve_resolution(&viewer.actor, id, (snapshot, entry))
-            .await
-            .map_err(case_error)?,
+            .await?,
     ))
 }
 
@@ -238,8 +205,7 @@ pub async fn decide(
         .unwrap_or_else(|| japan_date(chrono::Utc::now()));
     let case = store(&state)?
         .decide(&viewer.actor, id, &d.service, on, &d.reason)
-        .await
-        .map_err(case_error)?;
+        .await?;
     Ok(Json(case.view(Lang::Ja)))
 }
 
@@ -260,8 +226,7 @@ pub async fn approve_decision(
         .ok_or_else(|| ApiError::bad_parameter("service", "required"))?;
     let case = store(&state)?
         .approve_decision(&viewer.actor, id, &service)
-        .await
-        .map_err(case_error)?;
+        .await?;
     Ok(Json(case.view(Lang::Ja)))
 }
 
@@ -277,10 +242,7 @@ pub async fn reopen(
     Id(id): Id,
     Body(r): Body<Reopening>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = store(&state)?
-        .reopen(&viewer.actor, id, &r.reason)
-        .await
-        .map_err(case_error)?;
+    let case = store(&state)?.reopen(&viewer.actor, id, &r.reason).await?;
     Ok(Json(case.view(Lang::Ja)))
 }
 
@@ -297,8 +259,7 @@ pub async fn record(
     Ok(Json(
         store(&state)?
             .case_export(&viewer.actor, id, Lang::Ja)
-            .await
-            .map_err(case_error)?,
+            .await?,
     ))
 }
 
@@ -318,7 +279,6 @@ pub async fn set_profile(
     parse_profile("profile", &p.profile, &state.snapshot().catalog)?;
     let case = store(&state)?
         .set_case_profile(&viewer.actor, id, &p.profile)
-        .await
-        .map_err(case_error)?;
+        .await?;
     Ok(Json(case.view(Lang::Ja)))
 }

@@ -18,32 +18,13 @@ use ismap_core::lang::Lang;
 use ismap_core::validity::japan_date;
 use ismap_formats::date::parse_date;
 use ismap_formats::profile_toml::parse_profile;
-use ismap_store::{CaseError, CaseView, StoreError};
+use ismap_store::{CaseView, StoreError};
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::sync::Arc;
 
 fn page_error(lang: Lang, e: StoreError) -> PageError {
-    match e {
-        StoreError::Case(CaseError::Refused(r)) => PageError::new(
-            if r.forbidden() {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::CONFLICT
-            },
-            lang,
-            r.message(lang),
-        ),
-        StoreError::Case(CaseError::NotFound(id)) => PageError::new(
-            StatusCode::NOT_FOUND,
-            lang,
-            format!("{}{id}", t(lang, "調達案件がありません: ", "no case ")),
-        ),
-        StoreError::Case(CaseError::Invalid(m)) => {
-            PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, m)
-        }
-        other => PageError::from((lang, ApiError::from(other))),
-    }
+    PageError::from((lang, ApiError::from(e)))
 }
 
 #[derive(Deserialize)]
