@@ -4,6 +4,7 @@
 //! the list. And reminders for a provider about its own registrations: the renewal filing
 //! deadline and the timeline that leads to it. Each alert has a key so that it is raised once.
 
+use crate::case::premise::PremiseChange;
 use crate::criteria::{Catalog, ControlKey};
 use crate::history::{FieldChange, registration_changes};
 use crate::ids::RegistrationNumber;
@@ -109,6 +110,22 @@ pub enum AlertKind {
         next_audit_start: NaiveDate,
         next_audit_latest_end: NaiveDate,
     },
+    /// A procurement case's decision rests on facts that changed (判断の前提が変わりました):
+    /// a new snapshot was taken, and these resolutions are touched.
+    CasePremiseChanged {
+        case: i32,
+        name: String,
+        snapshot: i32,
+        changes: Vec<PremiseChange>,
+        affected: Vec<u32>,
+    },
+    /// A row of a case's evidence register is past its next due date.
+    EvidenceOverdue {
+        case: i32,
+        name: String,
+        duty: String,
+        due: NaiveDate,
+    },
 }
 
 impl AlertKind {
@@ -127,6 +144,8 @@ impl AlertKind {
             AlertKind::ControlWeakened { .. } => "control_weakened",
             AlertKind::RenewalPendingLong { .. } => "renewal_pending_long",
             AlertKind::RenewalDeadline { .. } => "renewal_deadline",
+            AlertKind::CasePremiseChanged { .. } => "case_premise_changed",
+            AlertKind::EvidenceOverdue { .. } => "evidence_overdue",
         }
     }
 
@@ -152,6 +171,10 @@ impl AlertKind {
             AlertKind::RenewalDeadline {
                 days, expires_on, ..
             } => format!("{days}:{expires_on}"),
+            AlertKind::CasePremiseChanged { case, snapshot, .. } => format!("{case}:{snapshot}"),
+            AlertKind::EvidenceOverdue {
+                case, duty, due, ..
+            } => format!("{case}:{duty}:{due}"),
         };
         format!("{}:{detail}", self.as_str())
     }
@@ -309,6 +332,55 @@ impl AlertKind {
                 } else {
                     format!(
                         "{no}: {days} days or less until the renewal filing deadline (the expiry) {expires_on}, and no renewal is filed. The audit period for the renewal starts on {next_audit_start} and lasts at most 12 months (to {next_audit_latest_end}); file the renewal with the audit body's report (agreed-upon procedures) by the expiry"
+                    )
+                }
+            }
+            AlertKind::CasePremiseChanged {
+                case,
+                name,
+                snapshot,
+                changes,
+                affected,
+            } => {
+                let what = changes
+                    .iter()
+                    .map(|c| c.text(lang))
+                    .collect::<Vec<_>>()
+                    .join(lang.pick("／", "; "));
+                let touched = affected
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                match (ja, affected.is_empty()) {
+                    (true, true) => format!(
+                        "調達案件「{name}」（案件 {case}）: 判断の前提が変わりました。選定した {no} について {what}。再確認の結果を第{snapshot}回の確認として記録しました。判断を維持するか、理由を付して判断を取り消し再判断してください"
+                    ),
+                    (true, false) => format!(
+                        "調達案件「{name}」（案件 {case}）: 判断の前提が変わりました。選定した {no} について {what}。影響を受ける対応記録: 項目 {touched}（前回の確認の番号）。再確認の結果を第{snapshot}回の確認として記録しました。判断を維持するか、理由を付して判断を取り消し再判断してください"
+                    ),
+                    (false, true) => format!(
+                        "Case \"{name}\" ({case}): the premises of the decision changed. For the chosen {no}: {what}. The re-check is recorded as snapshot {snapshot}; keep the decision, or reopen it with the reason and decide again"
+                    ),
+                    (false, false) => format!(
+                        "Case \"{name}\" ({case}): the premises of the decision changed. For the chosen {no}: {what}. Resolutions touched: entries {touched} (numbers of the earlier snapshot). The re-check is recorded as snapshot {snapshot}; keep the decision, or reopen it with the reason and decide again"
+                    ),
+                }
+            }
+            AlertKind::EvidenceOverdue {
+                case,
+                name,
+                duty,
+                due,
+            } => {
+                let duty = crate::case::evidence::duty_text(duty, lang);
+                if ja {
+                    format!(
+                        "調達案件「{name}」（案件 {case}）: 責任分界の「{duty}」の確認期限 {due} を過ぎています（{no}）。実施状況と証跡を確認し、最終確認日と次回期限を更新してください"
+                    )
+                } else {
+                    format!(
+                        "Case \"{name}\" ({case}): the customer duty \"{duty}\" was due for confirmation on {due} ({no}). Confirm it and its evidence, then record the confirmation and the next due date"
                     )
                 }
             }

@@ -190,6 +190,8 @@ pub struct Proposal {
     pub document: Option<DocumentRef>,
     /// For an exception: the legal basis it is applied under.
     pub legal_basis: Option<String>,
+    /// The SHA-256 of a file already kept with the case that holds the document.
+    pub attachment: Option<String>,
 }
 
 /// Why an act on a case is refused. `forbidden()` tells 403 (who) from 409 (when).
@@ -235,6 +237,12 @@ pub enum CaseRefusal {
     StaleProfile,
     /// The decision date lies before the evaluation date or after today.
     DecisionDate { evaluated_on: NaiveDate },
+    /// The evidence register lists the chosen service's duties only.
+    NotADuty { duty: String },
+    /// A last confirmation in the future, or a next due date not after it.
+    EvidenceDate,
+    /// The evidence register is kept for a chosen (proposed or approved) service.
+    NoChosenService,
 }
 
 impl CaseRefusal {
@@ -280,12 +288,22 @@ impl CaseRefusal {
             CaseRefusal::NotACandidate { service } => format!("{service} is not a candidate of the latest snapshot."),
             CaseRefusal::OpenPoints { service, count } if ja => format!("{service} には未対応（または未承認）の要確認・不適合が {count} 件あります。"),
             CaseRefusal::OpenPoints { service, count } => format!("{service} has {count} review or fail entries not settled by an approved resolution."),
+            CaseRefusal::NotADuty { duty } if ja => format!("「{duty}」は選定したサービスの利用者側の責任にありません。"),
+            CaseRefusal::NotADuty { duty } => format!("{duty:?} is not a customer duty of the chosen service."),
+            CaseRefusal::EvidenceDate => lang.pick("最終確認日は本日以前、次回期限は最終確認日より後の日付を指定してください。", "The last confirmation must not lie in the future, and the next due date must fall after it.").into(),
+            CaseRefusal::NoChosenService => lang.pick("責任分界の記録は、判断（案）で選定したサービスについて作成します。先に判断（案）を記録してください。", "The evidence register is kept for the chosen service: propose a decision first.").into(),
             CaseRefusal::BadText { field, max } => {
                 let (ja_name, en_name) = match *field {
                     "text" => ("対応内容", "The resolution text"),
                     "legal_basis" => ("根拠", "The basis"),
                     "document" => ("文書番号（1行）", "The document number (one line)"),
                     "decision_reason" => ("選定理由", "The reason for the choice"),
+                    "activity" => ("実施内容", "The activity"),
+                    "frequency" => ("頻度（1行）", "The frequency (one line)"),
+                    "evidence" => ("証跡の種類（1行）", "The kind of evidence (one line)"),
+                    "location" => ("保管場所（1行）", "Where it is kept (one line)"),
+                    "retention" => ("保存期間（1行）", "The retention (one line)"),
+                    "checked_by" => ("確認者（1行）", "Who confirmed (one line)"),
                     _ => ("理由", "The reason"),
                 };
                 match lang {
@@ -577,6 +595,11 @@ pub fn verdict_text(
         ),
     }
 }
+
+pub mod clauses;
+pub mod evidence;
+pub mod premise;
+pub mod record;
 
 #[cfg(test)]
 mod tests;

@@ -54,6 +54,25 @@ fn offering_words() -> &'static [(Offering, String)] {
     })
 }
 
+/// Every duty, in the order the rules list them.
+pub const RESPONSIBILITIES: [Responsibility; 12] = {
+    use Responsibility::*;
+    [
+        Iam,
+        Logging,
+        Configuration,
+        AccountManagement,
+        DataHandling,
+        Tls,
+        AccessControl,
+        LogRetention,
+        CdnAvailability,
+        WafOperation,
+        IdpOperation,
+        Evidence,
+    ]
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Responsibility {
@@ -86,6 +105,25 @@ impl Responsibility {
             Responsibility::WafOperation => "waf_operation",
             Responsibility::IdpOperation => "idp_operation",
             Responsibility::Evidence => "evidence",
+        }
+    }
+
+    /// A short name for the duty, for a register's row heading.
+    pub fn title(self, lang: Lang) -> &'static str {
+        use Responsibility::*;
+        match self {
+            Iam => lang.pick("IAM（利用者・権限）", "Identity and access management"),
+            Logging => lang.pick("ログの取得・監視", "Logging and monitoring"),
+            Configuration => lang.pick("設定管理", "Configuration management"),
+            AccountManagement => lang.pick("アカウント管理・認証", "Accounts and authentication"),
+            DataHandling => lang.pick("情報の格付・データの範囲", "Data classification and scope"),
+            Tls => lang.pick("TLS（証明書・暗号設定）", "TLS (certificates, ciphers)"),
+            AccessControl => lang.pick("アクセス制御", "Access control"),
+            LogRetention => lang.pick("ログの保管", "Log retention"),
+            CdnAvailability => lang.pick("CDN の可用性", "CDN availability"),
+            WafOperation => lang.pick("WAF の運用", "WAF operation"),
+            IdpOperation => lang.pick("IdP の運用", "Identity provider operation"),
+            Evidence => lang.pick("運用の証跡", "Evidence of operation"),
         }
     }
 
@@ -225,6 +263,16 @@ pub fn responsibilities(
     }
     items.push(Evidence);
     items
+}
+
+impl std::str::FromStr for Responsibility {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RESPONSIBILITIES
+            .into_iter()
+            .find(|r| r.code() == s.trim())
+            .ok_or_else(|| format!("unknown duty {s:?}"))
+    }
 }
 
 #[cfg(test)]

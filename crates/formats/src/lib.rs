@@ -2,6 +2,7 @@
 //! demo data. Every parser returns an [`InputError`] that names the file, the line and column
 //! or the field path, the value and what was expected; nothing here panics on user input.
 
+pub mod clauses;
 pub mod criteria;
 pub mod criteria_table;
 pub mod crosswalk;

@@ -4,12 +4,16 @@ use crate::InputError;
 use crate::crosswalk::builtin_crosswalk;
 use crate::date::{self, parse_date};
 use chrono::NaiveDate;
+use ismap_core::case::record::Snapshot;
+use ismap_core::check::Engine;
 use ismap_core::criteria::Catalog;
 use ismap_core::crosswalk::{Expansion, FedrampBaseline, Framework, Node, Requirement};
 use ismap_core::ids::{ControlId, CountryCode, RegistrationNumber};
 use ismap_core::profile::{
     Confidentiality, ContractPeriod, ControlRequirements, LowImpactBasis, Profile, RegionPolicy,
 };
+use ismap_core::registry::Registry;
+use ismap_core::validity::ExpiryRule;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -74,7 +78,7 @@ struct ControlsDoc {
 }
 
 /// Line and column (1-based, in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -108,6 +112,36 @@ pub fn parse_profile(file: &str, text: &str, catalog: &Catalog) -> Result<Profil
         located(e.inner()).field(path)
     })?;
     profile_from_doc(file, doc, catalog)
+}
+
+/// Where a case's check ran: the list's SHA-256 and revision, the day (in Japan) and the
+/// expiry rule.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseCheckOn<'a> {
+    pub registry_sha256: &'a str,
+    pub registry_revision: Option<i64>,
+    pub evaluated_on: NaiveDate,
+    pub rule: ExpiryRule,
+}
+
+/// A procurement case's check: its profile (TOML, version `version`) parsed against
+/// `catalog` and run on `registry` as `on` says. One definition for the CLI, the server and
+/// the case watch.
+pub fn case_snapshot(
+    (file, profile, version): (&str, &str, i32),
+    catalog: &Catalog,
+    registry: &Registry,
+    on: CaseCheckOn,
+) -> Result<Snapshot, InputError> {
+    let profile = parse_profile(file, profile, catalog)?;
+    let engine = Engine::new(catalog, registry, &profile, on.evaluated_on, on.rule)
+        .map_err(|e| InputError::new(file, e.to_string()))?;
+    Ok(Snapshot::of_check(
+        &engine,
+        on.registry_sha256,
+        on.registry_revision,
+        version,
+    ))
 }
 
 /// Parses a profile written as JSON with the same fields (dates as `"YYYY-MM-DD"`), as the

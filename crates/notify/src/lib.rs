@@ -14,6 +14,7 @@ use ismap_core::egress::Policy;
 use ismap_core::redact::redact_url;
 use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
+use ismap_formats::profile_toml::{CaseCheckOn, case_snapshot};
 use ismap_store::{Delivery, Store, StoreError};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -214,19 +215,68 @@ pub struct Settings {
     pub egress: Policy,
 }
 
-/// One alert run on `today` against `registry`, then the deliveries due at `now`.
+/// The list an alert run compares with, and how a case's record names it.
+#[derive(Clone, Copy)]
+pub struct List<'a> {
+    pub registry: &'a Registry,
+    pub catalog: &'a Catalog,
+    pub sha256: &'a str,
+    pub revision: Option<i64>,
+}
+
+/// One alert run on `today` against `list`: the watches' alerts, the providers' reminders,
+/// the decided cases re-checked (判断の前提が変わりました) and their overdue evidence; then
+/// the deliveries due at `now`.
 pub async fn run(
     store: &Store,
-    registry: &Registry,
-    catalog: &Catalog,
+    list: List<'_>,
     (today, now): (NaiveDate, DateTime<Utc>),
     settings: &Settings,
 ) -> Result<RunReport, NotifyError> {
-    let raised = store
-        .run_alerts(registry, catalog, today, settings.rule, &settings.alerts)
+    let mut raised = store
+        .run_alerts(
+            list.registry,
+            list.catalog,
+            today,
+            settings.rule,
+            &settings.alerts,
+        )
         .await?;
+    raised += watch_cases(store, list, today, settings.rule).await?;
+    raised += store.evidence_alerts(today).await?;
     let sent = deliver_due(store, settings.mailer.as_ref(), &settings.egress, now).await?;
     Ok(RunReport { raised, ..sent })
+}
+
+/// Re-checks every decided case on the list as it is today. A case whose profile no longer
+/// reads (criteria changed under it) is skipped with a warning, not the whole run.
+async fn watch_cases(
+    store: &Store,
+    list: List<'_>,
+    today: NaiveDate,
+    rule: ExpiryRule,
+) -> Result<usize, NotifyError> {
+    let on = CaseCheckOn {
+        registry_sha256: list.sha256,
+        registry_revision: list.revision,
+        evaluated_on: today,
+        rule,
+    };
+    let mut raised = 0;
+    for case in store.decided_cases().await? {
+        let file = format!("case {} profile", case.id);
+        let checked = case_snapshot(
+            (&file, &case.profile, case.profile_version),
+            list.catalog,
+            list.registry,
+            on,
+        );
+        match checked {
+            Ok(snapshot) => raised += store.watch_case(case.id, snapshot, today).await?,
+            Err(e) => tracing::warn!("case {} not re-checked: {e}", case.id),
+        }
+    }
+    Ok(raised)
 }
 
 #[cfg(test)]

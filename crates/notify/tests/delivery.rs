@@ -214,7 +214,7 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
         egress: loopback_allowed(),
         ..Settings::default()
     };
-    let report = run(&store, &registry, &catalog, (today, now), &settings)
+    let report = run(&store, list(&registry, &catalog), (today, now), &settings)
         .await
         .expect("run");
     assert!(report.raised >= 2, "{report:?}");
@@ -254,8 +254,7 @@ async fn alerts_reach_webhooks_and_mailboxes_with_retries() {
     // Nothing is sent twice.
     let again = run(
         &store,
-        &registry,
-        &catalog,
+        list(&registry, &catalog),
         (today, now + chrono::Duration::minutes(10)),
         &settings,
     )
@@ -311,8 +310,7 @@ async fn webhooks_reach_no_internal_address_and_follow_no_redirect() {
     let settings = Settings::default();
     let report = run(
         &w.store,
-        &w.registry,
-        &w.catalog,
+        list(&w.registry, &w.catalog),
         (w.today, w.now),
         &settings,
     )
@@ -361,8 +359,7 @@ async fn a_slow_receiver_does_not_hold_up_the_others() {
     };
     let report = run(
         &w.store,
-        &w.registry,
-        &w.catalog,
+        list(&w.registry, &w.catalog),
         (w.today, w.now),
         &settings,
     )
@@ -374,4 +371,14 @@ async fn a_slow_receiver_does_not_hold_up_the_others() {
         seen.contains(&"/slow".to_owned()) && seen.contains(&"/fast".to_owned()),
         "{seen:?}"
     );
+}
+
+/// The list an alert run compares with (these tests hold no procurement cases).
+fn list<'a>(registry: &'a Registry, catalog: &'a Catalog) -> ismap_notify::List<'a> {
+    ismap_notify::List {
+        registry,
+        catalog,
+        sha256: "test",
+        revision: None,
+    }
 }

@@ -2,6 +2,7 @@
 //! terminal table, in Japanese or English. The inputs that determine the result (profile,
 //! registry hash, criteria version, evaluation date, expiry rule) are part of every report.
 
+pub mod case_xlsx;
 pub mod crosswalk;
 mod markdown;
 mod table;
@@ -74,6 +75,14 @@ pub enum Origin {
 
 impl Origin {
     /// A file's origin: the last component of `path` (a directory is nobody else's business).
+    /// The database list's revision (none for a file or the demo).
+    pub fn revision(&self) -> Option<i64> {
+        match self {
+            Origin::Database { revision, .. } => *revision,
+            _ => None,
+        }
+    }
+
     pub fn file(path: &std::path::Path) -> Origin {
         Origin::File {
             name: path

@@ -6,7 +6,7 @@ use crate::{CheckReport, Labels, counts, date_text};
 use ismap_core::check::{CheckKind, ResultView, Status};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-fn status_format(status: Status) -> Format {
+pub(crate) fn status_format(status: Status) -> Format {
     let (fg, bg) = match status {
         Status::Pass => ("#1A7F37", "#DAFBE1"),
         Status::Review => ("#7A4D00", "#FFF1C2"),

@@ -4,21 +4,27 @@
 //! transaction as the change it records.
 
 use crate::audit::{Change, record};
-use crate::entity::{case_profile, case_resolution, case_snapshot, procurement_case};
-use crate::{Result, Store, StoreError};
-use chrono::{DateTime, NaiveDate, Utc};
-use ismap_core::access::Actor;
-use ismap_core::case::{
-    self, CaseRefusal, CaseState, DocumentRef, Proposal, ResolutionKind, ResolutionState,
-    SnapshotEntry,
+use crate::entity::{
+    case_attachment, case_evidence, case_profile, case_resolution, case_snapshot, procurement_case,
 };
-use ismap_core::check::Status;
+use crate::{Result, Store, StoreError};
+use chrono::{NaiveDate, Utc};
+use ismap_core::access::Actor;
+use ismap_core::case::evidence::EvidenceRow;
+use ismap_core::case::record::{
+    Attachment, CaseExport, CaseRecord, Decision, ResolutionRecord, Snapshot,
+};
+use ismap_core::case::{self, CaseRefusal, CaseState, DocumentRef, Proposal, ResolutionKind};
 use ismap_core::lang::Lang;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+
+mod operation;
+
+use operation::attachment_in;
+pub use operation::{MAX_ATTACHMENT_BYTES, WATCH_ACTOR, WatchedCase};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
@@ -52,258 +58,6 @@ pub const MAX_CASES: usize = 500;
 /// The longest case name (調達件名).
 pub const MAX_CASE_NAME: usize = 200;
 
-/// A check run of a case: the inputs that determined it and every entry, numbered.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Snapshot {
-    #[serde(default)]
-    pub seq: i32,
-    pub profile_version: i32,
-    pub evaluated_on: NaiveDate,
-    pub criteria_version: String,
-    pub expiry_rule: String,
-    pub registry_sha256: String,
-    pub registry_revision: Option<i64>,
-    pub entries: Vec<SnapshotEntry>,
-}
-
-impl Snapshot {
-    /// A check of the case's candidates: every candidate evaluated, entries numbered in
-    /// report order, with the inputs that determined them. One definition for the CLI, the
-    /// API and the pages.
-    pub fn of_check(
-        engine: &ismap_core::check::Engine,
-        registry_sha256: &str,
-        registry_revision: Option<i64>,
-        profile_version: i32,
-    ) -> Snapshot {
-        let results = engine.evaluate(&engine.default_candidates());
-        let views: Vec<_> = results.iter().map(|r| engine.view(r, Lang::Ja)).collect();
-        Snapshot {
-            seq: 0,
-            profile_version,
-            evaluated_on: engine.evaluated_on,
-            criteria_version: engine.catalog.version().to_owned(),
-            expiry_rule: engine.rule.to_string(),
-            registry_sha256: registry_sha256.to_owned(),
-            registry_revision,
-            entries: case::snapshot_entries(&views),
-        }
-    }
-}
-
-/// A resolution with its approval, as shown and exported.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ResolutionRecord {
-    pub snapshot: i32,
-    pub entry: u32,
-    pub kind: ResolutionKind,
-    pub text: String,
-    pub document: Option<DocumentRef>,
-    pub legal_basis: Option<String>,
-    pub by: String,
-    pub at: DateTime<Utc>,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<DateTime<Utc>>,
-}
-
-/// The decision: proposed by a member, locked once an approver (another person) approves.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Decision {
-    pub service: String,
-    /// 選定理由: why this service was chosen.
-    #[serde(default)]
-    pub reason: String,
-    pub decided_on: NaiveDate,
-    pub decided_by: String,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<DateTime<Utc>>,
-}
-
-/// A case as its members see it.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CaseRecord {
-    pub id: i32,
-    pub organisation: String,
-    pub name: String,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
-    pub profile_version: i32,
-    /// The current requirement profile (TOML).
-    pub profile: String,
-    pub decision: Option<Decision>,
-    pub snapshots: i32,
-    pub latest: Option<Snapshot>,
-    /// Resolutions of the latest snapshot's entries.
-    pub resolutions: Vec<ResolutionRecord>,
-}
-
-impl CaseRecord {
-    fn state(&self) -> CaseState<'_> {
-        CaseState {
-            organisation: &self.organisation,
-            decided: self.decision.is_some(),
-        }
-    }
-
-    fn resolution_states(&self) -> Vec<ResolutionState> {
-        self.resolutions
-            .iter()
-            .map(|r| ResolutionState {
-                entry: r.entry,
-                author: r.by.clone(),
-                approved: r.approved_by.is_some(),
-            })
-            .collect()
-    }
-
-    fn entries(&self) -> &[SnapshotEntry] {
-        self.latest.as_ref().map_or(&[], |s| s.entries.as_slice())
-    }
-}
-
-/// One candidate's verdict, as checked and after approved resolutions.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CandidateVerdict {
-    pub registration_no: String,
-    pub verdict: Status,
-    pub verdict_after_resolutions: Status,
-    /// 「要確認 → 全件対応済み（承認済み 3 件）」: settled, which is not the same as conformant.
-    pub verdict_text: String,
-}
-
-/// An entry of the latest snapshot with its resolution.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EntryView {
-    #[serde(flatten)]
-    pub entry: SnapshotEntry,
-    pub resolution: Option<ResolutionRecord>,
-    /// True once the resolution is approved.
-    pub settled: bool,
-}
-
-/// A case as shown, exported and answered by the API.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CaseView {
-    pub id: i32,
-    pub name: String,
-    pub organisation: String,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
-    pub profile_version: i32,
-    pub profile: String,
-    /// 未確認 / 対応中 / 承認待ち（判断案: …）/ 決裁済み（… を選定）, in the language asked for.
-    pub state: String,
-    pub decision: Option<Decision>,
-    /// The latest snapshot's inputs (its entries are in `entries`).
-    pub snapshot: Option<SnapshotInfo>,
-    pub candidates: Vec<CandidateVerdict>,
-    pub entries: Vec<EntryView>,
-}
-
-/// What a snapshot was computed from.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SnapshotInfo {
-    pub seq: i32,
-    pub profile_version: i32,
-    pub evaluated_on: NaiveDate,
-    pub criteria_version: String,
-    pub expiry_rule: String,
-    pub registry_sha256: String,
-    pub registry_revision: Option<i64>,
-}
-
-/// The whole record of a case: the case as shown, every snapshot, and the case's latest
-/// audit-trail event (`SEQ:HASH`), which ties a printed record to the data.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CaseExport {
-    pub case: CaseView,
-    pub snapshots: Vec<Snapshot>,
-    pub audit_head: Option<String>,
-}
-
-impl CaseRecord {
-    pub fn state_text(&self, lang: Lang) -> String {
-        match &self.decision {
-            Some(d) if d.approved_by.is_some() => match lang {
-                Lang::Ja => format!("決裁済み（{} を選定）", d.service),
-                Lang::En => format!("Decided: {}", d.service),
-            },
-            Some(d) => match lang {
-                Lang::Ja => format!("承認待ち（判断案: {}）", d.service),
-                Lang::En => format!("Awaiting approval (proposed: {})", d.service),
-            },
-            None if self.latest.is_none() => lang.pick("未確認", "not checked").to_owned(),
-            None => lang.pick("対応中", "in progress").to_owned(),
-        }
-    }
-
-    /// The case with each candidate's verdicts and each entry's resolution.
-    pub fn view(&self, lang: Lang) -> CaseView {
-        let states = self.resolution_states();
-        let entries = self.entries();
-        let mut candidates: Vec<&str> =
-            entries.iter().map(|e| e.registration_no.as_str()).collect();
-        candidates.dedup();
-        CaseView {
-            id: self.id,
-            name: self.name.clone(),
-            organisation: self.organisation.clone(),
-            created_by: self.created_by.clone(),
-            created_at: self.created_at,
-            profile_version: self.profile_version,
-            profile: self.profile.clone(),
-            state: self.state_text(lang),
-            decision: self.decision.clone(),
-            snapshot: self.latest.as_ref().map(|s| SnapshotInfo {
-                seq: s.seq,
-                profile_version: s.profile_version,
-                evaluated_on: s.evaluated_on,
-                criteria_version: s.criteria_version.clone(),
-                expiry_rule: s.expiry_rule.clone(),
-                registry_sha256: s.registry_sha256.clone(),
-                registry_revision: s.registry_revision,
-            }),
-            candidates: candidates
-                .into_iter()
-                .map(|no| {
-                    let (before, after) = case::verdicts(entries, &states, no);
-                    let counts = case::settled_counts(entries, &states, no);
-                    CandidateVerdict {
-                        registration_no: no.to_owned(),
-                        verdict: before,
-                        verdict_after_resolutions: after,
-                        verdict_text: case::verdict_text(before, counts, after, lang),
-                    }
-                })
-                .collect(),
-            entries: entries
-                .iter()
-                .map(|e| {
-                    let resolution = self
-                        .resolutions
-                        .iter()
-                        .find(|r| r.entry == e.entry)
-                        .cloned();
-                    EntryView {
-                        entry: e.clone(),
-                        settled: resolution.as_ref().is_some_and(|r| r.approved_by.is_some()),
-                        resolution,
-                    }
-                })
-                .collect(),
-        }
-    }
-}
-
 fn corrupt(table: &'static str, key: impl ToString, e: impl ToString) -> StoreError {
     StoreError::Corrupt {
         table,
@@ -331,6 +85,7 @@ fn to_resolution(m: case_resolution::Model) -> Result<ResolutionRecord> {
         at: m.created_at,
         approved_by: m.approved_by,
         approved_at: m.approved_at,
+        attachment: m.attachment_sha256,
     })
 }
 
@@ -368,6 +123,40 @@ async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<CaseRecord> {
         .into_iter()
         .map(to_resolution)
         .collect::<Result<Vec<_>>>()?;
+    let evidence = case_evidence::Entity::find()
+        .filter(case_evidence::Column::CaseId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| serde_json::from_str(&r.body).map_err(|e| corrupt("case_evidence", id, e)))
+        .collect::<Result<Vec<EvidenceRow>>>()?;
+    let attachments = case_attachment::Entity::find()
+        .select_only()
+        .columns([
+            case_attachment::Column::Sha256,
+            case_attachment::Column::Name,
+            case_attachment::Column::MediaType,
+            case_attachment::Column::Size,
+            case_attachment::Column::UploadedBy,
+            case_attachment::Column::UploadedAt,
+        ])
+        .filter(case_attachment::Column::CaseId.eq(id))
+        .order_by_asc(case_attachment::Column::UploadedAt)
+        .into_tuple::<(String, String, String, i64, String, chrono::DateTime<Utc>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(
+            |(sha256, name, media_type, size, uploaded_by, uploaded_at)| Attachment {
+                sha256,
+                name,
+                media_type,
+                size,
+                uploaded_by,
+                uploaded_at,
+            },
+        )
+        .collect();
     let decision = m
         .decision
         .as_deref()
@@ -386,6 +175,8 @@ async fn load<C: ConnectionTrait>(db: &C, id: i32) -> Result<CaseRecord> {
         snapshots,
         latest,
         resolutions,
+        evidence,
+        attachments,
     })
 }
 
@@ -427,6 +218,67 @@ async fn lock_at<C: ConnectionTrait>(
         .into());
     }
     Ok(c)
+}
+
+/// Inserts `snapshot` as the case's next one (taken by `by`), and carries over to it the
+/// resolutions of the previous snapshot whose entry is still there unchanged, under the same
+/// profile version, with their approvals. Returns the new sequence number and how many
+/// resolutions were carried over.
+async fn insert_snapshot<C: ConnectionTrait>(
+    txn: &C,
+    by: &str,
+    c: &CaseRecord,
+    snapshot: &mut Snapshot,
+) -> Result<(i32, usize)> {
+    let id = c.id;
+    let seq = c.snapshots + 1;
+    snapshot.seq = seq;
+    let body =
+        serde_json::to_string(&*snapshot).map_err(|e| StoreError::Internal(e.to_string()))?;
+    case_snapshot::ActiveModel {
+        case_id: Set(id),
+        seq: Set(seq),
+        body: Set(body),
+        created_by: Set(by.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    let mut carried = 0;
+    let same_profile = c
+        .latest
+        .as_ref()
+        .is_some_and(|old| old.profile_version == snapshot.profile_version);
+    let mut taken: Vec<u32> = Vec::new();
+    for r in case_resolution::Entity::find()
+        .filter(case_resolution::Column::CaseId.eq(id))
+        .filter(case_resolution::Column::SnapshotSeq.eq(c.snapshots))
+        .all(txn)
+        .await?
+    {
+        let old = c
+            .entries()
+            .iter()
+            .find(|e| i64::from(e.entry) == i64::from(r.entry));
+        // The same facts (candidate, check, code, subject, status, reason, action) under
+        // the same requirements; one resolution per new entry.
+        let same = old.filter(|_| same_profile).and_then(|o| {
+            snapshot
+                .entries
+                .iter()
+                .find(|n| !taken.contains(&n.entry) && **n == o.clone().renumbered(n.entry))
+        });
+        if let Some(n) = same {
+            taken.push(n.entry);
+            let mut copy: case_resolution::ActiveModel = r.into();
+            copy.id = sea_orm::ActiveValue::NotSet;
+            copy.snapshot_seq = Set(seq);
+            copy.entry = Set(n.entry as i32);
+            copy.insert(txn).await?;
+            carried += 1;
+        }
+    }
+    Ok((seq, carried))
 }
 
 /// Another organisation's case does not exist for the actor (404, like applications).
@@ -566,7 +418,12 @@ impl Store {
     }
 
     /// The record of a case for export (JSON, PDF).
-    pub async fn case_export(&self, actor: &Actor, id: i32, lang: Lang) -> Result<CaseExport> {
+    pub async fn case_export(
+        &self,
+        actor: &Actor,
+        id: i32,
+        (lang, today): (Lang, NaiveDate),
+    ) -> Result<CaseExport> {
         let c = self.case(actor, id).await?;
         let snapshots = self.snapshots_of(id).await?;
         let head = self
@@ -575,7 +432,7 @@ impl Store {
             .into_iter()
             .next();
         Ok(CaseExport {
-            case: c.view(lang),
+            case: c.view(lang, today),
             snapshots,
             audit_head: head.map(|e| format!("{}:{}", e.seq, e.hash)),
         })
@@ -633,53 +490,7 @@ impl Store {
                 "a case keeps at most {MAX_SNAPSHOTS} snapshots"
             ))));
         }
-        let seq = c.snapshots + 1;
-        snapshot.seq = seq;
-        let body =
-            serde_json::to_string(&snapshot).map_err(|e| StoreError::Internal(e.to_string()))?;
-        case_snapshot::ActiveModel {
-            case_id: Set(id),
-            seq: Set(seq),
-            body: Set(body),
-            created_by: Set(actor.name.clone()),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&txn)
-        .await?;
-        let mut carried = 0;
-        let same_profile = c
-            .latest
-            .as_ref()
-            .is_some_and(|old| old.profile_version == snapshot.profile_version);
-        let mut taken: Vec<u32> = Vec::new();
-        for r in case_resolution::Entity::find()
-            .filter(case_resolution::Column::CaseId.eq(id))
-            .filter(case_resolution::Column::SnapshotSeq.eq(c.snapshots))
-            .all(&txn)
-            .await?
-        {
-            let old = c
-                .entries()
-                .iter()
-                .find(|e| i64::from(e.entry) == i64::from(r.entry));
-            // The same facts (candidate, check, code, subject, status, reason, action) under
-            // the same requirements; one resolution per new entry.
-            let same = old.filter(|_| same_profile).and_then(|o| {
-                snapshot
-                    .entries
-                    .iter()
-                    .find(|n| !taken.contains(&n.entry) && **n == o.clone().renumbered(n.entry))
-            });
-            if let Some(n) = same {
-                taken.push(n.entry);
-                let mut copy: case_resolution::ActiveModel = r.into();
-                copy.id = sea_orm::ActiveValue::NotSet;
-                copy.snapshot_seq = Set(seq);
-                copy.entry = Set(n.entry as i32);
-                copy.insert(&txn).await?;
-                carried += 1;
-            }
-        }
+        let (seq, carried) = insert_snapshot(&txn, &actor.name, &c, &mut snapshot).await?;
         record(
             &txn,
             Change::new(&actor.name, "case.check", &subject(id)).after(Some(serde_json::json!({
@@ -717,6 +528,10 @@ impl Store {
         )
         .map_err(|r| refused(id, r))?;
         let document = proposal.document.filter(|d| !d.number.trim().is_empty());
+        let attachment = match proposal.attachment {
+            Some(sha) => Some(attachment_in(&txn, id, &sha).await?),
+            None => None,
+        };
         let m = case_resolution::ActiveModel {
             case_id: Set(id),
             snapshot_seq: Set(c.snapshots),
@@ -733,6 +548,7 @@ impl Store {
             created_at: Set(Utc::now()),
             approved_by: Set(None),
             approved_at: Set(None),
+            attachment_sha256: Set(attachment),
             ..Default::default()
         }
         .insert(&txn)
@@ -814,6 +630,7 @@ impl Store {
             decided_by: actor.name.clone(),
             approved_by: None,
             approved_at: None,
+            snapshot: c.snapshots,
         };
         self.set_decision(&txn, actor, id, Some(&decision), "case.decide")
             .await?;

@@ -384,6 +384,8 @@ pub mod alert {
         pub raised_on: Date,
         pub created_at: DateTimeUtc,
         pub read_at: Option<DateTimeUtc>,
+        /// The procurement case an alert belongs to (case alerts only).
+        pub case_id: Option<i32>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -534,6 +536,62 @@ pub mod case_resolution {
         pub created_at: DateTimeUtc,
         pub approved_by: Option<String>,
         pub approved_at: Option<DateTimeUtc>,
+        /// The SHA-256 of the case attachment the resolution's document is kept in.
+        pub attachment_sha256: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A row of a case's evidence register (the row as JSON; its next due date as a column, for
+/// the overdue alerts).
+pub mod case_evidence {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "case_evidence")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub duty: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        pub next_due: Option<Date>,
+        pub updated_by: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A file kept with a case (a resolution's document), addressed by its SHA-256.
+pub mod case_attachment {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "case_attachment")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub sha256: String,
+        #[sea_orm(column_type = "Text")]
+        pub name: String,
+        pub media_type: String,
+        pub size: i64,
+        #[sea_orm(column_type = "Blob")]
+        pub content: Vec<u8>,
+        pub uploaded_by: String,
+        pub uploaded_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

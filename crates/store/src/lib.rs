@@ -25,11 +25,13 @@ pub use accounts::{
 pub use applications::{Application, ApplicationContent, ApplicationError, StatementContent};
 pub use audit::{Anchor, AuditEvent, Verification};
 pub use backup::{BACKUP_FORMAT, BackupSummary};
-pub use cases::{
-    CandidateVerdict, CaseError, CaseExport, CaseRecord, CaseView, Decision, EntryView, MAX_CASES,
+pub use cases::{CaseError, MAX_ATTACHMENT_BYTES, MAX_CASES, WATCH_ACTOR, WatchedCase};
+// The case's data types live in the core; the store loads and stores them.
+pub use history::ListEvent;
+pub use ismap_core::case::record::{
+    Attachment, CandidateVerdict, CaseExport, CaseRecord, CaseView, Decision, DutyView, EntryView,
     ResolutionRecord, Snapshot, SnapshotInfo,
 };
-pub use history::ListEvent;
 pub use registry::{ImportRecord, ImportSummary, RegionJson};
 pub use watches::{
     AlertRecord, Delivery, MAX_WATCHED_CONTROLS, OWN_REGISTRATION, WatchRecord, WebhookRecord,

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(TokenExpiry),
             Box::new(DomainRules),
             Box::new(Cases),
+            Box::new(CaseOperation),
         ]
     }
 }
@@ -454,6 +455,65 @@ impl MigrationTrait for Cases {
                 .col("snapshot_seq")
                 .col("entry")
                 .unique()
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// The case in operation: the agency's evidence register, attachments kept with their
+/// SHA-256, and alerts that belong to a case (the list changed under a decision, evidence
+/// overdue).
+struct CaseOperation;
+
+impl MigrationName for CaseOperation {
+    fn name(&self) -> &str {
+        "m0006_case_operation"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CaseOperation {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("case_evidence")
+                .col(integer("case_id"))
+                .col(string("duty"))
+                .col(text("body"))
+                .col(date_null("next_due"))
+                .col(string("updated_by"))
+                .col(timestamp_with_time_zone("updated_at"))
+                .primary_key(Index::create().col("case_id").col("duty"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("case_attachment")
+                .col(integer("case_id"))
+                .col(string("sha256"))
+                .col(text("name"))
+                .col(string("media_type"))
+                .col(big_integer("size"))
+                .col(blob("content"))
+                .col(string("uploaded_by"))
+                .col(timestamp_with_time_zone("uploaded_at"))
+                .primary_key(Index::create().col("case_id").col("sha256"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("case_resolution")
+                .add_column(string_null("attachment_sha256"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("alert")
+                .add_column(integer_null("case_id"))
                 .to_owned(),
         )
         .await

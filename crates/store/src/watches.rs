@@ -51,6 +51,8 @@ pub struct AlertRecord {
     pub message_en: String,
     pub raised_on: NaiveDate,
     pub read: bool,
+    /// The procurement case a case alert belongs to.
+    pub case_id: Option<i32>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -95,6 +97,8 @@ pub const MAX_WATCHED_CONTROLS: usize = 2000;
 
 /// The `watch_id` of a provider's reminders about its own registrations (watch ids start at 1).
 pub const OWN_REGISTRATION: i32 = 0;
+/// The `watch_id` of a procurement case's alerts (the case is in `case_id`).
+pub const CASE_ALERTS: i32 = -1;
 
 fn to_alert(a: alert::Model) -> AlertRecord {
     AlertRecord {
@@ -106,6 +110,7 @@ fn to_alert(a: alert::Model) -> AlertRecord {
         message_en: a.message_en,
         raised_on: a.raised_on,
         read: a.read_at.is_some(),
+        case_id: a.case_id,
     }
 }
 
@@ -366,7 +371,7 @@ impl Store {
                 continue;
             }
             let txn = self.db.begin().await?;
-            raised += raise(&txn, w.account_id, w.id, &no, kinds, today).await?;
+            raised += raise(&txn, w.account_id, (w.id, None), &no, kinds, today).await?;
             let mut active: watch::ActiveModel = w.into();
             active.seen = Set(seen_now);
             active.update(&txn).await?;
@@ -406,7 +411,7 @@ impl Store {
                 raised += raise(
                     &txn,
                     owner.id,
-                    OWN_REGISTRATION,
+                    (OWN_REGISTRATION, None),
                     &r.registration_no,
                     vec![kind.clone()],
                     today,
@@ -495,10 +500,10 @@ impl Store {
 
 /// Records the alerts of `kinds` not raised before for (`account_id`, `watch_id`), and queues
 /// their deliveries to the account's e-mail address and webhooks. Returns how many were new.
-async fn raise<C: ConnectionTrait>(
+pub(crate) async fn raise<C: ConnectionTrait>(
     txn: &C,
     account_id: i32,
-    watch_id: i32,
+    (watch_id, case_id): (i32, Option<i32>),
     no: &RegistrationNumber,
     kinds: Vec<AlertKind>,
     today: NaiveDate,
@@ -509,7 +514,9 @@ async fn raise<C: ConnectionTrait>(
         // Reminders share watch id 0 across accounts and registrations; the unique index is
         // (watch_id, key), so both are part of their key.
         let key_hash = match watch_id {
-            OWN_REGISTRATION => sha256_hex(&format!("{account_id}:{no}:{}", kind.key())),
+            OWN_REGISTRATION | CASE_ALERTS => {
+                sha256_hex(&format!("{account_id}:{no}:{}", kind.key()))
+            }
             _ => sha256_hex(&kind.key()),
         };
         let exists = alert::Entity::find()
@@ -533,6 +540,7 @@ async fn raise<C: ConnectionTrait>(
             raised_on: Set(today),
             created_at: Set(Utc::now()),
             read_at: Set(None),
+            case_id: Set(case_id),
             ..Default::default()
         }
         .insert(txn)

@@ -121,7 +121,12 @@ pub async fn identify(
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     // Only a session cookie is an ambient credential; it alone carries a CSRF token.
     let body = if unsafe_method && let Some(expected) = viewer.csrf.clone() {
-        let bytes = match to_bytes(body, crate::BODY_LIMIT).await {
+        let limit = if crate::takes_upload(&path) {
+            crate::UPLOAD_LIMIT
+        } else {
+            crate::BODY_LIMIT
+        };
+        let bytes = match to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => {
                 return crate::error::refusal(

@@ -4,6 +4,7 @@
 
 mod api;
 pub mod auth;
+mod download;
 mod error;
 mod headers;
 mod pages;
@@ -30,6 +31,27 @@ use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (a profile is a few kilobytes).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest body of the routes that take a file kept with a case (the file and a form).
+pub const UPLOAD_LIMIT: usize = ismap_store::MAX_ATTACHMENT_BYTES + 64 * 1024;
+
+/// The routes that take such a file: `/cases/{id}/resolutions` and
+/// `/api/v1/cases/{id}/attachments`.
+pub fn takes_upload(path: &str) -> bool {
+    let Some(rest) = path
+        .strip_prefix("/cases/")
+        .or_else(|| path.strip_prefix("/api/v1/cases/"))
+    else {
+        return false;
+    };
+    match rest.split_once('/') {
+        Some((id, tail)) => {
+            id.bytes().all(|b| b.is_ascii_digit())
+                && (tail == "resolutions" && path.starts_with("/cases/")
+                    || tail == "attachments" && path.starts_with("/api/"))
+        }
+        None => false,
+    }
+}
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The whole application with its middleware.

@@ -56,31 +56,20 @@ impl Snapshot {
         profile: &str,
         profile_version: i32,
     ) -> Result<ismap_store::Snapshot, crate::ApiError> {
-        use ismap_core::check::Engine;
-        let profile =
-            ismap_formats::profile_toml::parse_profile("profile", profile, &self.catalog)?;
         // Today in Japan, whatever the profile's evaluation date: a case's record is of the
         // list as it is, and a past date could let a revoked service pass.
-        let evaluated_on = ismap_core::validity::japan_date(chrono::Utc::now());
-        let rule = ExpiryRule::Civil;
-        let engine = Engine::new(&self.catalog, &self.registry, &profile, evaluated_on, rule)
-            .map_err(|e| {
-                crate::ApiError::new(
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_value",
-                    e.to_string(),
-                )
-            })?;
-        let revision = match self.origin {
-            Origin::Database { revision, .. } => revision,
-            _ => None,
+        let on = ismap_formats::profile_toml::CaseCheckOn {
+            registry_sha256: &self.sha256,
+            registry_revision: self.origin.revision(),
+            evaluated_on: ismap_core::validity::japan_date(chrono::Utc::now()),
+            rule: ExpiryRule::Civil,
         };
-        Ok(ismap_store::Snapshot::of_check(
-            &engine,
-            &self.sha256,
-            revision,
-            profile_version,
-        ))
+        Ok(ismap_formats::profile_toml::case_snapshot(
+            ("profile", profile, profile_version),
+            &self.catalog,
+            &self.registry,
+            on,
+        )?)
     }
 
     /// How reports name this registry.
@@ -131,6 +120,9 @@ pub struct Deployment {
     /// links in feeds; without it, the address the server listens on. Never the request's
     /// `Host` header, which any client can set.
     pub public_url: Option<String>,
+    /// The contract clause templates cases are drafted from (the shipped ones unless the
+    /// agency keeps its own directory).
+    pub clauses: Vec<ismap_core::case::clauses::Template>,
 }
 
 impl Default for Deployment {
@@ -142,6 +134,7 @@ impl Default for Deployment {
             egress: ismap_core::egress::Policy::default(),
             render: crate::render::RenderLimits::default(),
             public_url: None,
+            clauses: ismap_formats::clauses::builtin_clauses().to_vec(),
         }
     }
 }

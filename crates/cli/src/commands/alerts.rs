@@ -1,11 +1,11 @@
 //! `ismap alerts run`: one alert run for cron (the server runs the same on a schedule).
 
+use super::source::RegistrySource;
 use crate::context::{Context, date_option};
 use crate::output;
 use anyhow::Result;
 use clap::Args;
 use ismap_core::alerts::AlertSettings;
-use ismap_core::criteria::BUILTIN_VERSION;
 use ismap_core::egress::Policy;
 use ismap_core::validity::ExpiryRule;
 use ismap_notify::{Mailer, Settings};
@@ -87,16 +87,15 @@ impl AlertsCmd {
         };
         let settings = self.alerts.settings()?;
         let store = ctx.store().await?;
-        let catalog = store.load_criteria(BUILTIN_VERSION).await?;
-        let registry = store.load_registry(&catalog).await?;
-        let report = ismap_notify::run(
-            &store,
-            &registry,
-            &catalog,
-            (today, chrono::Utc::now()),
-            &settings,
-        )
-        .await?;
+        let loaded = RegistrySource::database().load(ctx).await?;
+        let list = ismap_notify::List {
+            registry: &loaded.registry,
+            catalog: &loaded.catalog,
+            sha256: &loaded.info.sha256,
+            revision: loaded.info.origin.revision(),
+        };
+        let report =
+            ismap_notify::run(&store, list, (today, chrono::Utc::now()), &settings).await?;
         output::write(&format!("{}\n", serde_json::to_string(&report)?), None)
     }
 }

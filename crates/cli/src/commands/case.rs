@@ -8,13 +8,16 @@ use crate::context::{Context, date_option, read_file};
 use crate::output;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use ismap_core::case::{DocumentRef, Proposal, ResolutionKind};
-use ismap_core::check::{Engine, Status};
+use ismap_core::case::clauses::draft;
+use ismap_core::case::evidence::{EvidenceRow, Performer};
+use ismap_core::case::{CaseRefusal, DocumentRef, Proposal, ResolutionKind};
+use ismap_core::check::Status;
 use ismap_core::lang::Lang;
 use ismap_core::validity::ExpiryRule;
-use ismap_formats::profile_toml::parse_profile;
-use ismap_report::Origin;
-use ismap_store::{CaseRecord, Snapshot, StoreError};
+use ismap_formats::clauses::{builtin_clauses, read_clause_dir};
+use ismap_formats::oscal::case_results;
+use ismap_formats::profile_toml::{CaseCheckOn, case_snapshot, parse_profile};
+use ismap_store::{CaseError, CaseRecord, Snapshot, StoreError};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -38,6 +41,16 @@ pub enum ExportFormat {
     Json,
     /// Needs -o FILE
     Pdf,
+    /// One sheet per part; needs -o FILE
+    Xlsx,
+    /// OSCAL assessment-results: findings with the resolutions as risk responses
+    Oscal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClauseFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +95,63 @@ enum What {
         /// For an exception: the legal basis it is applied under
         #[arg(long, value_name = "TEXT")]
         legal_basis: Option<String>,
+        /// A file holding the document, kept with the case under its SHA-256
+        #[arg(long, value_name = "FILE")]
+        attach: Option<PathBuf>,
+    },
+    /// Keep a file with the case (prints its SHA-256) / 添付ファイルを登録する
+    Attach { id: i32, file: PathBuf },
+    /// Write a file kept with the case / 添付ファイルを取り出す
+    Attachment {
+        id: i32,
+        #[arg(long, value_name = "HEX")]
+        sha256: String,
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Fill a row of the evidence register for a duty of the chosen service (責任分界の
+    ///自組織側); allowed after the decision / 責任分界の記録を更新する
+    Evidence {
+        id: i32,
+        /// The duty's code, as `case show` lists it (iam, logging, configuration, tls, …)
+        #[arg(long)]
+        duty: String,
+        /// 実施内容
+        #[arg(long)]
+        activity: String,
+        /// 実施者
+        #[arg(long, value_enum)]
+        performer: PerformerArg,
+        /// 頻度
+        #[arg(long, default_value = "")]
+        frequency: String,
+        /// 証跡の種類
+        #[arg(long)]
+        evidence: String,
+        /// 保管場所
+        #[arg(long, default_value = "")]
+        location: String,
+        /// 保存期間
+        #[arg(long, default_value = "")]
+        retention: String,
+        /// 最終確認日 (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        last_checked: Option<String>,
+        /// 確認者
+        #[arg(long, value_name = "NAME")]
+        checked_by: Option<String>,
+        /// 次回期限 (YYYY-MM-DD): an alert is raised to the case's members once it has passed
+        #[arg(long, value_name = "DATE")]
+        next_due: Option<String>,
+    },
+    /// Contract clause drafts for the chosen service / 仕様書・契約書の条項案
+    Clauses {
+        id: i32,
+        /// A directory of clause templates (*.toml) [default: the shipped ones]
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ClauseFormat::Markdown)]
+        format: ClauseFormat,
     },
     /// Approve a resolution (--entry N) or the proposed decision (--decision) / 承認する
     Approve {
@@ -137,6 +207,24 @@ enum What {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// 実施者: own (自組織), contractor (運用委託先) or vendor (ベンダー).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PerformerArg {
+    Own,
+    Contractor,
+    Vendor,
+}
+
+impl From<PerformerArg> for Performer {
+    fn from(p: PerformerArg) -> Performer {
+        match p {
+            PerformerArg::Own => Performer::Own,
+            PerformerArg::Contractor => Performer::Contractor,
+            PerformerArg::Vendor => Performer::Vendor,
+        }
+    }
 }
 
 /// Refusals and invalid input are the user's to fix (exit 2).
@@ -197,6 +285,81 @@ impl CaseCmd {
             What::Show { id, format } => {
                 show(&store.case(&actor, id).await.map_err(fail)?, lang, format)
             }
+            What::Attach { id, file } => {
+                let kept = attach_file(&store, &actor, id, &file).await.map_err(fail)?;
+                format!("{}\t{}\n", kept.sha256, kept.name)
+            }
+            What::Attachment {
+                id,
+                sha256,
+                output: path,
+            } => {
+                let (_, bytes) = store.attachment(&actor, id, &sha256).await.map_err(fail)?;
+                return output::emit(Some(&path), |w| w.write_all(&bytes));
+            }
+            What::Evidence {
+                id,
+                duty,
+                activity,
+                performer,
+                frequency,
+                evidence,
+                location,
+                retention,
+                last_checked,
+                checked_by,
+                next_due,
+            } => {
+                let date = |flag: &str, d: Option<String>| {
+                    d.as_deref().map(|d| date_option(flag, d)).transpose()
+                };
+                let row = EvidenceRow {
+                    duty,
+                    activity,
+                    performer: performer.into(),
+                    frequency,
+                    evidence,
+                    location,
+                    retention,
+                    last_checked: date("--last-checked", last_checked)?,
+                    checked_by,
+                    next_due: date("--next-due", next_due)?,
+                };
+                show(
+                    &store
+                        .set_evidence(&actor, id, row, ctx.today())
+                        .await
+                        .map_err(fail)?,
+                    lang,
+                    ShowFormat::Table,
+                )
+            }
+            What::Clauses {
+                id,
+                templates,
+                format,
+            } => {
+                let c = store.case(&actor, id).await.map_err(fail)?;
+                let own;
+                let templates = match templates {
+                    Some(dir) => {
+                        own = read_clause_dir(&dir)?;
+                        own.as_slice()
+                    }
+                    None => builtin_clauses(),
+                };
+                let drafted = draft(templates, &c, lang);
+                if drafted.is_empty() {
+                    return Err(BadInput(CaseRefusal::NoChosenService.message(lang)).into());
+                }
+                match format {
+                    ClauseFormat::Json => format!("{}\n", serde_json::to_string_pretty(&drafted)?),
+                    ClauseFormat::Markdown => drafted
+                        .iter()
+                        .map(|d| format!("## {}\n\n{}\n\n", d.title, d.text))
+                        .collect(),
+                }
+            }
             What::Resolve {
                 id,
                 entry,
@@ -205,7 +368,12 @@ impl CaseCmd {
                 doc,
                 doc_date,
                 legal_basis,
+                attach,
             } => {
+                let attachment = match attach {
+                    Some(file) => Some(attach_file(&store, &actor, id, &file).await.map_err(fail)?),
+                    None => None,
+                };
                 let document = match doc {
                     Some(number) => Some(DocumentRef {
                         number,
@@ -221,6 +389,7 @@ impl CaseCmd {
                     text,
                     document,
                     legal_basis,
+                    attachment: attachment.map(|a| a.sha256),
                 };
                 // The command line acts on the latest snapshot, as `case show` prints it.
                 let latest = store.case(&actor, id).await.map_err(fail)?.snapshots;
@@ -342,25 +511,37 @@ impl CaseCmd {
                 format,
                 output: to,
             } => {
-                let record = store.case_export(&actor, id, lang).await.map_err(fail)?;
-                if format == ExportFormat::Pdf {
-                    let Some(path) = to.as_deref() else {
-                        return Err(
-                            BadInput("--format pdf: name the file with -o FILE".into()).into()
-                        );
-                    };
-                    let bytes = ismap_report_pdf::case_record(
-                        &serde_json::to_value(&record.case)?,
-                        record.audit_head.as_deref().unwrap_or("-"),
-                        lang,
-                    )
-                    .map_err(anyhow::Error::msg)?;
-                    return output::emit(Some(path), |w| w.write_all(&bytes));
-                }
-                return output::write(
-                    &format!("{}\n", serde_json::to_string_pretty(&record)?),
-                    to.as_deref(),
-                );
+                let record = store
+                    .case_export(&actor, id, (lang, ctx.today()))
+                    .await
+                    .map_err(fail)?;
+                let binary = |name: &str| match to.as_deref() {
+                    Some(path) => Ok(path),
+                    None => Err(BadInput(format!(
+                        "--format {name}: name the file with -o FILE"
+                    ))),
+                };
+                let bytes = match format {
+                    ExportFormat::Pdf => {
+                        let path = binary("pdf")?;
+                        let bytes = ismap_report_pdf::case_record(
+                            &serde_json::to_value(&record.case)?,
+                            record.audit_head.as_deref().unwrap_or("-"),
+                            lang,
+                        )
+                        .map_err(anyhow::Error::msg)?;
+                        return output::emit(Some(path), |w| w.write_all(&bytes));
+                    }
+                    ExportFormat::Xlsx => {
+                        let path = binary("xlsx")?;
+                        let bytes = ismap_report::case_xlsx::case_xlsx(&record, lang)
+                            .map_err(anyhow::Error::msg)?;
+                        return output::emit(Some(path), |w| w.write_all(&bytes));
+                    }
+                    ExportFormat::Oscal => serde_json::to_string_pretty(&case_results(&record))?,
+                    ExportFormat::Json => serde_json::to_string_pretty(&record)?,
+                };
+                return output::write(&format!("{bytes}\n"), to.as_deref());
             }
         };
         output::write(&text, None)
@@ -372,35 +553,41 @@ impl CaseCmd {
 /// date or another file could make a revoked service pass without an exception.
 async fn check(ctx: &Context, c: &CaseRecord) -> Result<Snapshot> {
     let loaded = RegistrySource::database().load(ctx).await?;
-    let profile = parse_profile(
-        &format!("case {} profile", c.id),
-        &c.profile,
-        &loaded.catalog,
-    )?;
-    let evaluated_on = ctx.today();
-    let rule = ExpiryRule::Civil;
-    let engine = Engine::new(
+    let on = CaseCheckOn {
+        registry_sha256: &loaded.info.sha256,
+        registry_revision: loaded.info.origin.revision(),
+        evaluated_on: ctx.today(),
+        rule: ExpiryRule::Civil,
+    };
+    Ok(case_snapshot(
+        (
+            &format!("case {} profile", c.id),
+            &c.profile,
+            c.profile_version,
+        ),
         &loaded.catalog,
         &loaded.registry,
-        &profile,
-        evaluated_on,
-        rule,
-    )
-    .map_err(|e| BadInput(e.to_string()))?;
-    let revision = match loaded.info.origin {
-        Origin::Database { revision, .. } => revision,
-        _ => None,
-    };
-    Ok(Snapshot::of_check(
-        &engine,
-        &loaded.info.sha256,
-        revision,
-        c.profile_version,
-    ))
+        on,
+    )?)
+}
+
+/// Keeps `file` with the case, under its name without the directory.
+async fn attach_file(
+    store: &ismap_store::Store,
+    actor: &ismap_core::access::Actor,
+    id: i32,
+    file: &std::path::Path,
+) -> std::result::Result<ismap_store::Attachment, StoreError> {
+    let bytes = read_file(file).map_err(|e| StoreError::Case(CaseError::Invalid(e.to_string())))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    store.add_attachment(actor, id, &name, &bytes).await
 }
 
 fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
-    let v = c.view(lang);
+    let v = c.view(lang, ismap_core::validity::japan_date(chrono::Utc::now()));
     if format == ShowFormat::Json {
         return format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
     }
@@ -453,6 +640,46 @@ fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
             e.entry.status.label(lang),
             e.entry.code,
             e.entry.subject.as_deref().unwrap_or(""),
+        ));
+    }
+    if v.premise_changed {
+        out.push_str(lang.pick(
+            "！ 判断の前提が変わりました（判断後に一覧の変更を検知し、新しい確認を記録しました）。\n",
+            "! The premises of the decision changed (a list change was detected after the decision and a new snapshot recorded).\n",
+        ));
+    }
+    if !v.duties.is_empty() {
+        out.push_str(&format!(
+            "{}{}\n",
+            if md { "\n## " } else { "" },
+            lang.pick(
+                "責任分界（自組織側）",
+                "Customer duties (evidence register)"
+            )
+        ));
+    }
+    for d in &v.duties {
+        let row = match &d.row {
+            None => lang.pick("未記入", "not filled").to_owned(),
+            Some(r) => format!(
+                "{} / {} / {} / {} {}",
+                r.activity.replace('\n', " "),
+                r.performer.label(lang),
+                r.evidence,
+                lang.pick("次回期限", "next due"),
+                r.next_due.map_or("-".to_owned(), |d| d.to_string())
+            ),
+        };
+        out.push_str(&format!(
+            "{}{} ({}){}: {row}\n",
+            if md { "- " } else { "  " },
+            d.title,
+            d.duty,
+            if d.overdue {
+                lang.pick(" 【期限超過】", " [OVERDUE]")
+            } else {
+                ""
+            }
         ));
     }
     out

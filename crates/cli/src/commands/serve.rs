@@ -43,6 +43,10 @@ pub struct ServeCmd {
     /// the server listens on]
     #[arg(long, env = "ISMAP_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
     public_url: Option<String>,
+    /// A directory of contract clause templates (*.toml, as in data/clauses) that procurement
+    /// cases draft from [default: the shipped ones]
+    #[arg(long, env = "ISMAP_CLAUSES", value_name = "DIR")]
+    clauses: Option<std::path::PathBuf>,
     /// Minutes between alert runs (0: none; run `ismap alerts run` from cron instead)
     #[arg(long, env = "ISMAP_ALERTS_EVERY", default_value_t = 60)]
     alerts_every: u64,
@@ -69,6 +73,11 @@ impl ServeCmd {
             .init();
         let state = if self.source.is_database() {
             let settings = self.alerts.settings()?;
+            // Read and checked at start: a bad template stops the server with its file and field.
+            let clauses = match &self.clauses {
+                Some(dir) => ismap_formats::clauses::read_clause_dir(dir)?,
+                None => ismap_formats::clauses::builtin_clauses().to_vec(),
+            };
             let deployment = Deployment {
                 secure_cookies: self.secure_cookies,
                 behind_proxy: self.behind_proxy,
@@ -76,6 +85,7 @@ impl ServeCmd {
                 egress: settings.egress.clone(),
                 render: self.render_limits(),
                 public_url: self.public_url.clone(),
+                clauses,
             };
             let state = AppState::from_store(ctx.store().await?, deployment).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
@@ -145,10 +155,15 @@ fn spawn_alerts(state: Arc<AppState>, every: Duration, settings: ismap_notify::S
             }
             let snapshot = state.snapshot();
             let now = chrono::Utc::now();
+            let list = ismap_notify::List {
+                registry: &snapshot.registry,
+                catalog: &snapshot.catalog,
+                sha256: &snapshot.sha256,
+                revision: snapshot.origin.revision(),
+            };
             let run = ismap_notify::run(
                 store,
-                &snapshot.registry,
-                &snapshot.catalog,
+                list,
                 (ismap_core::validity::japan_date(now), now),
                 &settings,
             )

@@ -44,6 +44,7 @@ fn proposal(kind: ResolutionKind, basis: Option<&str>) -> Proposal {
         text: "事業者から書面で確認した".into(),
         document: None,
         legal_basis: basis.map(str::to_owned),
+        attachment: None,
     }
 }
 

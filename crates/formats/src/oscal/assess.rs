@@ -4,8 +4,11 @@
 use super::export::control_id;
 use super::{NS, OSCAL_VERSION, uuid_from};
 use chrono::NaiveDate;
+use ismap_core::case::ResolutionKind;
+use ismap_core::case::record::CaseExport;
 use ismap_core::check::{ResultView, Status};
 use ismap_core::criteria::Catalog;
+use ismap_core::lang::Lang;
 use ismap_core::registration::{Registration, StatementStatus};
 use serde_json::{Value, json};
 
@@ -135,6 +138,181 @@ pub fn assessment_results(
                 "uuid": plan,
                 "title": format!("Requirement profile {profile_name}"),
                 "description": format!("evaluated on {evaluated_on}; criteria {criteria_version}; registry SHA-256 {registry_sha256}"),
+            }] },
+        }
+    })
+}
+
+/// A procurement case's record as assessment-results: one result per candidate of the latest
+/// snapshot, one finding per entry, and for every entry with a resolution a risk whose
+/// remediation is the resolution (`completed` once approved, `planned` while it awaits
+/// approval). A risk acceptance or exception that is approved is a `deviation-approved`
+/// risk, not a closed one: settled is not conformant.
+pub fn case_results(record: &CaseExport) -> Value {
+    let case = &record.case;
+    let snapshot = record.snapshots.last();
+    let evaluated_on = snapshot.map(|s| s.evaluated_on);
+    let plan = uuid_from(&format!(
+        "case {} snapshot {:?}",
+        case.id,
+        snapshot.map(|s| s.seq)
+    ));
+    let start = evaluated_on.map_or_else(
+        || case.created_at.to_rfc3339(),
+        |d| format!("{d}T00:00:00+09:00"),
+    );
+    let last_modified = record
+        .case
+        .entries
+        .iter()
+        .filter_map(|e| e.resolution.as_ref())
+        .flat_map(|r| [Some(r.at), r.approved_at])
+        .flatten()
+        .chain([case.created_at])
+        .max()
+        .unwrap_or(case.created_at)
+        .to_rfc3339();
+    let results: Vec<Value> = case
+        .candidates
+        .iter()
+        .map(|cand| {
+            let entries = case
+                .entries
+                .iter()
+                .filter(|e| e.entry.registration_no == cand.registration_no);
+            let mut findings = Vec::new();
+            let mut risks = Vec::new();
+            for e in entries {
+                let n = e.entry.entry;
+                let finding_uuid = uuid_from(&format!("{plan} finding {n}"));
+                let mut finding = json!({
+                    "uuid": finding_uuid,
+                    "title": format!("{} {} {}", n, e.entry.check, e.entry.subject.as_deref().unwrap_or("")).trim_end().to_owned(),
+                    "description": e.entry.reason,
+                    "props": [
+                        { "name": "ismap-entry", "ns": NS, "value": n.to_string() },
+                        { "name": "ismap-status", "ns": NS, "value": e.entry.status.as_str() },
+                        { "name": "ismap-code", "ns": NS, "value": e.entry.code },
+                    ],
+                    "target": {
+                        "type": "objective-id",
+                        "target-id": e.entry.check,
+                        "status": { "state": if e.entry.status == Status::Pass { "satisfied" } else { "not-satisfied" } },
+                    },
+                });
+                if let Some(r) = &e.resolution {
+                    let risk_uuid = uuid_from(&format!("{plan} risk {n}"));
+                    let approved = r.approved_by.is_some();
+                    let accepted = matches!(r.kind, ResolutionKind::RiskAcceptance | ResolutionKind::Exception);
+                    let status = match (approved, accepted) {
+                        (false, _) => "investigating",
+                        (true, true) => "deviation-approved",
+                        (true, false) => "closed",
+                    };
+                    let mut props = vec![
+                        json!({ "name": "resolution-kind", "ns": NS, "value": r.kind.code() }),
+                        json!({ "name": "proposed-by", "ns": NS, "value": r.by }),
+                    ];
+                    if let Some(by) = &r.approved_by {
+                        props.push(json!({ "name": "approved-by", "ns": NS, "value": by }));
+                    }
+                    if let Some(d) = &r.document {
+                        props.push(json!({ "name": "document-number", "ns": NS, "value": d.number }));
+                    }
+                    if let Some(sha) = &r.attachment {
+                        props.push(json!({ "name": "attachment-sha256", "ns": NS, "value": sha }));
+                    }
+                    let mut response = json!({
+                        "uuid": uuid_from(&format!("{plan} response {n}")),
+                        "lifecycle": if approved { "completed" } else { "planned" },
+                        "title": r.kind.label(Lang::En),
+                        "description": r.text,
+                        "props": props,
+                    });
+                    if let Some(basis) = &r.legal_basis {
+                        response["remarks"] = json!(format!("legal basis: {basis}"));
+                    }
+                    risks.push(json!({
+                        "uuid": risk_uuid,
+                        "title": format!("{} {}", e.entry.code, e.entry.subject.as_deref().unwrap_or("")).trim_end().to_owned(),
+                        "description": e.entry.reason,
+                        "statement": e.entry.action.as_deref().unwrap_or(&e.entry.reason),
+                        "status": status,
+                        "remediations": [response],
+                    }));
+                    finding["related-risks"] = json!([{ "risk-uuid": risk_uuid }]);
+                }
+                findings.push(finding);
+            }
+            let mut result = json!({
+                "uuid": uuid_from(&format!("{plan} {}", cand.registration_no)),
+                "title": cand.registration_no,
+                "description": cand.verdict_text,
+                "start": start,
+                "props": [
+                    { "name": "verdict", "ns": NS, "value": cand.verdict.as_str() },
+                    { "name": "verdict-after-resolutions", "ns": NS, "value": cand.verdict_after_resolutions.as_str() },
+                ],
+                "reviewed-controls": { "control-selections": [{ "include-all": {} }] },
+                "findings": findings,
+            });
+            if !risks.is_empty() {
+                result["risks"] = json!(risks);
+            }
+            result
+        })
+        .collect();
+    let mut facts = vec![format!(
+        "case {} ({}), {}",
+        case.id, case.organisation, case.state
+    )];
+    if let Some(s) = snapshot {
+        facts.push(format!(
+            "snapshot {} evaluated on {}; criteria {}; registry SHA-256 {}",
+            s.seq, s.evaluated_on, s.criteria_version, s.registry_sha256
+        ));
+    }
+    if let Some(d) = &case.decision {
+        facts.push(format!(
+            "decision: {} on {} by {}{}; reason: {}",
+            d.service,
+            d.decided_on,
+            d.decided_by,
+            d.approved_by
+                .as_deref()
+                .map(|a| format!(", approved by {a}"))
+                .unwrap_or_default(),
+            d.reason
+        ));
+    }
+    if let Some(head) = &record.audit_head {
+        facts.push(format!("audit trail head {head}"));
+    }
+    json!({
+        "assessment-results": {
+            "uuid": uuid_from(&format!("case assessment-results {plan}")),
+            "metadata": metadata(
+                format!("ISMAP procurement case: {}", case.name),
+                snapshot.map_or("-", |s| s.criteria_version.as_str()),
+                &last_modified,
+            ),
+            "import-ap": { "href": format!("#{plan}") },
+            "results": if results.is_empty() {
+                // The schema wants a result: an unchecked case has an empty one.
+                vec![json!({
+                    "uuid": uuid_from(&format!("{plan} unchecked")),
+                    "title": "not checked",
+                    "description": "The case has not been checked.",
+                    "start": start,
+                    "reviewed-controls": { "control-selections": [{ "include-all": {} }] },
+                })]
+            } else {
+                results
+            },
+            "back-matter": { "resources": [{
+                "uuid": plan,
+                "title": format!("Procurement case {}: {}", case.id, case.name),
+                "description": facts.join("\n"),
             }] },
         }
     })

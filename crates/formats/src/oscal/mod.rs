@@ -8,7 +8,7 @@ mod mapping;
 mod resolve;
 mod validate;
 
-pub use assess::{assessment_results, component_definition};
+pub use assess::{assessment_results, case_results, component_definition};
 pub use export::{basic_profile, catalog};
 pub use mapping::{MAPPING_OSCAL_VERSION, RELATIONSHIPS, mapping_collection, validate_mapping};
 pub use resolve::{OscalError, control_ids, resolve};

@@ -1108,6 +1108,22 @@ fn case_snapshot(entries: Vec<ismap_core::case::SnapshotEntry>) -> ismap_store::
         registry_sha256: "a".repeat(64),
         registry_revision: Some(7),
         entries,
+        candidates: vec![facts(ismap_core::registration::ListingStatus::Valid)],
+        contract: None,
+    }
+}
+
+fn facts(
+    status: ismap_core::registration::ListingStatus,
+) -> ismap_core::case::premise::CandidateFacts {
+    ismap_core::case::premise::CandidateFacts {
+        registration_no: "C99-0001-1".into(),
+        service_name: Some("架空クラウド".into()),
+        provider: Some("架空株式会社".into()),
+        status,
+        expires_on: Some(d("2027-07-31")),
+        regions: vec!["東京".into()],
+        duties: vec!["iam".into(), "logging".into()],
     }
 }
 
@@ -1167,6 +1183,7 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
         text: "書面で確認".into(),
         document: None,
         legal_basis: None,
+        attachment: None,
     };
     store
         .resolve(
@@ -1333,4 +1350,213 @@ async fn procurement_cases_keep_their_record_on_either_engine() {
     let tables = backup["tables"].as_object().expect("tables");
     assert_eq!(tables["case_resolution"].as_array().map(Vec::len), Some(4));
     assert_eq!(tables["case_snapshot"].as_array().map(Vec::len), Some(2));
+}
+
+/// After the choice: the evidence register, files kept with the case, and the watch that
+/// re-checks a decided case and alerts its members when the list changed under the decision.
+#[tokio::test]
+async fn procurement_cases_in_operation_on_either_engine() {
+    use ismap_core::case::CaseRefusal;
+    use ismap_core::case::evidence::{EvidenceRow, Performer};
+    use ismap_core::check::Status;
+    use ismap_core::registration::ListingStatus;
+    use ismap_store::CaseError;
+    let db = TestDb::new().await;
+    let store = store(&db).await;
+    let drafter = actor(&store, "drafter", Role::Procurer, Some("架空省")).await;
+    let boss = actor(&store, "boss", Role::Procurer, Some("架空省")).await;
+    let boss = Actor {
+        approver: store
+            .set_approver("admin", "boss", true)
+            .await
+            .expect("approver")
+            .approver,
+        ..boss
+    };
+    let stranger = actor(&store, "stranger", Role::Procurer, Some("別省")).await;
+    let refused = |e: StoreError| match e {
+        StoreError::Case(CaseError::Refused(r)) => r,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let case = store
+        .create_case(&drafter, "文書管理", "name = \"p\"\nconfidentiality = 2\n")
+        .await
+        .expect("create");
+    let passing = vec![snapshot_entry(1, "C99-0001-1", Status::Pass, "implemented")];
+    store
+        .record_snapshot(&drafter, case.id, case_snapshot(passing.clone()))
+        .await
+        .expect("snapshot");
+    let today = d("2026-12-03");
+    let row = |duty: &str, next: &str| EvidenceRow {
+        duty: duty.into(),
+        activity: "特権IDの棚卸し".into(),
+        performer: Performer::Own,
+        frequency: "四半期".into(),
+        evidence: "棚卸し記録".into(),
+        location: "共有フォルダ".into(),
+        retention: "5年".into(),
+        last_checked: Some(d("2026-09-01")),
+        checked_by: Some("山田".into()),
+        next_due: Some(d(next)),
+    };
+    // The register is for the chosen service: nothing before a decision.
+    assert_eq!(
+        refused(
+            store
+                .set_evidence(&drafter, case.id, row("iam", "2026-12-01"), today)
+                .await
+                .expect_err("no choice yet")
+        ),
+        CaseRefusal::NoChosenService
+    );
+    // Files: kept under their SHA-256, once; another agency cannot reach them.
+    let kept = store
+        .add_attachment(
+            &drafter,
+            case.id,
+            "C:\\docs\\確認書.pdf",
+            b"%PDF-1.4 letter",
+        )
+        .await
+        .expect("attach");
+    assert_eq!(kept.name, "確認書.pdf");
+    assert_eq!(kept.media_type, "application/pdf");
+    // sha256sum of the same bytes
+    assert_eq!(
+        kept.sha256,
+        "d9c2649d18ac2776f94479589c8247d72e7c070977240abf79e33a2ffd54302c"
+    );
+    let again = store
+        .add_attachment(&boss, case.id, "copy.pdf", b"%PDF-1.4 letter")
+        .await
+        .expect("same file");
+    assert_eq!(
+        (again.sha256.as_str(), again.name.as_str()),
+        (kept.sha256.as_str(), "確認書.pdf")
+    );
+    let (_, bytes) = store
+        .attachment(&boss, case.id, &kept.sha256)
+        .await
+        .expect("fetch");
+    assert_eq!(bytes, b"%PDF-1.4 letter");
+    assert!(matches!(
+        store.attachment(&stranger, case.id, &kept.sha256).await,
+        Err(StoreError::Case(CaseError::NotFound(_)))
+    ));
+    assert!(matches!(
+        store
+            .add_attachment(&drafter, case.id, "empty.txt", b"")
+            .await,
+        Err(StoreError::Case(CaseError::Invalid(_)))
+    ));
+    store
+        .decide(
+            &drafter,
+            case.id,
+            "C99-0001-1",
+            d("2026-12-02"),
+            "唯一の候補",
+        )
+        .await
+        .expect("decide");
+    store
+        .approve_decision(&boss, case.id, "C99-0001-1")
+        .await
+        .expect("approve");
+    // Decided, and still the register takes rows (it is kept in operation), for its duties only.
+    assert_eq!(
+        refused(
+            store
+                .set_evidence(&drafter, case.id, row("waf_operation", "2027-01-01"), today)
+                .await
+                .expect_err("not a duty")
+        ),
+        CaseRefusal::NotADuty {
+            duty: "waf_operation".into()
+        }
+    );
+    let filled = store
+        .set_evidence(&drafter, case.id, row("iam", "2026-12-01"), today)
+        .await
+        .expect("evidence");
+    let view = filled.view(ismap_core::lang::Lang::Ja, today);
+    let iam = view.duties.iter().find(|d| d.duty == "iam").expect("iam");
+    assert!(iam.overdue && iam.row.is_some());
+    assert!(
+        view.duties
+            .iter()
+            .any(|d| d.duty == "logging" && d.row.is_none())
+    );
+    assert!(matches!(
+        store
+            .set_evidence(&stranger, case.id, row("iam", "2027-01-01"), today)
+            .await,
+        Err(StoreError::Case(CaseError::NotFound(_)))
+    ));
+    // Overdue evidence: one alert per member, once.
+    assert_eq!(store.evidence_alerts(today).await.expect("overdue"), 2);
+    assert_eq!(store.evidence_alerts(today).await.expect("once"), 0);
+    assert!(store.alerts(&stranger, 10).await.expect("none").is_empty());
+
+    // The watch: the same facts change nothing …
+    assert_eq!(
+        store
+            .watch_case(case.id, case_snapshot(passing.clone()), today)
+            .await
+            .expect("same"),
+        0
+    );
+    // … a revocation is recorded as a new snapshot and alerts both members, once.
+    let mut revoked = case_snapshot(vec![snapshot_entry(
+        1,
+        "C99-0001-1",
+        Status::Fail,
+        "revoked",
+    )]);
+    revoked.candidates = vec![facts(ListingStatus::Revoked)];
+    assert_eq!(
+        store
+            .watch_case(case.id, revoked.clone(), today)
+            .await
+            .expect("changed"),
+        2
+    );
+    assert_eq!(
+        store
+            .watch_case(case.id, revoked, today)
+            .await
+            .expect("seen"),
+        0
+    );
+    let now = store.case(&drafter, case.id).await.expect("case");
+    assert_eq!(now.snapshots, 2);
+    assert!(now.premise_changed());
+    let alerts = store.alerts(&boss, 10).await.expect("alerts");
+    let premise = alerts
+        .iter()
+        .find(|a| a.kind == "case_premise_changed")
+        .expect("premise alert");
+    assert!(
+        premise.message_ja.contains("判断の前提が変わりました"),
+        "{}",
+        premise.message_ja
+    );
+    assert!(
+        premise.message_ja.contains("登録取消"),
+        "{}",
+        premise.message_ja
+    );
+    assert_eq!(premise.case_id, Some(case.id));
+    assert!(alerts.iter().any(|a| a.kind == "evidence_overdue"));
+    let trail: Vec<String> = store
+        .audit_events(Some(&format!("case:{}", case.id)), 100)
+        .await
+        .expect("trail")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["case.attach", "case.evidence", "case.watch"] {
+        assert!(trail.iter().any(|a| a == action), "{action}: {trail:?}");
+    }
 }

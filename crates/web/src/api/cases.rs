@@ -8,16 +8,18 @@ use super::{Body, Id};
 use crate::ApiError;
 use crate::auth::Viewer;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
+use ismap_core::case::clauses::{Clause, draft};
+use ismap_core::case::evidence::EvidenceRow;
 use ismap_core::case::{DocumentRef, Proposal, ResolutionKind};
 use ismap_core::lang::Lang;
 use ismap_core::validity::japan_date;
 use ismap_formats::profile_toml::parse_profile;
-use ismap_store::{CaseExport, CaseView, ResolutionRecord};
+use ismap_store::{Attachment, CaseExport, CaseRecord, CaseView, ResolutionRecord};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -42,6 +44,8 @@ pub struct NewResolution {
     pub document: Option<DocumentRef>,
     /// Required for `exception`.
     pub legal_basis: Option<String>,
+    /// The SHA-256 of a file kept with the case (`POST …/attachments`) holding the document.
+    pub attachment: Option<String>,
 }
 
 /// What an approval approves: the snapshot its entry was read from (a resolution), or the
@@ -77,6 +81,15 @@ pub struct Reopening {
     pub reason: String,
 }
 
+fn today() -> NaiveDate {
+    japan_date(chrono::Utc::now())
+}
+
+/// The case as answered: Japanese labels, the evidence register judged today in Japan.
+fn view(c: &CaseRecord) -> CaseView {
+    c.view(Lang::Ja, today())
+}
+
 /// The organisation's cases / 調達案件の一覧
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases",
     responses((status = 200, description = "The organisation's cases, newest first", body = Vec<CaseView>),
@@ -86,7 +99,7 @@ pub async fn list(
     Extension(viewer): Extension<Viewer>,
 ) -> Result<Json<Vec<CaseView>>, ApiError> {
     let cases = store(&state)?.cases(&viewer.actor).await?;
-    Ok(Json(cases.iter().map(|c| c.view(Lang::Ja)).collect()))
+    Ok(Json(cases.iter().map(|c| view(&c)).collect()))
 }
 
 /// Open a case / 調達案件を作成する
@@ -103,7 +116,7 @@ pub async fn create(
     let case = store(&state)?
         .create_case(&viewer.actor, &new.name, &new.profile)
         .await?;
-    Ok((StatusCode::CREATED, Json(case.view(Lang::Ja))).into_response())
+    Ok((StatusCode::CREATED, Json(view(&case))).into_response())
 }
 
 /// One case with its latest snapshot, resolutions and verdicts / 調達案件の詳細
@@ -117,7 +130,7 @@ pub async fn get_one(
     Id(id): Id,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = store(&state)?.case(&viewer.actor, id).await?;
-    Ok(Json(case.view(Lang::Ja)))
+    Ok(Json(view(&case)))
 }
 
 /// Check the case against the list and keep the result / 確認を実行して記録する
@@ -139,7 +152,7 @@ pub async fn check(
         .run(move || worker.snapshot().check_case(&profile, version))
         .await??;
     let case = store.record_snapshot(&viewer.actor, id, snapshot).await?;
-    Ok(Json(case.view(Lang::Ja)))
+    Ok(Json(view(&case)))
 }
 
 /// Settle an entry of the latest snapshot / 対応記録を作成する
@@ -159,6 +172,7 @@ pub async fn resolve(
         text: r.text,
         document: r.document,
         legal_basis: r.legal_basis,
+        attachment: r.attachment,
     };
     let record = store(&state)?
         .resolve(&viewer.actor, id, (r.snapshot, r.entry), proposal)
@@ -206,7 +220,7 @@ pub async fn decide(
     let case = store(&state)?
         .decide(&viewer.actor, id, &d.service, on, &d.reason)
         .await?;
-    Ok(Json(case.view(Lang::Ja)))
+    Ok(Json(view(&case)))
 }
 
 /// Approve the decision (an approver, not its proposer) / 判断を承認する
@@ -227,7 +241,7 @@ pub async fn approve_decision(
     let case = store(&state)?
         .approve_decision(&viewer.actor, id, &service)
         .await?;
-    Ok(Json(case.view(Lang::Ja)))
+    Ok(Json(view(&case)))
 }
 
 /// Reopen a decided case, with the reason / 判断を再開する
@@ -243,7 +257,7 @@ pub async fn reopen(
     Body(r): Body<Reopening>,
 ) -> Result<Json<CaseView>, ApiError> {
     let case = store(&state)?.reopen(&viewer.actor, id, &r.reason).await?;
-    Ok(Json(case.view(Lang::Ja)))
+    Ok(Json(view(&case)))
 }
 
 /// The whole record: every snapshot and the audit-trail head / 判断記録
@@ -258,7 +272,7 @@ pub async fn record(
 ) -> Result<Json<CaseExport>, ApiError> {
     Ok(Json(
         store(&state)?
-            .case_export(&viewer.actor, id, Lang::Ja)
+            .case_export(&viewer.actor, id, (Lang::Ja, today()))
             .await?,
     ))
 }
@@ -280,5 +294,135 @@ pub async fn set_profile(
     let case = store(&state)?
         .set_case_profile(&viewer.actor, id, &p.profile)
         .await?;
-    Ok(Json(case.view(Lang::Ja)))
+    Ok(Json(view(&case)))
+}
+
+/// Fill a row of the evidence register for a duty of the chosen service; allowed after the
+/// decision / 責任分界の記録を更新する
+#[utoipa::path(put, path = "/api/v1/cases/{id}/evidence/{duty}", tag = "cases",
+    params(("id" = i32, Path, description = "Case id"), ("duty" = String, Path, description = "The duty's code (iam, logging, tls, …)")),
+    request_body = EvidenceRow,
+    responses((status = 200, description = "The case with its register", body = CaseView),
+        (status = 403, description = "Another organisation's case", body = crate::error::ErrorBody),
+        (status = 409, description = "No chosen service, not one of its duties, or a field out of bounds", body = crate::error::ErrorBody)))]
+pub async fn evidence(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, duty)): Path<(i32, String)>,
+    Body(row): Body<EvidenceRow>,
+) -> Result<Json<CaseView>, ApiError> {
+    if row.duty != duty {
+        return Err(ApiError::bad_parameter(
+            "duty",
+            "the body's duty differs from the path's",
+        ));
+    }
+    let case = store(&state)?
+        .set_evidence(&viewer.actor, id, row, today())
+        .await?;
+    Ok(Json(view(&case)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentName {
+    /// The file's name (its last path segment is kept).
+    pub name: String,
+}
+
+/// Keep a file with the case, addressed by its SHA-256 (the body is the file's bytes, at most
+/// 10 MiB) / 添付ファイルを登録する
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "cases",
+    params(("id" = i32, Path, description = "Case id"), AttachmentName),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, description = "The file kept (or already kept)", body = Attachment),
+        (status = 403, description = "Another organisation's case", body = crate::error::ErrorBody),
+        (status = 413, description = "Larger than 10 MiB", body = crate::error::ErrorBody),
+        (status = 422, description = "Empty, or a bad name", body = crate::error::ErrorBody)))]
+pub async fn attach(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+    Query(q): Query<AttachmentName>,
+    bytes: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, ApiError> {
+    // Too large (413) or unreadable: the JSON error body, not axum's plain text.
+    let bytes = bytes.map_err(|r| ApiError::new(r.status(), "bad_file", r.body_text()))?;
+    let kept = store(&state)?
+        .add_attachment(&viewer.actor, id, &q.name, &bytes)
+        .await?;
+    Ok((StatusCode::CREATED, Json(kept)).into_response())
+}
+
+/// A file kept with the case, as a download / 添付ファイル
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{sha256}", tag = "cases",
+    params(("id" = i32, Path, description = "Case id"), ("sha256" = String, Path, description = "The file's SHA-256")),
+    responses((status = 200, description = "The file (always as an attachment)", content_type = "application/octet-stream"),
+        (status = 404, description = "No such case, or no such file in it", body = crate::error::ErrorBody)))]
+pub async fn attachment(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, sha)): Path<(i32, String)>,
+) -> Result<Response, ApiError> {
+    let (meta, bytes) = store(&state)?.attachment(&viewer.actor, id, &sha).await?;
+    Ok(crate::download::uploaded(&meta.name, bytes))
+}
+
+/// Contract clause drafts for the chosen service / 仕様書・契約書の条項案
+#[utoipa::path(get, path = "/api/v1/cases/{id}/clauses", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    responses((status = 200, description = "The clauses that apply, drafted from the deployment's templates", body = Vec<Clause>),
+        (status = 404, description = "No such case", body = crate::error::ErrorBody),
+        (status = 409, description = "No service chosen yet", body = crate::error::ErrorBody)))]
+pub async fn clauses(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Json<Vec<Clause>>, ApiError> {
+    let case = store(&state)?.case(&viewer.actor, id).await?;
+    if case.chosen().is_none() {
+        return Err(
+            ismap_store::StoreError::from(ismap_core::case::CaseRefusal::NoChosenService).into(),
+        );
+    }
+    Ok(Json(draft(&state.deployment().clauses, &case, Lang::Ja)))
+}
+
+/// The record as a workbook (one sheet per part) / 判断記録（XLSX）
+#[utoipa::path(get, path = "/api/v1/cases/{id}/record.xlsx", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    responses((status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn record_xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Response, ApiError> {
+    let record = store(&state)?
+        .case_export(&viewer.actor, id, (Lang::Ja, today()))
+        .await?;
+    let bytes = state
+        .render()
+        .run(move || ismap_report::case_xlsx::case_xlsx(&record, Lang::Ja))
+        .await?
+        .map_err(ApiError::internal)?;
+    Ok(crate::download::attachment(
+        crate::download::XLSX,
+        &format!("ismap-case-{id}.xlsx"),
+        bytes,
+    ))
+}
+
+/// The record as OSCAL assessment-results: findings, and the resolutions as risk responses /
+/// 判断記録（OSCAL）
+#[utoipa::path(get, path = "/api/v1/cases/{id}/record.oscal.json", tag = "cases", params(("id" = i32, Path, description = "Case id")),
+    responses((status = 200, description = "OSCAL assessment-results", body = Object),
+        (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
+pub async fn record_oscal(
+    State(state): State<Arc<AppState>>,
+    Extension(viewer): Extension<Viewer>,
+    Id(id): Id,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let record = store(&state)?
+        .case_export(&viewer.actor, id, (Lang::Ja, today()))
+        .await?;
+    Ok(Json(ismap_formats::oscal::case_results(&record)))
 }

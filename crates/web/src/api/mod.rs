@@ -16,8 +16,8 @@ use crate::auth::guard;
 use crate::error::ErrorBody;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
+use axum::extract::{DefaultBodyLimit, Query};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use ismap_core::access::Permission;
@@ -78,7 +78,13 @@ use utoipa_swagger_ui::SwaggerUi;
         cases::approve_decision,
         cases::reopen,
         cases::record,
-        cases::set_profile
+        cases::set_profile,
+        cases::evidence,
+        cases::attach,
+        cases::attachment,
+        cases::clauses,
+        cases::record_xlsx,
+        cases::record_oscal
     ),
     components(schemas(
         ErrorBody,
@@ -111,6 +117,13 @@ use utoipa_swagger_ui::SwaggerUi;
         ismap_core::case::SnapshotEntry,
         ismap_core::case::ResolutionKind,
         ismap_core::case::DocumentRef,
+        ismap_core::case::evidence::EvidenceRow,
+        ismap_core::case::evidence::Performer,
+        ismap_core::case::premise::CandidateFacts,
+        ismap_core::case::clauses::Clause,
+        ismap_core::registration::ListingStatus,
+        ismap_store::DutyView,
+        ismap_store::Attachment,
         ismap_core::check::Status
     )),
     tags(
@@ -290,6 +303,31 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/api/v1/cases/{id}/profile",
             guard(ManageCases, put(cases::set_profile)),
+        )
+        .route(
+            "/api/v1/cases/{id}/evidence/{duty}",
+            guard(ManageCases, put(cases::evidence)),
+        )
+        .route(
+            "/api/v1/cases/{id}/attachments",
+            guard(ManageCases, post(cases::attach))
+                .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/api/v1/cases/{id}/attachments/{sha256}",
+            guard(ManageCases, get(cases::attachment)),
+        )
+        .route(
+            "/api/v1/cases/{id}/clauses",
+            guard(ManageCases, get(cases::clauses)),
+        )
+        .route(
+            "/api/v1/cases/{id}/record.xlsx",
+            guard(ManageCases, get(cases::record_xlsx)),
+        )
+        .route(
+            "/api/v1/cases/{id}/record.oscal.json",
+            guard(ManageCases, get(cases::record_oscal)),
         )
         .route("/api/v1/audit", guard(ReadAuditTrail, get(audit::events)))
         .route(

@@ -1,6 +1,6 @@
 //! `/cases`: the agency's procurement cases, and one case's page in sections (要件, 比較,
-//! 対応記録, 判断, 履歴) linked from a tab bar, with forms that work without JavaScript. The
-//! rules and their refusals are the core's, as through the API and the CLI.
+//! 対応記録, 責任分界, 判断, 条項案, 履歴) linked from a tab bar, with forms that work without
+//! JavaScript. The rules and their refusals are the core's, as through the API and the CLI.
 
 use super::{Nav, PageError, csrf_field, head, lang, layout, status_badge, t};
 use crate::ApiError;
@@ -8,17 +8,19 @@ use crate::api::accounts::store;
 use crate::auth::Viewer;
 use crate::state::AppState;
 use axum::Extension;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::access::Permission;
+use ismap_core::case::clauses::{Clause, draft};
+use ismap_core::case::evidence::{EvidenceRow, PERFORMERS, columns};
 use ismap_core::case::{DocumentRef, Proposal, RESOLUTION_KINDS, ResolutionKind};
 use ismap_core::check::Status;
 use ismap_core::lang::Lang;
 use ismap_core::validity::japan_date;
 use ismap_formats::date::parse_date;
 use ismap_formats::profile_toml::parse_profile;
-use ismap_store::{CaseView, StoreError};
+use ismap_store::{CaseView, DutyView, StoreError};
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -45,6 +47,7 @@ pub async fn list(
         .await
         .map_err(|e| page_error(lang, e))?;
     let title = t(lang, "調達案件", "Procurement cases");
+    let today = japan_date(chrono::Utc::now());
     Ok(layout(
         lang,
         title,
@@ -57,14 +60,19 @@ pub async fn list(
                 "For each procurement, keep the checks (snapshots), the resolution of every review or fail point with its approval, and the decision. Only your organisation's procurers see the record.")) }
             @if cases.is_empty() { p { (t(lang, "調達案件はまだありません。", "No cases yet.")) } } @else {
                 div.table-wrap { table {
-                    (head(lang, &[("番号", "No."), ("調達件名", "Title"), ("状態", "State"), ("未対応", "Open points"), ("作成者", "Created by")]))
+                    (head(lang, &[("番号", "No."), ("調達件名", "Title"), ("状態", "State"), ("未対応", "Open points"), ("注意", "Attention"), ("作成者", "Created by")]))
                     tbody { @for c in &cases {
-                        @let v = c.view(lang);
+                        @let v = c.view(lang, today);
                         tr {
                             td { (v.id) }
                             td { a href={ "/cases/" (v.id) } { (v.name) } }
                             td { (v.state) }
                             td.num { (v.entries.iter().filter(|e| e.entry.status != Status::Pass && !e.settled).count()) }
+                            td {
+                                @if v.premise_changed { strong { (t(lang, "判断の前提が変わりました", "Premises changed")) } br; }
+                                @let overdue = v.duties.iter().filter(|d| d.overdue).count();
+                                @if overdue > 0 { (t(lang, "責任分界の確認期限超過 ", "Duties overdue: ")) (overdue) }
+                            }
                             td { (v.created_by) }
                         }
                     } }
@@ -104,7 +112,7 @@ pub async fn create(
 fn tabs(lang: Lang) -> Markup {
     html! {
         nav.tabs aria-label=(t(lang, "調達案件の項目", "Case sections")) { ul {
-            @for (id, ja, en) in [("requirements", "要件", "Requirements"), ("comparison", "比較", "Comparison"), ("resolutions", "対応記録", "Resolutions"), ("decision", "判断", "Decision"), ("history", "履歴", "History")] {
+            @for (id, ja, en) in [("requirements", "要件", "Requirements"), ("comparison", "比較", "Comparison"), ("resolutions", "対応記録", "Resolutions"), ("duties", "責任分界", "Customer duties"), ("decision", "判断", "Decision"), ("clauses", "条項案", "Clause drafts"), ("history", "履歴", "History")] {
                 li { a href={ "#" (id) } { (t(lang, ja, en)) } }
             }
         } }
@@ -114,7 +122,7 @@ fn tabs(lang: Lang) -> Markup {
 fn resolution_form(lang: Lang, id: i32, (snapshot, entry): (i32, u32), listing: bool) -> Markup {
     html! {
         details { summary { (t(lang, "対応を記録する", "Record a resolution")) }
-            form.stack method="post" action={ "/cases/" (id) "/resolutions" } {
+            form.stack method="post" action={ "/cases/" (id) "/resolutions" } enctype="multipart/form-data" {
                 (csrf_field())
                 input type="hidden" name="snapshot" value=(snapshot);
                 input type="hidden" name="entry" value=(entry);
@@ -132,6 +140,8 @@ fn resolution_form(lang: Lang, id: i32, (snapshot, entry): (i32, u32), listing: 
                 }
                 label for={ "b" (entry) } { (t(lang, "根拠（例外措置の場合は必須。規程の条項・許可文書等）", "Basis (required for an exception: the rule and the permission document)")) }
                 input type="text" id={ "b" (entry) } name="legal_basis" maxlength="4000";
+                label for={ "f" (entry) } { (t(lang, "文書ファイル（任意。10 MiB まで。SHA-256 とともに案件に保存されます）", "Document file (optional, up to 10 MiB; kept with the case under its SHA-256)")) }
+                input type="file" id={ "f" (entry) } name="file";
                 div.actions { button type="submit" { (t(lang, "記録する（承認待ちになります）", "Record (it then awaits approval)")) } }
             }
         }
@@ -141,7 +151,7 @@ fn resolution_form(lang: Lang, id: i32, (snapshot, entry): (i32, u32), listing: 
 fn render(
     v: &CaseView,
     viewer: &Viewer,
-    history: &[ismap_store::AuditEvent],
+    (history, clauses): (&[ismap_store::AuditEvent], &[Clause]),
     lang: Lang,
 ) -> Markup {
     let approver = viewer.actor.can(Permission::ApproveResolutions);
@@ -154,7 +164,15 @@ fn render(
     html! {
         p.meta { a href="/cases" { (t(lang, "調達案件", "Procurement cases")) } " › " (v.id) }
         h1 { (v.name) }
-        p.lead { (v.state) " · " a href={ "/cases/" (v.id) "/record.pdf" } { (t(lang, "判断記録（PDF、決裁欄付き）", "Decision record (PDF, with the approval box)")) } }
+        p.lead { (v.state) " · " a href={ "/cases/" (v.id) "/record.pdf" } { (t(lang, "判断記録（PDF、決裁欄付き）", "Decision record (PDF, with the approval box)")) }
+            " · " a href={ "/api/v1/cases/" (v.id) "/record.xlsx" } { "XLSX" }
+            " · " a href={ "/api/v1/cases/" (v.id) "/record.oscal.json" } { "OSCAL" } }
+        @if v.premise_changed {
+            div.warning role="alert" {
+                strong { (t(lang, "判断の前提が変わりました。", "The premises of the decision changed.")) }
+                " " (t(lang, "判断の後に ISMAP クラウドサービスリストの変更を検知し、新しい確認結果を記録しました。比較と対応記録を確認し、判断を維持するか、理由を付して判断を再開してください。", "A change on the ISMAP list was detected after the decision and a new snapshot recorded. Review the comparison and the resolutions; keep the decision, or reopen it with the reason."))
+            }
+        }
         (tabs(lang))
         section #requirements aria-labelledby="h-req" {
             h2 #h-req { (t(lang, "要件", "Requirements")) }
@@ -216,6 +234,7 @@ fn render(
                                     " — " (r.kind.label(lang)) ": " (r.text)
                                     @if let Some(d) = &r.document { br; (t(lang, "文書 ", "Document ")) (d.number) @if let Some(day) = d.date { " (" (day) ")" } }
                                     @if let Some(b) = &r.legal_basis { br; (t(lang, "根拠: ", "Basis: ")) (b) }
+                                    @if let Some(sha) = &r.attachment { br; a href={ "/cases/" (v.id) "/attachments/" (sha) } { (t(lang, "文書ファイル", "Document file")) } " SHA-256 " code { (sha) } }
                                     br; (t(lang, "起案: ", "By: ")) (r.by)
                                     @if let Some(a) = &r.approved_by { " · " (t(lang, "承認: ", "Approved by: ")) (a) }
                                     @if !e.settled && approver && v.decision.is_none() && r.by != viewer.actor.name {
@@ -228,6 +247,7 @@ fn render(
                 } }
             }
         }
+        (duties_section(v, lang))
         section #decision aria-labelledby="h-dec" {
             h2 #h-dec { (t(lang, "判断", "Decision")) }
             @match &v.decision {
@@ -265,6 +285,18 @@ fn render(
                 }
             }
         }
+        section #clauses aria-labelledby="h-cla" {
+            h2 #h-cla { (t(lang, "条項案", "Clause drafts")) }
+            @if clauses.is_empty() {
+                p { (t(lang, "判断（案）で選定したサービスについて、仕様書・契約書の条項案を作成します。", "Clause drafts for the specification and contract are made for the chosen service.")) }
+            } @else {
+                p.meta { (t(lang, "ひな形から作成した案です。法務確認を経て使用してください。ひな形は組織で編集できます（data/clauses、ismap serve --clauses）。", "Drafts from templates, for legal review before use. The templates are the agency's to edit (data/clauses, ismap serve --clauses).")) }
+                @for c in clauses {
+                    h3 { (c.title) }
+                    pre.clause { (c.text) }
+                }
+            }
+        }
         section #history aria-labelledby="h-his" {
             h2 #h-his { (t(lang, "履歴", "History")) }
             div.table-wrap { table {
@@ -287,6 +319,13 @@ fn action_label(action: &str, lang: Lang) -> &str {
         "case.decide" => t(lang, "判断（案）の記録", "decision proposed"),
         "case.approve_decision" => t(lang, "判断の承認", "decision approved"),
         "case.reopen" => t(lang, "判断の再開", "decision reopened"),
+        "case.evidence" => t(lang, "責任分界の記録", "customer duty recorded"),
+        "case.attach" => t(lang, "ファイルの添付", "file attached"),
+        "case.watch" => t(
+            lang,
+            "一覧の変更による再確認",
+            "re-checked after a list change",
+        ),
         other => other,
     }
 }
@@ -307,13 +346,14 @@ pub async fn detail(
         .audit_events(Some(&format!("case:{id}")), 200)
         .await
         .map_err(|e| page_error(lang, e))?;
-    let v = c.view(lang);
+    let v = c.view(lang, japan_date(chrono::Utc::now()));
+    let clauses = draft(&state.deployment().clauses, &c, lang);
     Ok(layout(
         lang,
         &v.name.clone(),
         Nav::Cases,
         &format!("/cases/{id}"),
-        render(&v, &viewer, &history, lang),
+        render(&v, &viewer, (&history, &clauses), lang),
     ))
 }
 
@@ -349,20 +389,6 @@ pub async fn check(
     Ok(back(id, "comparison"))
 }
 
-#[derive(Deserialize)]
-pub struct ResolutionForm {
-    snapshot: i32,
-    entry: u32,
-    kind: String,
-    text: String,
-    #[serde(default)]
-    document_number: String,
-    #[serde(default)]
-    document_date: String,
-    #[serde(default)]
-    legal_basis: String,
-}
-
 /// A form's act on a case: done through the store (which applies the core's rules), then back
 /// to the case's section; a refusal is the page's 403 or 409 with the reason.
 enum Act {
@@ -372,6 +398,7 @@ enum Act {
     Decide(String, String),
     ApproveDecision(String),
     Reopen(String),
+    Evidence(Box<EvidenceRow>),
 }
 
 async fn perform(
@@ -411,9 +438,49 @@ async fn perform(
             "decision",
         ),
         Act::Reopen(reason) => (store.reopen(actor, id, &reason).await.map(drop), "decision"),
+        Act::Evidence(row) => {
+            let today = japan_date(chrono::Utc::now());
+            (
+                store.set_evidence(actor, id, *row, today).await.map(drop),
+                "duties",
+            )
+        }
     };
     done.map_err(|e| page_error(lang, e))?;
     Ok(back(id, section))
+}
+
+/// The resolution form (multipart, for its optional file): its fields, and the file.
+#[derive(Default)]
+struct ResolutionForm {
+    fields: std::collections::HashMap<String, String>,
+    file: Option<(String, Vec<u8>)>,
+}
+
+impl ResolutionForm {
+    async fn read(mut multipart: Multipart) -> Result<ResolutionForm, String> {
+        let mut form = ResolutionForm::default();
+        while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+            let name = field.name().unwrap_or("").to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+            match file_name {
+                Some(f) if name == "file" && !bytes.is_empty() => {
+                    form.file = Some((f, bytes.to_vec()))
+                }
+                Some(_) => {}
+                None => {
+                    form.fields
+                        .insert(name, String::from_utf8_lossy(&bytes).into_owned());
+                }
+            }
+        }
+        Ok(form)
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", |v| v.trim())
+    }
 }
 
 pub async fn resolve(
@@ -421,31 +488,50 @@ pub async fn resolve(
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
-    Form(f): Form<ResolutionForm>,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
     let bad = |m: String| PageError::new(StatusCode::BAD_REQUEST, lang, m);
-    let kind: ResolutionKind = f.kind.parse().map_err(bad)?;
-    let date = match f.document_date.trim() {
+    let f = ResolutionForm::read(multipart).await.map_err(bad)?;
+    let number = |field: &str| {
+        f.get(field)
+            .parse::<u32>()
+            .map_err(|_| bad(format!("{field}: {:?}", f.get(field))))
+    };
+    let (snapshot, entry) = (number("snapshot")? as i32, number("entry")?);
+    let kind: ResolutionKind = f.get("kind").parse().map_err(bad)?;
+    let date = match f.get("document_date") {
         "" => None,
         d => Some(parse_date(d).ok_or_else(|| bad(format!("document_date: {d:?}")))?),
     };
-    let document = (!f.document_number.trim().is_empty()).then(|| DocumentRef {
-        number: f.document_number.trim().to_owned(),
+    let document = (!f.get("document_number").is_empty()).then(|| DocumentRef {
+        number: f.get("document_number").to_owned(),
         date,
     });
+    let attachment = match &f.file {
+        Some((name, bytes)) => {
+            let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+            let kept = store
+                .add_attachment(&viewer.actor, id, name, bytes)
+                .await
+                .map_err(|e| page_error(lang, e))?;
+            Some(kept.sha256)
+        }
+        None => None,
+    };
     let proposal = Proposal {
         kind,
-        text: f.text,
+        text: f.get("text").to_owned(),
         document,
-        legal_basis: Some(f.legal_basis).filter(|b| !b.trim().is_empty()),
+        legal_basis: Some(f.get("legal_basis").to_owned()).filter(|b| !b.is_empty()),
+        attachment,
     };
     perform(
         &state,
         &viewer,
         lang,
         id,
-        Act::Resolve((f.snapshot, f.entry), proposal),
+        Act::Resolve((snapshot, entry), proposal),
     )
     .await
 }
@@ -547,7 +633,7 @@ pub async fn record_pdf(
     let lang = lang(&headers);
     let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
     let record = store
-        .case_export(&viewer.actor, id, lang)
+        .case_export(&viewer.actor, id, (lang, japan_date(chrono::Utc::now())))
         .await
         .map_err(|e| page_error(lang, e))?;
     let case = serde_json::to_value(&record.case)
@@ -564,4 +650,145 @@ pub async fn record_pdf(
         &format!("ismap-case-{id}.pdf"),
         bytes,
     ))
+}
+
+/// The evidence register (責任分界の自組織側): the chosen service's duties, each with the
+/// agency's row and a form to fill or update it (also after the decision).
+fn duties_section(v: &CaseView, lang: Lang) -> Markup {
+    let columns = columns(lang);
+    html! {
+        section #duties aria-labelledby="h-dut" {
+            h2 #h-dut { (t(lang, "責任分界（自組織側）", "Customer duties (shared responsibility)")) }
+            @match &v.chosen {
+                None => p { (t(lang, "判断（案）でサービスを選定すると、利用者側の責任ごとに、実施内容・実施者・証跡・次回期限を記録できます。次回期限を過ぎると案件のメンバーに通知されます。", "Once a service is chosen, record for each customer duty what is done, by whom, its evidence and the next due date. Members are alerted when a row is overdue.")) },
+                Some(chosen) => {
+                    p.meta { (chosen.title()) }
+                    div.table-wrap { table {
+                        thead { tr { @for c in columns { th scope="col" { (c) } } } }
+                        tbody { @for d in &v.duties { tr {
+                            th scope="row" { (d.title) @if d.retired { br; small { (t(lang, "（現在の確認結果にない責任）", "(no longer listed)")) } } }
+                            @match &d.row {
+                                None => td colspan="9" { (t(lang, "未記入", "not filled")) " — " small { (d.text) } },
+                                Some(r) => {
+                                    td { (r.activity) } td { (r.performer.label(lang)) } td { (r.frequency) } td { (r.evidence) }
+                                    td { (r.location) } td { (r.retention) }
+                                    td { (r.last_checked.map(|d| d.to_string()).unwrap_or_default()) }
+                                    td { (r.checked_by.as_deref().unwrap_or("")) }
+                                    td { @if d.overdue { strong.overdue { (r.next_due.map(|d| d.to_string()).unwrap_or_default()) " " (t(lang, "期限超過", "overdue")) } } @else { (r.next_due.map(|d| d.to_string()).unwrap_or_default()) } }
+                                }
+                            }
+                        } } }
+                    } }
+                    @for d in v.duties.iter().filter(|d| !d.retired) {
+                        (evidence_form(v.id, d, lang))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn evidence_form(id: i32, d: &DutyView, lang: Lang) -> Markup {
+    let r = d.row.as_ref();
+    let text = |f: fn(&EvidenceRow) -> &str| r.map_or("", f).to_owned();
+    let date = |f: fn(&EvidenceRow) -> Option<chrono::NaiveDate>| {
+        r.and_then(f).map(|d| d.to_string()).unwrap_or_default()
+    };
+    let field = |name: &str| format!("{}-{name}", d.duty);
+    let columns = columns(lang);
+    html! {
+        details { summary { (d.title) " — " (t(lang, "記録する", "record")) }
+            form.stack method="post" action={ "/cases/" (id) "/evidence" } {
+                (csrf_field())
+                input type="hidden" name="duty" value=(d.duty);
+                label for=(field("activity")) { (columns[1]) }
+                textarea id=(field("activity")) name="activity" rows="2" required maxlength="500" { (text(|r| &r.activity)) }
+                label for=(field("performer")) { (columns[2]) }
+                select id=(field("performer")) name="performer" {
+                    @for p in PERFORMERS { option value=(p.code()) selected[r.is_some_and(|r| r.performer == p)] { (p.label(lang)) } }
+                }
+                div.row {
+                    div { label for=(field("frequency")) { (columns[3]) } input type="text" id=(field("frequency")) name="frequency" maxlength="500" value=(text(|r| &r.frequency)); }
+                    div { label for=(field("evidence")) { (columns[4]) } input type="text" id=(field("evidence")) name="evidence" required maxlength="500" value=(text(|r| &r.evidence)); }
+                }
+                div.row {
+                    div { label for=(field("location")) { (columns[5]) } input type="text" id=(field("location")) name="location" maxlength="500" value=(text(|r| &r.location)); }
+                    div { label for=(field("retention")) { (columns[6]) } input type="text" id=(field("retention")) name="retention" maxlength="500" value=(text(|r| &r.retention)); }
+                }
+                div.row {
+                    div { label for=(field("last")) { (columns[7]) } input type="date" id=(field("last")) name="last_checked" value=(date(|r| r.last_checked)); }
+                    div { label for=(field("by")) { (columns[8]) } input type="text" id=(field("by")) name="checked_by" maxlength="500" value=(r.and_then(|r| r.checked_by.clone()).unwrap_or_default()); }
+                    div { label for=(field("next")) { (columns[9]) } input type="date" id=(field("next")) name="next_due" value=(date(|r| r.next_due)); }
+                }
+                div.actions { button type="submit" { (t(lang, "記録する", "Save")) } }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EvidenceForm {
+    duty: String,
+    activity: String,
+    performer: String,
+    #[serde(default)]
+    frequency: String,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    retention: String,
+    #[serde(default)]
+    last_checked: String,
+    #[serde(default)]
+    checked_by: String,
+    #[serde(default)]
+    next_due: String,
+}
+
+pub async fn evidence(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+    Form(f): Form<EvidenceForm>,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    let bad = |m: String| PageError::new(StatusCode::BAD_REQUEST, lang, m);
+    let date = |field: &str, d: &str| match d.trim() {
+        "" => Ok(None),
+        d => parse_date(d)
+            .map(Some)
+            .ok_or_else(|| bad(format!("{field}: {d:?}"))),
+    };
+    let row = EvidenceRow {
+        duty: f.duty,
+        activity: f.activity,
+        performer: f.performer.parse().map_err(bad)?,
+        frequency: f.frequency,
+        evidence: f.evidence,
+        location: f.location,
+        retention: f.retention,
+        last_checked: date("last_checked", &f.last_checked)?,
+        checked_by: Some(f.checked_by).filter(|b| !b.trim().is_empty()),
+        next_due: date("next_due", &f.next_due)?,
+    };
+    perform(&state, &viewer, lang, id, Act::Evidence(Box::new(row))).await
+}
+
+/// A file kept with the case, as a download of opaque bytes.
+pub async fn attachment(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, sha)): Path<(i32, String)>,
+) -> Result<Response, PageError> {
+    let lang = lang(&headers);
+    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let (meta, bytes) = store
+        .attachment(&viewer.actor, id, &sha)
+        .await
+        .map_err(|e| page_error(lang, e))?;
+    Ok(crate::download::uploaded(&meta.name, bytes))
 }

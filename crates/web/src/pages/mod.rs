@@ -17,9 +17,10 @@ mod users;
 mod watches;
 
 use crate::auth::guard;
+pub(super) use crate::download::attachment;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -45,17 +46,6 @@ pub(super) async fn on_pool(
         Ok(response) => response,
         Err(busy) => PageError::from((lang, crate::ApiError::from(busy))).into_response(),
     }
-}
-
-/// A download: the body with its type and a file name.
-pub(super) fn attachment(content_type: &'static str, name: &str, body: Vec<u8>) -> Response {
-    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, v);
-    }
-    response
 }
 
 /// Every page with the permission it needs.
@@ -133,7 +123,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/cases/{id}/check", guard(ManageCases, post(cases::check)))
         .route(
             "/cases/{id}/resolutions",
-            guard(ManageCases, post(cases::resolve)),
+            guard(ManageCases, post(cases::resolve))
+                .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route(
             "/cases/{id}/resolutions/{entry}/approval",
@@ -158,6 +149,14 @@ pub fn router() -> Router<Arc<AppState>> {
         .route(
             "/cases/{id}/profile",
             guard(ManageCases, post(cases::set_profile)),
+        )
+        .route(
+            "/cases/{id}/evidence",
+            guard(ManageCases, post(cases::evidence)),
+        )
+        .route(
+            "/cases/{id}/attachments/{sha256}",
+            guard(ManageCases, get(cases::attachment)),
         )
         .route("/audit", guard(ReadAuditTrail, get(audit::page)))
         .route(

@@ -277,7 +277,7 @@ async fn the_case_pages_work_without_javascript() {
         )
         .await
         .expect("case")
-        .view(ismap_core::lang::Lang::Ja);
+        .view(ismap_core::lang::Lang::Ja, chrono::NaiveDate::MIN);
     let open = view
         .entries
         .iter()
