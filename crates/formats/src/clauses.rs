@@ -178,12 +178,12 @@ mod tests {
             (&format!("{ok}extra = 1\n"), "unknown field"),
         ];
         for (text, expected) in table {
-            let err = parse_clauses(&[("c.toml".into(), text.to_owned())]).unwrap_err();
+            let err = parse_clauses(&[("c.toml".into(), text.to_owned())]).expect_err("refused");
             assert_eq!(err.file, "c.toml");
             assert!(err.message.contains(expected), "{text}: {err}");
         }
         let twice = parse_clauses(&[("a.toml".into(), ok.into()), ("b.toml".into(), ok.into())])
-            .unwrap_err();
+            .expect_err("refused");
         assert_eq!(
             (twice.file.as_str(), twice.field.as_deref()),
             ("b.toml", Some("id"))

@@ -174,6 +174,90 @@ fn our_documents_validate_against_the_schemas() {
         "2026-01-01T00:00:00Z",
     );
     assert_eq!(schema_errors(&complete, &results), Vec::<String>::new());
+
+    // A procurement case's record: findings, and resolutions as risks with remediations.
+    use ismap_core::case::ResolutionKind;
+    use ismap_core::case::record::{CaseExport, CaseRecord, ResolutionRecord, Snapshot};
+    let snapshot = Snapshot {
+        seq: 1,
+        ..Snapshot::of_check(&engine, "abc", Some(3), 1)
+    };
+    let open: Vec<u32> = snapshot
+        .entries
+        .iter()
+        .filter(|e| e.status != ismap_core::check::Status::Pass)
+        .map(|e| e.entry)
+        .take(2)
+        .collect();
+    assert_eq!(open.len(), 2, "the demo has open points to settle");
+    let at = chrono::Utc::now();
+    let resolution = |entry: u32, kind: ResolutionKind, approved: bool| ResolutionRecord {
+        snapshot: 1,
+        entry,
+        kind,
+        text: "書面で確認".into(),
+        document: Some(ismap_core::case::DocumentRef {
+            number: "第1号".into(),
+            date: None,
+        }),
+        legal_basis: None,
+        by: "drafter".into(),
+        at,
+        approved_by: approved.then(|| "boss".to_owned()),
+        approved_at: approved.then_some(at),
+        attachment: Some("ab".repeat(32)),
+    };
+    let case = CaseRecord {
+        id: 1,
+        organisation: "架空省".into(),
+        name: "文書管理".into(),
+        created_by: "drafter".into(),
+        created_at: at,
+        profile_version: 1,
+        profile: profile_text.clone(),
+        decision: None,
+        snapshots: 1,
+        latest: Some(snapshot.clone()),
+        resolutions: vec![
+            resolution(open[0], ResolutionKind::RiskAcceptance, true),
+            resolution(open[1], ResolutionKind::WrittenConfirmation, false),
+        ],
+        evidence: vec![],
+        attachments: vec![],
+    };
+    let record = CaseExport {
+        case: case.view(Lang::En, date),
+        snapshots: vec![snapshot],
+        audit_head: Some("7:abcd".into()),
+    };
+    let case_results = oscal::case_results(&record);
+    assert_eq!(
+        schema_errors(&complete, &case_results),
+        Vec::<String>::new()
+    );
+    let risks: Vec<&Value> = case_results["assessment-results"]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .flat_map(|r| r["risks"].as_array().into_iter().flatten())
+        .collect();
+    let statuses: Vec<(&str, &str)> = risks
+        .iter()
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap_or(""),
+                r["remediations"][0]["lifecycle"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    // An approved risk acceptance is a deviation, not closed; an unapproved one is planned.
+    assert_eq!(
+        statuses,
+        [
+            ("deviation-approved", "completed"),
+            ("investigating", "planned")
+        ]
+    );
     assert_eq!(
         results["assessment-results"]["results"]
             .as_array()

@@ -163,6 +163,12 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
         if let Some(b) = r["legal_basis"].as_str() {
             out.push_str(&format!("\n{}{b}", l("根拠: ", "Basis: ")));
         }
+        if let Some(sha) = r["attachment"].as_str() {
+            out.push_str(&format!(
+                "\n{}{sha}",
+                l("添付ファイル SHA-256: ", "Attached file SHA-256: ")
+            ));
+        }
         out.push_str(&format!(
             "\n{}{}",
             l("起案: ", "Drafted by: "),
@@ -215,6 +221,32 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             (false, true) => l("未決裁（判断の承認待ち）", "Not approved (the decision awaits approval)"),
             (false, false) => l("決裁済み", "Approved"),
         },
+        "premise_changed": if case["premise_changed"] == true {
+            l("判断の前提が変わりました: 判断の後に ISMAP クラウドサービスリストの変更を検知し、新しい確認を記録しています。比較と対応記録を確認してください。", "The premises of the decision changed: a change on the ISMAP list was detected after the decision and a new snapshot recorded. Review the comparison and the resolutions.")
+        } else { "" },
+        "chosen": case["chosen"]["registration_no"].as_str().map(|no| {
+            let name = case["chosen"]["service_name"].as_str().unwrap_or("");
+            let provider = case["chosen"]["provider"].as_str().map(|p| format!("（{p}）")).unwrap_or_default();
+            format!("{no} {name}{provider}")
+        }).unwrap_or_default(),
+        "duties": case["duties"].as_array().into_iter().flatten().map(|d| {
+            let r = &d["row"];
+            let cell = |k: &str| r[k].as_str().filter(|v| !v.is_empty()).unwrap_or("-").to_owned();
+            let performer = r["performer"].as_str().and_then(|p| p.parse::<ismap_core::case::evidence::Performer>().ok());
+            json!({
+                "title": text(&d["title"]),
+                "filled": !r.is_null(),
+                "overdue": d["overdue"] == true,
+                "activity": if r.is_null() { text(&d["text"]) } else { cell("activity") },
+                "performer": performer.map_or("-", |p| p.label(lang)),
+                "frequency": cell("frequency"),
+                "evidence": cell("evidence"),
+                "location": cell("location"),
+                "retention": cell("retention"),
+                "checked": format!("{} {}", cell("last_checked"), cell("checked_by")),
+                "next_due": if d["overdue"] == true { format!("{} {}", cell("next_due"), l("（期限超過）", "(overdue)")) } else { cell("next_due") },
+            })
+        }).collect::<Vec<_>>(),
         "candidates": case["candidates"].as_array().into_iter().flatten().map(|c| json!({
             "registration_no": text(&c["registration_no"]),
             "verdict": c["verdict"],
@@ -262,6 +294,11 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             "decision": l("判断", "Decision"),
             "findings": l("要確認・不適合と対応記録", "Review and fail entries and their resolutions"),
             "no_findings": l("要確認・不適合の項目はありません。", "No review or fail entries."),
+            "duties": l("責任分界（自組織側の実施と証跡）", "Customer duties: what the agency does and keeps as evidence"),
+            "no_duties": l("判断（案）でサービスを選定すると、利用者側の責任ごとの実施と証跡を記録します。", "Once a service is chosen, the agency records how each customer duty is done and evidenced."),
+            "not_filled": l("（未記入）", "(not filled)"),
+            "duties_header": [l("責任", "Duty"), l("実施内容", "Activity"), l("実施者・頻度", "By, how often"), l("証跡・保管場所・保存期間", "Evidence, where, how long"), l("最終確認", "Last confirmed"), l("次回期限", "Next due")],
+            "chosen": l("選定したサービス", "Service chosen"),
             "findings_header": [l("項目", "Entry"), l("登録番号", "Registration"), l("判定", "Status"), l("対象と理由", "Subject and reason"), l("対応と承認", "Resolution and approval")],
         },
     })

@@ -442,3 +442,285 @@ fn a_case_from_check_to_locked_decision() {
     }
     env.run(&["audit", "verify"]).ok();
 }
+
+/// After the decision: the evidence register, a document kept with its SHA-256, clause
+/// drafts, the XLSX and OSCAL records; then the list changes under the decision and an alert
+/// run re-checks the case, records the new snapshot and tells the members.
+#[test]
+fn a_decided_case_keeps_its_duties_and_watches_the_list() {
+    let env = Env::new();
+    env.run(&["demo"]).ok();
+    user(&env, "drafter", "架空省", false);
+    user(&env, "boss", "架空省", true);
+    let profile = env.write(
+        "p.toml",
+        "name = \"文書管理（架空）\"\nagency = \"架空省\"\nconfidentiality = 2\nlow_impact = false\ncandidates = [\"C99-0001-1\"]\n\n[contract]\nstart = 2027-01-01\nend = 2028-12-31\n",
+    );
+    let act = |who: &str, args: &[&str]| {
+        let mut all = vec!["case"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--as", who]);
+        env.run(&all)
+    };
+    let id = act(
+        "drafter",
+        &[
+            "create",
+            "--profile",
+            profile.to_str().expect("utf-8"),
+            "--name",
+            "文書管理",
+        ],
+    )
+    .ok();
+    let id = id.trim();
+    act("drafter", &["check", id]).ok();
+    let show = || -> Value {
+        serde_json::from_str(&act("drafter", &["show", id, "--format", "json"]).ok()).expect("json")
+    };
+    // Settle whatever the check left open (with a document file), approved by the boss.
+    let letter = env.write("確認書.txt", "事業者からの回答書（架空）");
+    for e in show()["entries"].as_array().expect("entries").clone() {
+        if e["status"] == "pass" {
+            continue;
+        }
+        let n = e["entry"].to_string();
+        act(
+            "drafter",
+            &[
+                "resolve",
+                id,
+                "--entry",
+                &n,
+                "--kind",
+                "contract_clause",
+                "--text",
+                "契約書で担保する",
+                "--doc",
+                "架空省情第2号",
+                "--attach",
+                letter.to_str().expect("utf-8"),
+            ],
+        )
+        .ok();
+        act("boss", &["approve", id, "--entry", &n]).ok();
+    }
+    // Nothing chosen yet: no duties to record, no clauses to draft.
+    let early = act(
+        "drafter",
+        &[
+            "evidence",
+            id,
+            "--duty",
+            "iam",
+            "--activity",
+            "棚卸し",
+            "--performer",
+            "own",
+            "--evidence",
+            "記録",
+        ],
+    )
+    .bad_input();
+    assert!(early.contains("判断（案）"), "{early}");
+    act(
+        "drafter",
+        &[
+            "decide",
+            id,
+            "--service",
+            "C99-0001-1",
+            "--reason",
+            "唯一の候補で要件を満たす",
+        ],
+    )
+    .ok();
+    act("boss", &["approve", id, "--decision"]).ok();
+    let decided = show();
+    let duties: Vec<&str> = decided["duties"]
+        .as_array()
+        .expect("duties")
+        .iter()
+        .filter_map(|d| d["duty"].as_str())
+        .collect();
+    assert!(duties.contains(&"iam"), "{duties:?}");
+    assert!(
+        decided["chosen"]["service_name"]
+            .as_str()
+            .is_some_and(|n| n.contains("デモクラウド"))
+    );
+    // The register is kept after the decision; a row past its due date is overdue.
+    act(
+        "drafter",
+        &[
+            "evidence",
+            id,
+            "--duty",
+            "iam",
+            "--activity",
+            "特権IDの棚卸し",
+            "--performer",
+            "contractor",
+            "--frequency",
+            "四半期ごと",
+            "--evidence",
+            "棚卸し結果",
+            "--location",
+            "文書管理システム",
+            "--retention",
+            "5年",
+            "--last-checked",
+            "2026-09-01",
+            "--checked-by",
+            "情報システム課",
+            "--next-due",
+            "2026-12-01",
+        ],
+    )
+    .ok();
+    let refused = act(
+        "drafter",
+        &[
+            "evidence",
+            id,
+            "--duty",
+            "waf_operation",
+            "--activity",
+            "x",
+            "--performer",
+            "own",
+            "--evidence",
+            "x",
+        ],
+    )
+    .bad_input();
+    assert!(refused.contains("waf_operation"), "{refused}");
+    let row = show()["duties"]
+        .as_array()
+        .expect("duties")
+        .iter()
+        .find(|d| d["duty"] == "iam")
+        .cloned()
+        .expect("iam");
+    assert_eq!(row["row"]["performer"], "contractor");
+    assert_eq!(row["overdue"], true);
+
+    // Clause drafts name the service, its regions and the contract's end.
+    let clauses = act("drafter", &["clauses", id]).ok();
+    for want in [
+        "## ISMAP 登録が更新されない場合",
+        "C99-0001-1 デモクラウド IaaS",
+        "2028-12-31",
+        "特権IDの棚卸し",
+    ] {
+        assert!(clauses.contains(want), "{want} in {clauses}");
+    }
+    // An agency's own template directory replaces the shipped ones; a bad one names its file.
+    let own = env.path("clauses");
+    std::fs::create_dir(&own).expect("dir");
+    std::fs::write(
+        own.join("a.toml"),
+        "id = \"own\"\nwhen = \"always\"\n[title]\nja = \"独自条項\"\nen = \"Own\"\n[body]\nja = \"{service_name} を利用する\"\nen = \"{service_name}\"\n",
+    )
+    .expect("write");
+    let drafted = act(
+        "drafter",
+        &["clauses", id, "--templates", own.to_str().expect("utf-8")],
+    )
+    .ok();
+    assert!(
+        drafted.starts_with("## 独自条項\n\nデモクラウド IaaS"),
+        "{drafted}"
+    );
+    std::fs::write(own.join("b.toml"), "id = \"b\"\nwhen = \"always\"\n[title]\nja = \"x\"\nen = \"x\"\n[body]\nja = \"{agencyy}\"\nen = \"x\"\n").expect("write");
+    let bad = act(
+        "drafter",
+        &["clauses", id, "--templates", own.to_str().expect("utf-8")],
+    )
+    .bad_input();
+    assert!(bad.contains("b.toml") && bad.contains("{agencyy}"), "{bad}");
+
+    // The records: one sheet per part; OSCAL findings with the resolutions as risk responses.
+    let xlsx = env.path("record.xlsx");
+    act(
+        "drafter",
+        &[
+            "export",
+            id,
+            "--format",
+            "xlsx",
+            "-o",
+            xlsx.to_str().expect("utf-8"),
+        ],
+    )
+    .ok();
+    let bytes = std::fs::read(&xlsx).expect("xlsx");
+    assert!(bytes.starts_with(b"PK"), "a zip");
+    let oscal: Value =
+        serde_json::from_str(&act("drafter", &["export", id, "--format", "oscal"]).ok())
+            .expect("json");
+    let result = &oscal["assessment-results"]["results"][0];
+    assert_eq!(result["title"], "C99-0001-1");
+    if let Some(risks) = result["risks"].as_array() {
+        assert!(
+            risks.iter().all(
+                |r| r["status"] == "closed" && r["remediations"][0]["lifecycle"] == "completed"
+            )
+        );
+    }
+    // The file kept with the case comes back byte for byte.
+    let sha = show()["attachments"][0]["sha256"]
+        .as_str()
+        .map(str::to_owned);
+    if let Some(sha) = sha {
+        let back = env.path("back.txt");
+        act(
+            "boss",
+            &[
+                "attachment",
+                id,
+                "--sha256",
+                &sha,
+                "-o",
+                back.to_str().expect("utf-8"),
+            ],
+        )
+        .ok();
+        assert_eq!(
+            std::fs::read(&back).expect("back"),
+            std::fs::read(&letter).expect("letter")
+        );
+    }
+
+    // The list changes under the decision: the chosen service is revoked.
+    let mut registry: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_file("examples/demo-registry.json")).expect("registry"),
+    )
+    .expect("json");
+    for r in registry["registrations"].as_array_mut().expect("list") {
+        if r["registration_no"] == "C99-0001-1" {
+            r["revoked_on"] = Value::from("2026-11-30");
+        }
+    }
+    let changed = env.write("changed.json", &registry.to_string());
+    env.run(&["import", "registry", changed.to_str().expect("utf-8")])
+        .ok();
+    let run: Value = serde_json::from_str(&env.run(&["alerts", "run"]).ok()).expect("json");
+    // Two members, each told of the changed premise and of the overdue duty.
+    assert_eq!(run["raised"], 4, "{run}");
+    let watched = show();
+    assert_eq!(watched["premise_changed"], true);
+    assert_eq!(watched["snapshot"]["seq"], 2);
+    let trail = env
+        .run(&["audit", "log", "--subject", &format!("case:{id}")])
+        .ok();
+    for action in ["case.evidence", "case.attach", "case.watch"] {
+        assert!(
+            trail.contains(&format!("\"action\":\"{action}\"")),
+            "{action} in {trail}"
+        );
+    }
+    // The next run has nothing new to say.
+    let again: Value = serde_json::from_str(&env.run(&["alerts", "run"]).ok()).expect("json");
+    assert_eq!(again["raised"], 0, "{again}");
+}

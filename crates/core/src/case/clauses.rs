@@ -301,7 +301,7 @@ mod tests {
                 (got, _) => panic!("{text}: {got:?}"),
             }
         }
-        let b = Body::parse("{{x}} {agency}").unwrap();
+        let b = Body::parse("{{x}} {agency}").expect("valid");
         assert_eq!(b.fill(|n| n.to_uppercase()), "{x} AGENCY");
     }
 
@@ -325,7 +325,7 @@ mod tests {
             service_name: Some("Example Cloud".into()),
             provider: Some("Example株式会社".into()),
             status: ListingStatus::Valid,
-            expires_on: Some("2027-07-31".parse().unwrap()),
+            expires_on: Some("2027-07-31".parse().expect("valid")),
             regions: vec!["東京".into(), "大阪".into()],
             duties: vec!["iam".into(), "logging".into()],
         };
@@ -341,7 +341,7 @@ mod tests {
             decision: Some(Decision {
                 service: "C24-0001-1".into(),
                 reason: "理由".into(),
-                decided_on: "2026-12-01".parse().unwrap(),
+                decided_on: "2026-12-01".parse().expect("valid"),
                 decided_by: "a".into(),
                 approved_by: None,
                 approved_at: None,
@@ -351,7 +351,7 @@ mod tests {
             latest: Some(Snapshot {
                 seq: 1,
                 profile_version: 1,
-                evaluated_on: "2026-12-01".parse().unwrap(),
+                evaluated_on: "2026-12-01".parse().expect("valid"),
                 criteria_version: "2022-04-01".into(),
                 expiry_rule: "civil".into(),
                 registry_sha256: "00".into(),
@@ -361,7 +361,10 @@ mod tests {
                     entry(2, "C24-0002-1", Status::Fail),
                 ],
                 candidates: vec![facts("C24-0001-1"), facts("C24-0002-1")],
-                contract: Some(("2027-01-01".parse().unwrap(), "2029-12-31".parse().unwrap())),
+                contract: Some((
+                    "2027-01-01".parse().expect("valid"),
+                    "2029-12-31".parse().expect("valid"),
+                )),
             }),
             resolutions: vec![ResolutionRecord {
                 snapshot: 1,
@@ -387,8 +390,8 @@ mod tests {
             when,
             title_ja: id.into(),
             title_en: id.into(),
-            body_ja: Body::parse(body).unwrap(),
-            body_en: Body::parse(body).unwrap(),
+            body_ja: Body::parse(body).expect("valid"),
+            body_en: Body::parse(body).expect("valid"),
         }
     }
 

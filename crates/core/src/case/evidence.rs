@@ -133,7 +133,7 @@ pub fn duty_text(code: &str, lang: Lang) -> String {
 /// a duty of that service, the activity and the evidence stated, one-line fields within
 /// bounds, a confirmation not in the future, and a next due date after it.
 pub fn validate(row: &EvidenceRow, duties: &[String], today: NaiveDate) -> Result<(), CaseRefusal> {
-    if !duties.iter().any(|d| *d == row.duty) {
+    if !duties.contains(&row.duty) {
         return Err(CaseRefusal::NotADuty {
             duty: row.duty.clone(),
         });
@@ -177,7 +177,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
+        s.parse().expect("valid")
     }
 
     fn row() -> EvidenceRow {
@@ -195,13 +195,15 @@ mod tests {
         }
     }
 
+    type Change = Box<dyn Fn(&mut EvidenceRow)>;
+
     #[test]
     fn rows_are_checked_field_by_field() {
         let duties = vec!["iam".to_owned(), "logging".to_owned()];
         let today = d("2026-12-03");
         let long = "あ".repeat(MAX_EVIDENCE_FIELD + 1);
         // (change to a valid row, expected outcome)
-        let cases: Vec<(Box<dyn Fn(&mut EvidenceRow)>, Result<(), CaseRefusal>)> = vec![
+        let cases: Vec<(Change, Result<(), CaseRefusal>)> = vec![
             (Box::new(|_| {}), Ok(())),
             (
                 Box::new(|r| r.duty = "waf_operation".into()),

@@ -254,7 +254,7 @@ mod tests {
             service_name: Some("Example Cloud".into()),
             provider: Some("Example株式会社".into()),
             status,
-            expires_on: Some(expires.parse().unwrap()),
+            expires_on: Some(expires.parse().expect("valid")),
             regions: regions.iter().map(|r| r.to_string()).collect(),
             duties: vec!["iam".into()],
         }
@@ -302,8 +302,8 @@ mod tests {
                 vec![facts(Valid, "2028-07-31", &["東京"])],
                 base.to_vec(),
                 vec![PremiseChange::Expiry {
-                    from: Some("2027-03-31".parse().unwrap()),
-                    to: Some("2028-07-31".parse().unwrap()),
+                    from: Some("2027-03-31".parse().expect("valid")),
+                    to: Some("2028-07-31".parse().expect("valid")),
                 }],
             ),
             // revoked: the listing fails and the status changes

@@ -99,7 +99,7 @@ pub async fn list(
     Extension(viewer): Extension<Viewer>,
 ) -> Result<Json<Vec<CaseView>>, ApiError> {
     let cases = store(&state)?.cases(&viewer.actor).await?;
-    Ok(Json(cases.iter().map(|c| view(&c)).collect()))
+    Ok(Json(cases.iter().map(view).collect()))
 }
 
 /// Open a case / 調達案件を作成する

@@ -558,3 +558,276 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
     accessibility(&c, "/history").await;
     c.close().await.expect("close the browser");
 }
+
+/// The entries of `service` that still show a resolution form, as the page lists them.
+async fn open_entries(c: &Client, service: &str) -> Vec<String> {
+    let found = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#resolutions tbody tr'))
+               .filter(tr => tr.cells[1].textContent.trim() === arguments[0] && tr.querySelector('form'))
+               .map(tr => tr.cells[0].textContent.trim());",
+            vec![json!(service)],
+        )
+        .await
+        .expect("entries");
+    serde_json::from_value(found).expect("a list")
+}
+
+/// The procurement case end to end: create, check, resolve the chosen service's points,
+/// approve them and the decision as a second person, record a customer duty, read the PDF
+/// record back with pdftotext; then the list changes and the case shows the alert.
+#[tokio::test]
+async fn a_procurement_case_in_the_browser() {
+    let (server, store) = crate::database_server().await;
+    let profile_dir = tempfile::tempdir().expect("temp dir");
+    let Some((_driver, c)) = browser(profile_dir.path()).await else {
+        return;
+    };
+    use ismap_core::access::Role;
+    for name in ["drafter", "boss"] {
+        store
+            .add_user("test", name, PASSWORD, Role::Procurer, Some("架空省"), None)
+            .await
+            .expect("user");
+    }
+    store
+        .set_approver("test", "boss", true)
+        .await
+        .expect("approver");
+    let base = format!("http://{}", server.addr);
+    let service = "C99-0001-1";
+
+    sign_in(&c, &base, "drafter").await;
+    c.goto(&format!("{base}/cases")).await.expect("cases");
+    accessibility(&c, "/cases").await;
+    fill(
+        &c,
+        &[
+            ("c-name", "人事給与システム（ブラウザ）"),
+            (
+                "c-profile",
+                &std::fs::read_to_string(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../examples/demo-profile.toml"
+                ))
+                .expect("profile"),
+            ),
+        ],
+    )
+    .await;
+    follow(
+        &c,
+        Locator::Css("form[action='/cases'] button[type=submit]"),
+    )
+    .await;
+    let url = c.current_url().await.expect("url");
+    let case = url.path().to_owned();
+    follow(
+        &c,
+        Locator::Css(&format!("form[action='{case}/check'] button")),
+    )
+    .await;
+    accessibility(&c, "case").await;
+    let entries = open_entries(&c, service).await;
+    assert!(
+        entries.len() >= 2,
+        "two points or more to settle: {entries:?}"
+    );
+    for n in &entries {
+        c.execute(
+            "document.getElementById('k' + arguments[0]).closest('details').open = true;",
+            vec![json!(n)],
+        )
+        .await
+        .expect("open the form");
+        fill(
+            &c,
+            &[
+                (&format!("k{n}"), "contract_clause"),
+                (&format!("x{n}"), "契約書の特記事項で担保する"),
+                (&format!("n{n}"), "架空省情第5号"),
+            ],
+        )
+        .await;
+        follow(
+            &c,
+            Locator::Css(&format!("form:has(#k{n}) button[type=submit]")),
+        )
+        .await;
+    }
+    assert!(text(&c).await.contains("承認待ち"));
+    shot(&c, "10-case-resolved").await;
+    sign_out(&c).await;
+
+    // A second person with approval rights approves each resolution.
+    sign_in(&c, &base, "boss").await;
+    for n in &entries {
+        c.goto(&format!("{base}{case}")).await.expect("case");
+        follow(
+            &c,
+            Locator::Css(&format!(
+                "form[action='{case}/resolutions/{n}/approval'] button"
+            )),
+        )
+        .await;
+    }
+    sign_out(&c).await;
+
+    // The drafter proposes the decision, and cannot approve it.
+    sign_in(&c, &base, "drafter").await;
+    c.goto(&format!("{base}{case}")).await.expect("case");
+    fill(
+        &c,
+        &[
+            ("service", service),
+            ("reason", "要件を満たし、費用が最も低い"),
+        ],
+    )
+    .await;
+    follow(
+        &c,
+        Locator::Css(&format!("form[action='{case}/decision'] button")),
+    )
+    .await;
+    assert!(
+        c.find(Locator::Css(&format!(
+            "form[action='{case}/decision/approval'] button"
+        )))
+        .await
+        .is_err(),
+        "no approval button for the proposer"
+    );
+    // The customer's duty for IAM, recorded in the evidence register (due already passed).
+    c.execute(
+        "document.getElementById('iam-activity').closest('details').open = true;",
+        vec![],
+    )
+    .await
+    .expect("open the duty form");
+    fill(
+        &c,
+        &[
+            ("iam-activity", "特権IDの棚卸し"),
+            ("iam-performer", "contractor"),
+            ("iam-frequency", "四半期ごと"),
+            ("iam-evidence", "棚卸し結果"),
+            ("iam-last", "2026-09-01"),
+            ("iam-next", "2026-12-01"),
+        ],
+    )
+    .await;
+    follow(
+        &c,
+        Locator::Css("form:has(#iam-activity) button[type=submit]"),
+    )
+    .await;
+    let duties = text(&c).await;
+    assert!(
+        duties.contains("特権IDの棚卸し") && duties.contains("期限超過"),
+        "{duties}"
+    );
+    accessibility(&c, "case decided").await;
+    sign_out(&c).await;
+
+    sign_in(&c, &base, "boss").await;
+    c.goto(&format!("{base}{case}")).await.expect("case");
+    follow(
+        &c,
+        Locator::Css(&format!("form[action='{case}/decision/approval'] button")),
+    )
+    .await;
+    assert!(text(&c).await.contains("決裁済み"));
+    shot(&c, "11-case-decided").await;
+
+    // The PDF record, fetched with the browser's session and read back by pdftotext.
+    let cookies = c.get_all_cookies().await.expect("cookies");
+    let cookie = cookies
+        .iter()
+        .map(|k| format!("{}={}", k.name(), k.value()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let pdf = crate::request(
+        server.addr,
+        "GET",
+        &format!("{case}/record.pdf"),
+        &[("Cookie", &cookie)],
+        b"",
+    )
+    .await;
+    assert_eq!(pdf.status, 200);
+    let file = profile_dir.path().join("record.pdf");
+    std::fs::write(&file, &pdf.body).expect("write");
+    match Command::new("pdftotext")
+        .args(["-layout", file.to_str().expect("utf-8"), "-"])
+        .output()
+    {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            for want in [
+                "調達判断記録",
+                "決裁済み",
+                "契約条項で担保",
+                "責任分界",
+                "特権IDの棚卸し",
+                "期限超過",
+            ] {
+                assert!(text.contains(want), "{want} in {text}");
+            }
+        }
+        Err(_) if std::env::var_os("ISMAP_REQUIRE_TOOLS").is_some() => {
+            panic!("pdftotext is required")
+        }
+        Err(_) => eprintln!("skipped reading the PDF back: pdftotext is not installed"),
+    }
+
+    // The list changes under the decision: the chosen service is revoked; the alert run
+    // re-checks the case and the page says the premises changed.
+    let catalog = ismap_formats::criteria::builtin_catalog().expect("criteria");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(ismap_formats::demo::REGISTRY_JSON).expect("demo");
+    for r in doc["registrations"].as_array_mut().expect("list") {
+        if r["registration_no"] == service {
+            r["revoked_on"] = json!("2026-11-30");
+        }
+    }
+    let changed = ismap_formats::registry_json::parse_registry(
+        "changed",
+        doc.to_string().as_bytes(),
+        &catalog,
+    )
+    .expect("registry");
+    store
+        .import_registry(
+            &changed.registry,
+            &catalog,
+            "changed",
+            &changed.sha256,
+            false,
+        )
+        .await
+        .expect("import");
+    let today = ismap_core::validity::japan_date(chrono::Utc::now());
+    let list = ismap_notify::List {
+        registry: &changed.registry,
+        catalog: &catalog,
+        sha256: &changed.sha256,
+        revision: None,
+    };
+    let report = ismap_notify::run(
+        &store,
+        list,
+        (today, chrono::Utc::now()),
+        &Default::default(),
+    )
+    .await
+    .expect("alert run");
+    assert!(report.raised >= 2, "{report:?}");
+    c.goto(&format!("{base}{case}")).await.expect("case");
+    let warned = text(&c).await;
+    assert!(warned.contains("判断の前提が変わりました"), "{warned}");
+    accessibility(&c, "case premise changed").await;
+    c.goto(&format!("{base}/cases")).await.expect("cases");
+    assert!(text(&c).await.contains("判断の前提が変わりました"));
+    shot(&c, "12-case-premise-changed").await;
+    c.close().await.expect("close the browser");
+}

@@ -218,7 +218,7 @@ async fn upload_then_download() {
     .await;
     assert_eq!(
         json.header("content-disposition").as_deref(),
-        Some("attachment; filename=\"ismap-check.json\"")
+        Some("attachment; filename=\"ismap-check.json\"; filename*=UTF-8''ismap-check.json")
     );
     assert_eq!(json.json()["results"].as_array().map(Vec::len), Some(9));
     let md = request(
