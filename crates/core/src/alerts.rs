@@ -354,16 +354,16 @@ impl AlertKind {
                     .join(", ");
                 match (ja, affected.is_empty()) {
                     (true, true) => format!(
-                        "調達案件「{name}」（案件 {case}）: 判断の前提が変わりました。選定した {no} について {what}。再確認の結果を第{snapshot}回の確認として記録しました。判断を維持するか、理由を付して判断を取り消し再判断してください"
+                        "調達案件「{name}」（案件 {case}）: 判断の前提が変わりました。判断後の再確認（ISMAPクラウドサービスリストの変更又は日付の経過による判定の変化）で、選定した {no} について {what}。再確認の結果を第{snapshot}回の確認として記録しました。比較と対応記録を確認し、判断を再開してください（判断を維持する場合も、再開して理由を記録し、改めて承認を受けてください）"
                     ),
                     (true, false) => format!(
-                        "調達案件「{name}」（案件 {case}）: 判断の前提が変わりました。選定した {no} について {what}。影響を受ける対応記録: 項目 {touched}（前回の確認の番号）。再確認の結果を第{snapshot}回の確認として記録しました。判断を維持するか、理由を付して判断を取り消し再判断してください"
+                        "調達案件「{name}」（案件 {case}）: 判断の前提が変わりました。判断後の再確認（ISMAPクラウドサービスリストの変更又は日付の経過による判定の変化）で、選定した {no} について {what}。影響を受ける対応記録: 項目 {touched}（前回の確認の番号）。再確認の結果を第{snapshot}回の確認として記録しました。比較と対応記録を確認し、判断を再開してください（判断を維持する場合も、再開して理由を記録し、改めて承認を受けてください）"
                     ),
                     (false, true) => format!(
-                        "Case \"{name}\" ({case}): the premises of the decision changed. For the chosen {no}: {what}. The re-check is recorded as snapshot {snapshot}; keep the decision, or reopen it with the reason and decide again"
+                        "Case \"{name}\" ({case}): the premises of the decision changed. A re-check after the decision (a list change or the date passing) found for the chosen {no}: {what}. The re-check is recorded as snapshot {snapshot}. Review the comparison and the resolutions, then reopen the decision (to keep it, reopen it, record the reason and have it approved again)"
                     ),
                     (false, false) => format!(
-                        "Case \"{name}\" ({case}): the premises of the decision changed. For the chosen {no}: {what}. Resolutions touched: entries {touched} (numbers of the earlier snapshot). The re-check is recorded as snapshot {snapshot}; keep the decision, or reopen it with the reason and decide again"
+                        "Case \"{name}\" ({case}): the premises of the decision changed. A re-check after the decision (a list change or the date passing) found for the chosen {no}: {what}. Resolutions touched: entries {touched} (numbers of the earlier snapshot). The re-check is recorded as snapshot {snapshot}. Review the comparison and the resolutions, then reopen the decision (to keep it, reopen it, record the reason and have it approved again)"
                     ),
                 }
             }

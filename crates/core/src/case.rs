@@ -288,8 +288,8 @@ impl CaseRefusal {
             CaseRefusal::NotACandidate { service } => format!("{service} is not a candidate of the latest snapshot."),
             CaseRefusal::OpenPoints { service, count } if ja => format!("{service} には未対応（または未承認）の要確認・不適合が {count} 件あります。"),
             CaseRefusal::OpenPoints { service, count } => format!("{service} has {count} review or fail entries not settled by an approved resolution."),
-            CaseRefusal::NotADuty { duty } if ja => format!("「{duty}」は選定したサービスの利用者側の責任にありません。"),
-            CaseRefusal::NotADuty { duty } => format!("{duty:?} is not a customer duty of the chosen service."),
+            CaseRefusal::NotADuty { duty } if ja => format!("「{}」（{duty}）は、選定したサービスについて利用者側が担う責任に含まれていません。", evidence::duty_text(duty, lang)),
+            CaseRefusal::NotADuty { duty } => format!("\"{}\" ({duty}) is not among the customer duties for the chosen service.", evidence::duty_text(duty, lang)),
             CaseRefusal::EvidenceDate => lang.pick("最終確認日は本日以前、次回期限は最終確認日より後の日付を指定してください。", "The last confirmation must not lie in the future, and the next due date must fall after it.").into(),
             CaseRefusal::NoChosenService => lang.pick("責任分界の記録は、判断（案）で選定したサービスについて作成します。先に判断（案）を記録してください。", "The evidence register is kept for the chosen service: propose a decision first.").into(),
             CaseRefusal::BadText { field, max } => {
@@ -306,9 +306,12 @@ impl CaseRefusal {
                     "checked_by" => ("確認者（1行）", "Who confirmed (one line)"),
                     _ => ("理由", "The reason"),
                 };
-                match lang {
-                    Lang::Ja => format!("{ja_name}は1〜{max}文字で入力してください。"),
-                    Lang::En => format!("{en_name} must be 1 to {max} characters."),
+                let optional = matches!(*field, "frequency" | "location" | "retention" | "checked_by");
+                match (lang, optional) {
+                    (Lang::Ja, true) => format!("{ja_name}は{max}文字以内で入力してください（省略可）。"),
+                    (Lang::En, true) => format!("{en_name} must be at most {max} characters (optional)."),
+                    (Lang::Ja, false) => format!("{ja_name}は1〜{max}文字で入力してください。"),
+                    (Lang::En, false) => format!("{en_name} must be 1 to {max} characters."),
                 }
             }
         }

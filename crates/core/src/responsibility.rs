@@ -112,7 +112,7 @@ impl Responsibility {
     pub fn title(self, lang: Lang) -> &'static str {
         use Responsibility::*;
         match self {
-            Iam => lang.pick("IAM（利用者・権限）", "Identity and access management"),
+            Iam => lang.pick("IAM（ID・権限管理）", "Identity and access management"),
             Logging => lang.pick("ログの取得・監視", "Logging and monitoring"),
             Configuration => lang.pick("設定管理", "Configuration management"),
             AccountManagement => lang.pick("アカウント管理・認証", "Accounts and authentication"),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const SHIPPED: [(&str, &str); 5] = [
+const SHIPPED: [(&str, &str); 6] = [
     (
         "10-renewal-exit.toml",
         include_str!("../../../data/clauses/10-renewal-exit.toml"),
@@ -16,6 +16,10 @@ const SHIPPED: [(&str, &str); 5] = [
     (
         "20-scope-confirmation.toml",
         include_str!("../../../data/clauses/20-scope-confirmation.toml"),
+    ),
+    (
+        "25-confirmations.toml",
+        include_str!("../../../data/clauses/25-confirmations.toml"),
     ),
     (
         "30-data-location.toml",
@@ -157,6 +161,7 @@ mod tests {
             [
                 "renewal_exit",
                 "scope_confirmation",
+                "confirmations",
                 "data_location",
                 "customer_duties",
                 "settled_points"

@@ -242,8 +242,15 @@ pub async fn run(
             &settings.alerts,
         )
         .await?;
-    raised += watch_cases(store, list, today, settings.rule).await?;
-    raised += store.evidence_alerts(today).await?;
+    // A failure in the cases' watch is logged, not allowed to stop the deliveries.
+    match watch_cases(store, list, today, settings.rule).await {
+        Ok(n) => raised += n,
+        Err(e) => tracing::warn!("case watch failed: {e}"),
+    }
+    match store.evidence_alerts(today).await {
+        Ok(n) => raised += n,
+        Err(e) => tracing::warn!("evidence alerts failed: {e}"),
+    }
     let sent = deliver_due(store, settings.mailer.as_ref(), &settings.egress, now).await?;
     Ok(RunReport { raised, ..sent })
 }
@@ -271,8 +278,15 @@ async fn watch_cases(
             list.registry,
             on,
         );
-        match checked {
-            Ok(snapshot) => raised += store.watch_case(case.id, snapshot, today).await?,
+        let watched = match checked {
+            Ok(snapshot) => store.watch_case(case.id, snapshot, today).await,
+            Err(e) => {
+                tracing::warn!("case {} not re-checked: {e}", case.id);
+                continue;
+            }
+        };
+        match watched {
+            Ok(n) => raised += n,
             Err(e) => tracing::warn!("case {} not re-checked: {e}", case.id),
         }
     }

@@ -216,10 +216,11 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             String::new(),
             decision["decided_on"].as_str().unwrap_or("").to_owned(),
         ],
-        "approval_state": match (decision.is_null(), decision["approved_by"].is_null()) {
-            (true, _) => l("判断未記録", "No decision recorded"),
-            (false, true) => l("未決裁（判断の承認待ち）", "Not approved (the decision awaits approval)"),
-            (false, false) => l("決裁済み", "Approved"),
+        "approval_state": match (decision.is_null(), decision["approved_by"].is_null(), case["premise_changed"] == true) {
+            (true, _, _) => l("判断未記録", "No decision recorded"),
+            (false, true, _) => l("未決裁（判断の承認待ち）", "Not approved (the decision awaits approval)"),
+            (false, false, false) => l("決裁済み", "Approved"),
+            (false, false, true) => l("決裁済み（判断後に前提が変化・再判断未了）", "Approved (premises changed since; not yet decided again)"),
         },
         "premise_changed": if case["premise_changed"] == true {
             l("判断の前提が変わりました: 判断の後に ISMAP クラウドサービスリストの変更を検知し、新しい確認を記録しています。比較と対応記録を確認してください。", "The premises of the decision changed: a change on the ISMAP list was detected after the decision and a new snapshot recorded. Review the comparison and the resolutions.")
@@ -234,7 +235,7 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             let cell = |k: &str| r[k].as_str().filter(|v| !v.is_empty()).unwrap_or("-").to_owned();
             let performer = r["performer"].as_str().and_then(|p| p.parse::<ismap_core::case::evidence::Performer>().ok());
             json!({
-                "title": text(&d["title"]),
+                "title": if d["retired"] == true { format!("{}{}", text(&d["title"]), l("（現在の確認結果にない責任）", " (no longer listed)")) } else { text(&d["title"]) },
                 "filled": !r.is_null(),
                 "overdue": d["overdue"] == true,
                 "activity": if r.is_null() { text(&d["text"]) } else { cell("activity") },
@@ -244,7 +245,7 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
                 "location": cell("location"),
                 "retention": cell("retention"),
                 "checked": format!("{} {}", cell("last_checked"), cell("checked_by")),
-                "next_due": if d["overdue"] == true { format!("{} {}", cell("next_due"), l("（期限超過）", "(overdue)")) } else { cell("next_due") },
+                "next_due": if d["overdue"] == true { format!("{} {}", cell("next_due"), l("（出力日時点で期限超過）", "(overdue when printed)")) } else { cell("next_due") },
             })
         }).collect::<Vec<_>>(),
         "candidates": case["candidates"].as_array().into_iter().flatten().map(|c| json!({
@@ -257,7 +258,7 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             l("現在、有効な判断はありません。", "No decision is currently in force.").to_owned()
         } else {
             format!(
-                "{}{}（{}{}、{}{}、{}{}）\n{}{}",
+                "{}{}（{}{}、{}{}、{}{}）\n{}{}\n{}",
                 l("選定したサービス: ", "Service chosen: "),
                 text(&decision["service"]),
                 l("判断日 ", "decided on "),
@@ -268,6 +269,10 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
                 decision["approved_by"].as_str().unwrap_or(l("（承認待ち）", "(awaiting approval)")),
                 l("選定理由: ", "Reason for the choice: "),
                 text(&decision["reason"]),
+                match lang {
+                    Lang::Ja => format!("判断時の確認: 第{}回／最新の確認: 第{}回", decision["snapshot"], snapshot["seq"]),
+                    Lang::En => format!("Decided on snapshot {}; latest snapshot {}", decision["snapshot"], snapshot["seq"]),
+                },
             )
         },
         "entries": entries.iter().map(|e| json!({
@@ -294,7 +299,7 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             "decision": l("判断", "Decision"),
             "findings": l("要確認・不適合と対応記録", "Review and fail entries and their resolutions"),
             "no_findings": l("要確認・不適合の項目はありません。", "No review or fail entries."),
-            "duties": l("責任分界（自組織側の実施と証跡）", "Customer duties: what the agency does and keeps as evidence"),
+            "duties": l("責任分界（利用者側の実施と証跡）", "Customer duties: what is done and kept as evidence"),
             "no_duties": l("判断（案）でサービスを選定すると、利用者側の責任ごとの実施と証跡を記録します。", "Once a service is chosen, the agency records how each customer duty is done and evidenced."),
             "not_filled": l("（未記入）", "(not filled)"),
             "duties_header": [l("責任", "Duty"), l("実施内容", "Activity"), l("実施者・頻度", "By, how often"), l("証跡・保管場所・保存期間", "Evidence, where, how long"), l("最終確認", "Last confirmed"), l("次回期限", "Next due")],

@@ -76,11 +76,11 @@ fn build(record: &CaseExport, lang: Lang) -> Result<Workbook, XlsxError> {
             (l("管理基準", "Criteria"), s.criteria_version.clone()),
             (l("有効期限の計算", "Expiry rule"), s.expiry_rule.clone()),
             (
-                l("一覧の SHA-256", "Registry SHA-256"),
+                l("ISMAPクラウドサービスリストの SHA-256", "Registry SHA-256"),
                 s.registry_sha256.clone(),
             ),
             (
-                l("一覧の版", "Registry revision"),
+                l("ISMAPクラウドサービスリストの版", "Registry revision"),
                 or_dash(s.registry_revision.map(|r| r.to_string())),
             ),
         ]);
@@ -104,14 +104,17 @@ fn build(record: &CaseExport, lang: Lang) -> Result<Workbook, XlsxError> {
         facts.push((
             l("判断の前提", "Premises"),
             l(
-                "判断の後に一覧の変更を検知し、新しい確認を記録しました（判断の前提が変わりました）",
+                "判断後の再確認で前提の変化を検知し、新しい確認を記録しました（判断の前提が変わりました）",
                 "A list change was detected after the decision and a new snapshot recorded",
             )
             .to_owned(),
         ));
     }
     facts.push((
-        l("監査証跡ヘッド", "Audit-trail head"),
+        l(
+            "監査証跡の最新記録（連番:ハッシュ）",
+            "Latest audit-trail event (seq:hash)",
+        ),
         or_dash(record.audit_head.clone()),
     ));
     table(
@@ -230,7 +233,7 @@ fn build(record: &CaseExport, lang: Lang) -> Result<Workbook, XlsxError> {
     evidence_header.push(l("期限超過", "Overdue"));
     table(
         &mut book,
-        l("責任分界", "Customer duties"),
+        l("責任分界（利用者側）", "Customer duties"),
         &evidence_header,
         case.duties
             .iter()
@@ -273,8 +276,8 @@ fn build(record: &CaseExport, lang: Lang) -> Result<Workbook, XlsxError> {
             l("評価日", "Evaluated on"),
             l("要件の版", "Profile version"),
             l("管理基準", "Criteria"),
-            l("一覧の SHA-256", "Registry SHA-256"),
-            l("一覧の版", "Registry revision"),
+            l("ISMAPクラウドサービスリストの SHA-256", "Registry SHA-256"),
+            l("ISMAPクラウドサービスリストの版", "Registry revision"),
             l("適合", "Pass"),
             l("要確認", "Review"),
             l("不適合", "Fail"),

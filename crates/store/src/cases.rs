@@ -17,8 +17,8 @@ use ismap_core::case::record::{
 use ismap_core::case::{self, CaseRefusal, CaseState, DocumentRef, Proposal, ResolutionKind};
 use ismap_core::lang::Lang;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 mod operation;
@@ -55,6 +55,8 @@ impl From<CaseRefusal> for StoreError {
 
 /// The most cases one organisation may hold open at once.
 pub const MAX_CASES: usize = 500;
+/// The most cases, decided ones included, one organisation keeps.
+pub const MAX_CASES_KEPT: u64 = 10_000;
 /// The longest case name (調達件名).
 pub const MAX_CASE_NAME: usize = 200;
 
@@ -326,6 +328,16 @@ impl Store {
         if held >= MAX_CASES {
             return Err(StoreError::Case(CaseError::Invalid(format!(
                 "an organisation holds at most {MAX_CASES} cases"
+            ))));
+        }
+        // Decided cases are kept for the record, but not without end.
+        let all = procurement_case::Entity::find()
+            .filter(procurement_case::Column::Organisation.eq(&organisation))
+            .count(&txn)
+            .await?;
+        if all >= MAX_CASES_KEPT {
+            return Err(StoreError::Case(CaseError::Invalid(format!(
+                "an organisation keeps at most {MAX_CASES_KEPT} cases"
             ))));
         }
         let now = Utc::now();
@@ -659,6 +671,17 @@ impl Store {
             (service, open),
         )
         .map_err(|r| refused(id, r))?;
+        // The list changed under the proposal (the watch took a new snapshot): what the
+        // approver would approve is not what was proposed.
+        if let Some(d) = &proposed
+            && d.snapshot > 0
+            && d.snapshot != c.snapshots
+        {
+            return Err(CaseRefusal::StaleSnapshot {
+                latest: c.snapshots,
+            }
+            .into());
+        }
         if proposed.as_ref().is_some_and(|d| d.service != service) {
             return Err(CaseRefusal::NotACandidate {
                 service: service.to_owned(),

@@ -121,7 +121,13 @@ pub async fn identify(
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     // Only a session cookie is an ambient credential; it alone carries a CSRF token.
     let body = if unsafe_method && let Some(expected) = viewer.csrf.clone() {
-        let limit = if crate::takes_upload(&path) {
+        // The larger limit only for those who may act on cases: others are refused anyway,
+        // and should not make the server hold 10 MiB first.
+        let limit = if crate::takes_upload(&path)
+            && viewer
+                .actor
+                .can(ismap_core::access::Permission::ManageCases)
+        {
             crate::UPLOAD_LIMIT
         } else {
             crate::BODY_LIMIT

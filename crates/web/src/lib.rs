@@ -45,7 +45,8 @@ pub fn takes_upload(path: &str) -> bool {
     };
     match rest.split_once('/') {
         Some((id, tail)) => {
-            id.bytes().all(|b| b.is_ascii_digit())
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_digit())
                 && (tail == "resolutions" && path.starts_with("/cases/")
                     || tail == "attachments" && path.starts_with("/api/"))
         }

@@ -110,7 +110,7 @@ enum What {
         output: PathBuf,
     },
     /// Fill a row of the evidence register for a duty of the chosen service (責任分界の
-    ///自組織側); allowed after the decision / 責任分界の記録を更新する
+    ///利用者側); allowed after the decision / 責任分界の記録を更新する
     Evidence {
         id: i32,
         /// The duty's code, as `case show` lists it (iam, logging, configuration, tls, …)
@@ -653,7 +653,7 @@ fn show(c: &CaseRecord, lang: Lang, format: ShowFormat) -> String {
             "{}{}\n",
             if md { "\n## " } else { "" },
             lang.pick(
-                "責任分界（自組織側）",
+                "責任分界（利用者側）",
                 "Customer duties (evidence register)"
             )
         ));

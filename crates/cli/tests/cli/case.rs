@@ -608,9 +608,9 @@ fn a_decided_case_keeps_its_duties_and_watches_the_list() {
     // Clause drafts name the service, its regions and the contract's end.
     let clauses = act("drafter", &["clauses", id]).ok();
     for want in [
-        "## ISMAP 登録が更新されない場合",
+        "## ISMAP 登録の失効・取消し等の場合の取扱い",
         "C99-0001-1 デモクラウド IaaS",
-        "2028-12-31",
+        "2028年12月31日",
         "特権IDの棚卸し",
     ] {
         assert!(clauses.contains(want), "{want} in {clauses}");

@@ -5,6 +5,7 @@
 //! keeps) with `{placeholders}` filled from the case; this module only checks and fills them.
 
 use super::ResolutionKind;
+use super::evidence::Performer;
 use super::record::CaseRecord;
 use crate::check::Status;
 use crate::lang::Lang;
@@ -37,7 +38,7 @@ impl When {
 }
 
 /// What a template may name, each filled from the case.
-pub const PLACEHOLDERS: [&str; 14] = [
+pub const PLACEHOLDERS: [&str; 15] = [
     "agency",
     "case_name",
     "service",
@@ -49,6 +50,7 @@ pub const PLACEHOLDERS: [&str; 14] = [
     "contract_end",
     "regions",
     "duties",
+    "contractor_duties",
     "findings",
     "contract_clauses",
     "confirmations",
@@ -93,7 +95,8 @@ impl Body {
                             PLACEHOLDERS.join(", ")
                         )
                     })?;
-                    for _ in 0..end + 1 {
+                    // Past the name and its closing brace (`end` counts bytes; skip chars).
+                    for _ in 0..rest[..end].chars().count() + 1 {
                         chars.next();
                     }
                     pieces.push(Piece::Text(std::mem::take(&mut text_run)));
@@ -142,6 +145,14 @@ pub struct Clause {
     pub text: String,
 }
 
+/// A date as a contract writes it: 2027年3月31日, or 2027-03-31 in English.
+fn date_text(d: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => d.format("%Y年%-m月%-d日").to_string(),
+        Lang::En => d.to_string(),
+    }
+}
+
 /// The value of `name` for the case's chosen service, in `lang`. Lists are one line per
 /// item; an empty list reads 「（なし）」.
 fn value(c: &CaseRecord, name: &str, lang: Lang) -> String {
@@ -186,9 +197,9 @@ fn value(c: &CaseRecord, name: &str, lang: Lang) -> String {
         "provider" => chosen.and_then(|f| f.provider.clone()).unwrap_or_else(none),
         "expires_on" => chosen
             .and_then(|f| f.expires_on)
-            .map_or_else(none, |d| d.to_string()),
-        "contract_start" => contract.map_or_else(none, |c| c.0.to_string()),
-        "contract_end" => contract.map_or_else(none, |c| c.1.to_string()),
+            .map_or_else(none, |d| date_text(d, lang)),
+        "contract_start" => contract.map_or_else(none, |c| date_text(c.0, lang)),
+        "contract_end" => contract.map_or_else(none, |c| date_text(c.1, lang)),
         "regions" => chosen.map_or_else(none, |f| {
             if f.regions.is_empty() {
                 none()
@@ -209,7 +220,36 @@ fn value(c: &CaseRecord, name: &str, lang: Lang) -> String {
                         r.frequency,
                         r.evidence
                     ),
-                    None => format!("{}: {}", d.title, d.text),
+                    None => format!(
+                        "{}: {}",
+                        d.title,
+                        lang.pick(
+                            "（実施内容は発注者が別途定める）",
+                            "(what is done is set by the purchaser)"
+                        )
+                    ),
+                })
+                .collect(),
+        ),
+        "contractor_duties" => list(
+            c.duty_views(lang, chrono::NaiveDate::MIN)
+                .into_iter()
+                .filter(|d| !d.retired)
+                .filter_map(|d| {
+                    let r = d.row.filter(|r| r.performer == Performer::Contractor)?;
+                    Some(format!(
+                        "{}: {}（{}{}・{}{}）",
+                        d.title,
+                        r.activity.replace('\n', " "),
+                        lang.pick("頻度 ", "frequency "),
+                        if r.frequency.is_empty() {
+                            "-"
+                        } else {
+                            &r.frequency
+                        },
+                        lang.pick("証跡 ", "evidence "),
+                        r.evidence
+                    ))
                 })
                 .collect(),
         ),
@@ -286,10 +326,11 @@ mod tests {
 
     #[test]
     fn bodies_name_known_placeholders_only() {
-        let table: [(&str, Result<usize, &str>); 6] = [
+        let table: [(&str, Result<usize, &str>); 7] = [
             ("本契約の期間（{contract_start}〜{contract_end}）", Ok(5)),
             ("{{literal}} braces", Ok(1)),
             ("{ service }", Ok(3)),
+            ("{\u{3000}agency\u{3000}}と", Ok(3)),
             ("{servise}", Err("unknown placeholder {servise}")),
             ("{service", Err("unclosed {")),
             ("a } b", Err("a lone }")),
@@ -413,13 +454,12 @@ mod tests {
         assert_eq!(ids, ["exit", "clauses", "duties"]);
         assert_eq!(
             drafted[0].text,
-            "C24-0001-1 Example Cloud（Example株式会社）: 2027-07-31 / 2029-12-31 / 東京、大阪"
+            "C24-0001-1 Example Cloud（Example株式会社）: 2027年7月31日 / 2029年12月31日 / 東京、大阪"
         );
         assert_eq!(drafted[1].text, "・契約書第12条で担保");
-        assert!(
-            drafted[2].text.starts_with("・IAM（利用者・権限）: "),
-            "{}",
-            drafted[2].text
+        assert_eq!(
+            drafted[2].text,
+            "・IAM（ID・権限管理）: （実施内容は発注者が別途定める）\n・ログの取得・監視: （実施内容は発注者が別途定める）"
         );
         // a written confirmation brings its clause instead
         let c = case(ResolutionKind::WrittenConfirmation);

@@ -1,4 +1,4 @@
-//! The buyer's evidence register (責任分界の自組織側): for the chosen service, one row per
+//! The buyer's evidence register (責任分界の利用者側): for the chosen service, one row per
 //! duty the customer keeps (IAM, logs, configuration, TLS, WAF … from the responsibility
 //! rules), saying who does it, how often, what evidence it leaves, where that is kept and
 //! for how long, when it was last confirmed and by whom, and when it is due next. A row past
@@ -23,7 +23,7 @@ pub enum Performer {
     Own,
     /// 運用委託先
     Contractor,
-    /// ベンダー（クラウドサービス事業者・販売代理店等）
+    /// クラウドサービス事業者・販売代理店
     Vendor,
 }
 
@@ -42,7 +42,10 @@ impl Performer {
         match self {
             Performer::Own => lang.pick("自組織", "own organisation"),
             Performer::Contractor => lang.pick("運用委託先", "operations contractor"),
-            Performer::Vendor => lang.pick("ベンダー", "vendor"),
+            Performer::Vendor => lang.pick(
+                "クラウドサービス事業者・販売代理店",
+                "cloud provider or reseller",
+            ),
         }
     }
 }
@@ -296,7 +299,7 @@ mod tests {
             assert!(!p.label(Lang::Ja).is_empty());
         }
         assert!("someone".parse::<Performer>().is_err());
-        assert_eq!(duty_text("iam", Lang::Ja), "IAM（利用者・権限）");
+        assert_eq!(duty_text("iam", Lang::Ja), "IAM（ID・権限管理）");
         assert_eq!(duty_text("retired_duty", Lang::Ja), "retired_duty");
     }
 }

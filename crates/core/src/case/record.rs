@@ -119,7 +119,7 @@ pub struct CaseRecord {
     pub latest: Option<Snapshot>,
     /// Resolutions of the latest snapshot's entries.
     pub resolutions: Vec<ResolutionRecord>,
-    /// The evidence register's rows (責任分界の自組織側), by duty.
+    /// The evidence register's rows (責任分界の利用者側), by duty.
     pub evidence: Vec<EvidenceRow>,
     /// Files kept with the case (their contents are fetched one by one).
     pub attachments: Vec<Attachment>,

@@ -16,7 +16,8 @@ use ismap_core::case::record::{Attachment, CaseRecord, Snapshot};
 use ismap_core::case::{self, CaseRefusal};
 use ismap_core::ids::RegistrationNumber;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -24,6 +25,8 @@ use sha2::{Digest, Sha256};
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 /// The most files one case keeps.
 pub const MAX_ATTACHMENTS: usize = 200;
+/// The most bytes of files one organisation keeps over all its cases.
+pub const MAX_ORGANISATION_BYTES: i64 = 2 * 1024 * 1024 * 1024;
 /// The longest file name kept.
 const MAX_ATTACHMENT_NAME: usize = 200;
 
@@ -37,10 +40,14 @@ pub(super) async fn attachment_in<C: ConnectionTrait>(
     sha: &str,
 ) -> Result<String> {
     let sha = sha.trim().to_ascii_lowercase();
-    case_attachment::Entity::find_by_id((id, sha.clone()))
+    case_attachment::Entity::find()
+        .select_only()
+        .column(case_attachment::Column::Sha256)
+        .filter(case_attachment::Column::CaseId.eq(id))
+        .filter(case_attachment::Column::Sha256.eq(&sha))
+        .into_tuple::<String>()
         .one(db)
         .await?
-        .map(|a| a.sha256)
         .ok_or_else(|| {
             StoreError::Case(CaseError::Invalid(format!(
                 "attachment: case {id} keeps no file with SHA-256 {sha}"
@@ -61,12 +68,18 @@ async fn members<C: ConnectionTrait>(db: &C, organisation: &str) -> Result<Vec<i
         .collect())
 }
 
+/// Unicode format characters (category Cf) that change how a name reads: bidirectional
+/// overrides (`x\u{202E}fdp.exe` shows as "xexe.pdf"), zero-width ones, the BOM.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+}
+
 /// A file name as kept: its last path segment, one line, at most 200 characters.
 fn file_name(name: &str) -> Result<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
     if base.is_empty()
         || base.chars().count() > MAX_ATTACHMENT_NAME
-        || base.chars().any(char::is_control)
+        || base.chars().any(|c| c.is_control() || is_format(c))
     {
         return Err(StoreError::Case(CaseError::Invalid(format!(
             "name: a file name of 1 to {MAX_ATTACHMENT_NAME} characters, one line"
@@ -185,6 +198,28 @@ impl Store {
                 "a case keeps at most {MAX_ATTACHMENTS} files"
             ))));
         }
+        let cases: Vec<i32> = procurement_case::Entity::find()
+            .select_only()
+            .column(procurement_case::Column::Id)
+            .filter(procurement_case::Column::Organisation.eq(&c.organisation))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let used: i64 = case_attachment::Entity::find()
+            .select_only()
+            .column(case_attachment::Column::Size)
+            .filter(case_attachment::Column::CaseId.is_in(cases))
+            .into_tuple::<i64>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .sum();
+        if used + content.len() as i64 > MAX_ORGANISATION_BYTES {
+            return Err(StoreError::Case(CaseError::Invalid(format!(
+                "an organisation keeps at most {} GiB of files",
+                MAX_ORGANISATION_BYTES / 1024 / 1024 / 1024
+            ))));
+        }
         let now = Utc::now();
         case_attachment::ActiveModel {
             case_id: Set(id),
@@ -270,8 +305,10 @@ impl Store {
         let (Some(decision), Some(latest)) = (&c.decision, &c.latest) else {
             return Ok(0);
         };
-        // A profile changed since the re-check started: the next run takes it.
-        if snapshot.profile_version != c.profile_version || c.snapshots >= super::MAX_SNAPSHOTS {
+        // A profile changed since the re-check started: the next run takes it. The watch's
+        // snapshots are not capped: each records a change of the list, which nobody controls
+        // from the case.
+        if snapshot.profile_version != c.profile_version {
             return Ok(0);
         }
         let changes = premise_changes(
@@ -378,12 +415,13 @@ mod tests {
 
     #[test]
     fn file_names_keep_their_last_segment() {
-        let table: [(&str, Option<&str>); 6] = [
+        let table: [(&str, Option<&str>); 7] = [
             ("確認書.pdf", Some("確認書.pdf")),
             ("C:\\Users\\a\\確認書.pdf", Some("確認書.pdf")),
             ("../../etc/passwd", Some("passwd")),
             ("dir/", None),
             ("a\nb.pdf", None),
+            ("x\u{202E}fdp.exe", None),
             ("", None),
         ];
         for (name, expected) in table {

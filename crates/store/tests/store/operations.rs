@@ -1460,6 +1460,40 @@ async fn procurement_cases_in_operation_on_either_engine() {
         )
         .await
         .expect("decide");
+    // The list changes under the proposal (a renewal moved the expiry): the watch records it,
+    // and the proposal made on the earlier snapshot can no longer be approved.
+    let mut moved = case_snapshot(passing.clone());
+    moved.candidates[0].expires_on = Some(d("2028-07-31"));
+    assert_eq!(
+        store
+            .watch_case(case.id, moved, today)
+            .await
+            .expect("moved"),
+        2
+    );
+    assert_eq!(
+        refused(
+            store
+                .approve_decision(&boss, case.id, "C99-0001-1")
+                .await
+                .expect_err("stale")
+        ),
+        CaseRefusal::StaleSnapshot { latest: 2 }
+    );
+    store
+        .reopen(&boss, case.id, "更新後の有効期限で判断し直す")
+        .await
+        .expect("reopen");
+    store
+        .decide(
+            &drafter,
+            case.id,
+            "C99-0001-1",
+            d("2026-12-02"),
+            "更新を確認した",
+        )
+        .await
+        .expect("decide again");
     store
         .approve_decision(&boss, case.id, "C99-0001-1")
         .await
@@ -1500,11 +1534,10 @@ async fn procurement_cases_in_operation_on_either_engine() {
     assert!(store.alerts(&stranger, 10).await.expect("none").is_empty());
 
     // The watch: the same facts change nothing …
+    let mut same = case_snapshot(passing.clone());
+    same.candidates[0].expires_on = Some(d("2028-07-31"));
     assert_eq!(
-        store
-            .watch_case(case.id, case_snapshot(passing.clone()), today)
-            .await
-            .expect("same"),
+        store.watch_case(case.id, same, today).await.expect("same"),
         0
     );
     // … a revocation is recorded as a new snapshot and alerts both members, once.
@@ -1515,6 +1548,7 @@ async fn procurement_cases_in_operation_on_either_engine() {
         "revoked",
     )]);
     revoked.candidates = vec![facts(ListingStatus::Revoked)];
+    revoked.candidates[0].expires_on = Some(d("2028-07-31"));
     assert_eq!(
         store
             .watch_case(case.id, revoked.clone(), today)
@@ -1530,7 +1564,7 @@ async fn procurement_cases_in_operation_on_either_engine() {
         0
     );
     let now = store.case(&drafter, case.id).await.expect("case");
-    assert_eq!(now.snapshots, 2);
+    assert_eq!(now.snapshots, 3);
     assert!(now.premise_changed());
     let alerts = store.alerts(&boss, 10).await.expect("alerts");
     let premise = alerts

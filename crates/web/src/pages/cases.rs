@@ -2,6 +2,7 @@
 //! 対応記録, 責任分界, 判断, 条項案, 履歴) linked from a tab bar, with forms that work without
 //! JavaScript. The rules and their refusals are the core's, as through the API and the CLI.
 
+use super::requirements;
 use super::{Nav, PageError, csrf_field, head, lang, layout, status_badge, t};
 use crate::ApiError;
 use crate::api::accounts::store;
@@ -29,10 +30,12 @@ fn page_error(lang: Lang, e: StoreError) -> PageError {
     PageError::from((lang, ApiError::from(e)))
 }
 
-#[derive(Deserialize)]
-pub struct NewCaseForm {
-    name: String,
-    profile: String,
+/// The requirements a form gives: a profile typed as TOML, or the editor's fields.
+fn profile_of(form: &requirements::Pairs, catalog: &ismap_core::criteria::Catalog) -> String {
+    match requirements::value(form, "profile") {
+        "" => requirements::to_toml(form, catalog),
+        toml => toml.to_owned(),
+    }
 }
 
 pub async fn list(
@@ -78,15 +81,16 @@ pub async fn list(
                     } }
                 } }
             }
+            h2 { (t(lang, "調達案件を作成する", "Open a case")) }
             form.stack method="post" action="/cases" {
                 (csrf_field())
-                fieldset { legend { (t(lang, "調達案件を作成する", "Open a case")) }
-                    label for="c-name" { (t(lang, "調達件名", "Procurement title")) }
-                    input type="text" id="c-name" name="name" required maxlength="200";
-                    label for="c-profile" { (t(lang, "要件プロファイル（TOML。調達チェックの「プロファイルを保存」で作成できます）", "Requirement profile (TOML; the procurement check's “Save the profile” writes one)")) }
-                    textarea id="c-profile" name="profile" rows="10" required {}
-                    div.actions { button type="submit" { (t(lang, "作成する", "Create")) } }
+                (requirements::fieldsets(lang, &state.snapshot(), &Vec::new()))
+                details {
+                    summary { (t(lang, "要件プロファイル（TOML）で指定する", "Give the requirements as a profile (TOML) instead")) }
+                    label for="c-profile" { (t(lang, "要件プロファイル（TOML。入力すると上の項目より優先されます）", "Requirement profile (TOML; when given, it is used instead of the fields above)")) }
+                    textarea id="c-profile" name="profile" rows="10" {}
                 }
+                div.actions { button type="submit" { (t(lang, "作成する", "Create")) } }
             }
         },
     ))
@@ -96,14 +100,17 @@ pub async fn create(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
-    Form(f): Form<NewCaseForm>,
+    body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
-    parse_profile("profile", &f.profile, &state.snapshot().catalog)
+    let form = requirements::pairs(&body);
+    let catalog = &state.snapshot().catalog;
+    let toml = profile_of(&form, catalog);
+    let profile = parse_profile("profile", &toml, catalog)
         .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, e.to_string()))?;
     let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
     let c = store
-        .create_case(&viewer.actor, &f.name, &f.profile)
+        .create_case(&viewer.actor, &profile.name, &toml)
         .await
         .map_err(|e| page_error(lang, e))?;
     Ok(Redirect::to(&format!("/cases/{}", c.id)).into_response())
@@ -148,12 +155,22 @@ fn resolution_form(lang: Lang, id: i32, (snapshot, entry): (i32, u32), listing: 
     }
 }
 
-fn render(
-    v: &CaseView,
-    viewer: &Viewer,
-    (history, clauses): (&[ismap_store::AuditEvent], &[Clause]),
-    lang: Lang,
-) -> Markup {
+/// What the case page shows besides the case: its trail, its clause drafts, and the list
+/// and the profile as editor fields (none when only TOML can say it).
+struct Extras<'a> {
+    history: &'a [ismap_store::AuditEvent],
+    clauses: &'a [Clause],
+    snapshot: &'a crate::state::Snapshot,
+    editor: Option<&'a requirements::Pairs>,
+}
+
+fn render(v: &CaseView, viewer: &Viewer, extras: Extras, lang: Lang) -> Markup {
+    let Extras {
+        history,
+        clauses,
+        snapshot,
+        editor,
+    } = extras;
     let approver = viewer.actor.can(Permission::ApproveResolutions);
     let seq = v.snapshot.as_ref().map_or(0, |s| s.seq);
     let open: Vec<_> = v
@@ -170,7 +187,7 @@ fn render(
         @if v.premise_changed {
             div.warning role="alert" {
                 strong { (t(lang, "判断の前提が変わりました。", "The premises of the decision changed.")) }
-                " " (t(lang, "判断の後に ISMAP クラウドサービスリストの変更を検知し、新しい確認結果を記録しました。比較と対応記録を確認し、判断を維持するか、理由を付して判断を再開してください。", "A change on the ISMAP list was detected after the decision and a new snapshot recorded. Review the comparison and the resolutions; keep the decision, or reopen it with the reason."))
+                " " (t(lang, "判断後の再確認（ISMAPクラウドサービスリストの変更又は日付の経過による判定の変化）で前提の変化を検知し、新しい確認結果を記録しました。比較と対応記録を確認し、判断を再開してください。判断を維持する場合も、再開して理由を記録し、改めて承認を受けてください。", "A re-check after the decision (a list change or the date passing) found a changed premise and recorded a new snapshot. Review the comparison and the resolutions, then reopen the decision; to keep it, reopen it, record the reason and have it approved again."))
             }
         }
         (tabs(lang))
@@ -178,11 +195,22 @@ fn render(
             h2 #h-req { (t(lang, "要件", "Requirements")) }
             p { (t(lang, "プロファイルの版: ", "Profile version: ")) (v.profile_version) }
             @if v.decision.is_none() {
-                form.stack method="post" action={ "/cases/" (v.id) "/profile" } {
-                    (csrf_field())
-                    label for="profile" { (t(lang, "要件プロファイル（TOML。変更すると新しい版として記録され、以前の版も残ります）", "Requirement profile (TOML; a change is kept as a new version, earlier ones stay)")) }
-                    textarea id="profile" name="profile" rows="12" required { (v.profile) }
-                    div.actions { button.secondary type="submit" { (t(lang, "要件を変更する", "Change the requirements")) } }
+                p.hint { (t(lang, "変更すると新しい版として記録され、以前の版も残ります。確認の評価日は常に実行した日（日本時間）です。", "A change is kept as a new version; earlier ones stay. A case is always checked on the day it runs (Japan time).")) }
+                @if let Some(fields) = editor {
+                    form.stack method="post" action={ "/cases/" (v.id) "/profile" } {
+                        (csrf_field())
+                        (requirements::fieldsets(lang, snapshot, fields))
+                        div.actions { button.secondary type="submit" { (t(lang, "要件を変更する", "Change the requirements")) } }
+                    }
+                }
+                details open[editor.is_none()] {
+                    summary { (t(lang, "要件プロファイル（TOML）で変更する", "Change the profile as TOML")) }
+                    form.stack method="post" action={ "/cases/" (v.id) "/profile" } {
+                        (csrf_field())
+                        label for="profile" { (t(lang, "要件プロファイル（TOML）", "Requirement profile (TOML)")) }
+                        textarea id="profile" name="profile" rows="12" required { (v.profile) }
+                        div.actions { button.secondary type="submit" { (t(lang, "要件を変更する", "Change the requirements")) } }
+                    }
                 }
             } @else {
                 pre { (v.profile) }
@@ -348,12 +376,22 @@ pub async fn detail(
         .map_err(|e| page_error(lang, e))?;
     let v = c.view(lang, japan_date(chrono::Utc::now()));
     let clauses = draft(&state.deployment().clauses, &c, lang);
+    let snapshot = state.snapshot();
+    let editor = parse_profile("profile", &c.profile, &snapshot.catalog)
+        .ok()
+        .and_then(|p| requirements::from_profile(&p, &snapshot));
+    let extras = Extras {
+        history: &history,
+        clauses: &clauses,
+        snapshot: &snapshot,
+        editor: editor.as_ref(),
+    };
     Ok(layout(
         lang,
         &v.name.clone(),
         Nav::Cases,
         &format!("/cases/{id}"),
-        render(&v, &viewer, (&history, &clauses), lang),
+        render(&v, &viewer, extras, lang),
     ))
 }
 
@@ -493,12 +531,14 @@ pub async fn resolve(
     let lang = lang(&headers);
     let bad = |m: String| PageError::new(StatusCode::BAD_REQUEST, lang, m);
     let f = ResolutionForm::read(multipart).await.map_err(bad)?;
-    let number = |field: &str| {
-        f.get(field)
-            .parse::<u32>()
-            .map_err(|_| bad(format!("{field}: {:?}", f.get(field))))
-    };
-    let (snapshot, entry) = (number("snapshot")? as i32, number("entry")?);
+    let snapshot: i32 = f
+        .get("snapshot")
+        .parse()
+        .map_err(|_| bad(format!("snapshot: {:?}", f.get("snapshot"))))?;
+    let entry: u32 = f
+        .get("entry")
+        .parse()
+        .map_err(|_| bad(format!("entry: {:?}", f.get("entry"))))?;
     let kind: ResolutionKind = f.get("kind").parse().map_err(bad)?;
     let date = match f.get("document_date") {
         "" => None,
@@ -508,24 +548,44 @@ pub async fn resolve(
         number: f.get("document_number").to_owned(),
         date,
     });
-    let attachment = match &f.file {
-        Some((name, bytes)) => {
-            let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
-            let kept = store
-                .add_attachment(&viewer.actor, id, name, bytes)
-                .await
-                .map_err(|e| page_error(lang, e))?;
-            Some(kept.sha256)
-        }
-        None => None,
-    };
-    let proposal = Proposal {
+    let mut proposal = Proposal {
         kind,
         text: f.get("text").to_owned(),
         document,
         legal_basis: Some(f.get("legal_basis").to_owned()).filter(|b| !b.is_empty()),
-        attachment,
+        attachment: None,
     };
+    if let Some((name, bytes)) = &f.file {
+        // The resolution's rules first: a refused one keeps no file.
+        let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+        let c = store
+            .case(&viewer.actor, id)
+            .await
+            .map_err(|e| page_error(lang, e))?;
+        let refusal = if snapshot == c.snapshots {
+            ismap_core::case::may_resolve(
+                &viewer.actor,
+                c.state(),
+                c.entries(),
+                &c.resolution_states(),
+                entry,
+                &proposal,
+            )
+            .err()
+        } else {
+            Some(ismap_core::case::CaseRefusal::StaleSnapshot {
+                latest: c.snapshots,
+            })
+        };
+        if let Some(r) = refusal {
+            return Err(page_error(lang, r.into()));
+        }
+        let kept = store
+            .add_attachment(&viewer.actor, id, name, bytes)
+            .await
+            .map_err(|e| page_error(lang, e))?;
+        proposal.attachment = Some(kept.sha256);
+    }
     perform(
         &state,
         &viewer,
@@ -556,22 +616,19 @@ pub async fn approve(
     perform(&state, &viewer, lang(&headers), id, act).await
 }
 
-#[derive(Deserialize)]
-pub struct ProfileForm {
-    profile: String,
-}
-
 pub async fn set_profile(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
-    Form(f): Form<ProfileForm>,
+    body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
     let lang = lang(&headers);
-    parse_profile("profile", &f.profile, &state.snapshot().catalog)
+    let catalog = &state.snapshot().catalog;
+    let toml = profile_of(&requirements::pairs(&body), catalog);
+    parse_profile("profile", &toml, catalog)
         .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, e.to_string()))?;
-    perform(&state, &viewer, lang, id, Act::Profile(f.profile)).await
+    perform(&state, &viewer, lang, id, Act::Profile(toml)).await
 }
 
 #[derive(Deserialize)]
@@ -652,13 +709,13 @@ pub async fn record_pdf(
     ))
 }
 
-/// The evidence register (責任分界の自組織側): the chosen service's duties, each with the
+/// The evidence register (責任分界の利用者側): the chosen service's duties, each with the
 /// agency's row and a form to fill or update it (also after the decision).
 fn duties_section(v: &CaseView, lang: Lang) -> Markup {
     let columns = columns(lang);
     html! {
         section #duties aria-labelledby="h-dut" {
-            h2 #h-dut { (t(lang, "責任分界（自組織側）", "Customer duties (shared responsibility)")) }
+            h2 #h-dut { (t(lang, "責任分界（利用者側）", "Customer duties (shared responsibility)")) }
             @match &v.chosen {
                 None => p { (t(lang, "判断（案）でサービスを選定すると、利用者側の責任ごとに、実施内容・実施者・証跡・次回期限を記録できます。次回期限を過ぎると案件のメンバーに通知されます。", "Once a service is chosen, record for each customer duty what is done, by whom, its evidence and the next due date. Members are alerted when a row is overdue.")) },
                 Some(chosen) => {

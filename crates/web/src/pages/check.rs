@@ -2,6 +2,7 @@
 //! every later step (comparison, check sheet, downloads) carries that TOML in a hidden field
 //! and parses it again, so the pages go through exactly the validation the CLI uses.
 
+use super::requirements::{self, Pairs, pairs, value};
 use super::{
     Nav, PageError, attachment, head, lang, layout, listing_badge, on_pool, status_badge, t,
 };
@@ -22,141 +23,6 @@ use std::sync::Arc;
 
 /// Beyond this many candidates a side-by-side comparison stops being readable.
 const MAX_COMPARED: usize = 20;
-const FEATURE_INPUTS: usize = 8;
-
-type Pairs = Vec<(String, String)>;
-
-fn pairs(body: &[u8]) -> Pairs {
-    form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
-}
-
-fn values<'a>(pairs: &'a Pairs, name: &str) -> impl Iterator<Item = &'a str> {
-    pairs
-        .iter()
-        .filter(move |(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
-}
-
-/// Splits a list typed into one field: lines, commas (also 、，) and spaces.
-fn split_list(text: &str, spaces_too: bool) -> Vec<String> {
-    text.split(|c: char| {
-        c == '\n' || c == ',' || c == '、' || c == '，' || (spaces_too && c.is_whitespace())
-    })
-    .map(str::trim)
-    .filter(|s| !s.is_empty())
-    .map(str::to_owned)
-    .collect()
-}
-
-/// The wizard's fields as profile TOML (validated afterwards by `parse_profile`).
-fn form_to_toml(f: &Pairs) -> String {
-    use toml::{Table, Value};
-    let strings = |v: Vec<String>| Value::Array(v.into_iter().map(Value::String).collect());
-    let mut t = Table::new();
-    t.insert("name".into(), Value::String(value(f, "name").to_owned()));
-    if !value(f, "agency").is_empty() {
-        t.insert(
-            "agency".into(),
-            Value::String(value(f, "agency").to_owned()),
-        );
-    }
-    if !value(f, "evaluation_date").is_empty() {
-        t.insert(
-            "evaluation_date".into(),
-            Value::String(value(f, "evaluation_date").to_owned()),
-        );
-    }
-    let confidentiality = value(f, "confidentiality");
-    t.insert(
-        "confidentiality".into(),
-        confidentiality.parse::<i64>().map_or_else(
-            |_| Value::String(confidentiality.to_owned()),
-            Value::Integer,
-        ),
-    );
-    t.insert(
-        "low_impact".into(),
-        Value::Boolean(value(f, "low_impact") == "on"),
-    );
-    let (judged_by, basis) = (value(f, "judged_by").trim(), value(f, "basis").trim());
-    if !judged_by.is_empty() || !basis.is_empty() {
-        let mut record = Table::new();
-        record.insert("judged_by".into(), Value::String(judged_by.to_owned()));
-        record.insert("basis".into(), Value::String(basis.to_owned()));
-        t.insert("low_impact_basis".into(), Value::Table(record));
-    }
-    let mut features: Vec<String> = values(f, "feature").map(str::to_owned).collect();
-    features.extend(split_list(value(f, "features_more"), false));
-    t.insert("features".into(), strings(features));
-    let candidates = split_list(value(f, "candidates"), true);
-    if !candidates.is_empty() {
-        t.insert("candidates".into(), strings(candidates));
-    }
-    let mut regions = Table::new();
-    let countries = split_list(value(f, "allowed_countries"), true);
-    if !countries.is_empty() {
-        regions.insert("allowed_countries".into(), strings(countries));
-    }
-    let names = split_list(value(f, "allowed_regions"), false);
-    if !names.is_empty() {
-        regions.insert("allowed".into(), strings(names));
-    }
-    let required = split_list(value(f, "required_regions"), false);
-    if !required.is_empty() {
-        regions.insert("required".into(), strings(required));
-    }
-    t.insert("regions".into(), Value::Table(regions));
-    if !value(f, "contract_start").is_empty() || !value(f, "contract_end").is_empty() {
-        let mut contract = Table::new();
-        contract.insert(
-            "start".into(),
-            Value::String(value(f, "contract_start").to_owned()),
-        );
-        contract.insert(
-            "end".into(),
-            Value::String(value(f, "contract_end").to_owned()),
-        );
-        t.insert("contract".into(), Value::Table(contract));
-    }
-    let mut controls = Table::new();
-    controls.insert(
-        "required".into(),
-        strings(split_list(value(f, "required"), true)),
-    );
-    if value(f, "baseline") == "basic" {
-        controls.insert("baseline".into(), Value::String("basic".into()));
-    }
-    t.insert("controls".into(), Value::Table(controls));
-    toml::to_string(&t).unwrap_or_default()
-}
-
-/// Scope items of the registry, most frequent first, as suggestions for features.
-fn feature_suggestions(snapshot: &Snapshot) -> Vec<String> {
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for r in snapshot.registry.registrations() {
-        for s in &r.scope.included {
-            *counts.entry(s.text.as_str()).or_default() += 1;
-        }
-    }
-    let mut items: Vec<(&str, usize)> = counts.into_iter().collect();
-    items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    items
-        .into_iter()
-        .take(300)
-        .map(|(s, _)| s.to_owned())
-        .collect()
-}
-
 fn form_page(
     lang: Lang,
     snapshot: &Snapshot,
@@ -164,16 +30,6 @@ fn form_page(
     error: Option<&InputError>,
     status: StatusCode,
 ) -> Response {
-    let today = crate::params::today().to_string();
-    let or = |name: &str, default: &str| -> String {
-        if f.is_empty() {
-            default.to_owned()
-        } else {
-            value(f, name).to_owned()
-        }
-    };
-    let features: Vec<&str> = values(f, "feature").collect();
-    let confidentiality = or("confidentiality", "2");
     let title = t(lang, "調達チェック", "Procurement check");
     let body = html! {
         h1 { (title) }
@@ -186,97 +42,7 @@ fn form_page(
         }
         form method="post" action="/check" {
             (super::csrf_field())
-            fieldset {
-                legend { (t(lang, "調達の概要", "Procurement")) }
-                div.row {
-                    div { label for="name" { (t(lang, "調達件名（必須）", "Title (required)")) } input type="text" id="name" name="name" required value=(or("name", "")); }
-                    div { label for="agency" { (t(lang, "調達府省庁等", "Agency")) } input type="text" id="agency" name="agency" value=(or("agency", "")); }
-                    div { label for="evaluation_date" { (t(lang, "評価日", "Evaluation date")) } input type="date" id="evaluation_date" name="evaluation_date" value=(or("evaluation_date", &today)); }
-                }
-            }
-            fieldset {
-                legend { (t(lang, "取り扱う情報", "Information handled")) }
-                div.inline role="radiogroup" aria-labelledby="conf-label" {
-                    span id="conf-label" { strong { (t(lang, "機密性", "Confidentiality")) } " " }
-                    @for level in ["1", "2", "3"] {
-                        input type="radio" id={ "conf" (level) } name="confidentiality" value=(level) checked[confidentiality == level];
-                        label for={ "conf" (level) } { (t(lang, "機密性", "Class ")) (level) }
-                    }
-                }
-                p.hint { (t(lang, "ISMAPは機密性2を想定しています。機密性3は独自の追加評価が必要です。", "ISMAP targets confidentiality 2; class 3 needs the agency's own additional assessment.")) }
-                div {
-                    input type="checkbox" id="low_impact" name="low_impact" checked[value(f, "low_impact") == "on"];
-                    label.inline for="low_impact" { (t(lang, " 低影響利用と判断済み（ISMAP-LIU のサービスも可）", " Judged low impact (ISMAP-LIU services allowed)")) }
-                }
-                p.hint { (t(lang, "機密性3の情報を扱う業務は低影響と判断できないため、ISMAP-LIU のサービスは不適合になります。", "Work with confidentiality 3 information cannot be low impact: ISMAP-LIU services fail.")) }
-                div.row {
-                    div {
-                        label for="judged_by" { (t(lang, "低影響と判断した者（任意）", "Judged low impact by (optional)")) }
-                        input type="text" id="judged_by" name="judged_by" value=(value(f, "judged_by"));
-                    }
-                    div {
-                        label for="basis" { (t(lang, "判断の根拠（任意）", "Basis of the judgment (optional)")) }
-                        input type="text" id="basis" name="basis" value=(value(f, "basis"));
-                    }
-                }
-            }
-            fieldset {
-                legend { (t(lang, "利用する機能", "Features to be used")) }
-                p.hint { (t(lang, "ISMAPクラウドサービスリストの言明対象範囲から候補が表示されます。全角・半角、大文字・小文字の違いは無視して照合します。", "Suggestions come from the registry's scopes. Width and case are ignored when matching.")) }
-                datalist id="feature-suggestions" { @for s in feature_suggestions(snapshot) { option value=(s) {} } }
-                div.row {
-                    @for i in 0..FEATURE_INPUTS {
-                        div {
-                            label for={ "feature" (i) } { (t(lang, "機能 ", "Feature ")) (i + 1) }
-                            input type="text" id={ "feature" (i) } name="feature" list="feature-suggestions" value=(features.get(i).copied().unwrap_or(""));
-                        }
-                    }
-                }
-                label for="features_more" { (t(lang, "その他の機能（1行に1つ）", "More features (one per line)")) }
-                textarea id="features_more" name="features_more" { (value(f, "features_more")) }
-            }
-            fieldset {
-                legend { (t(lang, "データの所在", "Data location")) }
-                div.row {
-                    div {
-                        label for="allowed_countries" { (t(lang, "許容する国（ISO 2文字、カンマ区切り）", "Allowed countries (ISO codes, comma-separated)")) }
-                        input type="text" id="allowed_countries" name="allowed_countries" value=(or("allowed_countries", "JP"));
-                    }
-                    div {
-                        label for="allowed_regions" { (t(lang, "要件を満たすリージョン名（任意、カンマ区切り）", "Allowed region names (optional, comma-separated)")) }
-                        input type="text" id="allowed_regions" name="allowed_regions" value=(or("allowed_regions", ""));
-                    }
-                    div {
-                        label for="required_regions" { (t(lang, "システムが利用するリージョン名（任意、カンマ区切り）", "Regions the system will use (optional, comma-separated)")) }
-                        input type="text" id="required_regions" name="required_regions" value=(or("required_regions", ""));
-                    }
-                }
-                p.hint { (t(lang, "国外のリージョンは、許容する国に含めても要確認（準拠法・裁判管轄・外国法令によるアクセスの確認）になります。", "A region outside Japan is always reviewed (governing law, jurisdiction, foreign-law access), even in an allowed country.")) }
-            }
-            fieldset {
-                legend { (t(lang, "契約期間", "Contract period")) }
-                div.row {
-                    div { label for="contract_start" { (t(lang, "開始日", "Start")) } input type="date" id="contract_start" name="contract_start" value=(or("contract_start", "")); }
-                    div { label for="contract_end" { (t(lang, "終了日", "End")) } input type="date" id="contract_end" name="contract_end" value=(or("contract_end", "")); }
-                }
-                p.hint { (t(lang, "有効期限が契約終了日より前の場合、更新されない場合の取扱いを契約に定めるよう案内します。", "If a registration expires before the contract ends, the check says to cover non-renewal in the contract.")) }
-            }
-            fieldset {
-                legend { (t(lang, "必須とする管理策", "Required controls")) }
-                div {
-                    input type="checkbox" id="baseline" name="baseline" value="basic" checked[value(f, "baseline") == "basic"];
-                    label.inline for="baseline" { (t(lang, " 基本（管理基準で原則必須の全項目）", " Basic (every criterion mandatory in principle)")) }
-                }
-                label for="required" { (t(lang, "管理策ID（空白・カンマ・改行区切り）", "Criteria IDs (separated by spaces, commas or lines)")) }
-                textarea id="required" name="required" placeholder="9.2.3 6.1.1.13.PB" { (value(f, "required")) }
-                p.hint { a href="/criteria" { (t(lang, "管理基準を参照", "Browse the criteria")) } }
-            }
-            fieldset {
-                legend { (t(lang, "候補サービス", "Candidates")) }
-                label for="candidates" { (t(lang, "登録番号（1行に1つ）", "Registration numbers (one per line)")) }
-                textarea id="candidates" name="candidates" placeholder="C21-0008-2" { (value(f, "candidates")) }
-                p.hint { (t(lang, "最大20件まで並べて比較できます。", "Up to 20 candidates side by side.")) " " a href="/registry" { (t(lang, "ISMAPクラウドサービスリストで探す", "Find them in the registry")) } }
-            }
+            (requirements::fieldsets(lang, snapshot, f))
             div.actions { button type="submit" { (t(lang, "チェックする", "Run the check")) } }
         }
         h2 { (t(lang, "プロファイルファイルを使う", "Use a profile file")) }
@@ -442,7 +208,8 @@ pub async fn results(
     let form = pairs(&body);
     let (lang, snapshot) = (lang(&headers), state.snapshot());
     on_pool(&state, lang, move || {
-        results_or_form(lang, &snapshot, &form_to_toml(&form), &form)
+        let toml = requirements::to_toml(&form, &snapshot.catalog);
+        results_or_form(lang, &snapshot, &toml, &form)
     })
     .await
 }
@@ -648,51 +415,4 @@ fn with_report<T>(
     let results = engine.evaluate(&list);
     let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
     Ok(use_it(&report))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_fields_become_profile_toml() {
-        let form: Pairs = [
-            ("name", "件名"),
-            ("confidentiality", "2"),
-            ("feature", "仮想マシン"),
-            ("feature", ""),
-            ("features_more", "CDN\nWAF、DNS"),
-            ("allowed_countries", "JP, US"),
-            ("required", "9.2.3 6.1.1.13.PB,5.1.1"),
-            ("baseline", "basic"),
-            ("candidates", "C21-0001-1\nC21-0002-1"),
-            ("contract_start", "2027-04-01"),
-            ("contract_end", "2030-03-31"),
-        ]
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-        let text = form_to_toml(&form);
-        let value: toml::Table = toml::from_str(&text).expect("TOML");
-        assert_eq!(value["features"].as_array().map(Vec::len), Some(4));
-        assert_eq!(
-            value["controls"]["required"].as_array().map(Vec::len),
-            Some(3)
-        );
-        assert_eq!(
-            value["regions"]["allowed_countries"]
-                .as_array()
-                .map(Vec::len),
-            Some(2)
-        );
-        assert_eq!(value["candidates"].as_array().map(Vec::len), Some(2));
-        assert_eq!(value["low_impact"].as_bool(), Some(false));
-        let ids: std::collections::BTreeSet<&str> = value["controls"]["required"]
-            .as_array()
-            .expect("list")
-            .iter()
-            .filter_map(|v| v.as_str())
-            .collect();
-        assert!(ids.contains("6.1.1.13.PB"));
-    }
 }

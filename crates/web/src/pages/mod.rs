@@ -12,6 +12,7 @@ mod crosswalk;
 mod dashboard;
 mod history;
 mod registry;
+mod requirements;
 mod svg;
 mod users;
 mod watches;
@@ -33,6 +34,7 @@ use maud::{DOCTYPE, Markup, html};
 use std::sync::Arc;
 
 const CSS: &str = include_str!("../../static/app.css");
+const EDITOR_JS: &str = include_str!("../../static/editor.js");
 
 /// A page computed on the render pool, off the async workers: a check of the whole list (or
 /// a gap analysis) is real work, and anyone may ask for one. 503 with `Retry-After` when the
@@ -177,6 +179,7 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/lang/{code}", guard(ReadList, get(switch_language)))
         .route("/static/app.css", guard(ReadList, get(css)))
+        .route("/static/editor.js", guard(ReadList, get(editor_js)))
 }
 
 /// The hidden CSRF field for forms (empty for the public, who have no session to abuse).
@@ -250,6 +253,7 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " | ismap" }
                 link rel="stylesheet" href="/static/app.css";
+                script src="/static/editor.js" defer {}
             }
             body {
                 a.skip href="#main" { (t(lang, "本文へ移動", "Skip to content")) }
@@ -394,6 +398,16 @@ async fn switch_language(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+async fn editor_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        EDITOR_JS,
+    )
 }
 
 async fn css() -> impl IntoResponse {

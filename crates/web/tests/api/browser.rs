@@ -220,15 +220,37 @@ async fn search_open_check_sheet_and_switch_language() {
     )
     .await
     .expect("set dates");
-    c.find(Locator::Id("feature0"))
+    // The requirement editor: the filter narrows the list's scope vocabulary; a feature is
+    // ticked from it, another typed in half-width kana (matched after NFKC).
+    c.find(Locator::Id("feature-filter"))
         .await
-        .expect("feature")
-        .send_keys("仮想マシン")
+        .expect("filter")
+        .send_keys("仮想")
         .await
         .expect("type");
-    c.find(Locator::Id("feature1"))
+    let shown: Vec<String> = serde_json::from_value(
+        c.execute(
+            "return Array.from(document.querySelectorAll('#feature-choices .choice'))
+               .filter(r => !r.hidden).map(r => r.textContent.trim());",
+            vec![],
+        )
+        .await
+        .expect("choices"),
+    )
+    .expect("a list");
+    assert!(
+        !shown.is_empty() && shown.iter().all(|s| s.contains("仮想")),
+        "{shown:?}"
+    );
+    c.find(Locator::Css("#feature-choices input[value='仮想マシン']"))
         .await
         .expect("feature")
+        .click()
+        .await
+        .expect("tick");
+    c.find(Locator::Id("features_more"))
+        .await
+        .expect("more features")
         .send_keys("ｵﾌﾞｼﾞｪｸﾄｽﾄﾚｰｼﾞ")
         .await
         .expect("type");
@@ -603,7 +625,7 @@ async fn a_procurement_case_in_the_browser() {
     fill(
         &c,
         &[
-            ("c-name", "人事給与システム（ブラウザ）"),
+            ("name", "人事給与システム（ブラウザ）"),
             (
                 "c-profile",
                 &std::fs::read_to_string(concat!(

@@ -246,6 +246,39 @@ async fn the_case_pages_work_without_javascript() {
     )
     .await;
     assert_eq!(created.status, 303);
+    // The requirement editor's fields alone make a case too: an objective ticked as a whole
+    // brings its detailed controls, and the page offers the same editor to change them.
+    let edited = form(
+        &drafter,
+        "/cases".into(),
+        vec![
+            ("name", "文書共有（エディタ）".into()),
+            ("confidentiality", "2".into()),
+            ("feature", "仮想マシン".into()),
+            ("required_region", "東京".into()),
+            ("objective", "6.1.1".into()),
+            ("required", "9.2.3".into()),
+            ("candidates", "C99-0001-1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        edited.status,
+        303,
+        "{}",
+        String::from_utf8_lossy(&edited.body)
+    );
+    let edited_at = edited.header("location").expect("location");
+    let edited_page = String::from_utf8_lossy(&page(&drafter, edited_at).await.body).into_owned();
+    assert!(
+        edited_page.contains("文書共有（エディタ）"),
+        "{edited_page}"
+    );
+    assert!(
+        edited_page
+            .contains("id=\"control-6.1.1.13.PB\" name=\"control\" value=\"6.1.1.13.PB\" checked"),
+        "the objective's controls come back ticked"
+    );
     let at = created.header("location").expect("location");
     let id: i32 = at.trim_start_matches("/cases/").parse().expect("id");
     assert_eq!(
@@ -517,7 +550,7 @@ async fn files_duties_clauses_and_records_over_the_api() {
         409
     );
     let row = serde_json::json!({
-        "duty": "iam", "activity": "特権IDの棚卸し", "performer": "own", "frequency": "四半期",
+        "duty": "iam", "activity": "特権IDの棚卸し", "performer": "contractor", "frequency": "四半期",
         "evidence": "棚卸し結果", "location": "共有", "retention": "5年",
         "last_checked": "2026-09-01", "checked_by": "山田", "next_due": "2027-03-01"
     });
