@@ -4,7 +4,7 @@
 
 use super::{CaseError, corrupt, insert_snapshot, load, lock, refused, subject};
 use crate::audit::{Change, record};
-use crate::entity::{account, case_attachment, case_evidence, procurement_case};
+use crate::entity::{account, case_attachment, case_evidence, case_profile, procurement_case};
 use crate::watches::{CASE_ALERTS, raise};
 use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, Utc};
@@ -16,8 +16,8 @@ use ismap_core::case::record::{Attachment, CaseRecord, Snapshot};
 use ismap_core::case::{self, CaseRefusal};
 use ismap_core::ids::RegistrationNumber;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -48,11 +48,13 @@ pub(super) async fn attachment_in<C: ConnectionTrait>(
         .into_tuple::<String>()
         .one(db)
         .await?
-        .ok_or_else(|| {
-            StoreError::Case(CaseError::Invalid(format!(
-                "attachment: case {id} keeps no file with SHA-256 {sha}"
-            )))
-        })
+        .ok_or_else(|| no_file(id, &sha))
+}
+
+fn no_file(id: i32, sha: &str) -> StoreError {
+    StoreError::Case(CaseError::Invalid(format!(
+        "attachment: case {id} keeps no file with SHA-256 {sha}"
+    )))
 }
 
 /// The accounts that act on the cases of `organisation` (its procurers), enabled.
@@ -258,33 +260,48 @@ impl Store {
         id: i32,
         sha256: &str,
     ) -> Result<(Attachment, Vec<u8>)> {
+        // The case as its member sees it lists the files; only the contents are read besides.
         let c = self.case(actor, id).await?;
-        let sha = attachment_in(&self.db, id, sha256).await?;
+        let sha = sha256.trim().to_ascii_lowercase();
         let meta = c
             .attachments
             .into_iter()
             .find(|a| a.sha256 == sha)
-            .ok_or_else(|| corrupt("case_attachment", id, "listed file missing"))?;
-        let m = case_attachment::Entity::find_by_id((id, sha))
+            .ok_or_else(|| no_file(id, &sha))?;
+        let content = case_attachment::Entity::find()
+            .select_only()
+            .column(case_attachment::Column::Content)
+            .filter(case_attachment::Column::CaseId.eq(id))
+            .filter(case_attachment::Column::Sha256.eq(&sha))
+            .into_tuple::<Vec<u8>>()
             .one(&self.db)
             .await?
             .ok_or_else(|| corrupt("case_attachment", id, "file missing"))?;
-        Ok((meta, m.content))
+        Ok((meta, content))
     }
 
-    /// The cases with a decision (proposed or approved): the ones the watch re-checks.
+    /// The cases with a decision (proposed or approved), each with its current profile: the
+    /// ones the watch re-checks. Only the profile is read (not snapshots, resolutions, files).
     pub async fn decided_cases(&self) -> Result<Vec<WatchedCase>> {
         let mut out = Vec::new();
-        for m in procurement_case::Entity::find()
+        for id in procurement_case::Entity::find()
+            .select_only()
+            .column(procurement_case::Column::Id)
             .filter(procurement_case::Column::Decision.is_not_null())
+            .into_tuple::<i32>()
             .all(&self.db)
             .await?
         {
-            let c = load(&self.db, m.id).await?;
+            let profile = case_profile::Entity::find()
+                .filter(case_profile::Column::CaseId.eq(id))
+                .order_by_desc(case_profile::Column::Version)
+                .one(&self.db)
+                .await?
+                .ok_or_else(|| corrupt("case_profile", id, "no profile"))?;
             out.push(WatchedCase {
-                id: c.id,
-                profile: c.profile,
-                profile_version: c.profile_version,
+                id,
+                profile: profile.profile,
+                profile_version: profile.version,
             });
         }
         Ok(out)
