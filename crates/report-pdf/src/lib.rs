@@ -223,7 +223,7 @@ fn case_data(case: &Value, audit_head: &str, lang: Lang) -> Value {
             (false, false, true) => l("決裁済み（判断後に前提が変化・再判断未了）", "Approved (premises changed since; not yet decided again)"),
         },
         "premise_changed": if case["premise_changed"] == true {
-            l("判断の前提が変わりました: 判断の後に ISMAP クラウドサービスリストの変更を検知し、新しい確認を記録しています。比較と対応記録を確認してください。", "The premises of the decision changed: a change on the ISMAP list was detected after the decision and a new snapshot recorded. Review the comparison and the resolutions.")
+            l("判断の前提が変わりました: 判断後の再確認（ISMAPクラウドサービスリストの変更又は日付の経過による判定の変化）で前提の変化を検知し、新しい確認を記録しています。比較と対応記録を確認してください。", "The premises of the decision changed: a re-check after the decision (a list change or the date passing) found a changed premise and recorded a new snapshot. Review the comparison and the resolutions.")
         } else { "" },
         "chosen": case["chosen"]["registration_no"].as_str().map(|no| {
             let name = case["chosen"]["service_name"].as_str().unwrap_or("");
