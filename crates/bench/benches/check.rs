@@ -3,7 +3,7 @@
 //! Run: `cargo bench -p ismap-bench --bench check`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ismap_bench::{catalog, profile, registry};
+use ismap_bench::{DETAILED, catalog, profile, registry};
 use ismap_core::check::Engine;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::{parse_registry, write_registry};
@@ -14,7 +14,7 @@ use std::hint::black_box;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn check(c: &mut Criterion) {
-    let catalog = catalog();
+    let catalog = catalog(DETAILED);
     let profile = profile(&catalog, 300, 20, 1);
     let mut group = c.benchmark_group("check");
     group.sample_size(20);

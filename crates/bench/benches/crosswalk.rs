@@ -4,7 +4,7 @@
 //! Run: `cargo bench -p ismap-bench --bench crosswalk`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ismap_bench::catalog;
+use ismap_bench::{DETAILED, catalog};
 use ismap_core::crosswalk::{FedrampBaseline, Framework};
 use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::crosswalk::{build_builtin, held_fedramp};
@@ -19,7 +19,7 @@ fn crosswalk(c: &mut Criterion) {
         b.iter(|| black_box(build_builtin().expect("tables")))
     });
     let cw = build_builtin().expect("tables");
-    let synthetic = catalog();
+    let synthetic = catalog(DETAILED);
     let every_link = || -> usize {
         synthetic
             .criteria()

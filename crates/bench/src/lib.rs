@@ -75,13 +75,21 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
-/// Rows of the synthetic criteria: (id, part, level, parent).
-pub fn criteria_rows() -> Vec<(String, Part, Level, String)> {
+/// Detailed controls of the default synthetic criteria.
+pub const DETAILED: usize = 1_206;
+
+/// Rows of the synthetic criteria with `detailed` detailed controls at most (1,206 with every
+/// domain full): (id, part, level, parent).
+pub fn criteria_rows(detailed: usize) -> Vec<(String, Part, Level, String)> {
     let mut rows = Vec::new();
+    let mut left = detailed;
     let mut push_part =
-        |part: Part, domain: u32, categories: u32, objectives: u32, detailed: u32| {
+        |part: Part, domain: u32, categories: u32, objectives: u32, per_objective: usize| {
             for c in 1..=categories {
                 for o in 1..=objectives {
+                    if left == 0 {
+                        return;
+                    }
                     let objective = format!("{domain}.{c}.{o}");
                     rows.push((
                         objective.clone(),
@@ -89,7 +97,8 @@ pub fn criteria_rows() -> Vec<(String, Part, Level, String)> {
                         Level::Objective,
                         format!("{domain}.{c}"),
                     ));
-                    for d in 1..=detailed {
+                    for d in 1..=per_objective.min(left) {
+                        left -= 1;
                         // every 10th is a basic statement requirement, every 7th cloud-specific
                         let suffix = match (d % 10 == 0, d % 7 == 0) {
                             (true, true) => ".PB",
@@ -115,8 +124,9 @@ pub fn criteria_rows() -> Vec<(String, Part, Level, String)> {
     rows
 }
 
-pub fn catalog() -> Catalog {
-    let criteria = criteria_rows()
+/// The synthetic criteria with `detailed` detailed controls (see [`criteria_rows`]).
+pub fn catalog(detailed: usize) -> Catalog {
+    let criteria = criteria_rows(detailed)
         .into_iter()
         .filter_map(|(id, part, level, parent)| {
             let id = ControlId::parse(&id).ok()?;
@@ -140,7 +150,8 @@ pub fn catalog() -> Catalog {
     Catalog::new(VERSION, criteria, Vec::new()).unwrap_or_else(|e| panic!("synthetic catalog: {e}"))
 }
 
-/// A registry of `n` registrations with `statements` control statements each.
+/// A registry of `n` registrations with `statements` control statements each (every ID of
+/// the catalog when `statements` is at least its size).
 pub fn registry(catalog: &Catalog, n: usize, statements: usize, seed: u64) -> Registry {
     let mut rng = StdRng::seed_from_u64(seed);
     let keys: Vec<_> = catalog.keys().collect();
@@ -203,10 +214,14 @@ pub fn registry(catalog: &Catalog, n: usize, statements: usize, seed: u64) -> Re
         if i > 0 && rng.random_bool(0.3) {
             r.underlying.push(numbers[rng.random_range(0..i)].clone());
         }
-        let stated: Vec<_> = keys
-            .choose_multiple(&mut rng, statements.min(keys.len()))
-            .copied()
-            .collect();
+        // A full statement states every ID in the criteria's order, as the real forms do.
+        let stated: Vec<_> = if statements >= keys.len() {
+            keys.clone()
+        } else {
+            keys.choose_multiple(&mut rng, statements)
+                .copied()
+                .collect()
+        };
         let controls = stated
             .into_iter()
             .map(|key| {
@@ -219,9 +234,12 @@ pub fn registry(catalog: &Catalog, n: usize, statements: usize, seed: u64) -> Re
                         Some("該当する業務がない".to_owned()),
                     ),
                 };
-                let inherited_from =
-                    (i > 0 && status == StatementStatus::Implemented && rng.random_bool(0.03))
-                        .then(|| numbers[rng.random_range(0..i)].clone());
+                // Inherited only from the underlying service, as the list's rules require.
+                let inherited_from = r
+                    .underlying
+                    .first()
+                    .filter(|_| status == StatementStatus::Implemented && rng.random_bool(0.03))
+                    .cloned();
                 ControlStatement {
                     key,
                     status,

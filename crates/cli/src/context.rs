@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use ismap_core::criteria::Catalog;
 use ismap_core::lang::Lang;
 use ismap_core::redact::redact_url;
-use ismap_core::validity::japan_date;
+use ismap_core::validity::{ExpiryRule, japan_date};
 use ismap_formats::criteria::builtin_catalog;
 use ismap_formats::date::{EXPECTED, parse_date};
 use ismap_store::Store;
@@ -15,11 +15,13 @@ use std::path::PathBuf;
 pub struct Context {
     db: Option<String>,
     pub lang: Lang,
+    /// How expiry dates are computed, for every command (`--rule`).
+    pub rule: ExpiryRule,
 }
 
 impl Context {
-    pub fn new(db: Option<String>, lang: Lang) -> Self {
-        Context { db, lang }
+    pub fn new(db: Option<String>, lang: Lang, rule: ExpiryRule) -> Self {
+        Context { db, lang, rule }
     }
 
     /// The database the user named, or `ismap.db` in the user's data directory.
@@ -61,10 +63,10 @@ impl Context {
     }
 }
 
-/// Parses a date given as a command-line option.
-pub fn date_option(option: &str, value: &str) -> Result<NaiveDate> {
-    parse_date(value)
-        .ok_or_else(|| BadInput(format!("{option}: expected {EXPECTED}, got {value:?}")).into())
+/// Parses a date option at the command line's boundary (clap's `value_parser`): a bad date is
+/// refused with the option's name, before any command runs.
+pub fn date_arg(value: &str) -> Result<NaiveDate, String> {
+    parse_date(value).ok_or_else(|| format!("expected {EXPECTED}"))
 }
 
 /// Reads an input file; a missing or unreadable file is the user's to fix.

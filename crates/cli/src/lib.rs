@@ -10,6 +10,7 @@ mod progress;
 use clap::Parser;
 use context::Context;
 use ismap_core::lang::Lang;
+use ismap_core::validity::ExpiryRule;
 use std::process::ExitCode;
 
 /// ISMAP cloud service list: registry, criteria and procurement checks.
@@ -23,6 +24,15 @@ pub struct Cli {
     /// Language of messages and reports: ja or en.
     #[arg(long, env = "ISMAP_LANG", default_value = "ja", global = true)]
     lang: Lang,
+    /// Expiry rule: civil (Civil Code counting, 民法143条) or calendar (start + 16 months,
+    /// clamped to the month's end).
+    #[arg(
+        long,
+        env = "ISMAP_EXPIRY_RULE",
+        default_value = "civil",
+        global = true
+    )]
+    rule: ExpiryRule,
     #[command(subcommand)]
     command: commands::Command,
 }
@@ -50,7 +60,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let ctx = Context::new(cli.db, cli.lang);
+    let ctx = Context::new(cli.db, cli.lang, cli.rule);
     match runtime.block_on(cli.command.run(&ctx)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,

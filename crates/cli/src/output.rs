@@ -8,6 +8,9 @@ pub fn write(text: &str, to: Option<&Path>) -> Result<()> {
     emit(to, |w| w.write_all(text.as_bytes()))
 }
 
+// Large reports stream through a buffer big enough to keep system calls out of the profile.
+const BUFFER: usize = 1 << 16;
+
 /// Streams output through a buffer to `to`, or to standard output.
 pub fn emit(
     to: Option<&Path>,
@@ -17,13 +20,13 @@ pub fn emit(
         Some(path) => {
             let file = std::fs::File::create(path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
+            let mut w = std::io::BufWriter::with_capacity(BUFFER, file);
             render(&mut w)
                 .and_then(|()| w.flush())
                 .with_context(|| format!("cannot write {}", path.display()))
         }
         None => {
-            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut w = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
             render(&mut w)?;
             w.flush()?;
             Ok(())

@@ -389,9 +389,9 @@ impl AlertKind {
 }
 
 /// The reminder due on `today` for the provider of `registration`: the renewal is filed by
-/// the expiry (DOMAIN.md), on an audit period of at most 12 months that starts the day after
-/// the last one ended, so the provider is told 180, 90 and 30 days ahead while nothing is
-/// filed. Callers drop the ones whose key was already raised.
+/// the expiry (docs/domain.md, "Lifecycle"), on an audit period of at most 12 months that
+/// starts the day after the last one ended ("Audit periods"), so the provider is told 180, 90
+/// and 30 days ahead while nothing is filed. Callers drop the ones whose key was already raised.
 pub fn provider_reminder(
     registration: &Registration,
     today: NaiveDate,

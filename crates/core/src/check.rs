@@ -1,11 +1,11 @@
 //! The procurement check engine: seven checks per candidate, each entry with a status, a
-//! reason and what to do about it. DOMAIN.md, "What a procuring agency checks"; the exact
-//! branches are those of the core issue and are listed on each [`Finding`] variant.
+//! reason and what to do about it. Source: docs/domain.md, "What a procuring agency checks";
+//! the exact branches are those of the core issue and are listed on each [`Finding`] variant.
 
 mod message;
 mod view;
 
-pub use view::{EntryView, ResultView};
+pub use view::{EntryView, ResultView, StatusCounts, SummaryView};
 
 use crate::criteria::{Catalog, ControlKey};
 use crate::ids::RegistrationNumber;
@@ -21,7 +21,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// What a check is and is not, printed with every result: registration, and a pass here, are
-/// not "meets all our requirements" (DOMAIN.md), and the customer's share is not judged.
+/// not "meets all our requirements" (docs/domain.md, "What a procuring agency checks"), and the
+/// customer's share is not judged.
 pub fn scope_note(lang: Lang) -> &'static str {
     lang.pick(
         "この判定は、ISMAPクラウドサービスリストの記載と入力した要件を照合した結果です。ISMAPに登録されていること、またこの判定が「適合」であることは、調達要件のすべてを満たすことを意味しません。利用者側の責任（責任分界）の事項は判定に含まれないため、別途対応が必要です。公式情報はISMAPポータルで確認してください。",
@@ -30,6 +31,7 @@ pub fn scope_note(lang: Lang) -> &'static str {
 }
 
 /// The seven checks, in the order they are reported.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
@@ -611,7 +613,8 @@ impl<'a> Engine<'a> {
             .collect();
         let mut inherited = Vec::new();
         // A registration audited under another revision of the criteria: the required controls
-        // its version lacks cannot be stated (DOMAIN.md: IDs are not stable across revisions).
+        // its version lacks cannot be stated (docs/domain.md, "Control criteria and their IDs":
+        // IDs are not stable across revisions).
         let other_version = (r.criteria_version != self.catalog.version())
             .then(|| self.catalog.members_of(&r.criteria_version))
             .flatten();
@@ -648,7 +651,8 @@ impl<'a> Engine<'a> {
                         }
                     }
                 }
-                // DOMAIN.md: excluding a control objective also exempts its children.
+                // docs/domain.md, "Control criteria and their IDs": excluding a control
+                // objective also exempts its children.
                 None => match self.catalog.parent(key) {
                     Some(objective) if excluded.contains(&objective) => {
                         Finding::ObjectiveExcluded { objective }

@@ -1,9 +1,9 @@
 //! The control criteria (ISMAP管理基準), one catalog per criteria version.
 //!
-//! DOMAIN.md, "Control criteria": three parts (governance 3.x, management 4.x, controls 5–18);
-//! `X.X.X` is a control objective, `X.X.X.X` a detailed control; suffix P/B/PB. Mandatory in
-//! principle: every governance and management item, every control objective and every B/PB
-//! detailed control; the other detailed controls are chosen by risk.
+//! docs/domain.md, "Control criteria and their IDs": three parts (governance 3.x, management
+//! 4.x, controls 5–18); `X.X.X` is a control objective, `X.X.X.X` a detailed control; suffix
+//! P/B/PB. Mandatory in principle: every governance and management item, every control
+//! objective and every B/PB detailed control; the other detailed controls are chosen by risk.
 
 use crate::ids::{ControlId, Suffix};
 use std::collections::HashMap;
@@ -128,8 +128,8 @@ impl Criterion {
         self.id.suffix()
     }
 
-    /// DOMAIN.md: all governance and management items, every control objective and every
-    /// B/PB detailed control are mandatory.
+    /// docs/domain.md, "Control criteria and their IDs": all governance and management items,
+    /// every control objective and every B/PB detailed control are mandatory.
     pub fn is_mandatory(&self) -> bool {
         match (self.part, self.level) {
             (Part::Governance | Part::Management, _) => true,
@@ -398,8 +398,9 @@ pub struct CatalogDiff {
     pub changed: Vec<ControlId>,
 }
 
-/// IDs added, removed and changed from `old` to `new` (DOMAIN.md: IDs are not stable across
-/// revisions, so this is a comparison of IDs, not a mapping between them).
+/// IDs added, removed and changed from `old` to `new`. IDs are not stable across revisions
+/// (docs/domain.md, "Control criteria and their IDs"), so this is a comparison of IDs, not a
+/// mapping between them.
 pub fn diff(old: &Catalog, new: &Catalog) -> CatalogDiff {
     let mut d = CatalogDiff::default();
     for c in new.criteria() {

@@ -5,10 +5,11 @@ use serde::{Serialize, Serializer};
 use std::fmt;
 use std::sync::LazyLock;
 
-/// DOMAIN.md: `^\d+(\.\d+){1,4}(\.(PB|P|B))?$`.
+/// docs/domain.md, "Control criteria and their IDs": `^\d+(\.\d+){1,4}(\.(PB|P|B))?$`.
 static CONTROL_ID: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d+(\.\d+){1,4}(\.(PB|P|B))?$").expect("valid regex"));
-/// DOMAIN.md: `C21-0008-2` = C + 2-digit year + serial + suffix. A soft check only.
+/// docs/domain.md, "Registration numbers": `C21-0008-2` = C + 2-digit year + serial + suffix.
+/// A soft check only.
 static CONVENTIONAL_REG_NO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^C\d{2}-\d{4}-\d+$").expect("valid regex"));
 
@@ -148,7 +149,8 @@ impl RegistrationNumber {
         &self.0
     }
 
-    /// The soft check of DOMAIN.md: `C` + 2-digit year + `-` + 4-digit serial + `-` + suffix.
+    /// The soft check of docs/domain.md, "Registration numbers": `C` + 2-digit year + `-` +
+    /// 4-digit serial + `-` + suffix.
     pub fn is_conventional(&self) -> bool {
         CONVENTIONAL_REG_NO.is_match(&self.0)
     }

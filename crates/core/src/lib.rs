@@ -1,7 +1,7 @@
 //! ISMAP domain types and rules. No IO, no async: everything here is a pure function of its
 //! inputs, so the CLI, the web application and the tests share one definition of each rule.
 //!
-//! Where each rule lives (source: `DOMAIN.md` of the project's shared notes):
+//! Where each rule lives (source: `docs/domain.md`, the domain facts the code relies on):
 //! - expiry and audit periods: [`validity`]
 //! - status of a registration on a date: [`registration::Registration::status_on`]
 //! - mandatory controls and the "basic" baseline: [`criteria`]

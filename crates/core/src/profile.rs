@@ -22,13 +22,15 @@ impl Confidentiality {
         self.0
     }
 
-    /// DOMAIN.md: ISMAP is designed for 機密性2; 機密性3 needs the agency's own assessment.
+    /// docs/domain.md, "Information classes": ISMAP is designed for 機密性2; 機密性3 needs the
+    /// agency's own assessment.
     pub fn beyond_ismap(self) -> bool {
         self.0 >= 3
     }
 }
 
-/// The contract period; its end is compared with the expiry (DOMAIN.md, check item 5).
+/// The contract period; its end is compared with the expiry
+/// (docs/domain.md, "What a procuring agency checks", item 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContractPeriod {
     start: NaiveDate,
@@ -178,6 +180,7 @@ impl ControlRequirements {
 }
 
 /// The record of a low-impact judgment for ISMAP-LIU use.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LowImpactBasis {
     pub judged_by: String,

@@ -10,7 +10,9 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
-/// The list a service is registered on (DOMAIN.md: ISMAP, or ISMAP-LIU for low-impact SaaS).
+/// The list a service is registered on (docs/domain.md, "The list and its entries": ISMAP, or
+/// ISMAP-LIU for low-impact SaaS).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Program {
     #[serde(rename = "ismap")]
@@ -114,7 +116,8 @@ pub struct Region {
     pub selectable: bool,
 }
 
-/// DOMAIN.md: each control is implemented (実施), partial (一部実施) or not applicable (非該当).
+/// docs/domain.md, "Control statements": each control is implemented (実施), partial (一部実施)
+/// or not applicable (非該当).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StatementStatus {
@@ -410,7 +413,8 @@ impl Registration {
             .unwrap_or_else(|| self.rule_expiry(rule))
     }
 
-    /// DOMAIN.md: valid until 1 year 4 months from the day after the audit period ends.
+    /// docs/domain.md, "Validity": valid until 1 year 4 months from the day after the audit
+    /// period ends.
     pub fn rule_expiry(&self, rule: ExpiryRule) -> NaiveDate {
         expiry_date(self.audit_period.end(), rule).unwrap_or(NaiveDate::MAX)
     }
@@ -423,8 +427,8 @@ impl Registration {
             .map(|p| (p, computed))
     }
 
-    /// The first date or reference that contradicts another one of the same entry (DOMAIN.md,
-    /// settled rules), or `None` when the entry is consistent.
+    /// The first date or reference that contradicts another one of the same entry
+    /// (docs/domain.md, "Rules settled after review"), or `None` when the entry is consistent.
     pub fn conflict(&self) -> Option<Conflict> {
         let audit_end = self.audit_period.end();
         if let Some(filed) = self.renewal_filed_on.filter(|f| *f <= audit_end) {
@@ -460,7 +464,8 @@ impl Registration {
     }
 
     /// Status on `date`. A renewal filed on or before expiry keeps the registration in force
-    /// after expiry until the Steering Committee decides (DOMAIN.md): `renewal_pending`.
+    /// after expiry until the Steering Committee decides (docs/domain.md, "Lifecycle"):
+    /// `renewal_pending`.
     pub fn status_on(&self, date: NaiveDate, rule: ExpiryRule) -> ListingStatus {
         if self.revoked_on.is_some_and(|r| r <= date) {
             return ListingStatus::Revoked;

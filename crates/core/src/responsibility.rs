@@ -1,7 +1,8 @@
 //! The customer's own share of the work (責任分界), listed with every result as information,
-//! not as a verdict. DOMAIN.md, check item 6: IAM, logs, configuration mistakes (IaaS); TLS,
-//! access control, log retention (CDN); WAF operation and evidence. ISMAP asks how these are
-//! run and evidenced, not only whether a product is installed.
+//! not as a verdict. docs/domain.md, "What a procuring agency checks", item 6: IAM, logs,
+//! configuration mistakes (IaaS); TLS, access control, log retention (CDN); WAF operation and
+//! evidence. ISMAP asks how these are run and evidenced, not only whether a product is
+//! installed.
 //!
 //! The duties follow what the agency uses: the scope items its features match (the whole
 //! scope only when it names no features). CDN, WAF and IdP offerings are recognised by the

@@ -1,4 +1,4 @@
-//! Text matching. DOMAIN/STYLE: normalise text (NFKC) before matching, so that full-width and
+//! Text matching: text is normalised (NFKC) before it is matched, so that full-width and
 //! half-width forms, upper and lower case and runs of spaces compare equal.
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};

@@ -1,7 +1,7 @@
 //! Validity of a registration and length of audit periods.
 //!
-//! DOMAIN.md, "Validity": a registration is valid until 1 year 4 months counted from the day
-//! after the last day of the audit period. Periods are counted as the Civil Code does
+//! docs/domain.md, "Validity": a registration is valid until 1 year 4 months counted from the
+//! day after the last day of the audit period. Periods are counted as the Civil Code does
 //! (民法 140条/143条): the period starts on S (which counts, as it starts at 0:00) and ends on
 //! the day before the day of the final month that corresponds to S; when the final month has
 //! no such day, it ends on the last day of that month. The convention is unverified against
@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 /// Months of validity counted from the day after the audit period ends (1 year 4 months).
 pub const VALIDITY_MONTHS: u32 = 16;
-/// Longest audit period, in months (DOMAIN.md: at most 12 months).
+/// Longest audit period, in months (docs/domain.md, "Audit periods": at most 12 months).
 pub const MAX_AUDIT_MONTHS: u32 = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -148,7 +148,8 @@ impl AuditPeriod {
         self.end
     }
 
-    /// The next audit period must start the day after this one ended (DOMAIN.md: no gaps).
+    /// The next audit period must start the day after this one ended: no gaps
+    /// (docs/domain.md, "Audit periods").
     pub fn next_start(&self) -> Option<NaiveDate> {
         self.end.succ_opt()
     }
@@ -167,7 +168,7 @@ mod tests {
     fn expiry_table() {
         // (audit end, civil expiry, calendar expiry)
         let cases = [
-            // DOMAIN.md examples
+            // the examples of docs/domain.md, "Validity"
             ("2024-03-31", "2025-07-31", "2025-08-01"),
             ("2024-10-30", "2026-02-28", "2026-02-28"),
             // audit ends on the last day of a month: S is the 1st

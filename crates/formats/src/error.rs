@@ -30,7 +30,11 @@ impl InputError {
     pub(crate) fn json(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Self {
         // serde_path_to_error writes `?` for a segment it could not name.
         let path = e.path().to_string().trim_end_matches(".?").to_owned();
-        let inner = e.into_inner();
+        Self::json_at(file, path, e.into_inner())
+    }
+
+    /// A JSON error at `path` (empty when the error is not inside a field).
+    pub(crate) fn json_at(file: &str, path: String, inner: serde_json::Error) -> Self {
         // serde_json appends " at line L column C"; the location is kept separately.
         let text = inner.to_string();
         let message = text

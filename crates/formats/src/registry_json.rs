@@ -11,6 +11,7 @@ use ismap_core::registration::{
 };
 use ismap_core::registry::Registry;
 use ismap_core::validity::AuditPeriod;
+use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -156,6 +157,10 @@ pub struct LoadedRegistry {
 
 /// Parses a registry file. `file` names it in errors. Control IDs are checked against
 /// `catalog`; a registration naming another criteria version is refused.
+///
+/// Each registration is converted as soon as it is read, so the file's documents never exist
+/// all at once: memory holds the bytes and the registry being built. A syntax or type error
+/// is found again by a second, slower reading that tracks the path to name the field.
 pub fn parse_registry(
     file: &str,
     bytes: &[u8],
@@ -163,31 +168,37 @@ pub fn parse_registry(
 ) -> Result<LoadedRegistry, InputError> {
     // A UTF-8 byte-order mark, as Windows editors write, is not part of the JSON.
     let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut refused = None;
     let mut de = serde_json::Deserializer::from_slice(json);
-    let doc: RegistryDoc =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| InputError::json(file, e))?;
-    let registry = registry_from_doc(file, doc, catalog)?;
+    let read = stream::RegistrySeed {
+        file,
+        catalog,
+        refused: &mut refused,
+    }
+    .deserialize(&mut de)
+    .and_then(|registrations| de.end().map(|()| registrations));
+    let registrations = match (read, refused) {
+        (_, Some(error)) => return Err(error),
+        (Ok(registrations), None) => registrations,
+        (Err(syntax), None) => return Err(located_syntax_error(file, json, syntax)),
+    };
     Ok(LoadedRegistry {
-        registry,
+        registry: registry_of(file, registrations)?,
         sha256: sha256_hex(bytes),
     })
 }
 
-/// Converts a parsed document into the domain registry, naming the field of any bad value.
-pub fn registry_from_doc(
-    file: &str,
-    doc: RegistryDoc,
-    catalog: &Catalog,
-) -> Result<Registry, InputError> {
-    let mut registrations = Vec::with_capacity(doc.registrations.len());
-    for (i, r) in doc.registrations.into_iter().enumerate() {
-        registrations.push(registration_from_doc(
-            file,
-            &format!("registrations[{i}]"),
-            r,
-            catalog,
-        )?);
+/// The error of a file the fast reading refused, with the field path of the full reading.
+fn located_syntax_error(file: &str, json: &[u8], fast: serde_json::Error) -> InputError {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    match serde_path_to_error::deserialize::<_, RegistryDoc>(&mut de) {
+        Err(e) => InputError::json(file, e),
+        // The documents read; what the fast reading refused comes after them.
+        Ok(_) => InputError::json_at(file, String::new(), fast),
     }
+}
+
+fn registry_of(file: &str, registrations: Vec<Registration>) -> Result<Registry, InputError> {
     Registry::new(registrations).map_err(|e| {
         InputError::new(
             file,
@@ -199,6 +210,87 @@ pub fn registry_from_doc(
         .field(format!("registrations[{}].registration_no", e.second))
         .value(e.no.to_string())
     })
+}
+
+/// The registry read one registration at a time (see [`parse_registry`]).
+mod stream {
+    use super::{InputError, RegistrationDoc, registration_from_doc};
+    use ismap_core::criteria::Catalog;
+    use ismap_core::registration::Registration;
+    use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    /// Reads `{"registrations": [...]}`; a registration that does not convert is kept in
+    /// `refused` and stops the reading.
+    pub struct RegistrySeed<'r, 'c> {
+        pub file: &'r str,
+        pub catalog: &'c Catalog,
+        pub refused: &'r mut Option<InputError>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for RegistrySeed<'_, '_> {
+        type Value = Vec<Registration>;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for RegistrySeed<'_, '_> {
+        type Value = Vec<Registration>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object with a list of registrations")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut registrations = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key != "registrations" || registrations.is_some() {
+                    // The slow reading names the field; this one only has to stop.
+                    map.next_value::<IgnoredAny>()?;
+                    return Err(de::Error::custom("unexpected field"));
+                }
+                registrations = Some(map.next_value_seed(Registrations {
+                    file: self.file,
+                    catalog: self.catalog,
+                    refused: &mut *self.refused,
+                })?);
+            }
+            registrations.ok_or_else(|| de::Error::missing_field("registrations"))
+        }
+    }
+
+    struct Registrations<'r, 'c> {
+        file: &'r str,
+        catalog: &'c Catalog,
+        refused: &'r mut Option<InputError>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Registrations<'_, '_> {
+        type Value = Vec<Registration>;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Registrations<'_, '_> {
+        type Value = Vec<Registration>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of registrations")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut registrations = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(doc) = seq.next_element::<RegistrationDoc<'de>>()? {
+                let at = format!("registrations[{}]", registrations.len());
+                match registration_from_doc(self.file, &at, doc, self.catalog) {
+                    Ok(r) => registrations.push(r),
+                    Err(e) => {
+                        *self.refused = Some(e);
+                        return Err(de::Error::custom("refused registration"));
+                    }
+                }
+            }
+            Ok(registrations)
+        }
+    }
 }
 
 /// Converts one registration; `at` is its path in the file (`registrations[3]`).
@@ -540,7 +632,8 @@ mod tests {
                 r#""scope": {}"#,
                 "reg.json:11:19: registrations[1]: missing field `regions`",
             ),
-            // dates and references that contradict each other (DOMAIN.md, settled rules)
+            // dates and references that contradict each other
+            // (docs/domain.md, "Rules settled after review")
             (
                 r#""registered_on": "2024-06-01", "audit"#,
                 r#""registered_on": "2024-06-01", "renewal_filed_on": "2024-03-31", "audit"#,

@@ -1,10 +1,14 @@
-//! A check run as a report: one structure ([`CheckReport`]) rendered as JSON, Markdown or a
-//! terminal table, in Japanese or English. The inputs that determine the result (profile,
+//! A check run as a report: one structure ([`CheckReport`]), made by one pipeline
+//! ([`run_check`]) and rendered by one switch ([`Format`]) as JSON, a one-line-per-candidate
+//! summary, Markdown, a terminal table, XLSX, OSCAL or PDF, in Japanese or English. The inputs that determine the result (profile,
 //! registry hash, criteria version, evaluation date, expiry rule) are part of every report.
 
 pub mod case_xlsx;
 pub mod crosswalk;
 mod markdown;
+pub mod pdf;
+mod render;
+mod run;
 mod table;
 mod xlsx;
 
@@ -16,9 +20,12 @@ pub use ismap_core::responsibility::heading as responsibilities_heading;
 use serde::Serialize;
 
 pub use markdown::markdown;
+pub use render::Format;
+pub use run::{Candidates, CheckError, CheckInput, run_check};
 pub use table::table;
 pub use xlsx::xlsx;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ProfileInfo {
     pub name: String,
@@ -38,6 +45,7 @@ pub struct ProfileInfo {
     pub contract: Option<ContractInfo>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ContractInfo {
     pub start: NaiveDate,
@@ -47,6 +55,7 @@ pub struct ContractInfo {
 /// The registry a check ran against, named by what identifies its content (hash, entry count,
 /// revision), never by where it is kept: a report is public, a connection string or a
 /// server path is not.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RegistryInfo {
     /// SHA-256 of the registry file, or of its canonical export when read from a database.
@@ -57,6 +66,7 @@ pub struct RegistryInfo {
 }
 
 /// Where a registry was read from, without its location.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Origin {
@@ -123,6 +133,7 @@ impl Origin {
 
 /// A report borrows the engine and its results: each candidate's text is produced when it is
 /// written, so a report on 10,000 candidates never holds all of its text in memory at once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize)]
 pub struct CheckReport<'a> {
     pub lang: &'static str,
@@ -131,6 +142,7 @@ pub struct CheckReport<'a> {
     pub criteria_version: String,
     pub expiry_rule: String,
     pub registry: RegistryInfo,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<ismap_core::check::ResultView>))]
     pub results: Results<'a>,
 }
 
@@ -203,6 +215,22 @@ impl<'a> CheckReport<'a> {
     pub fn write_json<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut w, self)?;
         w.write_all(b"\n")
+    }
+
+    /// Writes one JSON line per candidate ([`SummaryView`](ismap_core::check::SummaryView)):
+    /// the verdict, counts per status and the entries that are not a pass, for screening the
+    /// whole list.
+    pub fn write_summary<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
+        let Results {
+            engine,
+            results,
+            lang,
+        } = &self.results;
+        for result in results.iter() {
+            serde_json::to_writer(&mut w, &engine.summary(result, *lang))?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
     }
 }
 

@@ -16,9 +16,16 @@ enum Engine {
     Postgres { server: String, name: String },
 }
 
-/// The PostgreSQL server for tests, if any.
+/// The PostgreSQL server for tests, if any. With `ISMAP_REQUIRE_POSTGRES` set (CI sets it), a
+/// missing server fails the test instead of skipping it, so that a green run has really run on
+/// PostgreSQL.
 pub fn postgres_server() -> Option<String> {
-    std::env::var("ISMAP_TEST_POSTGRES").ok()
+    let server = std::env::var("ISMAP_TEST_POSTGRES").ok();
+    assert!(
+        server.is_some() || std::env::var_os("ISMAP_REQUIRE_POSTGRES").is_none(),
+        "ISMAP_REQUIRE_POSTGRES is set but ISMAP_TEST_POSTGRES names no server"
+    );
+    server
 }
 
 /// Whether tests run on PostgreSQL (`ISMAP_TEST_ENGINE=postgres`).

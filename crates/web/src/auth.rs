@@ -1,12 +1,14 @@
 //! Who is asking, and whether they may. A middleware resolves every request to a [`Viewer`]
 //! (a session cookie, an API token, or the anonymous public) and enforces CSRF protection on
-//! state-changing requests made with a session cookie. Every route is registered through
-//! [`guard`], which names the permission it needs: anonymous callers get 401, others 403.
+//! state-changing requests made with a session cookie; handlers take it as an extractor
+//! (`viewer: Viewer`). Every route is registered through [`guard`], which names the
+//! permission it needs: anonymous callers get 401, others 403. Shared by the API and the pages.
 
 use crate::ApiError;
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
@@ -58,6 +60,20 @@ impl Viewer {
 
     pub fn is_signed_in(&self) -> bool {
         self.account.is_some()
+    }
+}
+
+/// The viewer [`identify`] resolved for this request, as an extractor. `identify` runs before
+/// every route and always leaves one, so a missing viewer is the server's fault (500).
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("no viewer: the identify middleware did not run"))
     }
 }
 

@@ -1,8 +1,10 @@
 //! API errors: a JSON body `{error, detail, field?}` and a 4xx status; a database or other
-//! unexpected failure is logged and answered with an opaque 500.
+//! unexpected failure is logged and answered with an opaque 500. Also the refusals made
+//! outside any handler (unknown paths, the guard, the CSRF check): JSON under `/api`, else a
+//! [`PageRefusal`] the pages render. Shared by the API and the pages; depends on neither.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use ismap_core::lang::Lang;
 use ismap_formats::InputError;
@@ -190,10 +192,20 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A refusal of a page request made outside any page handler (by [`refusal`]): the response
+/// carries it in its extensions, and the pages' `refusal_pages` layer renders it as an error
+/// page in the site's frame. This module knows no HTML; without that layer the body is the
+/// detail as plain text.
+#[derive(Debug, Clone)]
+pub struct PageRefusal {
+    pub lang: Lang,
+    pub detail: String,
+}
+
 /// An error for a request outside any handler's own error path: JSON under `/api`, a page in
-/// the viewer's language everywhere else.
+/// the viewer's language everywhere else (see [`PageRefusal`]).
 pub fn refusal(
-    headers: &axum::http::HeaderMap,
+    headers: &HeaderMap,
     path: &str,
     status: StatusCode,
     error: &'static str,
@@ -202,16 +214,21 @@ pub fn refusal(
     if path.starts_with("/api/") {
         return ApiError::new(status, error, detail).into_response();
     }
-    crate::pages::PageError::new(status, crate::pages::lang(headers), detail).into_response()
+    let mut response = (status, detail.to_owned()).into_response();
+    response.extensions_mut().insert(PageRefusal {
+        lang: crate::lang::lang(headers),
+        detail: detail.to_owned(),
+    });
+    response
 }
 
 /// Unknown paths.
-pub async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path();
     let detail = if path.starts_with("/api/") {
         format!("no such resource: {path}")
     } else {
-        crate::pages::lang(&headers)
+        crate::lang::lang(&headers)
             .pick("ページが見つかりません: ", "No such page: ")
             .to_owned()
             + path

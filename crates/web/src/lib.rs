@@ -1,16 +1,26 @@
 //! The web application: a REST API under `/api/v1` with its OpenAPI document and Swagger UI,
 //! served by axum with request IDs, logging, compression, timeouts and body limits.
 //! Pages come on top of the same state and queries.
+//!
+//! `api` and `pages` are siblings that never use each other: both stand on a shared layer —
+//! `state` (the snapshot and the database), `auth` (the `Viewer` and the guard), `lang` (the
+//! `UiLang` extractor), `error` (errors and refusals), `accounts` (sign-in, tokens),
+//! `watching` (watches and webhooks), `list_on` (the list on a date), `params`, `download`,
+//! `render` and `headers`. Only [`app`] names both, to assemble the router.
 
+mod accounts;
 mod api;
 pub mod auth;
 mod download;
 mod error;
 mod headers;
+mod lang;
+mod list_on;
 mod pages;
 mod params;
 pub mod render;
 mod state;
+mod watching;
 
 pub use api::ApiDoc;
 pub use error::ApiError;
@@ -80,10 +90,14 @@ pub fn app(state: Arc<AppState>) -> Router {
     api::router()
         .merge(pages::router())
         .fallback(error::not_found)
+        // Refusals on page paths become error pages: inside `identify` for the guard's and the
+        // fallback's (framed for the viewer), outside it for those `identify` makes itself.
+        .layer(axum::middleware::map_response(pages::refusal_pages))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             auth::identify,
         ))
+        .layer(axum::middleware::map_response(pages::refusal_pages))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state),
             headers::security_headers,

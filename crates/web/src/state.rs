@@ -1,5 +1,7 @@
 //! What the server answers from: an immutable snapshot of criteria, registry and search index,
-//! swapped whole when the database's registry changes (checked on an interval).
+//! swapped whole when the database's registry changes (checked on an interval, and at once
+//! after a change made through this server), and the database when there is one
+//! ([`AppState::db`]: 404 without one). Shared by the API and the pages.
 
 use crate::render::RenderPool;
 use chrono::NaiveDate;
@@ -55,6 +57,7 @@ impl Snapshot {
         &self,
         profile: &str,
         profile_version: i32,
+        rule: ExpiryRule,
     ) -> Result<ismap_store::Snapshot, crate::ApiError> {
         // Today in Japan, whatever the profile's evaluation date: a case's record is of the
         // list as it is, and a past date could let a revoked service pass.
@@ -62,7 +65,7 @@ impl Snapshot {
             registry_sha256: &self.sha256,
             registry_revision: self.origin.revision(),
             evaluated_on: ismap_core::validity::japan_date(chrono::Utc::now()),
-            rule: ExpiryRule::Civil,
+            rule,
         };
         Ok(ismap_formats::profile_toml::case_snapshot(
             ("profile", profile, profile_version),
@@ -81,15 +84,13 @@ impl Snapshot {
         }
     }
 
-    async fn from_store(store: &Store) -> Result<Snapshot, StoreError> {
+    async fn from_store(store: &Store, rule: ExpiryRule) -> Result<Snapshot, StoreError> {
         let revision = store.list_revision().await?;
         let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
         let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
         let imports = store.recent_imports(20).await?;
-        let changes = store
-            .list_changes(RECENT_CHANGES, &catalog, ExpiryRule::Civil)
-            .await?;
+        let changes = store.list_changes(RECENT_CHANGES, &catalog, rule).await?;
         let origin = Origin::Database {
             revision: Some(revision),
             as_of: None,
@@ -123,6 +124,8 @@ pub struct Deployment {
     /// The contract clause templates cases are drafted from (the shipped ones unless the
     /// agency keeps its own directory).
     pub clauses: Vec<ismap_core::case::clauses::Template>,
+    /// How expiry dates are computed everywhere the server shows or checks one.
+    pub rule: ExpiryRule,
 }
 
 impl Default for Deployment {
@@ -135,6 +138,7 @@ impl Default for Deployment {
             render: crate::render::RenderLimits::default(),
             public_url: None,
             clauses: ismap_formats::clauses::builtin_clauses().to_vec(),
+            rule: ExpiryRule::default(),
         }
     }
 }
@@ -227,7 +231,7 @@ impl AppState {
         store: Store,
         deployment: Deployment,
     ) -> Result<Arc<AppState>, StoreError> {
-        let snapshot = Snapshot::from_store(&store).await?;
+        let snapshot = Snapshot::from_store(&store, deployment.rule).await?;
         Ok(AppState::new(Some(store), snapshot, deployment))
     }
 
@@ -236,8 +240,21 @@ impl AppState {
         self.store.as_ref()
     }
 
+    /// The database, or 404 when the server runs on a file or the demo (no accounts there):
+    /// what every handler needing accounts, applications, cases or history starts with.
+    pub fn db(&self) -> Result<&Store, crate::ApiError> {
+        self.store().ok_or_else(|| {
+            crate::ApiError::not_found("this server runs without a database (--registry or --demo): no accounts, applications or history")
+        })
+    }
+
     pub fn deployment(&self) -> &Deployment {
         &self.deployment
+    }
+
+    /// The expiry rule the server was started with.
+    pub fn rule(&self) -> ExpiryRule {
+        self.deployment.rule
     }
 
     pub fn snapshot(&self) -> Arc<Snapshot> {
@@ -256,13 +273,21 @@ impl AppState {
         if store.list_revision().await? == self.snapshot().revision {
             return Ok(false);
         }
-        let fresh = Arc::new(Snapshot::from_store(store).await?);
+        let fresh = Arc::new(Snapshot::from_store(store, self.rule()).await?);
         match self.snapshot.write() {
             Ok(mut s) => *s = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         tracing::info!("registry reloaded after a change to the list");
         Ok(true)
+    }
+
+    /// The list changed through this server: show it at once, not at the next poll (a failed
+    /// reload is logged; the interval retries it).
+    pub async fn after_change(&self) {
+        if let Err(e) = self.refresh().await {
+            tracing::warn!("registry refresh failed: {e}");
+        }
     }
 
     /// Checks for list changes every `every` until the process ends.

@@ -1,9 +1,10 @@
 //! Writes a synthetic criteria directory, registry and profile for command-line benchmarks:
-//! `ismap-synth --out DIR [--registrations N] [--statements S] [--required R] [--features F]`.
+//! `ismap-synth --out DIR [--registrations N] [--statements S | --full-statements]
+//! [--controls C | --builtin-criteria] [--required R] [--features F]`.
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use ismap_bench::{catalog, ids_csv, profile, registry};
+use ismap_bench::{DETAILED, catalog, ids_csv, profile, registry};
 use ismap_formats::profile_toml::write_profile;
 use ismap_formats::registry_json::write_registry;
 use std::path::PathBuf;
@@ -14,9 +15,15 @@ struct Args {
     out: PathBuf,
     #[arg(long, default_value_t = 10_000)]
     registrations: usize,
-    /// Control statements per registration
-    #[arg(long, default_value_t = 40)]
+    /// Control statements per registration, drawn at random
+    #[arg(long, default_value_t = 40, conflicts_with = "full_statements")]
     statements: usize,
+    /// Every registration states every ID of the criteria, in order, as a full statement does
+    #[arg(long)]
+    full_statements: bool,
+    /// Detailed controls of the synthetic criteria (the real 2022 criteria have about 1,160)
+    #[arg(long, default_value_t = DETAILED, conflicts_with = "builtin_criteria")]
+    controls: usize,
     #[arg(long, default_value_t = 300)]
     required: usize,
     #[arg(long, default_value_t = 20)]
@@ -24,7 +31,7 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Refer to the built-in 2022-04-01 criteria (261 IDs), so that the registry can be
-    /// imported into a database, instead of the synthetic 1,200-control criteria
+    /// imported into a database, instead of the synthetic criteria
     #[arg(long)]
     builtin_criteria: bool,
 }
@@ -34,13 +41,18 @@ fn main() -> Result<()> {
     let catalog = if args.builtin_criteria {
         ismap_formats::criteria::builtin_catalog()?
     } else {
-        catalog()
+        catalog(args.controls)
     };
     let criteria_dir = args.out.join(catalog.version());
     std::fs::create_dir_all(&criteria_dir)
         .with_context(|| format!("cannot create {}", criteria_dir.display()))?;
     std::fs::write(criteria_dir.join("ids.csv"), ids_csv(&catalog))?;
-    let registry = registry(&catalog, args.registrations, args.statements, args.seed);
+    let statements = if args.full_statements {
+        catalog.len()
+    } else {
+        args.statements
+    };
+    let registry = registry(&catalog, args.registrations, statements, args.seed);
     std::fs::write(
         args.out.join("registry.json"),
         write_registry(&registry, &catalog),
@@ -52,7 +64,7 @@ fn main() -> Result<()> {
         args.out.display(),
         catalog.len(),
         registry.len(),
-        args.statements,
+        statements,
         profile.controls.required.len(),
         profile.features.len()
     );

@@ -1,13 +1,13 @@
 //! `ismap alerts run`: one alert run for cron (the server runs the same on a schedule).
 
 use super::source::RegistrySource;
-use crate::context::{Context, date_option};
+use crate::context::{Context, date_arg};
 use crate::output;
 use anyhow::Result;
+use chrono::NaiveDate;
 use clap::Args;
 use ismap_core::alerts::AlertSettings;
 use ismap_core::egress::Policy;
-use ismap_core::validity::ExpiryRule;
 use ismap_notify::{Mailer, Settings};
 
 /// When alerts are raised and where e-mail goes; shared by `alerts run` and `serve`.
@@ -49,7 +49,7 @@ pub struct AlertArgs {
 }
 
 impl AlertArgs {
-    pub fn settings(&self) -> Result<Settings> {
+    pub fn settings(&self, ctx: &Context) -> Result<Settings> {
         let mailer = match &self.smtp_url {
             Some(url) => Some(
                 Mailer::new(url, &self.mail_from).map_err(|e| crate::BadInput(e.to_string()))?,
@@ -57,7 +57,7 @@ impl AlertArgs {
             None => None,
         };
         Ok(Settings {
-            rule: ExpiryRule::Civil,
+            rule: ctx.rule,
             alerts: AlertSettings {
                 expiry_days: self.alert_days.clone(),
                 renewal_days: self.renewal_days,
@@ -73,19 +73,16 @@ impl AlertArgs {
 #[derive(Debug, Args)]
 pub struct AlertsCmd {
     /// Raise the alerts due on this date (YYYY-MM-DD) [default: today in Japan]
-    #[arg(long, value_name = "DATE")]
-    on: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    on: Option<NaiveDate>,
     #[command(flatten)]
     alerts: AlertArgs,
 }
 
 impl AlertsCmd {
     pub async fn run(self, ctx: &Context) -> Result<()> {
-        let today = match &self.on {
-            Some(d) => date_option("--on", d)?,
-            None => ctx.today(),
-        };
-        let settings = self.alerts.settings()?;
+        let today = self.on.unwrap_or_else(|| ctx.today());
+        let settings = self.alerts.settings(ctx)?;
         let store = ctx.store().await?;
         let loaded = RegistrySource::database().load(ctx).await?;
         let list = ismap_notify::List {

@@ -8,7 +8,6 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use ismap_core::criteria::BUILTIN_VERSION;
 use ismap_core::lifecycle::Action;
-use ismap_core::validity::ExpiryRule;
 use ismap_store::{ApplicationContent, ApplicationError, StoreError};
 use std::path::PathBuf;
 
@@ -85,7 +84,7 @@ impl ApplicationCmd {
             .await?
             .ok_or_else(|| BadInput(format!("--as: no user {who:?}")))?
             .actor();
-        let rule = ExpiryRule::Civil;
+        let rule = ctx.rule;
         let fail = |e| refused(e, ctx);
         let shown = match self.what {
             What::List => serde_json::to_value(store.applications(&actor).await.map_err(fail)?)?,

@@ -4,16 +4,16 @@
 
 use super::source::RegistrySource;
 use crate::BadInput;
-use crate::context::{Context, date_option, read_file};
+use crate::context::{Context, date_arg, read_file};
 use crate::output;
 use anyhow::Result;
+use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use ismap_core::case::clauses::draft;
 use ismap_core::case::evidence::{EvidenceRow, Performer};
 use ismap_core::case::{CaseRefusal, DocumentRef, Proposal, ResolutionKind};
 use ismap_core::check::Status;
 use ismap_core::lang::Lang;
-use ismap_core::validity::ExpiryRule;
 use ismap_formats::clauses::{builtin_clauses, read_clause_dir};
 use ismap_formats::oscal::case_results;
 use ismap_formats::profile_toml::{CaseCheckOn, case_snapshot, parse_profile};
@@ -90,8 +90,8 @@ enum What {
         #[arg(long, value_name = "REF")]
         doc: Option<String>,
         /// The document's date (YYYY-MM-DD)
-        #[arg(long, value_name = "DATE", requires = "doc")]
-        doc_date: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = date_arg, requires = "doc")]
+        doc_date: Option<NaiveDate>,
         /// For an exception: the legal basis it is applied under
         #[arg(long, value_name = "TEXT")]
         legal_basis: Option<String>,
@@ -135,14 +135,14 @@ enum What {
         #[arg(long, default_value = "")]
         retention: String,
         /// 最終確認日 (YYYY-MM-DD)
-        #[arg(long, value_name = "DATE")]
-        last_checked: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        last_checked: Option<NaiveDate>,
         /// 確認者
         #[arg(long, value_name = "NAME")]
         checked_by: Option<String>,
         /// 次回期限 (YYYY-MM-DD): an alert is raised to the case's members once it has passed
-        #[arg(long, value_name = "DATE")]
-        next_due: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        next_due: Option<NaiveDate>,
     },
     /// Contract clause drafts for the chosen service / 仕様書・契約書の条項案
     Clauses {
@@ -175,8 +175,8 @@ enum What {
         #[arg(long, value_name = "TEXT")]
         reason: String,
         /// The decision date [default: today in Japan]
-        #[arg(long, value_name = "DATE")]
-        on: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        on: Option<NaiveDate>,
     },
     /// A new version of the case's requirement profile (earlier versions are kept) / 要件を変更する
     Profile {
@@ -310,9 +310,6 @@ impl CaseCmd {
                 checked_by,
                 next_due,
             } => {
-                let date = |flag: &str, d: Option<String>| {
-                    d.as_deref().map(|d| date_option(flag, d)).transpose()
-                };
                 let row = EvidenceRow {
                     duty,
                     activity,
@@ -321,9 +318,9 @@ impl CaseCmd {
                     evidence,
                     location,
                     retention,
-                    last_checked: date("--last-checked", last_checked)?,
+                    last_checked,
                     checked_by,
-                    next_due: date("--next-due", next_due)?,
+                    next_due,
                 };
                 show(
                     &store
@@ -374,16 +371,10 @@ impl CaseCmd {
                     Some(file) => Some(attach_file(&store, &actor, id, &file).await.map_err(fail)?),
                     None => None,
                 };
-                let document = match doc {
-                    Some(number) => Some(DocumentRef {
-                        number,
-                        date: doc_date
-                            .as_deref()
-                            .map(|d| date_option("--doc-date", d))
-                            .transpose()?,
-                    }),
-                    None => None,
-                };
+                let document = doc.map(|number| DocumentRef {
+                    number,
+                    date: doc_date,
+                });
                 let proposal = Proposal {
                     kind,
                     text,
@@ -429,10 +420,7 @@ impl CaseCmd {
                 on,
                 reason,
             } => {
-                let on = match on {
-                    Some(d) => date_option("--on", &d)?,
-                    None => ctx.today(),
-                };
+                let on = on.unwrap_or_else(|| ctx.today());
                 show(
                     &store
                         .decide(&actor, id, &service, on, &reason)
@@ -524,7 +512,7 @@ impl CaseCmd {
                 let bytes = match format {
                     ExportFormat::Pdf => {
                         let path = binary("pdf")?;
-                        let bytes = ismap_report_pdf::case_record(
+                        let bytes = ismap_report::pdf::case_record(
                             &serde_json::to_value(&record.case)?,
                             record.audit_head.as_deref().unwrap_or("-"),
                             lang,
@@ -557,7 +545,7 @@ async fn check(ctx: &Context, c: &CaseRecord) -> Result<Snapshot> {
         registry_sha256: &loaded.info.sha256,
         registry_revision: loaded.info.origin.revision(),
         evaluated_on: ctx.today(),
-        rule: ExpiryRule::Civil,
+        rule: ctx.rule,
     };
     Ok(case_snapshot(
         (

@@ -1,14 +1,13 @@
 use super::source::RegistrySource;
 use crate::BadInput;
-use crate::context::{Context, date_option, read_file};
+use crate::context::{Context, date_arg, read_file};
 use crate::output;
 use anyhow::Result;
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use ismap_core::check::Engine;
 use ismap_core::ids::RegistrationNumber;
-use ismap_core::validity::ExpiryRule;
 use ismap_formats::profile_toml::parse_profile;
-use ismap_report::CheckReport;
+use ismap_report::{Candidates, CheckInput, Format as ReportFormat, run_check};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -35,13 +34,14 @@ pub struct CheckCmd {
     #[arg(long = "service", value_name = "NO")]
     services: Vec<String>,
     /// Evaluation date (YYYY-MM-DD) [default: the profile's evaluation_date, else today in Japan]
-    #[arg(long, value_name = "DATE")]
-    on: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    on: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Expiry rule: civil (Civil Code, default) or calendar
-    #[arg(long, default_value = "civil")]
-    rule: ExpiryRule,
+    /// One JSON line per candidate: verdict, counts per status and only the entries that are
+    /// not a pass (for screening the whole list) / リスト全体の一次確認（絞り込み）
+    #[arg(long, conflicts_with = "format")]
+    summary: bool,
     /// Write the report to this file instead of standard output
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -53,64 +53,62 @@ impl CheckCmd {
         let text = String::from_utf8(read_file(&self.profile)?)
             .map_err(|_| BadInput(format!("{}: not UTF-8 text", self.profile.display())))?;
         let profile = parse_profile(&self.profile.display().to_string(), &text, &loaded.catalog)?;
-        let evaluated_on = match &self.on {
-            Some(on) => date_option("--on", on)?,
-            None => profile.evaluation_date.unwrap_or_else(|| ctx.today()),
-        };
-        let engine = Engine::new(
-            &loaded.catalog,
-            &loaded.registry,
-            &profile,
-            evaluated_on,
-            self.rule,
-        )
-        .map_err(|e| BadInput(e.to_string()))?;
+        let evaluated_on = self
+            .on
+            .or(profile.evaluation_date)
+            .unwrap_or_else(|| ctx.today());
         let candidates = if self.services.is_empty() {
-            engine.default_candidates()
+            Candidates::Profile
         } else {
-            self.services
-                .iter()
-                .map(|s| {
-                    RegistrationNumber::parse(s).map_err(|e| BadInput(format!("--service: {e}")))
-                })
-                .collect::<Result<Vec<_>, _>>()?
+            Candidates::Given(
+                self.services
+                    .iter()
+                    .map(|s| {
+                        RegistrationNumber::parse(s)
+                            .map_err(|e| BadInput(format!("--service: {e}")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
         };
-        let results = engine.evaluate(&candidates);
-        let report = CheckReport::new(&engine, &results, loaded.info, ctx.lang);
-        let text = match self.format {
-            Format::Json => return output::emit(self.output.as_deref(), |w| report.write_json(w)),
-            Format::Oscal => {
-                let views: Vec<_> = report.results.iter().collect();
-                let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-                let doc = ismap_formats::oscal::assessment_results(
-                    &report.profile.name,
-                    report.evaluated_on,
-                    &report.criteria_version,
-                    &report.registry.sha256,
-                    &views,
-                    &now,
-                );
-                let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-                text.push('\n');
-                text
-            }
-            Format::Pdf => {
-                let Some(path) = self.output.as_deref() else {
-                    return Err(BadInput("--format pdf: name the file with -o FILE".into()).into());
-                };
-                let bytes = ismap_report_pdf::pdf(&report).map_err(anyhow::Error::msg)?;
-                return output::emit(Some(path), |w| w.write_all(&bytes));
-            }
-            Format::Xlsx => {
-                let Some(path) = self.output.as_deref() else {
-                    return Err(BadInput("--format xlsx: name the file with -o FILE".into()).into());
-                };
-                let bytes = ismap_report::xlsx(&report).map_err(anyhow::Error::msg)?;
-                return output::emit(Some(path), |w| w.write_all(&bytes));
-            }
-            Format::Markdown => ismap_report::markdown(&report),
-            Format::Table => ismap_report::table(&report, super::terminal_width()),
+        let format = match (self.summary, self.format) {
+            (true, _) => ReportFormat::Summary,
+            (false, Format::Table) => ReportFormat::Table {
+                width: super::terminal_width(),
+            },
+            (false, Format::Markdown) => ReportFormat::Markdown,
+            (false, Format::Json) => ReportFormat::Json,
+            (false, Format::Xlsx) => ReportFormat::Xlsx,
+            (false, Format::Oscal) => ReportFormat::Oscal,
+            (false, Format::Pdf) => ReportFormat::Pdf,
         };
-        output::write(&text, self.output.as_deref())
+        if format.is_binary() && self.output.is_none() {
+            return Err(BadInput(format!(
+                "--format {}: name the file with -o FILE",
+                format.extension()
+            ))
+            .into());
+        }
+        let input = CheckInput {
+            catalog: &loaded.catalog,
+            registry: &loaded.registry,
+            registry_info: loaded.info,
+            profile: &profile,
+            evaluated_on,
+            rule: ctx.rule,
+            lang: ctx.lang,
+        };
+        run_check(input, candidates, |report| match format {
+            // Streamed as they are produced: a report on the whole list never sits in memory.
+            ReportFormat::Json | ReportFormat::Summary => {
+                output::emit(self.output.as_deref(), |w| report.render(format, w))
+            }
+            // Built whole first, so that a failed rendering leaves any earlier file as it was.
+            _ => {
+                let mut bytes = Vec::new();
+                report.render(format, &mut bytes)?;
+                output::emit(self.output.as_deref(), |w| w.write_all(&bytes))
+            }
+        })
+        .map_err(|e| BadInput(e.text(ctx.lang)))?
     }
 }

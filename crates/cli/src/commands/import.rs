@@ -1,7 +1,8 @@
 use crate::BadInput;
-use crate::context::{Context, read_file};
+use crate::context::{Context, date_arg, read_file};
 use crate::progress::Progress;
 use anyhow::Result;
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use ismap_core::criteria::BUILTIN_VERSION;
 use ismap_core::registry::Registry;
@@ -39,8 +40,8 @@ pub struct ImportStatements {
     /// Statements file: .csv or .xlsx with 登録番号, 管理策ID, 実施状況, 理由, 継承元
     file: PathBuf,
     /// The date from which the list history shows the changes (YYYY-MM-DD) [default: today in Japan]
-    #[arg(long, value_name = "DATE")]
-    effective: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    effective: Option<NaiveDate>,
     /// Show what would change, and write nothing
     #[arg(long)]
     dry_run: bool,
@@ -51,19 +52,16 @@ pub struct ImportRegistry {
     /// Registry file: .json, .csv (UTF-8 or CP932) or .xlsx
     file: PathBuf,
     /// The date from which the list history shows the changes (YYYY-MM-DD) [default: today in Japan]
-    #[arg(long, value_name = "DATE")]
-    effective: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    effective: Option<NaiveDate>,
     /// Show what would be added, changed and removed, and write nothing
     #[arg(long)]
     dry_run: bool,
 }
 
 /// The `--effective` date, today (Japan) when absent.
-fn effective(ctx: &Context, value: Option<&str>) -> Result<chrono::NaiveDate> {
-    match value {
-        Some(v) => crate::context::date_option("--effective", v),
-        None => Ok(ctx.today()),
-    }
+fn effective(ctx: &Context, value: Option<NaiveDate>) -> NaiveDate {
+    value.unwrap_or_else(|| ctx.today())
 }
 
 impl ImportCmd {
@@ -98,7 +96,7 @@ impl ImportRegistry {
                 &catalog,
                 (&name, &loaded.sha256),
                 self.dry_run,
-                effective(ctx, self.effective.as_deref())?,
+                effective(ctx, self.effective),
             )
             .await?;
         drop(progress);
@@ -108,7 +106,8 @@ impl ImportRegistry {
     }
 }
 
-/// DOMAIN.md treats the `C21-0008-2` shape as a soft check: accepted, but pointed out.
+/// docs/domain.md, "Registration numbers": the `C21-0008-2` shape is a soft check: accepted,
+/// but pointed out.
 fn unconventional_numbers(ctx: &Context, registry: &Registry) -> String {
     let odd: Vec<&str> = registry
         .registrations()
@@ -192,7 +191,7 @@ impl ImportStatements {
                 &catalog,
                 (&name, &ismap_formats::sha256_hex(&bytes)),
                 self.dry_run,
-                effective(ctx, self.effective.as_deref())?,
+                effective(ctx, self.effective),
             )
             .await?;
         drop(progress);

@@ -71,7 +71,7 @@ impl Command {
     pub async fn run(self, ctx: &Context) -> Result<()> {
         match self {
             Command::Check(c) => c.run(ctx).await,
-            Command::Expiry(c) => c.run(),
+            Command::Expiry(c) => c.run(ctx),
             Command::Import(c) => c.run(ctx).await,
             Command::Registry(c) => c.run(ctx).await,
             Command::Criteria(c) => c.run(ctx).await,

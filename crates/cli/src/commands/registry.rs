@@ -1,7 +1,7 @@
 use super::source::RegistrySource;
 use super::{ListFormat, terminal_width};
 use crate::BadInput;
-use crate::context::{Context, date_option};
+use crate::context::{Context, date_arg};
 use crate::output;
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -34,21 +34,15 @@ pub struct ViewArgs {
     #[command(flatten)]
     source: RegistrySource,
     /// Status on this date (YYYY-MM-DD) [default: today in Japan]
-    #[arg(long, value_name = "DATE")]
-    on: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    on: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
-    /// Expiry rule: civil (Civil Code, default) or calendar
-    #[arg(long, default_value = "civil")]
-    rule: ExpiryRule,
 }
 
 impl ViewArgs {
-    fn date(&self, ctx: &Context) -> Result<NaiveDate> {
-        match &self.on {
-            Some(d) => date_option("--on", d),
-            None => Ok(ctx.today()),
-        }
+    fn date(&self, ctx: &Context) -> NaiveDate {
+        self.on.unwrap_or_else(|| ctx.today())
     }
 }
 
@@ -69,11 +63,11 @@ pub struct ShowCmd {
 #[derive(Debug, Args)]
 pub struct DiffCmd {
     /// The earlier date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    from: String,
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    from: NaiveDate,
     /// The later date [default: today in Japan]
-    #[arg(long, value_name = "DATE")]
-    to: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    to: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     format: ListFormat,
 }
@@ -184,12 +178,12 @@ impl RegistryCmd {
 impl ListCmd {
     async fn run(self, ctx: &Context) -> Result<()> {
         let loaded = self.view.source.load(ctx).await?;
-        let on = self.view.date(ctx)?;
+        let on = self.view.date(ctx);
         let rows: Vec<Row> = loaded
             .registry
             .registrations()
             .iter()
-            .map(|r| row(r, on, self.view.rule))
+            .map(|r| row(r, on, ctx.rule))
             .collect();
         if self.view.format == ListFormat::Json {
             return output::write(&json(&rows), None);
@@ -229,7 +223,7 @@ impl ListCmd {
 impl ShowCmd {
     async fn run(self, ctx: &Context) -> Result<()> {
         let loaded = self.view.source.load(ctx).await?;
-        let on = self.view.date(ctx)?;
+        let on = self.view.date(ctx);
         let no = RegistrationNumber::parse(&self.registration_no)
             .map_err(|e| BadInput(e.to_string()))?;
         let r = loaded.registry.get(&no).ok_or_else(|| {
@@ -241,8 +235,8 @@ impl ShowCmd {
                 )
             ))
         })?;
-        let status = r.status_on(on, self.view.rule);
-        let expires = r.expires_on(self.view.rule);
+        let status = r.status_on(on, ctx.rule);
+        let expires = r.expires_on(ctx.rule);
         if self.view.format == ListFormat::Json {
             #[derive(Serialize)]
             struct Shown<'a> {
@@ -365,18 +359,12 @@ impl ShowCmd {
 
 impl DiffCmd {
     async fn run(self, ctx: &Context) -> Result<()> {
-        let from = date_option("--from", &self.from)?;
-        let to = match &self.to {
-            Some(d) => date_option("--to", d)?,
-            None => ctx.today(),
-        };
+        let (from, to) = (self.from, self.to.unwrap_or_else(|| ctx.today()));
         let store = ctx.store().await?;
         let catalog = store
             .load_criteria(ismap_core::criteria::BUILTIN_VERSION)
             .await?;
-        let changes = store
-            .list_diff((from, to), &catalog, ExpiryRule::Civil)
-            .await?;
+        let changes = store.list_diff((from, to), &catalog, ctx.rule).await?;
         if self.format == ListFormat::Json {
             return output::write(&json(&changes), None);
         }

@@ -72,7 +72,7 @@ impl ServeCmd {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
         let state = if self.source.is_database() {
-            let settings = self.alerts.settings()?;
+            let settings = self.alerts.settings(ctx)?;
             // Read and checked at start: a bad template stops the server with its file and field.
             let clauses = match &self.clauses {
                 Some(dir) => ismap_formats::clauses::read_clause_dir(dir)?,
@@ -86,6 +86,7 @@ impl ServeCmd {
                 render: self.render_limits(),
                 public_url: self.public_url.clone(),
                 clauses,
+                rule: ctx.rule,
             };
             let state = AppState::from_store(ctx.store().await?, deployment).await?;
             state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
@@ -109,6 +110,7 @@ impl ServeCmd {
                 Deployment {
                     render: self.render_limits(),
                     public_url: self.public_url.clone(),
+                    rule: ctx.rule,
                     ..Deployment::default()
                 },
             )

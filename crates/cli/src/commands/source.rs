@@ -1,8 +1,9 @@
 //! Where a command reads the registry from: a file, the built-in demo, or the database.
 
 use crate::BadInput;
-use crate::context::{Context, date_option, read_file};
+use crate::context::{Context, date_arg, read_file};
 use anyhow::Result;
+use chrono::NaiveDate;
 use clap::Args;
 use ismap_core::criteria::Catalog;
 use ismap_core::registry::Registry;
@@ -29,8 +30,8 @@ pub struct RegistrySource {
     #[arg(long, value_name = "DIR")]
     criteria: Vec<PathBuf>,
     /// The list as it was on this date (YYYY-MM-DD), from the database's history
-    #[arg(long, value_name = "DATE", conflicts_with_all = ["registry", "demo"])]
-    as_of: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date_arg, conflicts_with_all = ["registry", "demo"])]
+    as_of: Option<NaiveDate>,
 }
 
 pub struct Loaded {
@@ -109,12 +110,8 @@ impl RegistrySource {
         let catalog = store
             .load_criteria(ismap_core::criteria::BUILTIN_VERSION)
             .await?;
-        let registry = match &self.as_of {
-            Some(date) => {
-                store
-                    .registry_as_of(date_option("--as-of", date)?, &catalog)
-                    .await?
-            }
+        let registry = match self.as_of {
+            Some(date) => store.registry_as_of(date, &catalog).await?,
             None => store.load_registry(&catalog).await?,
         };
         if registry.is_empty() && self.as_of.is_none() {
@@ -131,11 +128,7 @@ impl RegistrySource {
             entries: registry.len(),
             origin: Origin::Database {
                 revision: Some(store.list_revision().await?),
-                as_of: self
-                    .as_of
-                    .as_deref()
-                    .map(|d| date_option("--as-of", d))
-                    .transpose()?,
+                as_of: self.as_of,
             },
         };
         Ok(Loaded {

@@ -701,3 +701,41 @@ fn pdf_check_sheets() {
         );
     }
 }
+
+#[test]
+fn summary_lines_agree_with_the_full_report() {
+    let env = Env::new();
+    let full = demo_check(&env, &[]);
+    let profile = repo_file("examples/demo-profile.toml");
+    let registry = repo_file("examples/demo-registry.json");
+    let summary = |extra: &[&str]| {
+        let base = ["check", "--profile", &profile, "--registry", &registry];
+        env.run(&[&base[..], &["--summary"], extra].concat())
+    };
+    let text = summary(&[]).ok();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let results = full["results"].as_array().expect("results");
+    assert_eq!(lines.len(), results.len());
+    for (line, result) in lines.iter().zip(results) {
+        assert_eq!(line["registration_no"], result["registration_no"]);
+        assert_eq!(line["verdict"], result["verdict"]);
+        let checks = result["checks"].as_array().expect("checks");
+        let count = |s: &str| checks.iter().filter(|c| c["status"] == s).count();
+        for status in ["pass", "review", "fail"] {
+            assert_eq!(line["counts"][status], count(status), "{status}");
+        }
+        // Only what is not a pass, in the report's order, with the same reasons.
+        let not_passing: Vec<&Value> = checks.iter().filter(|c| c["status"] != "pass").collect();
+        let summary: Vec<&Value> = line["checks"].as_array().expect("checks").iter().collect();
+        assert_eq!(summary, not_passing);
+    }
+    assert!(
+        lines.iter().any(|l| l["counts"]["fail"].as_u64() > Some(0)),
+        "the demo has a failing candidate"
+    );
+    // --summary writes JSON lines, not another format.
+    summary(&["--format", "markdown"]).bad_input();
+}

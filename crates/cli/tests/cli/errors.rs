@@ -42,7 +42,8 @@ fn malformed_registry_names_line_and_column_and_changes_nothing() {
     );
 }
 
-/// DOMAIN.md, settled rules: facts of one entry that contradict each other are refused.
+/// docs/domain.md, "Rules settled after review": facts of one entry that contradict each other
+/// are refused.
 #[test]
 fn contradicting_facts_are_refused_naming_field_value_and_date() {
     let env = Env::new();
@@ -162,8 +163,10 @@ fn bad_arguments() {
             "2026-02-30",
         ])
         .bad_input();
+    // Refused at the command line's boundary, naming the option, the value and the form.
     assert!(
-        err.contains("--on: expected a date written YYYY-MM-DD"),
+        err.contains("invalid value '2026-02-30' for '--on <DATE>'")
+            && err.contains("expected a date written YYYY-MM-DD"),
         "{err}"
     );
     let err = env
@@ -173,7 +176,10 @@ fn bad_arguments() {
     let err = env
         .run(&["expiry", "--audit-end", "31/03/2024"])
         .bad_input();
-    assert!(err.contains("\"31/03/2024\""), "{err}");
+    assert!(
+        err.contains("'31/03/2024' for '--audit-end <DATE>'"),
+        "{err}"
+    );
     let err = env.run(&["check", "--profile", &profile]).bad_input();
     assert!(
         err.contains("ismap import registry"),

@@ -7,6 +7,8 @@ use crate::registration::{ListingStatus, Program, Registration};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+// Named apart from a case snapshot's entry in the API schema.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CheckEntry))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntryView {
     pub check: CheckKind,
@@ -17,12 +19,14 @@ pub struct EntryView {
     pub action: Option<&'static str>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResponsibilityView {
     pub code: &'static str,
     pub text: &'static str,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResultView {
     pub registration_no: String,
@@ -37,7 +41,57 @@ pub struct ResultView {
     pub responsibilities: Vec<ResponsibilityView>,
 }
 
+/// A result in one line for screening the whole list: the verdict, the entries counted by
+/// status, and only the entries that are not a pass.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SummaryView {
+    pub registration_no: String,
+    pub service_name: Option<String>,
+    pub status: ListingStatus,
+    pub expires_on: Option<NaiveDate>,
+    pub verdict: Status,
+    pub counts: StatusCounts,
+    /// Only the entries that are not a pass.
+    pub checks: Vec<EntryView>,
+}
+
+/// Entries counted by status.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub pass: usize,
+    pub review: usize,
+    pub fail: usize,
+}
+
 impl Engine<'_> {
+    /// The result in brief; text is produced only for the entries that are not a pass.
+    pub fn summary(&self, result: &CandidateResult, lang: Lang) -> SummaryView {
+        let registration = result.position.map(|i| &self.registry.registrations()[i]);
+        let mut counts = StatusCounts::default();
+        let mut checks = Vec::new();
+        for entry in &result.entries {
+            match entry.status() {
+                Status::Pass => counts.pass += 1,
+                Status::Review => counts.review += 1,
+                Status::Fail => counts.fail += 1,
+            }
+            if entry.status() != Status::Pass {
+                checks.push(self.entry_view(entry, registration, lang));
+            }
+        }
+        SummaryView {
+            registration_no: result.registration_no.to_string(),
+            service_name: registration.map(|r| r.service_name.clone()),
+            status: result.status,
+            expires_on: result.expires_on,
+            verdict: result.verdict,
+            counts,
+            checks,
+        }
+    }
+
     pub fn view(&self, result: &CandidateResult, lang: Lang) -> ResultView {
         let registration = result.position.map(|i| &self.registry.registrations()[i]);
         ResultView {

@@ -6,8 +6,8 @@
 //! on the list only when an operator approves it. Each transition is allowed only in certain
 //! phases and to one role; a refused transition says why, in Japanese and English.
 //!
-//! DOMAIN.md marks revocation and withdrawal triggers unverified: the states exist, the
-//! operator decides, and nothing here revokes on its own.
+//! docs/domain.md, "Lifecycle", marks revocation and withdrawal triggers unverified: the states
+//! exist, the operator decides, and nothing here revokes on its own.
 
 use crate::access::Role;
 use crate::criteria::{Catalog, ControlKey};
@@ -19,7 +19,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Shortest audit period accepted (DOMAIN.md: at least 3 months of operation).
+/// Shortest audit period accepted (docs/domain.md, "Audit periods": at least 3 months of
+/// operation).
 pub const MIN_AUDIT_MONTHS: u32 = 3;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -295,7 +296,15 @@ impl ActionKind {
         match self {
             ActionKind::Submit | ActionKind::FileRenewal => Role::Provider,
             ActionKind::RecordAudit => Role::Auditor,
-            _ => Role::Operator,
+            // Listed one by one: a new action is given its role, never a default.
+            ActionKind::StartReview
+            | ActionKind::ReturnToProvider
+            | ActionKind::Register
+            | ActionKind::ApproveChange
+            | ActionKind::Renew
+            | ActionKind::DeclineRenewal
+            | ActionKind::Expire
+            | ActionKind::Revoke => Role::Operator,
         }
     }
 
@@ -718,8 +727,9 @@ impl Completeness {
     }
 
     /// What a statement lacks against `catalog`; `controls` are sorted by key, as
-    /// [`crate::registration::Registration::controls`] are (DOMAIN.md: every mandatory item is stated;
-    /// excluding a control objective, with a reason, exempts its children).
+    /// [`crate::registration::Registration::controls`] are. Every mandatory item is stated;
+    /// excluding a control objective, with a reason, exempts its children (docs/domain.md,
+    /// "Control criteria and their IDs").
     pub fn statement(mut self, catalog: &Catalog, controls: &[ControlStatement]) -> Self {
         let status = |key: ControlKey| {
             controls

@@ -527,14 +527,29 @@ fn refusals_explain_themselves_in_both_languages() {
 }
 
 #[test]
-fn each_action_has_one_role() {
-    for kind in ACTION_KINDS {
-        let role = kind.role();
-        let permission = match role {
-            Role::Provider => crate::access::Permission::Apply,
-            Role::Auditor => crate::access::Permission::RecordAudits,
-            _ => crate::access::Permission::DecideRegistrations,
-        };
-        assert!(role.allows(permission), "{kind:?}");
+fn each_action_is_performed_by_the_role_the_program_names() {
+    // The provider applies and files for renewal (申請者), the audit body records its audit
+    // (監査機関), and the operator records everything else (IPA's review, the Steering
+    // Committee's decisions). The store refuses an action to any other role, so this table is
+    // the whole permission rule.
+    use ActionKind::*;
+    let table = [
+        (Submit, Role::Provider),
+        (FileRenewal, Role::Provider),
+        (RecordAudit, Role::Auditor),
+        (StartReview, Role::Operator),
+        (ReturnToProvider, Role::Operator),
+        (Register, Role::Operator),
+        (ApproveChange, Role::Operator),
+        (Renew, Role::Operator),
+        (DeclineRenewal, Role::Operator),
+        (Expire, Role::Operator),
+        (Revoke, Role::Operator),
+    ];
+    // A new action must be placed in the table, not fall to a default role.
+    assert_eq!(table.len(), ACTION_KINDS.len());
+    for (kind, role) in table {
+        assert!(ACTION_KINDS.contains(&kind), "{kind:?}");
+        assert_eq!(kind.role(), role, "{kind:?}");
     }
 }

@@ -3,35 +3,26 @@
 //! in English and Japanese; an action of another role is 403; another organisation's
 //! application does not exist for the caller (404).
 
-use super::accounts::store;
 use super::{Body, Id};
 use crate::ApiError;
 use crate::auth::Viewer;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use ismap_core::lifecycle::Action;
-use ismap_core::validity::ExpiryRule;
 use ismap_store::{Application, ApplicationContent};
 use std::sync::Arc;
-
-/// The list changed through this server: show it at once, not at the next poll.
-pub async fn after_change(state: &AppState) {
-    if let Err(e) = state.refresh().await {
-        tracing::warn!("registry refresh failed: {e}");
-    }
-}
 
 /// Applications the caller may see / 申請の一覧
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
     responses((status = 200, description = "Applications, newest first", body = Vec<Application>)))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
 ) -> Result<Json<Vec<Application>>, ApiError> {
-    Ok(Json(store(&state)?.applications(&viewer.actor).await?))
+    Ok(Json(state.db()?.applications(&viewer.actor).await?))
 }
 
 /// Open a draft application (providers) / 申請書を作成する
@@ -40,11 +31,12 @@ pub async fn list(
               (status = 422, description = "A field is invalid", body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Body(content): Body<ApplicationContent>,
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
-    let app = store(&state)?
+    let app = state
+        .db()?
         .create_application(&viewer.actor, content, &snapshot.catalog)
         .await?;
     Ok((StatusCode::CREATED, Json(app)).into_response())
@@ -57,10 +49,10 @@ pub async fn create(
               (status = 404, description = "No such application for the caller", body = crate::error::ErrorBody)))]
 pub async fn get_one(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<Application>, ApiError> {
-    Ok(Json(store(&state)?.application(&viewer.actor, id).await?))
+    Ok(Json(state.db()?.application(&viewer.actor, id).await?))
 }
 
 /// Replace the content of a draft (providers); a registered service changes through a change
@@ -71,12 +63,13 @@ pub async fn get_one(
               (status = 409, description = "Not a draft, or a change application's program or service name changed", body = crate::error::ErrorBody)))]
 pub async fn edit(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Body(content): Body<ApplicationContent>,
 ) -> Result<Json<Application>, ApiError> {
     let snapshot = state.snapshot();
-    let app = store(&state)?
+    let app = state
+        .db()?
         .edit_application(&viewer.actor, id, content, &snapshot.catalog)
         .await?;
     Ok(Json(app))
@@ -91,10 +84,10 @@ pub async fn edit(
               (status = 409, description = "Not in force, or a change is already open", body = crate::error::ErrorBody)))]
 pub async fn change(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let app = store(&state)?.create_change(&viewer.actor, id).await?;
+    let app = state.db()?.create_change(&viewer.actor, id).await?;
     Ok((StatusCode::CREATED, Json(app)).into_response())
 }
 
@@ -108,20 +101,15 @@ pub async fn change(
               (status = 409, description = "Refused in this phase or on these dates", body = crate::error::ErrorBody)))]
 pub async fn act(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Body(action): Body<Action>,
 ) -> Result<Json<Application>, ApiError> {
     let snapshot = state.snapshot();
-    let app = store(&state)?
-        .act(
-            &viewer.actor,
-            id,
-            action,
-            &snapshot.catalog,
-            ExpiryRule::Civil,
-        )
+    let app = state
+        .db()?
+        .act(&viewer.actor, id, action, &snapshot.catalog, state.rule())
         .await?;
-    after_change(&state).await;
+    state.after_change().await;
     Ok(Json(app))
 }

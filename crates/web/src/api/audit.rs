@@ -1,6 +1,5 @@
 //! The audit trail for operators and administrators.
 
-use super::accounts::store;
 use super::params;
 use crate::ApiError;
 use crate::state::AppState;
@@ -29,9 +28,7 @@ pub async fn events(
 ) -> Result<Json<Vec<AuditEvent>>, ApiError> {
     let p = params(query)?;
     Ok(Json(
-        store(&state)?
-            .audit_events(p.subject.as_deref(), 200)
-            .await?,
+        state.db()?.audit_events(p.subject.as_deref(), 200).await?,
     ))
 }
 
@@ -60,5 +57,5 @@ pub async fn verify(
         ],
         None => Vec::new(),
     };
-    Ok(Json(store(&state)?.verify_audit(&anchors).await?))
+    Ok(Json(state.db()?.verify_audit(&anchors).await?))
 }

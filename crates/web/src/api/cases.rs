@@ -3,15 +3,14 @@
 //! refusal is 403 (who may not) or 409 (the case's state refuses), with the reason in both
 //! languages.
 
-use super::accounts::store;
 use super::{Body, Id};
 use crate::ApiError;
 use crate::auth::Viewer;
 use crate::state::AppState;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use chrono::NaiveDate;
 use ismap_core::case::clauses::{Clause, draft};
 use ismap_core::case::evidence::EvidenceRow;
@@ -96,9 +95,9 @@ fn view(c: &CaseRecord) -> CaseView {
         (status = 403, description = "Not a member of an agency", body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
 ) -> Result<Json<Vec<CaseView>>, ApiError> {
-    let cases = store(&state)?.cases(&viewer.actor).await?;
+    let cases = state.db()?.cases(&viewer.actor).await?;
     Ok(Json(cases.iter().map(view).collect()))
 }
 
@@ -109,11 +108,12 @@ pub async fn list(
         (status = 422, description = "Invalid name or profile", body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Body(new): Body<NewCase>,
 ) -> Result<Response, ApiError> {
     parse_profile("profile", &new.profile, &state.snapshot().catalog)?;
-    let case = store(&state)?
+    let case = state
+        .db()?
         .create_case(&viewer.actor, &new.name, &new.profile)
         .await?;
     Ok((StatusCode::CREATED, Json(view(&case))).into_response())
@@ -126,10 +126,10 @@ pub async fn create(
         (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
 pub async fn get_one(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = store(&state)?.case(&viewer.actor, id).await?;
+    let case = state.db()?.case(&viewer.actor, id).await?;
     Ok(Json(view(&case)))
 }
 
@@ -140,16 +140,20 @@ pub async fn get_one(
         (status = 409, description = "The case is decided", body = crate::error::ErrorBody)))]
 pub async fn check(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<CaseView>, ApiError> {
-    let store = store(&state)?;
+    let store = state.db()?;
     let case = store.case(&viewer.actor, id).await?;
     let (profile, version) = (case.profile.clone(), case.profile_version);
     let worker = Arc::clone(&state);
     let snapshot = state
         .render()
-        .run(move || worker.snapshot().check_case(&profile, version))
+        .run(move || {
+            worker
+                .snapshot()
+                .check_case(&profile, version, worker.rule())
+        })
         .await??;
     let case = store.record_snapshot(&viewer.actor, id, snapshot).await?;
     Ok(Json(view(&case)))
@@ -163,7 +167,7 @@ pub async fn check(
         (status = 409, description = "Refused: a passing or unknown entry, a listing failure without an exception, a decided case", body = crate::error::ErrorBody)))]
 pub async fn resolve(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Body(r): Body<NewResolution>,
 ) -> Result<Response, ApiError> {
@@ -174,7 +178,8 @@ pub async fn resolve(
         legal_basis: r.legal_basis,
         attachment: r.attachment,
     };
-    let record = store(&state)?
+    let record = state
+        .db()?
         .resolve(&viewer.actor, id, (r.snapshot, r.entry), proposal)
         .await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
@@ -189,7 +194,7 @@ pub async fn resolve(
         (status = 409, description = "Nothing awaits approval, or the case is decided", body = crate::error::ErrorBody)))]
 pub async fn approve(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Path((id, entry)): Path<(i32, u32)>,
     Body(a): Body<Approval>,
 ) -> Result<Json<ResolutionRecord>, ApiError> {
@@ -197,7 +202,8 @@ pub async fn approve(
         .snapshot
         .ok_or_else(|| ApiError::bad_parameter("snapshot", "required"))?;
     Ok(Json(
-        store(&state)?
+        state
+            .db()?
             .approve_resolution(&viewer.actor, id, (snapshot, entry))
             .await?,
     ))
@@ -210,14 +216,15 @@ pub async fn approve(
         (status = 409, description = "Open points, not a candidate, or already decided", body = crate::error::ErrorBody)))]
 pub async fn decide(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Body(d): Body<NewDecision>,
 ) -> Result<Json<CaseView>, ApiError> {
     let on = d
         .decided_on
         .unwrap_or_else(|| japan_date(chrono::Utc::now()));
-    let case = store(&state)?
+    let case = state
+        .db()?
         .decide(&viewer.actor, id, &d.service, on, &d.reason)
         .await?;
     Ok(Json(view(&case)))
@@ -231,14 +238,15 @@ pub async fn decide(
         (status = 409, description = "No decision proposed, or already approved", body = crate::error::ErrorBody)))]
 pub async fn approve_decision(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Body(a): Body<Approval>,
 ) -> Result<Json<CaseView>, ApiError> {
     let service = a
         .service
         .ok_or_else(|| ApiError::bad_parameter("service", "required"))?;
-    let case = store(&state)?
+    let case = state
+        .db()?
         .approve_decision(&viewer.actor, id, &service)
         .await?;
     Ok(Json(view(&case)))
@@ -252,11 +260,11 @@ pub async fn approve_decision(
         (status = 409, description = "Not decided, or no reason", body = crate::error::ErrorBody)))]
 pub async fn reopen(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Body(r): Body<Reopening>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let case = store(&state)?.reopen(&viewer.actor, id, &r.reason).await?;
+    let case = state.db()?.reopen(&viewer.actor, id, &r.reason).await?;
     Ok(Json(view(&case)))
 }
 
@@ -267,11 +275,12 @@ pub async fn reopen(
         (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
 pub async fn record(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<CaseExport>, ApiError> {
     Ok(Json(
-        store(&state)?
+        state
+            .db()?
             .case_export(&viewer.actor, id, (Lang::Ja, today()))
             .await?,
     ))
@@ -286,12 +295,13 @@ pub async fn record(
         (status = 422, description = "Invalid profile", body = crate::error::ErrorBody)))]
 pub async fn set_profile(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Body(p): Body<NewProfile>,
 ) -> Result<Json<CaseView>, ApiError> {
     parse_profile("profile", &p.profile, &state.snapshot().catalog)?;
-    let case = store(&state)?
+    let case = state
+        .db()?
         .set_case_profile(&viewer.actor, id, &p.profile)
         .await?;
     Ok(Json(view(&case)))
@@ -307,7 +317,7 @@ pub async fn set_profile(
         (status = 409, description = "No chosen service, not one of its duties, or a field out of bounds", body = crate::error::ErrorBody)))]
 pub async fn evidence(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Path((id, duty)): Path<(i32, String)>,
     Body(row): Body<EvidenceRow>,
 ) -> Result<Json<CaseView>, ApiError> {
@@ -317,7 +327,8 @@ pub async fn evidence(
             "the body's duty differs from the path's",
         ));
     }
-    let case = store(&state)?
+    let case = state
+        .db()?
         .set_evidence(&viewer.actor, id, row, today())
         .await?;
     Ok(Json(view(&case)))
@@ -341,14 +352,15 @@ pub struct AttachmentName {
         (status = 422, description = "Empty, or a bad name", body = crate::error::ErrorBody)))]
 pub async fn attach(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
     Query(q): Query<AttachmentName>,
     bytes: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     // Too large (413) or unreadable: the JSON error body, not axum's plain text.
     let bytes = bytes.map_err(|r| ApiError::new(r.status(), "bad_file", r.body_text()))?;
-    let kept = store(&state)?
+    let kept = state
+        .db()?
         .add_attachment(&viewer.actor, id, &q.name, &bytes)
         .await?;
     Ok((StatusCode::CREATED, Json(kept)).into_response())
@@ -361,10 +373,10 @@ pub async fn attach(
         (status = 404, description = "No such case, or no such file in it", body = crate::error::ErrorBody)))]
 pub async fn attachment(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Path((id, sha)): Path<(i32, String)>,
 ) -> Result<Response, ApiError> {
-    let (meta, bytes) = store(&state)?.attachment(&viewer.actor, id, &sha).await?;
+    let (meta, bytes) = state.db()?.attachment(&viewer.actor, id, &sha).await?;
     Ok(crate::download::uploaded(&meta.name, bytes))
 }
 
@@ -375,10 +387,10 @@ pub async fn attachment(
         (status = 409, description = "No service chosen yet", body = crate::error::ErrorBody)))]
 pub async fn clauses(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<Vec<Clause>>, ApiError> {
-    let case = store(&state)?.case(&viewer.actor, id).await?;
+    let case = state.db()?.case(&viewer.actor, id).await?;
     if case.chosen().is_none() {
         return Err(
             ismap_store::StoreError::from(ismap_core::case::CaseRefusal::NoChosenService).into(),
@@ -393,10 +405,11 @@ pub async fn clauses(
         (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
 pub async fn record_xlsx(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Response, ApiError> {
-    let record = store(&state)?
+    let record = state
+        .db()?
         .case_export(&viewer.actor, id, (Lang::Ja, today()))
         .await?;
     let bytes = state
@@ -418,10 +431,11 @@ pub async fn record_xlsx(
         (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
 pub async fn record_oscal(
     State(state): State<Arc<AppState>>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Id(id): Id,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let record = store(&state)?
+    let record = state
+        .db()?
         .case_export(&viewer.actor, id, (Lang::Ja, today()))
         .await?;
     Ok(Json(ismap_formats::oscal::case_results(&record)))

@@ -9,12 +9,11 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use ismap_core::check::Engine;
 use ismap_core::lang::Lang;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::date::{EXPECTED, parse_date};
 use ismap_formats::profile_toml::{parse_profile, parse_profile_json};
-use ismap_report::CheckReport;
+use ismap_report::{Candidates, CheckInput, Format, run_check};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::IntoParams;
@@ -29,6 +28,9 @@ pub struct CheckParams {
     on: Option<String>,
     /// Expiry rule: civil (default) or calendar
     rule: Option<String>,
+    /// `true`: one JSON line per candidate (`application/x-ndjson`) with the verdict, counts
+    /// per status and only the entries that are not a pass, for screening the whole list
+    summary: Option<bool>,
 }
 
 /// Run a procurement check / 調達チェックを実行する
@@ -43,7 +45,10 @@ pub struct CheckParams {
     params(CheckParams),
     request_body(content = String, description = "Requirement profile", content_type = "application/toml"),
     responses(
-        (status = 200, description = "The check report", body = Object),
+        (status = 200, description = "The check report; with `summary=true`, one line per candidate", content(
+            (ismap_report::CheckReport = "application/json"),
+            (ismap_core::check::SummaryView = "application/x-ndjson")
+        )),
         (status = 400, description = "Malformed body or parameter", body = crate::error::ErrorBody),
         (status = 413, description = "Body larger than 1 MiB", body = crate::error::ErrorBody),
         (status = 415, description = "Neither JSON nor TOML", body = crate::error::ErrorBody),
@@ -57,6 +62,11 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let p = params(query)?;
+    let format = if p.summary.unwrap_or(false) {
+        Format::Summary
+    } else {
+        Format::Json
+    };
     let body = body.map_err(|e| {
         let status = e.status();
         let error = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -73,7 +83,7 @@ pub async fn create(
             .map_err(|e: String| ApiError::bad_parameter("lang", e))?,
     };
     let rule: ExpiryRule = match p.rule.as_deref() {
-        None | Some("") => ExpiryRule::Civil,
+        None | Some("") => state.rule(),
         Some(r) => r
             .parse()
             .map_err(|e: String| ApiError::bad_parameter("rule", e))?,
@@ -123,26 +133,31 @@ pub async fn create(
     let body = state
         .render()
         .run(move || {
-            let engine = Engine::new(
-                &snapshot.catalog,
-                &snapshot.registry,
-                &profile,
+            let input = CheckInput {
+                catalog: &snapshot.catalog,
+                registry: &snapshot.registry,
+                registry_info: snapshot.registry_info(),
+                profile: &profile,
                 evaluated_on,
                 rule,
-            )
+                lang,
+            };
+            let mut body = Vec::new();
+            run_check(input, Candidates::Profile, |report| {
+                report.render(format, &mut body)
+            })
             .map_err(|e| {
-                ApiError::new(
+                let mut err = ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid_value",
-                    e.to_string(),
-                )
-            })?;
-            let results = engine.evaluate(&engine.default_candidates());
-            let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
-            let mut body = Vec::new();
-            report.write_json(&mut body).map_err(ApiError::internal)?;
+                    e.text(Lang::En),
+                );
+                err.body.detail_ja = Some(e.text(Lang::Ja));
+                err
+            })?
+            .map_err(ApiError::internal)?;
             Ok::<_, ApiError>(body)
         })
         .await??;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(([(header::CONTENT_TYPE, format.media_type())], body).into_response())
 }

@@ -1,11 +1,11 @@
 //! The list's history for everyone: the list on a date, what changed between two dates, a
 //! JSON Feed and an Atom feed of changes, and full-list downloads (JSON, CSV, XLSX).
 
-use super::accounts::store;
 use super::params;
 use crate::ApiError;
+use crate::list_on::registry_on;
 use crate::params::{date_param, today};
-use crate::state::{AppState, Snapshot};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -14,9 +14,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use ismap_core::history::EntryChange;
 use ismap_core::lang::Lang;
-use ismap_core::query::RegistryIndex;
-use ismap_core::registry::Registry;
-use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::write_registry;
 use ismap_formats::{registry_table, spreadsheet};
 use ismap_store::ListEvent;
@@ -43,62 +40,6 @@ pub struct ListDiff {
     changes: Vec<EntryChange>,
 }
 
-/// The list now (the served snapshot) or as it was on a past date (from the history).
-pub enum ListOn {
-    Now(Arc<Snapshot>),
-    Past(Arc<Registry>),
-}
-
-impl ListOn {
-    pub fn registry(&self) -> &Registry {
-        match self {
-            ListOn::Now(s) => &s.registry,
-            ListOn::Past(r) => r,
-        }
-    }
-}
-
-/// The list on `date` (the current snapshot when `date` is none).
-pub async fn registry_on(state: &AppState, date: Option<NaiveDate>) -> Result<ListOn, ApiError> {
-    let snapshot = state.snapshot();
-    match date {
-        None => Ok(ListOn::Now(snapshot)),
-        Some(d) => Ok(ListOn::Past(state.registry_as_of(store(state)?, d).await?)),
-    }
-}
-
-/// A list to search: the served one with its index, or a past one with an index built for it.
-pub enum Searchable {
-    Now(Arc<Snapshot>),
-    Past(Box<(Arc<Registry>, RegistryIndex)>),
-}
-
-impl Searchable {
-    pub async fn on(state: &AppState, as_of: Option<NaiveDate>) -> Result<Searchable, ApiError> {
-        Ok(match registry_on(state, as_of).await? {
-            ListOn::Now(s) => Searchable::Now(s),
-            ListOn::Past(r) => {
-                let index = RegistryIndex::new(&r);
-                Searchable::Past(Box::new((r, index)))
-            }
-        })
-    }
-
-    pub fn registry(&self) -> &Registry {
-        match self {
-            Searchable::Now(s) => &s.registry,
-            Searchable::Past(past) => &past.0,
-        }
-    }
-
-    pub fn index(&self) -> &RegistryIndex {
-        match self {
-            Searchable::Now(s) => &s.index,
-            Searchable::Past(past) => &past.1,
-        }
-    }
-}
-
 /// What changed on the list between two dates / 2時点間の変更
 #[utoipa::path(get, path = "/api/v1/history/diff", tag = "history", params(DiffParams),
     responses((status = 200, description = "Entries added, removed and changed", body = ListDiff),
@@ -112,16 +53,18 @@ pub async fn list_diff(
         .ok_or_else(|| ApiError::bad_parameter("from", "expected a date, YYYY-MM-DD"))?;
     let to = date_param("to", p.to.as_deref())?.unwrap_or_else(today);
     let snapshot = state.snapshot();
-    let changes = store(&state)?
-        .list_diff((from, to), &snapshot.catalog, ExpiryRule::Civil)
+    let changes = state
+        .db()?
+        .list_diff((from, to), &snapshot.catalog, state.rule())
         .await?;
     Ok(Json(ListDiff { from, to, changes }))
 }
 
 async fn events(state: &AppState) -> Result<Vec<ListEvent>, ApiError> {
     let snapshot = state.snapshot();
-    Ok(store(state)?
-        .list_changes(FEED_ENTRIES, &snapshot.catalog, ExpiryRule::Civil)
+    Ok(state
+        .db()?
+        .list_changes(FEED_ENTRIES, &snapshot.catalog, state.rule())
         .await?)
 }
 

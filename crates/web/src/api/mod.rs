@@ -1,15 +1,17 @@
 //! `/api/v1`: registrations, criteria and checks; `/api/openapi.json` and `/api/docs`.
+//! A sibling of `pages`: both stand on the shared layer (`state`, `auth`, `error`, `accounts`,
+//! `watching`, `list_on`, `params`) and neither uses the other, so every module here is private.
 
-pub(crate) mod accounts;
-pub(crate) mod applications;
+mod accounts;
+mod applications;
 mod audit;
 mod cases;
 mod checks;
 mod criteria;
 mod crosswalk;
-pub(crate) mod history;
+mod history;
 mod registrations;
-pub(crate) mod watches;
+mod watches;
 
 use crate::ApiError;
 use crate::auth::guard;
@@ -96,10 +98,10 @@ use utoipa_swagger_ui::SwaggerUi;
         ismap_report::crosswalk::LinkRow,
         accounts::Credentials,
         accounts::Me,
-        accounts::NewToken,
+        crate::accounts::NewToken,
         accounts::NewUser,
-        watches::NewWatch,
-        watches::NewWebhook,
+        crate::watching::NewWatch,
+        crate::watching::NewWebhook,
         cases::NewCase,
         cases::NewResolution,
         cases::NewDecision,
@@ -124,7 +126,9 @@ use utoipa_swagger_ui::SwaggerUi;
         ismap_core::registration::ListingStatus,
         ismap_store::DutyView,
         ismap_store::Attachment,
-        ismap_core::check::Status
+        ismap_core::check::Status,
+        ismap_report::CheckReport,
+        ismap_core::check::SummaryView
     )),
     tags(
         (name = "registry", description = "Registrations on the list / ISMAPクラウドサービスリスト"),
@@ -137,9 +141,75 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "audit", description = "The audit trail / 監査証跡"),
         (name = "cases", description = "Procurement cases and their accountability record / 調達案件と判断記録")
     ),
-    modifiers(&Security)
+    modifiers(&Security, &Refusals)
 )]
 pub struct ApiDoc;
+
+/// The refusals any operation can answer, added where an operation does not list them itself:
+/// 401 for credentials that are unknown, expired or revoked (on every operation); 403 where an
+/// account's role is needed, and for a write made with the session cookie but without its CSRF
+/// token; 409 for a write to an account's data, which a per-account limit can refuse.
+struct Refusals;
+
+/// Tags whose operations anyone may call.
+const PUBLIC_TAGS: [&str; 5] = ["registry", "criteria", "checks", "crosswalk", "history"];
+
+impl utoipa::Modify for Refusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Response, ResponseBuilder, schema::Ref};
+        let refusal = |description: &str| -> RefOr<Response> {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    utoipa::openapi::Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build()
+                .into()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let reads = item.get.iter_mut().map(|op| (op, false));
+            let writes = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            .map(|op| (op, true));
+            for (op, write) in reads.chain(writes) {
+                let public = op
+                    .tags
+                    .iter()
+                    .flatten()
+                    .all(|t| PUBLIC_TAGS.contains(&t.as_str()));
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| refusal(description));
+                };
+                add(
+                    "401",
+                    "Credentials were given but are unknown, expired or revoked; or the operation needs an account",
+                );
+                if !public || write {
+                    add(
+                        "403",
+                        "The caller's role may not do this, or a write with the session cookie lacks its CSRF token",
+                    );
+                }
+                if !public && write {
+                    add(
+                        "409",
+                        "Refused in the current state, or a per-account limit is reached",
+                    );
+                }
+            }
+        }
+    }
+}
 
 /// Bearer tokens and the session cookie, documented for the OpenAPI reader.
 struct Security;

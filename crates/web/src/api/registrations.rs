@@ -1,8 +1,8 @@
 //! `GET /api/v1/registrations` (search, filter, sort, page) and `GET …/{no}`.
 
-use super::history::Searchable;
 use super::params;
 use crate::ApiError;
+use crate::list_on::Searchable;
 use crate::params::{ListParams, on_or_today, parse};
 use crate::state::AppState;
 use axum::Json;

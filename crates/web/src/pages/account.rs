@@ -1,13 +1,13 @@
 //! Sign in and out, and the signed-in user's own page: role, organisation, API tokens.
 
-use super::{Nav, PageError, PageId, csrf_field, lang, layout, t};
+use super::{Nav, PageError, PageId, csrf_field, layout, t};
 use crate::ApiError;
-use crate::api::accounts::{IssuedToken, NewToken, issue_token, open_session, refused, store};
+use crate::accounts::{IssuedToken, NewToken, issue_token, open_session, refused};
 use crate::auth::{
     CSRF_FIELD, Viewer, is_secure, login_client, login_cookie, login_token_matches, session_cookie,
 };
+use crate::lang::{UiLang, lang};
 use crate::state::AppState;
-use axum::Extension;
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -96,10 +96,10 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    UiLang(lang): UiLang,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let lang = lang(&headers);
     let next = local(f.next.as_deref());
     // A form from this server, in this browser (login CSRF): checked before the password.
     if !login_token_matches(&headers, &f.csrf) {
@@ -169,7 +169,7 @@ async fn account_page(
             "sign in first",
         ));
     };
-    let store = store(state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let tokens = store
         .tokens(&account.username)
         .await
@@ -248,12 +248,12 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    UiLang(lang): UiLang,
     headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let message = match store
         .change_own_password(
             &viewer.actor.name,
@@ -280,20 +280,20 @@ pub async fn change_password(
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
 ) -> Result<Markup, PageError> {
-    account_page(&state, &viewer, lang(&headers), None, None).await
+    account_page(&state, &viewer, lang, None, None).await
 }
 
 pub async fn create_token(
     State(state): State<Arc<AppState>>,
+    UiLang(lang): UiLang,
     headers: HeaderMap,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Extension(viewer): Extension<Viewer>,
+    viewer: Viewer,
     Form(f): Form<NewToken>,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let issued = issue_token(&state, &headers, peer, &viewer, &f)
         .await
         .map_err(|e| PageError::from((lang, e)))?;
@@ -302,13 +302,12 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Redirect, PageError> {
-    let lang = lang(&headers);
     let name = &viewer.actor.name;
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     store
         .revoke_token(name, name, id)
         .await

@@ -3,16 +3,14 @@
 //! exactly the actions the viewer's role may take in the current phase, and shows the
 //! application's history from the audit trail.
 
-use super::{Nav, PageError, PageId, csrf_field, head, lang, layout, t};
+use super::{Nav, PageError, PageId, csrf_field, head, layout, t};
 use crate::ApiError;
-use crate::api::accounts::store;
-use crate::api::applications::after_change;
 use crate::auth::Viewer;
+use crate::lang::UiLang;
 use crate::params::today;
 use crate::state::AppState;
-use axum::Extension;
 use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::access::{Permission, Role};
 use ismap_core::lang::Lang;
@@ -34,11 +32,10 @@ fn store_error(lang: Lang) -> impl Fn(ismap_store::StoreError) -> PageError {
 
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(page_error(lang))?;
+    let store = state.db().map_err(page_error(lang))?;
     let apps = store
         .applications(&viewer.actor)
         .await
@@ -93,12 +90,12 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
 ) -> Result<Redirect, PageError> {
-    let lang = lang(&headers);
     let snapshot = state.snapshot();
-    let app = store(&state)
+    let app = state
+        .db()
         .map_err(page_error(lang))?
         .create_application(
             &viewer.actor,
@@ -220,12 +217,12 @@ fn edit_page(
 
 pub async fn edit_form(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
-    let app = store(&state)
+    let app = state
+        .db()
         .map_err(page_error(lang))?
         .application(&viewer.actor, id)
         .await
@@ -341,13 +338,12 @@ fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<Applicatio
 
 pub async fn edit(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(page_error(lang))?;
+    let store = state.db().map_err(page_error(lang))?;
     let app = store
         .application(&viewer.actor, id)
         .await
@@ -413,18 +409,18 @@ fn action_fields(kind: ActionKind, lang: Lang) -> Markup {
 
 pub async fn detail(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(page_error(lang))?;
-    with_history(store, &viewer, id, lang, None).await
+    let store = state.db().map_err(page_error(lang))?;
+    with_history(store, state.rule(), &viewer, id, lang, None).await
 }
 
 /// The detail page, read afresh: the application and its history from the audit trail.
 async fn with_history(
     store: &ismap_store::Store,
+    rule: ExpiryRule,
     viewer: &Viewer,
     id: i32,
     lang: Lang,
@@ -438,7 +434,7 @@ async fn with_history(
         .audit_events(Some(&format!("application:{id}")), 100)
         .await
         .map_err(store_error(lang))?;
-    Ok(detail_page(lang, viewer, &app, &history, error))
+    Ok(detail_page(lang, viewer, &app, &history, error, rule))
 }
 
 fn detail_page(
@@ -447,10 +443,10 @@ fn detail_page(
     app: &Application,
     history: &[ismap_store::AuditEvent],
     error: Option<&str>,
+    rule: ExpiryRule,
 ) -> Markup {
     let l = &app.lifecycle;
     let c = &app.content;
-    let rule = ExpiryRule::Civil;
     let mine: Vec<ActionKind> = l
         .available()
         .into_iter()
@@ -534,24 +530,17 @@ fn action_from(form: &HashMap<String, String>) -> Result<Action, String> {
 
 pub async fn act(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(page_error(lang))?;
+    let store = state.db().map_err(page_error(lang))?;
     let outcome = match action_from(&form) {
         Ok(action) => {
             let snapshot = state.snapshot();
             store
-                .act(
-                    &viewer.actor,
-                    id,
-                    action,
-                    &snapshot.catalog,
-                    ExpiryRule::Civil,
-                )
+                .act(&viewer.actor, id, action, &snapshot.catalog, state.rule())
                 .await
                 .map_err(ApiError::from)
         }
@@ -563,12 +552,20 @@ pub async fn act(
     };
     match outcome {
         Ok(_) => {
-            after_change(&state).await;
+            state.after_change().await;
             Ok(Redirect::to(&format!("/applications/{id}")).into_response())
         }
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(PageError::from((lang, e))),
         Err(e) => {
-            let page = with_history(store, &viewer, id, lang, Some(&e.explain(lang))).await?;
+            let page = with_history(
+                store,
+                state.rule(),
+                &viewer,
+                id,
+                lang,
+                Some(&e.explain(lang)),
+            )
+            .await?;
             Ok((e.status, page).into_response())
         }
     }
@@ -577,12 +574,11 @@ pub async fn act(
 /// Opens a change application to a registered service, then its edit form.
 pub async fn change(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(page_error(lang))?;
+    let store = state.db().map_err(page_error(lang))?;
     let change = store
         .create_change(&viewer.actor, id)
         .await

@@ -1,22 +1,20 @@
 //! The audit trail for operators and administrators, with the chain's verification.
 
-use super::{Nav, PageError, head, lang, layout, t};
+use super::{Nav, PageError, head, layout, t};
 use crate::ApiError;
-use crate::api::accounts::store;
+use crate::lang::UiLang;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use ismap_store::{Anchor, Verification};
 use maud::{Markup, html};
 use std::sync::Arc;
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let err = |e: ismap_store::StoreError| PageError::from((lang, ApiError::from(e)));
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let verification = store.verify_audit(&[]).await.map_err(err)?;
     let events = store.audit_events(None, 200).await.map_err(err)?;
     let title = t(lang, "監査証跡", "Audit trail");

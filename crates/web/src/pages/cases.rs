@@ -3,14 +3,13 @@
 //! JavaScript. The rules and their refusals are the core's, as through the API and the CLI.
 
 use super::requirements;
-use super::{Nav, PageError, csrf_field, head, lang, layout, status_badge, t};
+use super::{Nav, PageError, csrf_field, head, layout, status_badge, t};
 use crate::ApiError;
-use crate::api::accounts::store;
 use crate::auth::Viewer;
+use crate::lang::UiLang;
 use crate::state::AppState;
-use axum::Extension;
 use axum::extract::{Form, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::access::Permission;
 use ismap_core::case::clauses::{Clause, draft};
@@ -40,11 +39,10 @@ fn profile_of(form: &requirements::Pairs, catalog: &ismap_core::criteria::Catalo
 
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let cases = store
         .cases(&viewer.actor)
         .await
@@ -98,17 +96,16 @@ pub async fn list(
 
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
     let form = requirements::pairs(&body);
     let catalog = &state.snapshot().catalog;
     let toml = profile_of(&form, catalog);
     let profile = parse_profile("profile", &toml, catalog)
         .map_err(|e| PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, e.to_string()))?;
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let c = store
         .create_case(&viewer.actor, &profile.name, &toml)
         .await
@@ -360,12 +357,11 @@ fn action_label(action: &str, lang: Lang) -> &str {
 
 pub async fn detail(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let c = store
         .case(&viewer.actor, id)
         .await
@@ -402,12 +398,11 @@ fn back(id: i32, section: &str) -> Response {
 
 pub async fn check(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let c = store
         .case(&viewer.actor, id)
         .await
@@ -416,7 +411,11 @@ pub async fn check(
     let worker = Arc::clone(&state);
     let snapshot = state
         .render()
-        .run(move || worker.snapshot().check_case(&profile, version))
+        .run(move || {
+            worker
+                .snapshot()
+                .check_case(&profile, version, worker.rule())
+        })
         .await
         .map_err(|e| PageError::from((lang, ApiError::from(e))))?
         .map_err(|e| PageError::from((lang, e)))?;
@@ -446,7 +445,7 @@ async fn perform(
     id: i32,
     act: Act,
 ) -> Result<Response, PageError> {
-    let store = store(state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let actor = &viewer.actor;
     let (done, section) = match act {
         Act::Profile(p) => (
@@ -523,12 +522,11 @@ impl ResolutionForm {
 
 pub async fn resolve(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
     let bad = |m: String| PageError::new(StatusCode::BAD_REQUEST, lang, m);
     let f = ResolutionForm::read(multipart).await.map_err(bad)?;
     let snapshot: i32 = f
@@ -557,7 +555,7 @@ pub async fn resolve(
     };
     if let Some((name, bytes)) = &f.file {
         // The resolution's rules first: a refused one keeps no file.
-        let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+        let store = state.db().map_err(|e| PageError::from((lang, e)))?;
         let c = store
             .case(&viewer.actor, id)
             .await
@@ -607,23 +605,22 @@ pub struct ApprovalForm {
 
 pub async fn approve(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path((id, entry)): Path<(i32, u32)>,
     Form(f): Form<ApprovalForm>,
 ) -> Result<Response, PageError> {
     let act = Act::Approve((f.snapshot, entry));
-    perform(&state, &viewer, lang(&headers), id, act).await
+    perform(&state, &viewer, lang, id, act).await
 }
 
 pub async fn set_profile(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
     let catalog = &state.snapshot().catalog;
     let toml = profile_of(&requirements::pairs(&body), catalog);
     parse_profile("profile", &toml, catalog)
@@ -639,30 +636,23 @@ pub struct DecisionForm {
 
 pub async fn decide(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, PageError> {
-    perform(
-        &state,
-        &viewer,
-        lang(&headers),
-        id,
-        Act::Decide(f.service, f.reason),
-    )
-    .await
+    perform(&state, &viewer, lang, id, Act::Decide(f.service, f.reason)).await
 }
 
 pub async fn approve_decision(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
     Form(f): Form<ApprovalForm>,
 ) -> Result<Response, PageError> {
     let act = Act::ApproveDecision(f.service);
-    perform(&state, &viewer, lang(&headers), id, act).await
+    perform(&state, &viewer, lang, id, act).await
 }
 
 #[derive(Deserialize)]
@@ -672,23 +662,22 @@ pub struct ReopenForm {
 
 pub async fn reopen(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
     Form(f): Form<ReopenForm>,
 ) -> Result<Response, PageError> {
-    perform(&state, &viewer, lang(&headers), id, Act::Reopen(f.reason)).await
+    perform(&state, &viewer, lang, id, Act::Reopen(f.reason)).await
 }
 
 /// The record as an A4 PDF with the approval box, rendered on the pool.
 pub async fn record_pdf(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let record = store
         .case_export(&viewer.actor, id, (lang, japan_date(chrono::Utc::now())))
         .await
@@ -698,7 +687,7 @@ pub async fn record_pdf(
     let head = record.audit_head.unwrap_or_else(|| "-".into());
     let bytes = state
         .render()
-        .run(move || ismap_report_pdf::case_record(&case, &head, lang))
+        .run(move || ismap_report::pdf::case_record(&case, &head, lang))
         .await
         .map_err(|e| PageError::from((lang, ApiError::from(e))))?
         .map_err(|e| PageError::from((lang, ApiError::internal(e))))?;
@@ -806,12 +795,11 @@ pub struct EvidenceForm {
 
 pub async fn evidence(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(id): Path<i32>,
     Form(f): Form<EvidenceForm>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
     let bad = |m: String| PageError::new(StatusCode::BAD_REQUEST, lang, m);
     let date = |field: &str, d: &str| match d.trim() {
         "" => Ok(None),
@@ -837,12 +825,11 @@ pub async fn evidence(
 /// A file kept with the case, as a download of opaque bytes.
 pub async fn attachment(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path((id, sha)): Path<(i32, String)>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let store = store(&state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let (meta, bytes) = store
         .attachment(&viewer.actor, id, &sha)
         .await

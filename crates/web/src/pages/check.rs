@@ -3,21 +3,23 @@
 //! and parses it again, so the pages go through exactly the validation the CLI uses.
 
 use super::requirements::{self, Pairs, pairs, value};
-use super::{
-    Nav, PageError, attachment, head, lang, layout, listing_badge, on_pool, status_badge, t,
-};
+use super::{Nav, PageError, attachment, head, layout, listing_badge, on_pool, status_badge, t};
+use crate::lang::UiLang;
 use crate::state::{AppState, Snapshot};
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ismap_core::check::{CheckKind, Engine};
+use ismap_core::check::CheckKind;
+use ismap_core::ids::RegistrationNumber;
 use ismap_core::lang::Lang;
 use ismap_core::profile::Profile;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::InputError;
 use ismap_formats::profile_toml::{parse_profile, write_profile};
-use ismap_report::{CheckReport, check_summary};
+use ismap_report::{
+    Candidates, CheckError, CheckInput, CheckReport, Format, check_summary, run_check,
+};
 use maud::{Markup, html};
 use std::sync::Arc;
 
@@ -56,14 +58,8 @@ fn form_page(
     (status, layout(lang, title, Nav::Check, "/check", body)).into_response()
 }
 
-pub async fn form(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    form_page(
-        lang(&headers),
-        &state.snapshot(),
-        &Vec::new(),
-        None,
-        StatusCode::OK,
-    )
+pub async fn form(State(state): State<Arc<AppState>>, UiLang(lang): UiLang) -> Response {
+    form_page(lang, &state.snapshot(), &Vec::new(), None, StatusCode::OK)
 }
 
 /// The hidden field every later step carries.
@@ -71,48 +67,57 @@ fn carry(profile_toml: &str) -> Markup {
     html! { input type="hidden" name="profile" value=(profile_toml); }
 }
 
-fn engine_for<'a>(snapshot: &'a Snapshot, profile: &'a Profile) -> Result<Engine<'a>, InputError> {
-    let date = profile.evaluation_date.unwrap_or_else(crate::params::today);
-    Engine::new(
-        &snapshot.catalog,
-        &snapshot.registry,
-        profile,
-        date,
-        ExpiryRule::Civil,
-    )
-    .map_err(|e| InputError::new("profile", e.to_string()).field("controls.required"))
-}
-
-fn candidates(
-    engine: &Engine,
+/// Runs the check `profile` describes against `snapshot` (the profile's candidates, at most
+/// [`MAX_COMPARED`], unless `given`) and hands its report to `use_it`.
+fn with_report<T>(
+    snapshot: &Snapshot,
+    rule: ExpiryRule,
+    profile: &Profile,
     lang: Lang,
-) -> Result<Vec<ismap_core::ids::RegistrationNumber>, InputError> {
-    let list = engine.default_candidates();
-    if list.len() > MAX_COMPARED {
-        return Err(InputError::new(
-            "profile",
-            match lang {
-                Lang::Ja => format!("候補が{}件あります。比較する候補（最大{MAX_COMPARED}件）を登録番号で指定してください", list.len()),
-                Lang::En => format!("{} candidates: name at most {MAX_COMPARED} by registration number", list.len()),
-            },
-        )
-        .field("candidates"));
-    }
-    Ok(list)
+    given: Option<RegistrationNumber>,
+    use_it: impl FnOnce(&CheckReport) -> T,
+) -> Result<T, InputError> {
+    let input = CheckInput {
+        catalog: &snapshot.catalog,
+        registry: &snapshot.registry,
+        registry_info: snapshot.registry_info(),
+        profile,
+        evaluated_on: profile.evaluation_date.unwrap_or_else(crate::params::today),
+        rule,
+        lang,
+    };
+    let candidates = match given {
+        Some(no) => Candidates::Given(vec![no]),
+        None => Candidates::ProfileAtMost(MAX_COMPARED),
+    };
+    run_check(input, candidates, use_it).map_err(|e| {
+        let field = match e {
+            CheckError::UnknownControl(_) => "controls.required",
+            CheckError::TooManyCandidates { .. } => "candidates",
+        };
+        InputError::new("profile", e.text(lang)).field(field)
+    })
 }
 
-fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<Markup, InputError> {
+fn results_page(
+    lang: Lang,
+    snapshot: &Snapshot,
+    rule: ExpiryRule,
+    profile_toml: &str,
+) -> Result<Markup, InputError> {
     let profile = parse_profile("profile", profile_toml, &snapshot.catalog)?;
-    let engine = engine_for(snapshot, &profile)?;
-    let list = candidates(&engine, lang)?;
-    let results = engine.evaluate(&list);
-    let views: Vec<_> = results.iter().map(|r| engine.view(r, lang)).collect();
+    let (views, evaluated_on) = with_report(snapshot, rule, &profile, lang, None, |report| {
+        (
+            report.results.iter().collect::<Vec<_>>(),
+            report.evaluated_on,
+        )
+    })?;
     let title = t(lang, "比較結果", "Comparison");
     let body = html! {
         p.meta.no-print { a href="/check" { "← " (t(lang, "条件を入力し直す", "Change the requirements")) } }
         h1 { (title) ": " (profile.name) }
         p.lead {
-            (t(lang, "評価日 ", "Evaluated on ")) (engine.evaluated_on) " · "
+            (t(lang, "評価日 ", "Evaluated on ")) (evaluated_on) " · "
             (t(lang, "管理基準 ", "Criteria ")) (snapshot.catalog.version()) " · "
             (t(lang, "リストの SHA-256 ", "Registry SHA-256 ")) code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
         }
@@ -187,8 +192,13 @@ fn results_page(lang: Lang, snapshot: &Snapshot, profile_toml: &str) -> Result<M
     Ok(layout(lang, title, Nav::Check, "/check", body))
 }
 
-fn results_or_form(lang: Lang, snapshot: &Snapshot, profile_toml: &str, form: &Pairs) -> Response {
-    match results_page(lang, snapshot, profile_toml) {
+fn results_or_form(
+    lang: Lang,
+    (snapshot, rule): (&Snapshot, ExpiryRule),
+    profile_toml: &str,
+    form: &Pairs,
+) -> Response {
+    match results_page(lang, snapshot, rule, profile_toml) {
         Ok(page) => page.into_response(),
         Err(e) => form_page(
             lang,
@@ -202,25 +212,24 @@ fn results_or_form(lang: Lang, snapshot: &Snapshot, profile_toml: &str, form: &P
 
 pub async fn results(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     body: Bytes,
 ) -> Response {
     let form = pairs(&body);
-    let (lang, snapshot) = (lang(&headers), state.snapshot());
+    let (snapshot, rule) = (state.snapshot(), state.rule());
     on_pool(&state, lang, move || {
         let toml = requirements::to_toml(&form, &snapshot.catalog);
-        results_or_form(lang, &snapshot, &toml, &form)
+        results_or_form(lang, (&snapshot, rule), &toml, &form)
     })
     .await
 }
 
 pub async fn upload(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     mut multipart: Multipart,
 ) -> Response {
-    let lang = lang(&headers);
-    let snapshot = state.snapshot();
+    let (snapshot, rule) = (state.snapshot(), state.rule());
     let mut text = None;
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("profile") {
@@ -234,7 +243,7 @@ pub async fn upload(
     match text.filter(|t| !t.trim().is_empty()) {
         Some(toml) => {
             on_pool(&state, lang, move || {
-                results_or_form(lang, &snapshot, &toml, &Vec::new())
+                results_or_form(lang, (&snapshot, rule), &toml, &Vec::new())
             })
             .await
         }
@@ -261,20 +270,29 @@ fn bad(lang: Lang, e: InputError) -> PageError {
 /// One candidate's printable check sheet with every reason, action and input used.
 pub async fn sheet(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     body: Bytes,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let form = pairs(&body);
     let snapshot = state.snapshot();
     let profile_toml = value(&form, "profile");
     let profile =
         parse_profile("profile", profile_toml, &snapshot.catalog).map_err(|e| bad(lang, e))?;
-    let engine = engine_for(&snapshot, &profile).map_err(|e| bad(lang, e))?;
-    let no = ismap_core::ids::RegistrationNumber::parse(value(&form, "candidate"))
+    let no = RegistrationNumber::parse(value(&form, "candidate"))
         .map_err(|e| PageError::new(StatusCode::BAD_REQUEST, lang, e.to_string()))?;
-    let result = engine.evaluate_one(&no);
-    let v = engine.view(&result, lang);
+    let (v, evaluated_on, required_controls) = with_report(
+        &snapshot,
+        state.rule(),
+        &profile,
+        lang,
+        Some(no),
+        |report| {
+            let v = report.results.iter().next();
+            (v, report.evaluated_on, report.profile.required_controls)
+        },
+    )
+    .map_err(|e| bad(lang, e))?;
+    let v = v.ok_or_else(|| PageError::new(StatusCode::BAD_REQUEST, lang, "no candidate"))?;
     let title = t(
         lang,
         "ISMAP 調達チェックシート",
@@ -321,9 +339,9 @@ pub async fn sheet(
             dl.fields {
                 dt { (t(lang, "調達件名", "Title")) } dd { (profile.name) }
                 dt { (t(lang, "調達府省庁等", "Agency")) } dd { (profile.agency.as_deref().unwrap_or("-")) }
-                dt { (t(lang, "評価日", "Evaluation date")) } dd { (engine.evaluated_on) }
+                dt { (t(lang, "評価日", "Evaluation date")) } dd { (evaluated_on) }
                 dt { (t(lang, "管理基準のバージョン", "Criteria version")) } dd { (snapshot.catalog.version()) }
-                dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (engine.rule.label(lang)) }
+                dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (state.rule().label(lang)) }
                 dt { (t(lang, "ISMAPクラウドサービスリスト", "Registry")) } dd { (snapshot.origin.describe(lang)) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
                 dt { (t(lang, "リストの SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256) } }
                 dt { (t(lang, "機密性", "Confidentiality")) } dd { (profile.confidentiality.level()) }
@@ -334,7 +352,7 @@ pub async fn sheet(
                 dt { (t(lang, "システムが利用するリージョン", "Regions the system will use")) } dd { @let r = profile.regions.required_names(); (if r.is_empty() { "-".to_owned() } else { r.join("、") }) }
                 dt { (t(lang, "利用する機能", "Features")) } dd { (if profile.features.is_empty() { "-".to_owned() } else { profile.features.join("、") }) }
                 dt { (t(lang, "契約期間", "Contract")) } dd { @match profile.contract { Some(c) => { (c.start()) " – " (c.end()) }, None => "-" } }
-                dt { (t(lang, "必須とする管理策", "Required controls")) } dd { (engine.required_controls().len()) }
+                dt { (t(lang, "必須とする管理策", "Required controls")) } dd { (required_controls) }
             }
             details {
                 summary { (t(lang, "要件プロファイル (TOML)", "Requirement profile (TOML)")) }
@@ -349,12 +367,11 @@ pub async fn sheet(
 /// The profile as TOML, or the result as JSON or Markdown.
 pub async fn download(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
     let form = pairs(&body);
-    let snapshot = state.snapshot();
+    let (snapshot, rule) = (state.snapshot(), state.rule());
     let profile = parse_profile("profile", value(&form, "profile"), &snapshot.catalog)
         .map_err(|e| bad(lang, e))?;
     let format = value(&form, "format");
@@ -365,14 +382,11 @@ pub async fn download(
             write_profile(&profile).into_bytes(),
         ));
     }
-    let (content_type, name) = match format {
-        "pdf" => ("application/pdf", "ismap-check.pdf"),
-        "xlsx" => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "ismap-check.xlsx",
-        ),
-        "json" => ("application/json", "ismap-check.json"),
-        "markdown" => ("text/markdown; charset=utf-8", "ismap-check.md"),
+    let format = match format {
+        "pdf" => Format::Pdf,
+        "xlsx" => Format::Xlsx,
+        "json" => Format::Json,
+        "markdown" => Format::Markdown,
         other => {
             return Err(PageError::new(
                 StatusCode::BAD_REQUEST,
@@ -382,37 +396,18 @@ pub async fn download(
         }
     };
     // The whole check and its rendering on the render pool, off the async workers.
-    let format = format.to_owned();
     let bytes = state
         .render()
         .run(move || {
-            with_report(&snapshot, &profile, lang, |report| match format.as_str() {
-                "pdf" => ismap_report_pdf::pdf(report),
-                "xlsx" => ismap_report::xlsx(report),
-                "json" => {
-                    let mut out = Vec::new();
-                    report.write_json(&mut out).map_err(|e| e.to_string())?;
-                    Ok(out)
-                }
-                _ => Ok(ismap_report::markdown(report).into_bytes()),
-            })?
-            .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e))
+            with_report(&snapshot, rule, &profile, lang, None, |report| {
+                let mut out = Vec::new();
+                report.render(format, &mut out).map(|()| out)
+            })
+            .map_err(|e| bad(lang, e))?
+            .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, lang, e.to_string()))
         })
         .await
         .map_err(|busy| PageError::from((lang, crate::ApiError::from(busy))))??;
-    Ok(attachment(content_type, name, bytes))
-}
-
-/// Runs the check `profile` describes against `snapshot` and hands its report to `use_it`.
-fn with_report<T>(
-    snapshot: &Snapshot,
-    profile: &Profile,
-    lang: Lang,
-    use_it: impl FnOnce(&CheckReport) -> T,
-) -> Result<T, PageError> {
-    let engine = engine_for(snapshot, profile).map_err(|e| bad(lang, e))?;
-    let list = candidates(&engine, lang).map_err(|e| bad(lang, e))?;
-    let results = engine.evaluate(&list);
-    let report = CheckReport::new(&engine, &results, snapshot.registry_info(), lang);
-    Ok(use_it(&report))
+    let name = format!("ismap-check.{}", format.extension());
+    Ok(attachment(format.media_type(), &name, bytes))
 }

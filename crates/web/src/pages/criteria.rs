@@ -1,10 +1,11 @@
 //! `/criteria`: the criteria as a tree (part → domain → category → objective → detailed),
 //! with suffix badges and the mandatory marker; or, with `?q=`, the matches for an ID or title.
 
-use super::{Nav, PageError, lang, layout, t};
+use super::{Nav, PageError, layout, t};
+use crate::lang::UiLang;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use ismap_core::criteria::{Catalog, ControlKey, Criterion, Level, Part};
 use ismap_core::ids::ControlId;
 use ismap_core::lang::Lang;
@@ -38,6 +39,14 @@ fn part_label(part: Part, lang: Lang) -> &'static str {
 fn line(c: &Criterion, lang: Lang) -> Markup {
     html! {
         a href=(format!("/criteria/{}", c.id)) { code { (c.id) } } " "
+        (label(c, lang))
+    }
+}
+
+/// A criterion's title and badges, without the link (a `summary` may hold no link: it is
+/// itself the control that opens its list).
+fn label(c: &Criterion, lang: Lang) -> Markup {
+    html! {
         (c.title.get(lang).unwrap_or(match c.level { Level::Detailed => t(lang, "（詳細管理策）", "(detailed control)"), Level::Objective => "" }))
         (badges(c, lang))
     }
@@ -57,9 +66,13 @@ fn objective(catalog: &Catalog, key: ControlKey, lang: Lang) -> Markup {
             @if children.is_empty() {
                 (line(catalog.get(key), lang))
             } @else {
+                @let c = catalog.get(key);
                 details {
-                    summary { (line(catalog.get(key), lang)) " " span.meta { "(" (children.len()) ")" } }
-                    ul { @for k in children { li { (line(catalog.get(k), lang)) } } }
+                    summary { code { (c.id) } " " (label(c, lang)) " " span.meta { "(" (children.len()) ")" } }
+                    ul {
+                        li { a href=(format!("/criteria/{}", c.id)) { (t(lang, "統制目標 ", "Control objective ")) code { (c.id) } (t(lang, " のページ", " page")) } }
+                        @for k in children { li { (line(catalog.get(k), lang)) } }
+                    }
                 }
             }
         }
@@ -112,10 +125,9 @@ fn tree(catalog: &Catalog, lang: Lang) -> Markup {
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     Query(p): Query<Params>,
 ) -> Markup {
-    let lang = lang(&headers);
     let snapshot = state.snapshot();
     let catalog = &snapshot.catalog;
     let needle = p.q.as_deref().map(search_key).filter(|k| !k.is_empty());
@@ -171,10 +183,9 @@ pub async fn page(
 /// NIST SP 800-53 with the route and source of each.
 pub async fn detail(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let snapshot = state.snapshot();
     let catalog = &snapshot.catalog;
     let key = ControlId::parse(&id)

@@ -2,9 +2,10 @@
 //! gap analysis at `/criteria/gap` (upload what is implemented, read what ISMAP still asks).
 
 use super::{Nav, PageError, attachment, layout, t};
+use crate::lang::UiLang;
 use crate::state::AppState;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ismap_core::criteria::{Catalog, ControlKey};
 use ismap_core::crosswalk::{Coverage, FedrampBaseline, Framework, disclaimer};
@@ -113,8 +114,7 @@ fn gap_page(lang: Lang, body: Markup, status: StatusCode) -> Response {
         .into_response()
 }
 
-pub async fn form(headers: HeaderMap) -> Response {
-    let lang = super::lang(&headers);
+pub async fn form(UiLang(lang): UiLang) -> Response {
     gap_page(lang, gap_form(lang, None), StatusCode::OK)
 }
 
@@ -148,10 +148,9 @@ fn results(view: &GapView, lang: Lang) -> Markup {
 /// The uploaded file (or the chosen baseline) analysed, shown or downloaded.
 pub async fn analyse(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     mut multipart: Multipart,
 ) -> Response {
-    let lang = super::lang(&headers);
     let (mut file, mut baseline, mut all, mut format) = (None, String::new(), false, String::new());
     while let Ok(Some(field)) = multipart.next_field().await {
         match field.name().unwrap_or("") {

@@ -1,13 +1,12 @@
 //! `/`: counts by program and status, what expires in the next 90/180 days, recent changes and imports.
 
-use super::{Nav, PageError, head, lang, layout, listing_badge, svg, t};
+use super::{Nav, PageError, head, layout, listing_badge, svg, t};
+use crate::lang::UiLang;
 use crate::params::on_or_today;
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use chrono::Days;
 use ismap_core::registration::{ListingStatus, Program};
-use ismap_core::validity::ExpiryRule;
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -27,14 +26,13 @@ const STATUSES: [ListingStatus; 5] = [
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     Query(p): Query<Params>,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let on = on_or_today(p.on.as_deref()).map_err(|e| PageError::from((lang, e)))?;
     let snapshot = state.snapshot();
     let all = snapshot.registry.registrations();
-    let rule = ExpiryRule::Civil;
+    let rule = state.rule();
     let count = |program: Option<Program>, status: Option<ListingStatus>| {
         all.iter()
             .filter(|r| {

@@ -1,12 +1,11 @@
 //! `/history`: the list's changes between two dates, links to the feeds and downloads.
 
-use super::{Nav, PageError, head, lang, layout, t};
+use super::{Nav, PageError, head, layout, t};
+use crate::lang::UiLang;
 use crate::params::{date_param, today};
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use chrono::Days;
-use ismap_core::validity::ExpiryRule;
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -19,10 +18,9 @@ pub struct Params {
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     Query(p): Query<Params>,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let e = |e| PageError::from((lang, e));
     let to = date_param("to", p.to.as_deref())
         .map_err(e)?
@@ -33,7 +31,7 @@ pub async fn page(
     let has_history = state.store().is_some();
     let changes = match state.store() {
         Some(store) => store
-            .list_diff((from, to), &state.snapshot().catalog, ExpiryRule::Civil)
+            .list_diff((from, to), &state.snapshot().catalog, state.rule())
             .await
             .map_err(|err| e(err.into()))?,
         None => Vec::new(),

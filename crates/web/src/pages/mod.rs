@@ -1,6 +1,9 @@
 //! Server-rendered pages (maud: HTML escaped by default, type-checked at compile time).
-//! Japanese by default; the English switch is remembered in a cookie. No external assets:
-//! one stylesheet served from the binary, system fonts, no JavaScript needed.
+//! Japanese by default; the English switch is remembered in a cookie (`crate::lang`). No
+//! external assets: the Digital Agency's design tokens and one stylesheet served from the
+//! binary, system fonts, no JavaScript needed.
+//! A sibling of `api`: both stand on the shared layer (`state`, `auth`, `lang`, `error`,
+//! `accounts`, `watching`, `list_on`, `params`) and neither uses the other.
 
 mod account;
 mod applications;
@@ -22,7 +25,7 @@ pub(super) use crate::download::attachment;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use ismap_core::access::Permission;
@@ -34,6 +37,9 @@ use maud::{DOCTYPE, Markup, html};
 use std::sync::Arc;
 
 const CSS: &str = include_str!("../../static/app.css");
+/// デジタル庁デザインシステムのデザイントークン (npm `@digital-go-jp/design-tokens`, MIT):
+/// colours, type scale and radii as CSS variables, which `app.css` uses.
+const TOKENS_CSS: &str = include_str!("../../static/design-tokens.css");
 const EDITOR_JS: &str = include_str!("../../static/editor.js");
 
 /// A page computed on the render pool, off the async workers: a check of the whole list (or
@@ -179,6 +185,10 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/lang/{code}", guard(ReadList, get(switch_language)))
         .route("/static/app.css", guard(ReadList, get(css)))
+        .route(
+            "/static/design-tokens.css",
+            guard(ReadList, get(tokens_css)),
+        )
         .route("/static/editor.js", guard(ReadList, get(editor_js)))
 }
 
@@ -188,18 +198,6 @@ pub fn csrf_field() -> Markup {
         Some(token) => html! { input type="hidden" name=(crate::auth::CSRF_FIELD) value=(token); },
         None => html! {},
     }
-}
-
-/// The language chosen by this browser (cookie `lang`), Japanese by default.
-pub fn lang(headers: &HeaderMap) -> Lang {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("lang="))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_default()
 }
 
 /// Text in the page's language.
@@ -252,6 +250,7 @@ pub fn layout(lang: Lang, title: &str, nav: Nav, here: &str, body: Markup) -> Ma
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " | ismap" }
+                link rel="stylesheet" href="/static/design-tokens.css";
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/editor.js" defer {}
             }
@@ -371,6 +370,20 @@ impl IntoResponse for PageError {
     }
 }
 
+/// Renders the refusals made outside any page handler (`error::refusal`: unknown paths, the
+/// guard, the CSRF check) as error pages in the site's frame; other responses pass through.
+/// `lib.rs` layers it inside `auth::identify` (the guard's refusals, framed for the viewer)
+/// and outside it (`identify`'s own).
+pub async fn refusal_pages(mut response: Response) -> Response {
+    let refusal = response
+        .extensions_mut()
+        .remove::<crate::error::PageRefusal>();
+    match refusal {
+        Some(r) => PageError::new(response.status(), r.lang, r.detail).into_response(),
+        None => response,
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct Back {
     back: Option<String>,
@@ -420,6 +433,16 @@ async fn css() -> impl IntoResponse {
     )
 }
 
+async fn tokens_css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        TOKENS_CSS,
+    )
+}
+
 /// A numeric id in a page's path; anything else is a 400 page naming what was expected.
 pub struct PageId(pub i32);
 
@@ -430,7 +453,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageId {
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, PageError> {
-        let lang = lang(&parts.headers);
+        let lang = crate::lang::lang(&parts.headers);
         match Path::<i32>::from_request_parts(parts, state).await {
             Ok(Path(id)) => Ok(PageId(id)),
             Err(_) => Err(PageError::new(

@@ -1,17 +1,18 @@
 //! `/registry` (search, filters, sorting, paging: the API's query, the same parameters) and
 //! `/registry/{no}` (one registration).
 
-use super::{Nav, PageError, head, lang, layout, listing_badge, svg, t};
+use super::{Nav, PageError, head, layout, listing_badge, svg, t};
+use crate::lang::UiLang;
+use crate::list_on::Searchable;
 use crate::params::{ListParams, on_or_today};
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use ismap_core::criteria::Part;
 use ismap_core::ids::RegistrationNumber;
 use ismap_core::lang::Lang;
 use ismap_core::registration::{ListingStatus, StatementStatus};
-use ismap_core::validity::ExpiryRule;
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -43,17 +44,16 @@ fn with_page(raw: &str, page: usize) -> String {
 
 pub async fn list(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     RawQuery(raw): RawQuery,
     query: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let p = query
         .map(|Query(p)| p)
         .map_err(|e| PageError::new(StatusCode::BAD_REQUEST, lang, e.body_text()))?;
     let q = p.query().map_err(|e| PageError::from((lang, e)))?;
     let as_of = p.as_of().map_err(|e| PageError::from((lang, e)))?;
-    let list = crate::api::history::Searchable::on(&state, as_of)
+    let list = Searchable::on(&state, as_of)
         .await
         .map_err(|e| PageError::from((lang, e)))?;
     let page = q.run(list.registry(), list.index());
@@ -173,11 +173,10 @@ fn part_label(part: Part, lang: Lang) -> &'static str {
 
 pub async fn detail(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
     Path(no): Path<String>,
     Query(p): Query<DetailParams>,
 ) -> Result<Markup, PageError> {
-    let lang = lang(&headers);
     let on = on_or_today(p.on.as_deref()).map_err(|e| PageError::from((lang, e)))?;
     let snapshot = state.snapshot();
     let not_found = || {
@@ -196,7 +195,7 @@ pub async fn detail(
     };
     let number = RegistrationNumber::parse(&no).map_err(|_| not_found())?;
     let r = snapshot.registry.get(&number).ok_or_else(not_found)?;
-    let rule = ExpiryRule::Civil;
+    let rule = state.rule();
     let status = r.status_on(on, rule);
     let catalog = &snapshot.catalog;
     let status_filter: Option<StatementStatus> = p

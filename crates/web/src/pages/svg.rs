@@ -1,5 +1,7 @@
 //! Inline SVG charts. Each has a text alternative, and the same facts stand in a table or a
-//! list beside it, so that nothing is said by the picture alone.
+//! list beside it, so that nothing is said by the picture alone. Colours are those of the
+//! Digital Agency's palette (`static/design-tokens.css`), written out: SVG attributes cannot
+//! read CSS variables, and the CSP allows no inline style.
 
 use chrono::NaiveDate;
 use ismap_core::lang::Lang;
@@ -36,15 +38,15 @@ pub fn expiry_timeline(
     html! {
         svg.chart viewBox={ "0 0 " (WIDTH) " " (height) } role="img" aria-label=(label) {
             title { (label) }
-            line x1=(LEFT) y1="90" x2=(WIDTH - RIGHT) y2="90" stroke="#57606a" stroke-width="1" {}
+            line x1=(LEFT) y1="90" x2=(WIDTH - RIGHT) y2="90" stroke="#666666" stroke-width="1" {}
             @for tick in (0..=days).step_by(30) {
-                line x1=(x_of(tick, days)) y1="86" x2=(x_of(tick, days)) y2="94" stroke="#57606a" {}
+                line x1=(x_of(tick, days)) y1="86" x2=(x_of(tick, days)) y2="94" stroke="#666666" {}
                 text x=(x_of(tick, days)) y="110" text-anchor="middle" {
                     (match lang { Lang::Ja => format!("{tick}日後"), Lang::En => format!("+{tick} d") })
                 }
             }
             @if days >= 90 {
-                line x1=(x_of(90, days)) y1="10" x2=(x_of(90, days)) y2="90" stroke="#b3261e" stroke-dasharray="4 3" {}
+                line x1=(x_of(90, days)) y1="10" x2=(x_of(90, days)) y2="90" stroke="#ce0000" stroke-dasharray="4 3" {}
                 text x=(x_of(90, days) + 4.0) y="18" { (match lang { Lang::Ja => "90日", Lang::En => "90 days" }) }
             }
             @for (date, name) in items {
@@ -54,7 +56,7 @@ pub fn expiry_timeline(
                     seen.push((day, n));
                     n
                 };
-                circle cx=(x_of(day, days)) cy=(82.0 - 9.0 * stack as f64) r="4" fill="#0b5cad" {
+                circle cx=(x_of(day, days)) cy=(82.0 - 9.0 * stack as f64) r="4" fill="#0017c1" {
                     title { (name) " — " (date) }
                 }
             }
@@ -92,19 +94,19 @@ pub fn validity_timeline(lang: Lang, v: &Validity) -> Markup {
         svg.chart viewBox={ "0 0 " (WIDTH) " 130" } role="img" aria-label=(label) {
             title { (label) }
             text x=(LEFT) y="16" { (t("監査対象期間", "Audit period")) }
-            rect x=(x(v.audit.0)) y="22" width=((x(v.audit.1) - x(v.audit.0)).max(2.0)) height="16" fill="#8c959f" {}
+            rect x=(x(v.audit.0)) y="22" width=((x(v.audit.1) - x(v.audit.0)).max(2.0)) height="16" fill="#949494" {}
             text x=(LEFT) y="56" { (t("有効期間（登録日〜有効期限）", "Valid (registration to expiry)")) }
-            rect x=(x(v.registered)) y="62" width=((x(v.expires) - x(v.registered)).max(2.0)) height="16" fill="#1a7f37" {}
+            rect x=(x(v.registered)) y="62" width=((x(v.expires) - x(v.registered)).max(2.0)) height="16" fill="#197a4b" {}
             text x=(x(v.expires)) y="96" text-anchor="end" { (t("有効期限 ", "expires ")) (v.expires) }
             @if let Some(f) = v.renewal_filed {
-                line x1=(x(f)) y1="58" x2=(x(f)) y2="82" stroke="#7a4d00" stroke-width="3" {}
+                line x1=(x(f)) y1="58" x2=(x(f)) y2="82" stroke="#6e5600" stroke-width="3" {}
                 text x=(x(f)) y="112" text-anchor="middle" { (t("更新申請 ", "renewal filed ")) (f) }
             }
             @if let Some(r) = v.revoked {
-                line x1=(x(r)) y1="18" x2=(x(r)) y2="86" stroke="#b3261e" stroke-width="3" {}
+                line x1=(x(r)) y1="18" x2=(x(r)) y2="86" stroke="#ce0000" stroke-width="3" {}
                 text x=(x(r)) y="126" text-anchor="middle" { (t("登録取消 ", "revoked ")) (r) }
             }
-            line x1=(x(v.today)) y1="4" x2=(x(v.today)) y2="86" stroke="#0b5cad" stroke-dasharray="4 3" {}
+            line x1=(x(v.today)) y1="4" x2=(x(v.today)) y2="86" stroke="#0017c1" stroke-dasharray="4 3" {}
             text x=(x(v.today) + 4.0) y="10" { (t("基準日", "date")) " " (v.today) }
         }
     }

@@ -1,13 +1,12 @@
 //! `/users`: accounts for administrators: list, create, disable and enable.
 
-use super::{Nav, PageError, csrf_field, head, lang, layout, t};
+use super::{Nav, PageError, csrf_field, head, layout, t};
 use crate::ApiError;
-use crate::api::accounts::store;
 use crate::auth::Viewer;
+use crate::lang::UiLang;
 use crate::state::AppState;
-use axum::Extension;
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::access::{ROLES, Role};
 use ismap_core::lang::Lang;
@@ -16,7 +15,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 async fn render(state: &AppState, lang: Lang, error: Option<String>) -> Result<Markup, PageError> {
-    let store = store(state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let accounts = store
         .accounts()
         .await
@@ -71,9 +70,9 @@ async fn render(state: &AppState, lang: Lang, error: Option<String>) -> Result<M
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    UiLang(lang): UiLang,
 ) -> Result<Markup, PageError> {
-    render(&state, lang(&headers), None).await
+    render(&state, lang, None).await
 }
 
 #[derive(Deserialize)]
@@ -99,16 +98,16 @@ async fn outcome(
 
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Form(f): Form<NewAccount>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
     let result: Result<(), ApiError> = async {
         let role: Role = f.role.parse().map_err(|e: String| {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", e).field("role")
         })?;
-        store(&state)?
+        state
+            .db()?
             .add_user(
                 &viewer.actor.name,
                 f.username.trim(),
@@ -130,27 +129,28 @@ async fn set_disabled(
     name: &str,
     disabled: bool,
 ) -> Result<(), ApiError> {
-    Ok(store(state)?
+    Ok(state
+        .db()?
         .set_disabled(&viewer.actor.name, name, disabled)
         .await?)
 }
 
 pub async fn disable(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(name): Path<String>,
 ) -> Result<Response, PageError> {
     let result = set_disabled(&state, &viewer, &name, true).await;
-    outcome(&state, lang(&headers), result).await
+    outcome(&state, lang, result).await
 }
 
 pub async fn enable(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Path(name): Path<String>,
 ) -> Result<Response, PageError> {
     let result = set_disabled(&state, &viewer, &name, false).await;
-    outcome(&state, lang(&headers), result).await
+    outcome(&state, lang, result).await
 }

@@ -1,15 +1,13 @@
 //! A procurer's watches with their contract periods, the alerts raised, and the webhooks
 //! alerts go to.
 
-use super::{Nav, PageError, PageId, csrf_field, head, lang, layout, t};
+use super::{Nav, PageError, PageId, csrf_field, head, layout, t};
 use crate::ApiError;
-use crate::api::accounts::store;
-use crate::api::watches::{Item, NewWatch, NewWebhook, add, add_webhook};
 use crate::auth::Viewer;
+use crate::lang::UiLang;
 use crate::state::AppState;
-use axum::Extension;
+use crate::watching::{Item, NewWatch, NewWebhook, add_watch, add_webhook};
 use axum::extract::{Form, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use ismap_core::lang::Lang;
 use maud::{Markup, html};
@@ -22,7 +20,7 @@ async fn render(
     error: Option<String>,
 ) -> Result<Markup, PageError> {
     let err = |e: ismap_store::StoreError| PageError::from((lang, ApiError::from(e)));
-    let store = store(state).map_err(|e| PageError::from((lang, e)))?;
+    let store = state.db().map_err(|e| PageError::from((lang, e)))?;
     let watches = store.watches(&viewer.actor).await.map_err(err)?;
     let alerts = store.alerts(&viewer.actor, 100).await.map_err(err)?;
     let hooks = store.webhooks(&viewer.actor).await.map_err(err)?;
@@ -103,10 +101,10 @@ async fn render(
 
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
 ) -> Result<Markup, PageError> {
-    render(&state, &viewer, lang(&headers), None).await
+    render(&state, &viewer, lang, None).await
 }
 
 /// Back to the page on success; the page with the error otherwise.
@@ -127,22 +125,20 @@ async fn outcome<T>(
 
 pub async fn create(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Form(w): Form<NewWatch>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
-    let result = add(&state, &viewer, &w).await;
+    let result = add_watch(&state, &viewer, &w).await;
     outcome(&state, &viewer, lang, result).await
 }
 
 pub async fn create_webhook(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     Form(w): Form<NewWebhook>,
 ) -> Result<Response, PageError> {
-    let lang = lang(&headers);
     let result = add_webhook(&state, &viewer, &w).await;
     outcome(&state, &viewer, lang, result).await
 }
@@ -150,38 +146,38 @@ pub async fn create_webhook(
 /// A button on one of the viewer's items, then back to the page.
 async fn act(
     state: &AppState,
-    headers: &HeaderMap,
+    lang: Lang,
     viewer: &Viewer,
     item: Item,
     id: i32,
 ) -> Result<Response, PageError> {
     let result = item.act(state, viewer, id).await;
-    outcome(state, viewer, lang(headers), result).await
+    outcome(state, viewer, lang, result).await
 }
 
 pub async fn remove(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    act(&state, &headers, &viewer, Item::Watch, id).await
+    act(&state, lang, &viewer, Item::Watch, id).await
 }
 
 pub async fn remove_webhook(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    act(&state, &headers, &viewer, Item::Webhook, id).await
+    act(&state, lang, &viewer, Item::Webhook, id).await
 }
 
 pub async fn read(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Extension(viewer): Extension<Viewer>,
+    UiLang(lang): UiLang,
+    viewer: Viewer,
     PageId(id): PageId,
 ) -> Result<Response, PageError> {
-    act(&state, &headers, &viewer, Item::Alert, id).await
+    act(&state, lang, &viewer, Item::Alert, id).await
 }

@@ -64,6 +64,60 @@ async fn toml_and_json_profiles_give_the_cli_structure() {
 }
 
 #[tokio::test]
+async fn a_summary_has_one_line_per_candidate() {
+    let s = demo_server().await;
+    let ask = |summary: &'static str| {
+        request(
+            s.addr,
+            "POST",
+            summary,
+            &[("Content-Type", "application/toml")],
+            PROFILE.as_bytes(),
+        )
+    };
+    let full = ask("/api/v1/checks").await.json();
+    let reply = ask("/api/v1/checks?summary=true").await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(
+        reply.header("content-type").as_deref(),
+        Some("application/x-ndjson")
+    );
+    let text = String::from_utf8(reply.body.clone()).expect("UTF-8");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
+    let results = full["results"].as_array().expect("results");
+    assert_eq!(lines.len(), results.len());
+    for (line, result) in lines.iter().zip(results) {
+        assert_eq!(line["registration_no"], result["registration_no"]);
+        assert_eq!(line["verdict"], result["verdict"]);
+        let failing = result["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .filter(|c| c["status"] == "fail")
+            .count();
+        assert_eq!(line["counts"]["fail"], failing);
+        assert!(
+            line["checks"]
+                .as_array()
+                .expect("checks")
+                .iter()
+                .all(|c| c["status"] != "pass")
+        );
+    }
+    // `summary=false` is the whole report; anything else is refused.
+    assert_eq!(ask("/api/v1/checks?summary=false").await.json(), full);
+    assert_eq!(ask("/api/v1/checks?summary=yes").await.status, 400);
+}
+
+#[tokio::test]
 async fn bad_bodies() {
     let s = demo_server().await;
     let toml = [("Content-Type", "application/toml")];

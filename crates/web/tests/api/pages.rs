@@ -47,6 +47,16 @@ async fn pages_in_both_languages() {
         css.header("content-type")
             .is_some_and(|t| t.starts_with("text/css"))
     );
+    // The Digital Agency's design tokens, from this server (the pages load nothing else).
+    let tokens = get(s.addr, "/static/design-tokens.css").await;
+    assert_eq!(tokens.status, 200);
+    assert!(
+        tokens
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/css"))
+            && html(&tokens).contains("--color-primitive-blue-900:")
+            && html(&tokens).contains("MIT License")
+    );
 }
 
 #[tokio::test]

@@ -2,18 +2,18 @@
 //! templates that use only built-ins, Noto Sans JP (SIL OFL 1.1, `fonts/OFL.txt`) embedded.
 //! Nothing is downloaded.
 
+use crate::{CheckReport, counts, facts};
 use ismap_core::case::ResolutionKind;
 use ismap_core::check::Status;
 use ismap_core::lang::Lang;
-use ismap_report::{CheckReport, counts, facts};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 use typst::foundations::{Dict, Str};
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
 
-const TEMPLATE: &str = include_str!("check_sheet.typ");
-const CASE_TEMPLATE: &str = include_str!("case_record.typ");
+const TEMPLATE: &str = include_str!("pdf/check_sheet.typ");
+const CASE_TEMPLATE: &str = include_str!("pdf/case_record.typ");
 const REGULAR: &[u8] = include_bytes!("../fonts/NotoSansJP_400Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../fonts/NotoSansJP_700Bold.ttf");
 
@@ -59,7 +59,7 @@ fn data(report: &CheckReport) -> Value {
         "labels": {
             "comparison": l("比較", "Comparison"),
             "verdict": l("判定", "Verdict"),
-            "responsibilities": ismap_report::responsibilities_heading(lang),
+            "responsibilities": crate::responsibilities_heading(lang),
             "summary_header": [l("登録番号", "Registration"), l("サービス名", "Service"), l("状態", "Status"), l("有効期限", "Expires"), l("判定", "Verdict"), l("適合/要確認/不適合", "pass/review/fail")],
             "header": [l("項目", "Check"), l("判定", "Status"), l("対象", "Subject"), l("理由", "Reason"), l("対応", "Action")],
         },
@@ -82,7 +82,7 @@ fn engine(cell: &'static OnceLock<Engine>, template: &'static str) -> &'static E
 
 /// The report as PDF bytes. CPU-bound (a second or more for many candidates): callers on an
 /// async runtime run it on a blocking thread.
-pub fn pdf(report: &CheckReport) -> Result<Vec<u8>, String> {
+pub fn check_sheets(report: &CheckReport) -> Result<Vec<u8>, String> {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     typeset(engine(&ENGINE, TEMPLATE), data(report))
 }
