@@ -147,15 +147,22 @@ impl StatementStatus {
 impl FromStr for StatementStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        // The codes, or the words of the statement itself (実施／一部実施／非該当).
-        match s.trim() {
-            "implemented" | "実施" => Ok(StatementStatus::Implemented),
-            "partial" | "一部実施" => Ok(StatementStatus::Partial),
-            "not_applicable" | "非該当" => Ok(StatementStatus::NotApplicable),
-            other => Err(format!(
-                "unknown control status {other:?}: expected implemented, partial or not_applicable (実施／一部実施／非該当)"
-            )),
-        }
+        // The codes, or the words of the statement itself (実施／一部実施／非該当), as typed:
+        // any width, case or spacing (the exact code first: a registry has millions).
+        let known = |s: &str| match s {
+            "implemented" | "実施" => Some(StatementStatus::Implemented),
+            "partial" | "partially implemented" | "一部実施" => Some(StatementStatus::Partial),
+            "not_applicable" | "not applicable" | "非該当" => {
+                Some(StatementStatus::NotApplicable)
+            }
+            _ => None,
+        };
+        known(s).or_else(|| known(&match_key(s))).ok_or_else(|| {
+            format!(
+                "unknown control status {:?}: expected implemented, partial or not_applicable (実施／一部実施／非該当)",
+                s.trim()
+            )
+        })
     }
 }
 
@@ -271,6 +278,14 @@ impl Conflict {
         }
     }
 
+    /// The control the conflict is about, if it is about one.
+    pub fn control(&self) -> Option<ControlKey> {
+        match self {
+            Conflict::InheritedFromNotUnderlying { control, .. } => Some(*control),
+            _ => None,
+        }
+    }
+
     /// The conflicting value as written.
     pub fn value(&self) -> String {
         match self {
@@ -281,6 +296,23 @@ impl Conflict {
             Conflict::InheritedFromNotUnderlying { from, .. } => from.to_string(),
         }
     }
+}
+
+/// The first control inherited from a service that is not one of `underlying` (a control is
+/// inherited only from a service the entry runs on).
+pub fn inheritance_conflict(
+    controls: &[ControlStatement],
+    underlying: &[RegistrationNumber],
+) -> Option<Conflict> {
+    controls.iter().find_map(|c| {
+        c.inherited_from
+            .as_ref()
+            .filter(|from| !underlying.contains(from))
+            .map(|from| Conflict::InheritedFromNotUnderlying {
+                control: c.key,
+                from: from.clone(),
+            })
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -452,15 +484,7 @@ impl Registration {
         {
             return Some(Conflict::ExpiryFarFromRule { expires, computed });
         }
-        self.controls.iter().find_map(|c| {
-            c.inherited_from
-                .as_ref()
-                .filter(|from| !self.underlying.contains(from))
-                .map(|from| Conflict::InheritedFromNotUnderlying {
-                    control: c.key,
-                    from: from.clone(),
-                })
-        })
+        inheritance_conflict(&self.controls, &self.underlying)
     }
 
     /// Status on `date`. A renewal filed on or before expiry keeps the registration in force
@@ -652,7 +676,23 @@ pub(crate) mod tests {
         assert!("fedramp".parse::<Program>().is_err());
         assert_eq!("saas".parse(), Ok(ServiceModel::SaaS));
         assert!("faas".parse::<ServiceModel>().is_err());
-        assert_eq!("not_applicable".parse(), Ok(StatementStatus::NotApplicable));
-        assert!("n/a".parse::<StatementStatus>().is_err());
+        // every way a status is written in the list, a form or a sheet
+        use StatementStatus::*;
+        for (typed, status) in [
+            ("implemented", Some(Implemented)),
+            ("実施", Some(Implemented)),
+            (" Implemented ", Some(Implemented)),
+            ("partial", Some(Partial)),
+            ("Partially  Implemented", Some(Partial)),
+            ("一部実施", Some(Partial)),
+            ("not_applicable", Some(NotApplicable)),
+            ("Not applicable", Some(NotApplicable)),
+            ("非該当", Some(NotApplicable)),
+            ("n/a", None),
+            ("済", None),
+            ("", None),
+        ] {
+            assert_eq!(typed.parse::<StatementStatus>().ok(), status, "{typed:?}");
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod criteria;
 pub mod criteria_table;
 pub mod crosswalk;
 pub mod date;
+pub mod declaration;
 pub mod demo;
 mod error;
 pub mod oscal;

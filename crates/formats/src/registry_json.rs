@@ -2,22 +2,18 @@
 //! a canonical form (the same registry always gives the same bytes, hence the same SHA-256).
 
 use crate::date::{self, parse_date};
+use crate::declaration::{ControlDoc, RegionDoc, ScopeDoc};
+use crate::declaration::{Declaration, DeclarationDoc, FieldError, Layout};
 use crate::{InputError, sha256_hex};
 use chrono::NaiveDate;
 use ismap_core::criteria::Catalog;
-use ismap_core::ids::{CountryCode, RegistrationNumber};
-use ismap_core::registration::{
-    ControlStatement, Region, Registration, ScopeItem, StatementStatus,
-};
+use ismap_core::ids::RegistrationNumber;
+use ismap_core::registration::Registration;
 use ismap_core::registry::Registry;
 use ismap_core::validity::AuditPeriod;
 use serde::de::DeserializeSeed;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-
-// Strings borrow from the input where they can (no escapes), which keeps a 40 MB registry
-// from turning into millions of small allocations.
-type Text<'a> = Cow<'a, str>;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,98 +22,71 @@ pub struct RegistryDoc<'a> {
     pub registrations: Vec<RegistrationDoc<'a>>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationDoc<'a> {
     #[serde(borrow)]
-    pub registration_no: Text<'a>,
+    pub registration_no: Cow<'a, str>,
     #[serde(borrow)]
-    pub program: Text<'a>,
+    pub program: Cow<'a, str>,
     #[serde(borrow)]
-    pub service_name: Text<'a>,
+    pub service_name: Cow<'a, str>,
     #[serde(borrow)]
-    pub provider: Text<'a>,
+    pub provider: Cow<'a, str>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
-    pub service_model: Option<Text<'a>>,
+    pub service_model: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    pub registered_on: Text<'a>,
+    pub registered_on: Cow<'a, str>,
     #[serde(borrow)]
     pub audit_period: AuditPeriodDoc<'a>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
-    pub renewal_filed_on: Option<Text<'a>>,
+    pub renewal_filed_on: Option<Cow<'a, str>>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
-    pub revoked_on: Option<Text<'a>>,
+    pub revoked_on: Option<Cow<'a, str>>,
     /// The expiry the list publishes; when given it decides the status.
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
-    pub expires_on: Option<Text<'a>>,
+    pub expires_on: Option<Cow<'a, str>>,
     #[serde(borrow)]
     pub scope: ScopeDoc<'a>,
     #[serde(borrow)]
     pub regions: Vec<RegionDoc<'a>>,
     #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
-    pub underlying: Vec<Text<'a>>,
+    pub underlying: Vec<Cow<'a, str>>,
     #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
-    pub criteria_version: Option<Text<'a>>,
+    pub criteria_version: Option<Cow<'a, str>>,
     /// In file order; a control named twice is an error, not silently the last one.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, ControlDoc>))]
     #[serde(
         default,
         borrow,
         skip_serializing_if = "Vec::is_empty",
         with = "controls_map"
     )]
-    pub controls: Vec<(Text<'a>, ControlDoc<'a>)>,
+    pub controls: Vec<(Cow<'a, str>, ControlDoc<'a>)>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditPeriodDoc<'a> {
     #[serde(borrow)]
-    pub start: Text<'a>,
+    pub start: Cow<'a, str>,
     #[serde(borrow)]
-    pub end: Text<'a>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScopeDoc<'a> {
-    #[serde(default, borrow)]
-    pub included: Vec<Text<'a>>,
-    #[serde(default, borrow)]
-    pub excluded: Vec<Text<'a>>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegionDoc<'a> {
-    #[serde(borrow)]
-    pub name: Text<'a>,
-    #[serde(borrow)]
-    pub country: Text<'a>,
-    #[serde(default)]
-    pub selectable: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ControlDoc<'a> {
-    #[serde(borrow)]
-    pub status: Text<'a>,
-    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Text<'a>>,
-    #[serde(default, borrow, skip_serializing_if = "Option::is_none")]
-    pub inherited_from: Option<Text<'a>>,
+    pub end: Cow<'a, str>,
 }
 
 /// `controls` is a JSON object read into a list of pairs, keeping order and duplicates.
 mod controls_map {
-    use super::{ControlDoc, Text};
+    use super::ControlDoc;
     use serde::de::{MapAccess, Visitor};
     use serde::ser::SerializeMap;
     use serde::{Deserializer, Serializer};
+    use std::borrow::Cow;
     use std::fmt;
 
     pub fn serialize<S: Serializer>(
-        pairs: &[(Text<'_>, ControlDoc<'_>)],
+        pairs: &[(Cow<'_, str>, ControlDoc<'_>)],
         s: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(pairs.len()))?;
@@ -129,16 +98,16 @@ mod controls_map {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
-    ) -> Result<Vec<(Text<'de>, ControlDoc<'de>)>, D::Error> {
+    ) -> Result<Vec<(Cow<'de, str>, ControlDoc<'de>)>, D::Error> {
         struct Pairs;
         impl<'de> Visitor<'de> for Pairs {
-            type Value = Vec<(Text<'de>, ControlDoc<'de>)>;
+            type Value = Vec<(Cow<'de, str>, ControlDoc<'de>)>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("an object of control statements keyed by criteria ID")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some(key) = map.next_key::<Text<'de>>()? {
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     pairs.push((key, map.next_value()?));
                 }
                 Ok(pairs)
@@ -301,25 +270,19 @@ pub fn registration_from_doc(
     catalog: &Catalog,
 ) -> Result<Registration, InputError> {
     let bad = |field: &str, value: &str, message: &str| {
-        InputError::new(file, message)
-            .field(format!("{at}.{field}"))
-            .value(value)
+        FieldError::new(field, value, message).in_file(file, at)
     };
     let date = |field: &str, value: &str| -> Result<NaiveDate, InputError> {
         parse_date(value).ok_or_else(|| bad(field, value, &format!("expected {}", date::EXPECTED)))
     };
-    let optional_date = |field: &str, value: &Option<Text<'_>>| {
+    let optional_date = |field: &str, value: &Option<Cow<'_, str>>| {
         value.as_deref().map(|v| date(field, v)).transpose()
     };
-    let text = |field: &str, value: &str| -> Result<String, InputError> {
-        let v = value.trim();
-        if v.is_empty() {
-            Err(bad(field, value, "must not be empty"))
-        } else {
-            Ok(v.to_owned())
-        }
+    // An entry of the list has a number, a name and a provider.
+    let named = |field: &str, value: &str| match value.trim() {
+        "" => Err(bad(field, value, "must not be empty")),
+        v => Ok(v.to_owned()),
     };
-
     let registration_no = RegistrationNumber::parse(&r.registration_no).map_err(|e| {
         bad(
             "registration_no",
@@ -327,134 +290,32 @@ pub fn registration_from_doc(
             &format!("expected {}", e.expected),
         )
     })?;
-    let program = r
-        .program
-        .parse()
-        .map_err(|e: String| bad("program", &r.program, &e))?;
-    let service_model = match &r.service_model {
-        Some(m) => Some(m.parse().map_err(|e: String| bad("service_model", m, &e))?),
-        None => None,
-    };
     let start = date("audit_period.start", &r.audit_period.start)?;
     let end = date("audit_period.end", &r.audit_period.end)?;
     let audit_period = AuditPeriod::new(start, end)
         .map_err(|e| bad("audit_period.end", &r.audit_period.end, &e.to_string()))?;
-    // Each entry is checked against its own criteria version (the list mixes revisions).
-    let version = r
-        .criteria_version
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or(catalog.version());
-    let Some(members) = catalog.members_of(version) else {
-        return Err(bad(
-            "criteria_version",
-            version,
-            &format!(
-                "criteria version not loaded (loaded: {})",
-                catalog.versions().collect::<Vec<_>>().join(", ")
-            ),
-        ));
+    named("service_name", &r.service_name)?;
+    let provider = named("provider", &r.provider)?;
+    let registered_on = date("registered_on", &r.registered_on)?;
+    let renewal_filed_on = optional_date("renewal_filed_on", &r.renewal_filed_on)?;
+    let revoked_on = optional_date("revoked_on", &r.revoked_on)?;
+    let published_expiry = optional_date("expires_on", &r.expires_on)?;
+    let declared = DeclarationDoc {
+        program: r.program,
+        service_name: r.service_name,
+        service_model: r.service_model,
+        criteria_version: r.criteria_version,
+        scope: r.scope,
+        regions: r.regions,
+        underlying: r.underlying,
+        controls: r.controls,
     };
-
-    let mut registration = Registration::new(
-        registration_no,
-        program,
-        text("service_name", &r.service_name)?,
-        text("provider", &r.provider)?,
-        date("registered_on", &r.registered_on)?,
-        audit_period,
-        version.to_owned(),
-    );
-    registration.service_model = service_model;
-    registration.renewal_filed_on = optional_date("renewal_filed_on", &r.renewal_filed_on)?;
-    registration.revoked_on = optional_date("revoked_on", &r.revoked_on)?;
-    registration.published_expiry = optional_date("expires_on", &r.expires_on)?;
-    let items = |field: &str, list: &[Text<'_>]| -> Result<Vec<ScopeItem>, InputError> {
-        list.iter()
-            .enumerate()
-            .map(|(i, s)| {
-                if s.trim().is_empty() {
-                    Err(bad(&format!("{field}[{i}]"), s, "must not be empty"))
-                } else {
-                    Ok(ScopeItem::new(s))
-                }
-            })
-            .collect()
-    };
-    registration.scope.included = items("scope.included", &r.scope.included)?;
-    registration.scope.excluded = items("scope.excluded", &r.scope.excluded)?;
-    for (i, g) in r.regions.into_iter().enumerate() {
-        let country = CountryCode::parse(&g.country).map_err(|e| {
-            bad(
-                &format!("regions[{i}].country"),
-                &g.country,
-                &format!("expected {}", e.expected),
-            )
-        })?;
-        let name = text(&format!("regions[{i}].name"), &g.name)?;
-        registration.regions.push(Region {
-            name,
-            country,
-            selectable: g.selectable,
-        });
-    }
-    for (i, u) in r.underlying.iter().enumerate() {
-        let no = RegistrationNumber::parse(u).map_err(|e| {
-            bad(
-                &format!("underlying[{i}]"),
-                u,
-                &format!("expected {}", e.expected),
-            )
-        })?;
-        registration.underlying.push(no);
-    }
-    let mut statements = Vec::with_capacity(r.controls.len());
-    for (id, c) in r.controls {
-        // Built only for an error message: this loop runs for every statement of the file.
-        let field = |sub: &str| format!("controls.{id:?}{sub}");
-        let key = catalog
-            .key_of(&id)
-            .filter(|k| members[k.index()])
-            .ok_or_else(|| {
-                bad(
-                    &field(""),
-                    &id,
-                    &format!("not a criteria ID of version {version}"),
-                )
-            })?;
-        let status: StatementStatus = c
-            .status
-            .parse()
-            .map_err(|e: String| bad(&field(".status"), &c.status, &e))?;
-        let inherited_from = match &c.inherited_from {
-            Some(from) => Some(RegistrationNumber::parse(from).map_err(|e| {
-                bad(
-                    &field(".inherited_from"),
-                    from,
-                    &format!("expected {}", e.expected),
-                )
-            })?),
-            None => None,
-        };
-        let reason = c
-            .reason
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty());
-        statements.push(ControlStatement {
-            key,
-            status,
-            reason,
-            inherited_from,
-        });
-    }
-    // Keys are unique because the map's keys are, unless two spellings trim to one ID.
-    registration.set_controls(statements).map_err(|e| {
-        bad(
-            "controls",
-            catalog.get(e.0).id.as_str(),
-            "control stated twice",
-        )
-    })?;
+    let mut registration = Declaration::read(declared, Layout::Registry, catalog)
+        .map_err(|e| e.in_file(file, at))?
+        .into_registration(registration_no, provider, registered_on, audit_period);
+    registration.renewal_filed_on = renewal_filed_on;
+    registration.revoked_on = revoked_on;
+    registration.published_expiry = published_expiry;
     if let Some(conflict) = registration.conflict() {
         let field = conflict.field(|key| catalog.get(key).id.to_string());
         return Err(bad(&field, &conflict.value(), &conflict.to_string()));
@@ -522,6 +383,12 @@ pub fn write_registry(registry: &Registry, catalog: &Catalog) -> String {
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// SHA-256 of a registry's canonical form: how a registry that is not a file (a database's
+/// list) is identified; `ismap registry export` writes exactly these bytes.
+pub fn canonical_sha256(registry: &Registry, catalog: &Catalog) -> String {
+    sha256_hex(write_registry(registry, catalog).as_bytes())
 }
 
 #[cfg(test)]
@@ -719,7 +586,7 @@ mod tests {
         let err = parse(&text).expect_err("duplicate key");
         assert_eq!(
             err.to_string(),
-            "reg.json: registrations[0].controls: control stated twice (value \"5.1.1\")"
+            "reg.json: registrations[0].controls.\"5.1.1\": control stated twice (value \"5.1.1\")"
         );
     }
 

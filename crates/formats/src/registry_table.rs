@@ -4,9 +4,8 @@
 //! same code as JSON; errors name the file (and sheet), row, column header and value.
 
 use crate::InputError;
-use crate::registry_json::{
-    AuditPeriodDoc, RegionDoc, RegistrationDoc, ScopeDoc, registration_from_doc,
-};
+use crate::declaration::{RegionDoc, ScopeDoc};
+use crate::registry_json::{AuditPeriodDoc, RegistrationDoc, registration_from_doc};
 use crate::sheet::{Column, Sheet, split_list};
 use ismap_core::criteria::Catalog;
 use ismap_core::registration::Registration;

@@ -8,7 +8,6 @@ use ismap_core::criteria::{Catalog, ControlKey};
 use ismap_core::ids::RegistrationNumber;
 use ismap_core::registration::{Conflict, ControlStatement, StatementStatus};
 use ismap_core::registry::Registry;
-use ismap_core::text::match_key;
 use std::collections::HashMap;
 
 const COLUMNS: [Column; 5] = [
@@ -44,15 +43,6 @@ const COLUMNS: [Column; 5] = [
     },
 ];
 
-fn status(text: &str) -> Option<StatementStatus> {
-    match match_key(text).as_str() {
-        "実施" | "implemented" => Some(StatementStatus::Implemented),
-        "一部実施" | "partial" | "partially implemented" => Some(StatementStatus::Partial),
-        "非該当" | "not_applicable" | "not applicable" => Some(StatementStatus::NotApplicable),
-        _ => None,
-    }
-}
-
 /// One registration's statements: its number, the row first naming it, and each statement
 /// with its row.
 type Group = (RegistrationNumber, usize, Vec<(usize, ControlStatement)>);
@@ -78,13 +68,10 @@ pub fn sheet_to_statements(sheet: &Sheet, catalog: &Catalog) -> Result<Statement
                 None,
             )
         })?;
-        let status = status(&row.text("status")).ok_or_else(|| {
-            row.error(
-                "status",
-                "expected 実施, 一部実施 or 非該当 (implemented, partial, not_applicable)",
-                None,
-            )
-        })?;
+        let status: StatementStatus = row
+            .text("status")
+            .parse()
+            .map_err(|e: String| row.error("status", e, None))?;
         let inherited = row.text("inherited_from");
         let inherited_from = match inherited.as_str() {
             "" => None,
@@ -243,7 +230,7 @@ mod tests {
             ),
             (
                 "C99-0001-1,9.1.1,済,,\n",
-                "s.csv:2:3: 実施状況: expected 実施, 一部実施 or 非該当 (implemented, partial, not_applicable) (value \"済\")",
+                "s.csv:2:3: 実施状況: unknown control status \"済\": expected implemented, partial or not_applicable (実施／一部実施／非該当) (value \"済\")",
             ),
             (
                 "C99-0001-1,9.1.1,実施,,\nC99-0001-1,9.1.1,非該当,,\n",

@@ -13,9 +13,10 @@ mod table;
 mod xlsx;
 
 use chrono::NaiveDate;
-use ismap_core::check::{CandidateResult, CheckKind, Engine, ResultView, Status};
+use ismap_core::check::{CandidateResult, CheckKind, Engine, ResultView, Status, StatusCounts};
 use ismap_core::lang::Lang;
 use ismap_core::profile::LowImpactBasis;
+use ismap_core::registry::Registry;
 pub use ismap_core::responsibility::heading as responsibilities_heading;
 use serde::Serialize;
 
@@ -63,6 +64,16 @@ pub struct RegistryInfo {
     pub entries: usize,
     #[serde(flatten)]
     pub origin: Origin,
+}
+
+impl RegistryInfo {
+    pub fn new(registry: &Registry, sha256: String, origin: Origin) -> Self {
+        RegistryInfo {
+            sha256,
+            entries: registry.len(),
+            origin,
+        }
+    }
 }
 
 /// Where a registry was read from, without its location.
@@ -245,14 +256,9 @@ pub fn check_summary(result: &ResultView, kind: CheckKind) -> Option<(Status, us
     Some((worst, statuses.filter(|s| *s != Status::Pass).count()))
 }
 
-/// Entries of a result counted by status: (pass, review, fail).
-pub fn counts(result: &ResultView) -> (usize, usize, usize) {
-    let count = |s: Status| result.checks.iter().filter(|c| c.status == s).count();
-    (
-        count(Status::Pass),
-        count(Status::Review),
-        count(Status::Fail),
-    )
+/// Entries of a result counted by status.
+pub fn counts(result: &ResultView) -> StatusCounts {
+    StatusCounts::of(result.checks.iter().map(|c| c.status))
 }
 
 /// The inputs that determined a report, as (label, value) lines: every rendering shows them.

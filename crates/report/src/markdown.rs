@@ -1,6 +1,7 @@
 //! The Markdown rendering, for procurement files and tickets.
 
 use crate::{CheckReport, Labels, counts, date_text};
+use ismap_core::check::StatusCounts;
 use std::fmt::Write;
 
 /// Makes text safe inside a Markdown table cell.
@@ -39,7 +40,7 @@ pub fn markdown(report: &CheckReport) -> String {
     let _ = writeln!(out, "\n## {}\n", l.get("比較", "Comparison"));
     header(&mut out, &l.summary_header());
     for r in report.results.iter() {
-        let (pass, review, fail) = counts(&r);
+        let StatusCounts { pass, review, fail } = counts(&r);
         row(
             &mut out,
             &[

@@ -4,7 +4,7 @@
 
 use crate::{CheckReport, counts, facts};
 use ismap_core::case::ResolutionKind;
-use ismap_core::check::Status;
+use ismap_core::check::{Status, StatusCounts};
 use ismap_core::lang::Lang;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -24,7 +24,7 @@ fn data(report: &CheckReport) -> Value {
         .results
         .iter()
         .map(|r| {
-            let (pass, review, fail) = counts(&r);
+            let StatusCounts { pass, review, fail } = counts(&r);
             json!({
                 "registration_no": r.registration_no,
                 "service_name": r.service_name.clone().unwrap_or_default(),

@@ -3,6 +3,7 @@
 use crate::{CheckReport, Labels, counts, date_text};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
+use ismap_core::check::StatusCounts;
 use std::fmt::Write;
 
 fn new_table(width: u16) -> Table {
@@ -41,7 +42,7 @@ pub fn table(report: &CheckReport, width: u16) -> String {
     let mut summary = new_table(width);
     summary.set_header(l.summary_header());
     for r in report.results.iter() {
-        let (pass, review, fail) = counts(&r);
+        let StatusCounts { pass, review, fail } = counts(&r);
         summary.add_row(vec![
             r.registration_no.clone(),
             r.service_name.clone().unwrap_or_default(),

@@ -3,7 +3,7 @@
 //! each status as a word on a coloured cell.
 
 use crate::{CheckReport, Labels, counts, date_text};
-use ismap_core::check::{CheckKind, ResultView, Status};
+use ismap_core::check::{CheckKind, ResultView, Status, StatusCounts};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 pub(crate) fn status_format(status: Status) -> Format {
@@ -78,7 +78,7 @@ fn build(report: &CheckReport) -> Result<Workbook, XlsxError> {
     let results: Vec<ResultView> = report.results.iter().collect();
     for (i, r) in results.iter().enumerate() {
         let row = top + 1 + i as u32;
-        let (pass, review, fail) = counts(r);
+        let StatusCounts { pass, review, fail } = counts(r);
         sheet.write_string(row, 0, &r.registration_no)?;
         sheet.write_string_with_format(row, 1, r.service_name.as_deref().unwrap_or("-"), &wrap)?;
         sheet.write_string(row, 2, r.status_label)?;

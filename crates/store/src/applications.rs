@@ -11,15 +11,19 @@ use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use ismap_core::access::{Actor, Permission};
 use ismap_core::criteria::Catalog;
-use ismap_core::ids::{CountryCode, RegistrationNumber};
+use ismap_core::ids::RegistrationNumber;
 use ismap_core::lifecycle::{Action, Completeness, Lifecycle, PHASES, Phase, Refusal};
-use ismap_core::registration::{Conflict, ControlStatement, Region, Registration, ScopeItem};
+use ismap_core::registration::Registration;
 use ismap_core::validity::{AuditPeriod, ExpiryRule};
+use ismap_formats::declaration::{
+    ControlDoc, Declaration, DeclarationDoc, FieldError, Layout, RegionDoc, ScopeDoc,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One control statement as the provider writes it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -122,9 +126,72 @@ fn invalid(field: String, value: &str, message: impl Into<String>) -> Applicatio
     }
 }
 
+impl From<FieldError> for ApplicationError {
+    fn from(e: FieldError) -> Self {
+        ApplicationError::Invalid {
+            field: e.field,
+            value: e.value,
+            message: e.message,
+        }
+    }
+}
+
 impl ApplicationContent {
-    /// Builds the list entry this content declares; every field is checked and the first
-    /// invalid one is named.
+    /// The declaration as written, borrowing from the content.
+    fn doc(&self) -> DeclarationDoc<'_> {
+        fn text(s: &str) -> Cow<'_, str> {
+            Cow::Borrowed(s)
+        }
+        fn texts(v: &[String]) -> Vec<Cow<'_, str>> {
+            v.iter().map(|s| text(s)).collect()
+        }
+        DeclarationDoc {
+            program: text(&self.program),
+            service_name: text(&self.service_name),
+            service_model: self.service_model.as_deref().map(text),
+            // An application states the criteria of the catalog's primary version (the one it
+            // is registered under), not those of other revisions merged in for reading.
+            criteria_version: None,
+            scope: ScopeDoc {
+                included: texts(&self.scope_included),
+                excluded: texts(&self.scope_excluded),
+            },
+            regions: self
+                .regions
+                .iter()
+                .map(|g| RegionDoc {
+                    name: text(&g.name),
+                    country: text(&g.country),
+                    selectable: g.selectable,
+                })
+                .collect(),
+            underlying: texts(&self.underlying),
+            controls: self
+                .statements
+                .iter()
+                .map(|s| {
+                    let doc = ControlDoc {
+                        status: text(&s.status),
+                        reason: s.reason.as_deref().map(text),
+                        inherited_from: s.inherited_from.as_deref().map(text),
+                    };
+                    (text(&s.control_id), doc)
+                })
+                .collect(),
+        }
+    }
+
+    /// The content checked by the rules every declaration follows (values, not
+    /// completeness); the first invalid field is named.
+    pub fn declaration(
+        &self,
+        catalog: &Catalog,
+    ) -> std::result::Result<Declaration, ApplicationError> {
+        Ok(Declaration::read(self.doc(), Layout::Application, catalog)?)
+    }
+
+    /// Builds the list entry this content declares, with the number, provider and dates the
+    /// program gave it.
     pub fn to_registration(
         &self,
         no: RegistrationNumber,
@@ -132,140 +199,26 @@ impl ApplicationContent {
         provider: &str,
         catalog: &Catalog,
     ) -> std::result::Result<Registration, ApplicationError> {
-        let program = self
-            .program
-            .parse()
-            .map_err(|m: String| invalid("program".into(), &self.program, m))?;
         let (start, end) = lifecycle
             .audit_period
             .or(lifecycle.pending_audit.map(|a| (a.start, a.end)))
             .unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
         let period = AuditPeriod::new(start, end)
             .map_err(|e| invalid("audit_period".into(), &start.to_string(), e.to_string()))?;
-        let mut r = Registration::new(
+        let mut r = self.declaration(catalog)?.into_registration(
             no,
-            program,
-            self.service_name.trim().to_owned(),
             provider.to_owned(),
             lifecycle.registered_on.unwrap_or(NaiveDate::MIN),
             period,
-            catalog.version().to_owned(),
         );
-        r.service_model = self
-            .service_model
-            .as_deref()
-            .filter(|m| !m.trim().is_empty())
-            .map(|m| {
-                m.parse()
-                    .map_err(|e: String| invalid("service_model".into(), m, e))
-            })
-            .transpose()?;
         r.renewal_filed_on = lifecycle.renewal_filed_on;
         r.revoked_on = lifecycle.revoked_on;
-        let items = |v: &[String]| {
-            v.iter()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| ScopeItem::new(s))
-                .collect()
-        };
-        r.scope.included = items(&self.scope_included);
-        r.scope.excluded = items(&self.scope_excluded);
-        for (i, g) in self.regions.iter().enumerate() {
-            let country = CountryCode::parse(&g.country)
-                .map_err(|e| invalid(format!("regions[{i}].country"), &g.country, e.expected))?;
-            r.regions.push(Region {
-                name: g.name.clone(),
-                country,
-                selectable: g.selectable,
-            });
-        }
-        for (i, u) in self.underlying.iter().enumerate() {
-            r.underlying.push(
-                RegistrationNumber::parse(u)
-                    .map_err(|e| invalid(format!("underlying[{i}]"), u, e.expected))?,
-            );
-        }
-        r.set_controls(self.statements(catalog)?).map_err(|e| {
-            invalid(
-                "statements".into(),
-                catalog.get(e.0).id.as_str(),
-                "each control is stated once",
-            )
-        })?;
-        // The dates come from the lifecycle, which keeps them in order; what a provider can
-        // get wrong is a control inherited from a service it does not name.
+        // The lifecycle keeps its dates in order; this is a last guard before publishing.
         if let Some(conflict) = r.conflict() {
-            let field = match &conflict {
-                Conflict::InheritedFromNotUnderlying { control, .. } => {
-                    let at = self
-                        .statements
-                        .iter()
-                        .position(|s| catalog.key_of(&s.control_id) == Some(*control))
-                        .unwrap_or_default();
-                    format!("statements[{at}].inherited_from")
-                }
-                other => other.field(|_| String::new()),
-            };
+            let field = conflict.field(|key| catalog.get(key).id.to_string());
             return Err(invalid(field, &conflict.value(), conflict.to_string()));
         }
         Ok(r)
-    }
-
-    /// The control statements, each checked against `catalog`.
-    fn statements(
-        &self,
-        catalog: &Catalog,
-    ) -> std::result::Result<Vec<ControlStatement>, ApplicationError> {
-        let mut controls = Vec::with_capacity(self.statements.len());
-        // An application states the criteria of the primary version (the one it is registered
-        // under), not those of other revisions merged in for reading the list.
-        let primary = catalog.members_of(catalog.version()).unwrap_or_default();
-        for (i, s) in self.statements.iter().enumerate() {
-            let key = catalog
-                .key_of(&s.control_id)
-                .filter(|k| primary.get(k.index()) == Some(&true))
-                .ok_or_else(|| {
-                    invalid(
-                        format!("statements[{i}].control_id"),
-                        &s.control_id,
-                        format!("a control ID of criteria {}", catalog.version()),
-                    )
-                })?;
-            let status = s
-                .status
-                .parse()
-                .map_err(|e: String| invalid(format!("statements[{i}].status"), &s.status, e))?;
-            let inherited_from = s
-                .inherited_from
-                .as_deref()
-                .filter(|u| !u.trim().is_empty())
-                .map(|u| {
-                    RegistrationNumber::parse(u).map_err(|e| {
-                        invalid(format!("statements[{i}].inherited_from"), u, e.expected)
-                    })
-                })
-                .transpose()?;
-            controls.push(ControlStatement {
-                key,
-                status,
-                reason: s.reason.clone().filter(|r| !r.trim().is_empty()),
-                inherited_from,
-            });
-        }
-        controls.sort_by_key(|c| c.key);
-        Ok(controls)
-    }
-
-    /// Checks the content as a whole (values, not completeness).
-    pub fn validate(&self, catalog: &Catalog) -> std::result::Result<(), ApplicationError> {
-        let placeholder = Lifecycle {
-            audit_period: Some((NaiveDate::MIN, NaiveDate::MIN)),
-            ..Lifecycle::default()
-        };
-        let no =
-            RegistrationNumber::parse("draft").map_err(|e| invalid("no".into(), "", e.expected))?;
-        self.to_registration(no, &placeholder, "", catalog)
-            .map(|_| ())
     }
 
     /// What a draft still lacks before it can be submitted: fields, and the statement's
@@ -291,7 +244,10 @@ impl ApplicationContent {
         if self.statements.is_empty() {
             missing.push("statements");
         }
-        let statements = self.statements(catalog).unwrap_or_default();
+        let statements = self
+            .declaration(catalog)
+            .map(|d| d.controls)
+            .unwrap_or_default();
         Completeness {
             missing,
             ..Completeness::default()
@@ -418,7 +374,7 @@ impl Store {
         catalog: &Catalog,
     ) -> Result<Application> {
         require(actor, Permission::Apply)?;
-        content.validate(catalog)?;
+        content.declaration(catalog)?;
         let provider = actor.organisation.clone().unwrap_or_default();
         self.insert_draft(actor, &provider, Lifecycle::default(), content)
             .await
@@ -552,7 +508,7 @@ impl Store {
         catalog: &Catalog,
     ) -> Result<Application> {
         require(actor, Permission::Apply)?;
-        content.validate(catalog)?;
+        content.declaration(catalog)?;
         let current = self.application(actor, id).await?;
         if current.lifecycle.phase != Phase::Draft {
             return Err(ApplicationError::Refused(Refusal::NotADraft {

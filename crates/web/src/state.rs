@@ -9,8 +9,7 @@ use ismap_core::criteria::{BUILTIN_VERSION, Catalog};
 use ismap_core::query::RegistryIndex;
 use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
-use ismap_formats::registry_json::write_registry;
-use ismap_formats::sha256_hex;
+use ismap_formats::registry_json::canonical_sha256;
 use ismap_report::{Origin, RegistryInfo};
 use ismap_store::{ImportRecord, ListEvent, Store, StoreError};
 use std::collections::HashMap;
@@ -77,18 +76,14 @@ impl Snapshot {
 
     /// How reports name this registry.
     pub fn registry_info(&self) -> RegistryInfo {
-        RegistryInfo {
-            sha256: self.sha256.clone(),
-            entries: self.registry.len(),
-            origin: self.origin.clone(),
-        }
+        RegistryInfo::new(&self.registry, self.sha256.clone(), self.origin.clone())
     }
 
     async fn from_store(store: &Store, rule: ExpiryRule) -> Result<Snapshot, StoreError> {
         let revision = store.list_revision().await?;
         let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
-        let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
+        let sha256 = canonical_sha256(&registry, &catalog);
         let imports = store.recent_imports(20).await?;
         let changes = store.list_changes(RECENT_CHANGES, &catalog, rule).await?;
         let origin = Origin::Database {

@@ -273,7 +273,10 @@ impl ShowCmd {
                 l("サービスモデル", "Service model"),
                 r.service_model.map_or_else(none, |m| m.as_str().to_owned()),
             ),
-            (l("登録日", "Registered on"), r.registered_on.to_string()),
+            (
+                l("初回登録日", "First registered on"),
+                r.registered_on.to_string(),
+            ),
             (
                 l("監査対象期間", "Audit period"),
                 format!("{} – {}", r.audit_period.start(), r.audit_period.end()),

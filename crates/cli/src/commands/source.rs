@@ -9,8 +9,8 @@ use ismap_core::criteria::Catalog;
 use ismap_core::registry::Registry;
 use ismap_formats::criteria::parse_catalog;
 use ismap_formats::demo;
-use ismap_formats::registry_json::{parse_registry, write_registry};
-use ismap_formats::{read_registry, sha256_hex};
+use ismap_formats::read_registry;
+use ismap_formats::registry_json::{canonical_sha256, parse_registry};
 use ismap_report::{Origin, RegistryInfo};
 use std::path::{Path, PathBuf};
 
@@ -70,33 +70,23 @@ impl RegistrySource {
     }
 
     pub async fn load(&self, ctx: &Context) -> Result<Loaded> {
-        if let Some(path) = &self.registry {
+        if self.registry.is_some() || self.demo {
             let catalog = self.file_catalog(ctx)?;
-            let bytes = read_file(path)?;
-            let loaded = read_registry(&path.display().to_string(), &bytes, &catalog)?;
-            let info = RegistryInfo {
-                sha256: loaded.sha256,
-                entries: loaded.registry.len(),
-                origin: Origin::file(path),
+            let (loaded, origin) = match &self.registry {
+                Some(path) => {
+                    let bytes = read_file(path)?;
+                    let name = path.display().to_string();
+                    (read_registry(&name, &bytes, &catalog)?, Origin::file(path))
+                }
+                None => {
+                    let demo = demo::REGISTRY_JSON.as_bytes();
+                    (parse_registry("demo", demo, &catalog)?, Origin::Demo)
+                }
             };
             return Ok(Loaded {
+                info: RegistryInfo::new(&loaded.registry, loaded.sha256, origin),
                 registry: loaded.registry,
                 catalog,
-                info,
-            });
-        }
-        if self.demo {
-            let catalog = self.file_catalog(ctx)?;
-            let loaded = parse_registry("demo", demo::REGISTRY_JSON.as_bytes(), &catalog)?;
-            let info = RegistryInfo {
-                sha256: loaded.sha256,
-                entries: loaded.registry.len(),
-                origin: Origin::Demo,
-            };
-            return Ok(Loaded {
-                registry: loaded.registry,
-                catalog,
-                info,
             });
         }
         if !self.criteria.is_empty() {
@@ -121,16 +111,11 @@ impl RegistrySource {
             ).to_owned())
             .into());
         }
-        // The hash of the canonical export: `ismap registry export` writes exactly these bytes.
-        let sha256 = sha256_hex(write_registry(&registry, &catalog).as_bytes());
-        let info = RegistryInfo {
-            sha256,
-            entries: registry.len(),
-            origin: Origin::Database {
-                revision: Some(store.list_revision().await?),
-                as_of: self.as_of,
-            },
+        let origin = Origin::Database {
+            revision: Some(store.list_revision().await?),
+            as_of: self.as_of,
         };
+        let info = RegistryInfo::new(&registry, canonical_sha256(&registry, &catalog), origin);
         Ok(Loaded {
             registry,
             catalog,

@@ -65,6 +65,22 @@ pub struct StatusCounts {
     pub fail: usize,
 }
 
+impl StatusCounts {
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Pass => self.pass += 1,
+            Status::Review => self.review += 1,
+            Status::Fail => self.fail += 1,
+        }
+    }
+
+    pub fn of(statuses: impl IntoIterator<Item = Status>) -> Self {
+        let mut counts = StatusCounts::default();
+        statuses.into_iter().for_each(|s| counts.add(s));
+        counts
+    }
+}
+
 impl Engine<'_> {
     /// The result in brief; text is produced only for the entries that are not a pass.
     pub fn summary(&self, result: &CandidateResult, lang: Lang) -> SummaryView {
@@ -72,11 +88,7 @@ impl Engine<'_> {
         let mut counts = StatusCounts::default();
         let mut checks = Vec::new();
         for entry in &result.entries {
-            match entry.status() {
-                Status::Pass => counts.pass += 1,
-                Status::Review => counts.review += 1,
-                Status::Fail => counts.fail += 1,
-            }
+            counts.add(entry.status());
             if entry.status() != Status::Pass {
                 checks.push(self.entry_view(entry, registration, lang));
             }

@@ -19,9 +19,11 @@ use ismap_core::lang::Lang;
 use ismap_core::validity::japan_date;
 use ismap_formats::profile_toml::parse_profile;
 use ismap_store::{Attachment, CaseExport, CaseRecord, CaseView, ResolutionRecord};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, Object, Schema, Type};
+use utoipa::{PartialSchema, ToSchema};
 
 /// A new case: its name (調達件名) and requirement profile (TOML, as `ismap check` reads).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -424,19 +426,51 @@ pub async fn record_xlsx(
     ))
 }
 
+/// An OSCAL assessment-results document: its top level here, every field in NIST's
+/// `oscal_assessment-results_schema.json` (the OSCAL test validates against it).
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct OscalAssessmentResults(serde_json::Value);
+
+impl PartialSchema for OscalAssessmentResults {
+    fn schema() -> RefOr<Schema> {
+        let object = || Object::with_type(Type::Object);
+        let results = Object::builder()
+            .property("uuid", Object::with_type(Type::String))
+            .property("metadata", object())
+            .property("import-ap", object())
+            .property("results", ArrayBuilder::new().items(object()))
+            .required("uuid")
+            .required("metadata")
+            .required("import-ap")
+            .required("results");
+        Object::builder()
+            .description(Some(format!(
+                "OSCAL {} assessment-results (NIST's oscal_assessment-results_schema.json)",
+                ismap_formats::oscal::OSCAL_VERSION
+            )))
+            .property("assessment-results", results)
+            .required("assessment-results")
+            .into()
+    }
+}
+
+impl ToSchema for OscalAssessmentResults {}
+
 /// The record as OSCAL assessment-results: findings, and the resolutions as risk responses /
 /// 判断記録（OSCAL）
 #[utoipa::path(get, path = "/api/v1/cases/{id}/record.oscal.json", tag = "cases", params(("id" = i32, Path, description = "Case id")),
-    responses((status = 200, description = "OSCAL assessment-results", body = Object),
+    responses((status = 200, description = "OSCAL assessment-results", body = OscalAssessmentResults),
         (status = 404, description = "No such case", body = crate::error::ErrorBody)))]
 pub async fn record_oscal(
     State(state): State<Arc<AppState>>,
     viewer: Viewer,
     Id(id): Id,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<OscalAssessmentResults>, ApiError> {
     let record = state
         .db()?
         .case_export(&viewer.actor, id, (Lang::Ja, today()))
         .await?;
-    Ok(Json(ismap_formats::oscal::case_results(&record)))
+    let document = ismap_formats::oscal::case_results(&record);
+    Ok(Json(OscalAssessmentResults(document)))
 }

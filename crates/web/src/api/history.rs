@@ -19,7 +19,7 @@ use ismap_formats::{registry_table, spreadsheet};
 use ismap_store::ListEvent;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 const FEED_ENTRIES: u64 = 100;
 
@@ -77,33 +77,73 @@ fn title(e: &ListEvent) -> String {
     )
 }
 
+/// A JSON Feed 1.1 document (jsonfeed.org/version/1.1).
+#[derive(Serialize, ToSchema)]
+pub struct JsonFeed {
+    #[schema(example = "https://jsonfeed.org/version/1.1")]
+    version: &'static str,
+    title: &'static str,
+    home_page_url: String,
+    feed_url: String,
+    language: &'static str,
+    /// Newest first
+    items: Vec<FeedItem>,
+}
+
+/// One change to the list; `_ismap` carries it as data (JSON Feed's extension convention).
+#[derive(Serialize, ToSchema)]
+pub struct FeedItem {
+    id: String,
+    url: String,
+    title: String,
+    /// The change described in Japanese, then in English
+    content_text: String,
+    /// RFC 3339
+    date_published: String,
+    #[serde(rename = "_ismap")]
+    ismap: FeedChange,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FeedChange {
+    #[schema(value_type = String, format = Date)]
+    effective_on: NaiveDate,
+    change: EntryChange,
+}
+
 /// Changes to the list as a JSON Feed 1.1 / 変更フィード（JSON）
 #[utoipa::path(get, path = "/api/v1/feed.json", tag = "history",
-    responses((status = 200, description = "JSON Feed 1.1, newest first", body = Object)))]
+    responses((status = 200, description = "JSON Feed 1.1, newest first", body = JsonFeed,
+        content_type = "application/feed+json")))]
 pub async fn feed_json(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let base = state.public_url().to_owned();
-    let items: Vec<serde_json::Value> = events(&state)
+    let items = events(&state)
         .await?
         .iter()
-        .map(|e| {
-            serde_json::json!({
-                "id": format!("{base}/api/v1/feed/{}", e.seq),
-                "url": format!("{base}/registry/{}", e.change.registration_no()),
-                "title": title(e),
-                "content_text": format!("{}\n{}", e.change.describe(Lang::Ja), e.change.describe(Lang::En)),
-                "date_published": e.recorded_at.to_rfc3339(),
-                "_ismap": { "effective_on": e.effective_on, "change": e.change },
-            })
+        .map(|e| FeedItem {
+            id: format!("{base}/api/v1/feed/{}", e.seq),
+            url: format!("{base}/registry/{}", e.change.registration_no()),
+            title: title(e),
+            content_text: format!(
+                "{}\n{}",
+                e.change.describe(Lang::Ja),
+                e.change.describe(Lang::En)
+            ),
+            date_published: e.recorded_at.to_rfc3339(),
+            ismap: FeedChange {
+                effective_on: e.effective_on,
+                change: e.change.clone(),
+            },
         })
         .collect();
-    let feed = serde_json::json!({
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": "ISMAPクラウドサービスリストの変更 / ISMAP list changes",
-        "home_page_url": format!("{base}/registry"),
-        "feed_url": format!("{base}/api/v1/feed.json"),
-        "language": "ja",
-        "items": items,
-    });
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: "ISMAPクラウドサービスリストの変更 / ISMAP list changes",
+        home_page_url: format!("{base}/registry"),
+        feed_url: format!("{base}/api/v1/feed.json"),
+        language: "ja",
+        items,
+    };
     Ok((
         [(header::CONTENT_TYPE, "application/feed+json")],
         Json(feed),

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use ismap_core::ids::RegistrationNumber;
 use ismap_core::registration::{ListingStatus, Registration};
@@ -104,10 +105,16 @@ pub struct OneParams {
     rule: Option<String>,
 }
 
-#[derive(Serialize)]
+/// A registration as the registry file writes it, with its status on a date and its expiry.
+#[derive(Serialize, ToSchema)]
 pub struct RegistrationDetail<'a> {
+    /// Status on `status_on`
+    #[schema(value_type = String, example = "valid")]
     status: ListingStatus,
+    #[schema(value_type = String, format = Date)]
     status_on: NaiveDate,
+    /// The expiry by the query's rule
+    #[schema(value_type = String, format = Date)]
     expires_on: NaiveDate,
     #[serde(flatten)]
     registration: RegistrationDoc<'a>,
@@ -121,7 +128,7 @@ pub struct RegistrationDetail<'a> {
     tag = "registry",
     params(("no" = String, Path, description = "Registration number, e.g. C21-0008-2"), OneParams),
     responses(
-        (status = 200, description = "The registration", body = Object),
+        (status = 200, description = "The registration", body = RegistrationDetail),
         (status = 400, description = "A parameter is invalid", body = crate::error::ErrorBody),
         (status = 404, description = "No such registration", body = crate::error::ErrorBody)
     )
@@ -130,7 +137,7 @@ pub async fn get_one(
     State(state): State<Arc<AppState>>,
     Path(no): Path<String>,
     query: Result<Query<OneParams>, QueryRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let p = params(query)?;
     let on = on_or_today(p.on.as_deref())?;
     let rule = parse("rule", p.rule.as_deref(), str::parse)?.unwrap_or_default();
@@ -147,7 +154,6 @@ pub async fn get_one(
         expires_on: r.expires_on(rule),
         registration: registration_to_doc(r, &snapshot.catalog),
     };
-    serde_json::to_value(detail)
-        .map(Json)
-        .map_err(ApiError::internal)
+    // Serialised here, while the snapshot it borrows from is held.
+    Ok(Json(detail).into_response())
 }

@@ -230,7 +230,7 @@ pub async fn detail(
                 dt { (t(lang, "事業者", "Provider")) } dd { (r.provider) }
                 dt { (t(lang, "制度", "Program")) } dd { (r.program.label()) }
                 dt { (t(lang, "サービスモデル", "Service model")) } dd { @match r.service_model { Some(m) => (m.as_str()), None => (none()) } }
-                dt { (t(lang, "登録日", "Registered on")) } dd { (r.registered_on) }
+                dt { (t(lang, "初回登録日", "First registered on")) } dd { (r.registered_on) }
                 dt { (t(lang, "監査対象期間", "Audit period")) } dd { (r.audit_period.start()) " – " (r.audit_period.end()) }
                 dt { (t(lang, "有効期限", "Expires on")) } dd {
                     (r.expires_on(rule)) " "

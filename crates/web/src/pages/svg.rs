@@ -86,7 +86,7 @@ pub fn validity_timeline(lang: Lang, v: &Validity) -> Markup {
         t("監査対象期間", "audit period"),
         v.audit.0,
         v.audit.1,
-        t("有効期間", "validity"),
+        t("掲載期間", "listed"),
         v.registered,
         v.expires
     );
@@ -95,7 +95,7 @@ pub fn validity_timeline(lang: Lang, v: &Validity) -> Markup {
             title { (label) }
             text x=(LEFT) y="16" { (t("監査対象期間", "Audit period")) }
             rect x=(x(v.audit.0)) y="22" width=((x(v.audit.1) - x(v.audit.0)).max(2.0)) height="16" fill="#949494" {}
-            text x=(LEFT) y="56" { (t("有効期間（登録日〜有効期限）", "Valid (registration to expiry)")) }
+            text x=(LEFT) y="56" { (t("掲載期間（初回登録日〜有効期限）", "Listed (first registration to expiry)")) }
             rect x=(x(v.registered)) y="62" width=((x(v.expires) - x(v.registered)).max(2.0)) height="16" fill="#197a4b" {}
             text x=(x(v.expires)) y="96" text-anchor="end" { (t("有効期限 ", "expires ")) (v.expires) }
             @if let Some(f) = v.renewal_filed {

@@ -251,6 +251,32 @@ async fn service_basics() {
             "{name} undescribed"
         );
     }
+    // Every response body is described: no bare object a client cannot be generated from.
+    let mut bare = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("item") {
+            for (status, response) in operation["responses"].as_object().expect("responses") {
+                for (media, content) in response["content"].as_object().into_iter().flatten() {
+                    let schema = &content["schema"];
+                    if schema["type"] == "object"
+                        && ["properties", "additionalProperties", "allOf", "$ref"]
+                            .iter()
+                            .all(|k| schema.get(k).is_none())
+                    {
+                        bare.push(format!("{method} {path} {status} {media}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bare.is_empty(), "untyped response bodies: {bare:#?}");
+    let detail = &schemas["RegistrationDoc"]["properties"];
+    for field in ["registration_no", "scope", "regions", "controls"] {
+        assert!(
+            detail[field].is_object(),
+            "RegistrationDoc.{field} undescribed"
+        );
+    }
     let ui = get(s.addr, "/api/docs/").await;
     assert_eq!(ui.status, 200);
     assert!(
