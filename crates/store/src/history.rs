@@ -92,6 +92,28 @@ impl Store {
         Ok(last.map_or(0, |e| e.seq))
     }
 
+    /// The registration numbers the list events after revision `after` name (each once, in
+    /// the order first changed), and the revision they bring the list to.
+    pub async fn changed_since(&self, after: i64) -> Result<(i64, Vec<String>)> {
+        let events = list_event::Entity::find()
+            .select_only()
+            .column(list_event::Column::Seq)
+            .column(list_event::Column::RegistrationNo)
+            .filter(list_event::Column::Seq.gt(after))
+            .order_by_asc(list_event::Column::Seq)
+            .into_tuple::<(i64, String)>()
+            .all(&self.db)
+            .await?;
+        let revision = events.last().map_or(after, |(seq, _)| *seq);
+        let mut numbers: Vec<String> = Vec::with_capacity(events.len());
+        for (_, no) in events {
+            if !numbers.contains(&no) {
+                numbers.push(no);
+            }
+        }
+        Ok((revision, numbers))
+    }
+
     /// The list as it was on `date`: for each entry, the version with the latest effective
     /// date on or before it (the later recorded one on the same date). Only the winning
     /// versions are decoded.

@@ -381,6 +381,48 @@ impl Store {
             .collect())
     }
 
+    /// The stored versions of `numbers` (a number no longer on the list is absent).
+    pub async fn load_registrations(
+        &self,
+        numbers: &[String],
+        catalog: &Catalog,
+    ) -> Result<HashMap<String, Registration>> {
+        let mut loaded = HashMap::with_capacity(numbers.len());
+        for chunk in numbers.chunks(500) {
+            let models = registration::Entity::find()
+                .filter(registration::Column::RegistrationNo.is_in(chunk.iter().cloned()))
+                .all(&self.db)
+                .await?;
+            let mut statements: HashMap<String, Vec<control_statement::Model>> = HashMap::new();
+            for s in control_statement::Entity::find()
+                .filter(control_statement::Column::RegistrationNo.is_in(chunk.iter().cloned()))
+                .all(&self.db)
+                .await?
+            {
+                statements
+                    .entry(s.registration_no.clone())
+                    .or_default()
+                    .push(s);
+            }
+            for m in models {
+                let s = statements.remove(&m.registration_no).unwrap_or_default();
+                loaded.insert(m.registration_no.clone(), from_rows(m, s, catalog)?);
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// The registration numbers on the list, in its order.
+    pub async fn list_order(&self) -> Result<Vec<String>> {
+        Ok(registration::Entity::find()
+            .select_only()
+            .column(registration::Column::RegistrationNo)
+            .order_by_asc(registration::Column::Position)
+            .into_tuple::<String>()
+            .all(&self.db)
+            .await?)
+    }
+
     /// The stored registry, in the order of the last import.
     pub async fn load_registry(&self, catalog: &Catalog) -> Result<Registry> {
         let mut registrations = Vec::new();

@@ -7,13 +7,14 @@ use crate::render::RenderPool;
 use chrono::NaiveDate;
 use ismap_core::criteria::{BUILTIN_VERSION, Catalog};
 use ismap_core::query::RegistryIndex;
+use ismap_core::registration::Registration;
 use ismap_core::registry::Registry;
 use ismap_core::validity::ExpiryRule;
 use ismap_formats::registry_json::canonical_sha256;
 use ismap_report::{Origin, RegistryInfo};
 use ismap_store::{ImportRecord, ListEvent, Store, StoreError};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 /// How many of the list's latest changes the dashboard shows.
@@ -23,8 +24,9 @@ pub struct Snapshot {
     pub catalog: Catalog,
     pub registry: Registry,
     pub index: RegistryIndex,
-    /// SHA-256 of the registry file, or of the canonical export for a database.
-    pub sha256: String,
+    /// SHA-256 of the registry file, or of the canonical export for a database: computed
+    /// once, after a reload and off the request path ([`Snapshot::sha256`]).
+    sha256: OnceLock<String>,
     /// Where the registry came from, as public output names it (never a path or URL).
     pub origin: Origin,
     /// The latest imports, newest first (empty when not served from a database).
@@ -37,17 +39,31 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn new(catalog: Catalog, registry: Registry, sha256: String, origin: Origin) -> Self {
+        let snapshot = Snapshot::unhashed(catalog, registry, origin);
+        let _ = snapshot.sha256.set(sha256);
+        snapshot
+    }
+
+    /// A snapshot whose hash is computed when first asked for.
+    fn unhashed(catalog: Catalog, registry: Registry, origin: Origin) -> Self {
         let index = RegistryIndex::new(&registry);
         Snapshot {
             catalog,
             registry,
             index,
-            sha256,
+            sha256: OnceLock::new(),
             origin,
             imports: Vec::new(),
             changes: Vec::new(),
             revision: 0,
         }
+    }
+
+    /// SHA-256 of the registry file, or of the canonical export for a database (`ismap
+    /// registry export` writes exactly the bytes hashed).
+    pub fn sha256(&self) -> &str {
+        self.sha256
+            .get_or_init(|| canonical_sha256(&self.registry, &self.catalog))
     }
 
     /// A procurement case's profile checked against this list: the snapshot the case keeps
@@ -61,7 +77,7 @@ impl Snapshot {
         // Today in Japan, whatever the profile's evaluation date: a case's record is of the
         // list as it is, and a past date could let a revoked service pass.
         let on = ismap_formats::profile_toml::CaseCheckOn {
-            registry_sha256: &self.sha256,
+            registry_sha256: self.sha256(),
             registry_revision: self.origin.revision(),
             evaluated_on: ismap_core::validity::japan_date(chrono::Utc::now()),
             rule,
@@ -76,25 +92,80 @@ impl Snapshot {
 
     /// How reports name this registry.
     pub fn registry_info(&self) -> RegistryInfo {
-        RegistryInfo::new(&self.registry, self.sha256.clone(), self.origin.clone())
+        RegistryInfo::new(
+            &self.registry,
+            self.sha256().to_owned(),
+            self.origin.clone(),
+        )
     }
 
     async fn from_store(store: &Store, rule: ExpiryRule) -> Result<Snapshot, StoreError> {
         let revision = store.list_revision().await?;
         let catalog = store.load_criteria(BUILTIN_VERSION).await?;
         let registry = store.load_registry(&catalog).await?;
-        let sha256 = canonical_sha256(&registry, &catalog);
+        Snapshot::at_revision(store, rule, (catalog, registry), revision).await
+    }
+
+    /// The snapshot of a registry read at `revision`, with the list's latest imports and
+    /// changes.
+    async fn at_revision(
+        store: &Store,
+        rule: ExpiryRule,
+        (catalog, registry): (Catalog, Registry),
+        revision: i64,
+    ) -> Result<Snapshot, StoreError> {
         let imports = store.recent_imports(20).await?;
         let changes = store.list_changes(RECENT_CHANGES, &catalog, rule).await?;
         let origin = Origin::Database {
             revision: Some(revision),
             as_of: None,
         };
-        let mut snapshot = Snapshot::new(catalog, registry, sha256, origin);
+        let mut snapshot = Snapshot::unhashed(catalog, registry, origin);
         snapshot.imports = imports;
         snapshot.changes = changes;
         snapshot.revision = revision;
         Ok(snapshot)
+    }
+
+    /// This snapshot with the entries the list events since its revision name read again
+    /// (not every statement row of the list); `None` when the list has not changed.
+    async fn updated(
+        &self,
+        store: &Store,
+        rule: ExpiryRule,
+    ) -> Result<Option<Snapshot>, StoreError> {
+        let (revision, changed) = store.changed_since(self.revision).await?;
+        if revision == self.revision {
+            return Ok(None);
+        }
+        let mut fresh = store.load_registrations(&changed, &self.catalog).await?;
+        let kept: HashMap<&str, &Registration> = self
+            .registry
+            .registrations()
+            .iter()
+            .map(|r| (r.registration_no.as_str(), r))
+            .collect();
+        let order = store.list_order().await?;
+        let mut entries = Vec::with_capacity(order.len());
+        for no in &order {
+            match fresh.remove(no) {
+                Some(r) => entries.push(r),
+                None => match kept.get(no.as_str()) {
+                    Some(r) => entries.push((*r).clone()),
+                    // An entry added after the events were read: read everything.
+                    None => return Snapshot::from_store(store, rule).await.map(Some),
+                },
+            }
+        }
+        let registry = Registry::new(entries).map_err(|e| StoreError::Corrupt {
+            table: "registration",
+            key: e.no.to_string(),
+            message: "duplicate registration number".into(),
+        })?;
+        let catalog = self.catalog.clone();
+        Snapshot::at_revision(store, rule, (catalog, registry), revision)
+            .await
+            .map(Some)
     }
 }
 
@@ -265,15 +336,24 @@ impl AppState {
         let Some(store) = &self.store else {
             return Ok(false);
         };
-        if store.list_revision().await? == self.snapshot().revision {
+        let started = std::time::Instant::now();
+        let Some(fresh) = self.snapshot().updated(store, self.rule()).await? else {
             return Ok(false);
-        }
-        let fresh = Arc::new(Snapshot::from_store(store, self.rule()).await?);
+        };
+        let fresh = Arc::new(fresh);
         match self.snapshot.write() {
-            Ok(mut s) => *s = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
+            Ok(mut s) => *s = Arc::clone(&fresh),
+            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&fresh),
         }
-        tracing::info!("registry reloaded after a change to the list");
+        tracing::info!(
+            revision = fresh.revision,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "registry updated after a change to the list"
+        );
+        // The hash of the whole list is work: done now, not by the next reader.
+        tokio::task::spawn_blocking(move || {
+            fresh.sha256();
+        });
         Ok(true)
     }
 

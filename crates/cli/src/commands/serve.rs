@@ -17,7 +17,7 @@ pub struct ServeCmd {
     source: RegistrySource,
     /// Seconds between checks for changes to the list in the database (made by imports or
     /// by other servers sharing it)
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 1)]
     refresh: u64,
     /// Mark session cookies Secure: set when clients reach the server over TLS (a proxy that
     /// sends X-Forwarded-Proto: https gets Secure cookies without it)
@@ -160,7 +160,7 @@ fn spawn_alerts(state: Arc<AppState>, every: Duration, settings: ismap_notify::S
             let list = ismap_notify::List {
                 registry: &snapshot.registry,
                 catalog: &snapshot.catalog,
-                sha256: &snapshot.sha256,
+                sha256: snapshot.sha256(),
                 revision: snapshot.origin.revision(),
             };
             let run = ismap_notify::run(

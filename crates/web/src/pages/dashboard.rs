@@ -63,7 +63,7 @@ pub async fn page(
             (t(lang, "基準日 ", "Status on ")) (on) " · "
             (t(lang, "ISMAPクラウドサービスリスト ", "Registry ")) (snapshot.origin.describe(lang)) " · "
             (all.len()) (t(lang, " 件", " registrations")) " · SHA-256 "
-            code { (&snapshot.sha256[..snapshot.sha256.len().min(12)]) }
+            code { (snapshot.sha256().get(..12).unwrap_or_default()) }
         }
         section aria-labelledby="counts" {
             h2 id="counts" { (t(lang, "状態別の件数", "Registrations by status")) }

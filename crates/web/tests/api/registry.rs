@@ -332,6 +332,29 @@ async fn database_changes_are_picked_up() {
         "{changes}"
     );
     assert!(html.contains("smaller"), "the import is listed");
+
+    // An entry changed, one back, the order reversed: the snapshot, updated from the list
+    // events alone, is the list a full reading gives, with the same hash.
+    let mut next: Vec<_> = demo.registrations()[..4].to_vec();
+    next[0].service_name = "改名されたサービス".into();
+    next.reverse();
+    let next = Registry::new(next).expect("unique");
+    store
+        .import_registry(&next, &catalog, "next", "y", false)
+        .await
+        .expect("import");
+    assert!(s.state.refresh().await.expect("refresh"), "not noticed");
+    let snapshot = s.state.snapshot();
+    let stored = store.load_registry(&catalog).await.expect("load");
+    assert_eq!(snapshot.registry.registrations(), stored.registrations());
+    assert_eq!(
+        snapshot.sha256(),
+        ismap_formats::registry_json::canonical_sha256(&stored, &catalog)
+    );
+    let found = get(s.addr, &format!("/api/v1/registrations?q={}", enc("改名")))
+        .await
+        .json();
+    assert_eq!(found["total"], 1, "search index rebuilt");
 }
 
 #[tokio::test]
