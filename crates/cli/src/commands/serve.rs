@@ -16,9 +16,9 @@ pub struct ServeCmd {
     #[command(flatten)]
     source: RegistrySource,
     /// Seconds between checks for changes to the list in the database (made by imports or
-    /// by other servers sharing it)
-    #[arg(long, default_value_t = 1)]
-    refresh: u64,
+    /// by other servers sharing it), 0.1 to 3600
+    #[arg(long, default_value = "0.5", value_name = "SECONDS", value_parser = refresh_interval)]
+    refresh: Duration,
     /// Mark session cookies Secure: set when clients reach the server over TLS (a proxy that
     /// sends X-Forwarded-Proto: https gets Secure cookies without it)
     #[arg(long, env = "ISMAP_SECURE_COOKIES")]
@@ -89,7 +89,7 @@ impl ServeCmd {
                 rule: ctx.rule,
             };
             let state = AppState::from_store(ctx.store().await?, deployment).await?;
-            state.spawn_refresh(Duration::from_secs(self.refresh.max(1)));
+            state.spawn_refresh(self.refresh);
             if self.alerts_every > 0 {
                 spawn_alerts(
                     Arc::clone(&state),
@@ -202,6 +202,14 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+/// `--refresh`: a number of seconds between 0.1 and 3600.
+fn refresh_interval(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if (0.1..=3600.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
+        _ => Err("expected a number of seconds between 0.1 and 3600".into()),
     }
 }
 

@@ -195,6 +195,15 @@ fn bad_arguments() {
         .run(&["criteria", "list", "--criteria-version", "2099-01-01"])
         .bad_input();
     assert!(err.contains("2099-01-01"), "{err}");
+    for refresh in ["0", "0.05", "inf", "NaN", "soon"] {
+        let err = env.run(&["serve", "--refresh", refresh]).bad_input();
+        assert!(
+            err.contains(&format!(
+                "invalid value '{refresh}' for '--refresh <SECONDS>'"
+            )) && err.contains("between 0.1 and 3600"),
+            "{err}"
+        );
+    }
 }
 
 #[test]
