@@ -439,12 +439,18 @@ impl<'a> Engine<'a> {
     }
 
     pub fn evaluate(&self, candidates: &[RegistrationNumber]) -> Vec<CandidateResult> {
-        // One zeroed table per run, indexed by control key, reused by every candidate.
-        let mut scratch = vec![0; self.catalog.len()];
-        candidates
-            .iter()
-            .map(|no| self.evaluate_with(no, &mut scratch))
-            .collect()
+        // Candidates are independent: a long list is split over the cores.
+        crate::parallel::map_chunks(candidates, 256, |chunk| {
+            // One zeroed table per thread, indexed by control key, reused by every candidate.
+            let mut scratch = vec![0; self.catalog.len()];
+            chunk
+                .iter()
+                .map(|no| self.evaluate_with(no, &mut scratch))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     pub fn evaluate_one(&self, no: &RegistrationNumber) -> CandidateResult {

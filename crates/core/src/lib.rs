@@ -29,6 +29,7 @@ pub mod history;
 pub mod ids;
 pub mod lang;
 pub mod lifecycle;
+pub mod parallel;
 pub mod profile;
 pub mod query;
 pub mod redact;

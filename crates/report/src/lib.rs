@@ -237,9 +237,20 @@ impl<'a> CheckReport<'a> {
             results,
             lang,
         } = &self.results;
-        for result in results.iter() {
-            serde_json::to_writer(&mut w, &engine.summary(result, *lang))?;
-            w.write_all(b"\n")?;
+        // Lines are made on every core, a block at a time, and written in order: the
+        // memory held is one block's lines, whatever the length of the list.
+        for block in results.chunks(2048) {
+            let lines = ismap_core::parallel::map_chunks(block, 256, |part| {
+                let mut lines = Vec::new();
+                for result in part {
+                    serde_json::to_writer(&mut lines, &engine.summary(result, *lang))?;
+                    lines.push(b'\n');
+                }
+                Ok::<_, serde_json::Error>(lines)
+            });
+            for part in lines {
+                w.write_all(&part?)?;
+            }
         }
         Ok(())
     }

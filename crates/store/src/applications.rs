@@ -266,7 +266,13 @@ fn corrupt(m: &application::Model, message: String) -> StoreError {
 
 fn to_application(m: application::Model) -> Result<Application> {
     let lifecycle = serde_json::from_str(&m.lifecycle).map_err(|e| corrupt(&m, e.to_string()))?;
-    let content = serde_json::from_str(&m.content).map_err(|e| corrupt(&m, e.to_string()))?;
+    let mut content: ApplicationContent =
+        serde_json::from_str(&m.content).map_err(|e| corrupt(&m, e.to_string()))?;
+    // Saved before blank scope lines were refused (they were dropped when the entry was
+    // built): dropped here too, so that such an application can still be approved.
+    for items in [&mut content.scope_included, &mut content.scope_excluded] {
+        items.retain(|s| !s.trim().is_empty());
+    }
     Ok(Application {
         id: m.id,
         provider: m.provider,

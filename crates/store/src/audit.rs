@@ -135,10 +135,10 @@ fn hash(e: &audit_event::Model) -> String {
     hex::encode(h.finalize())
 }
 
-/// Appends `change` on `db` (a transaction of the caller's, so that the change and its record
-/// commit together).
-pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<i64> {
-    // Lock the head row first: the write lock on SQLite, a row lock on PostgreSQL.
+/// Locks the chain's head row until `db`'s transaction ends: the write lock on SQLite, a row
+/// lock on PostgreSQL. Writers of the list history take it too, before their first event, so
+/// that list events are numbered in the order they commit.
+pub(crate) async fn lock_head<C: ConnectionTrait>(db: &C) -> Result<()> {
     let locked = audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Id, Expr::col(audit_head::Column::Id))
         .filter(audit_head::Column::Id.eq(1))
@@ -147,6 +147,13 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<i6
     if locked.rows_affected != 1 {
         return Err(sea_orm::DbErr::RecordNotFound("audit_head".into()).into());
     }
+    Ok(())
+}
+
+/// Appends `change` on `db` (a transaction of the caller's, so that the change and its record
+/// commit together).
+pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> Result<i64> {
+    lock_head(db).await?;
     let head = audit_head::Entity::find_by_id(1)
         .one(db)
         .await?

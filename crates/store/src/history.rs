@@ -49,6 +49,9 @@ pub(crate) async fn append_list_event<C: ConnectionTrait>(
     effective_on: NaiveDate,
     rows: Option<&Rows>,
 ) -> Result<()> {
+    // Readers follow the list by event number (`Store::changed_since`): an event numbered
+    // before another must not commit after it.
+    crate::audit::lock_head(db).await?;
     if let Some(latest) = latest_effective(db, registration_no).await?
         && effective_on < latest
     {
@@ -92,26 +95,21 @@ impl Store {
         Ok(last.map_or(0, |e| e.seq))
     }
 
-    /// The registration numbers the list events after revision `after` name (each once, in
-    /// the order first changed), and the revision they bring the list to.
-    pub async fn changed_since(&self, after: i64) -> Result<(i64, Vec<String>)> {
-        let events = list_event::Entity::find()
+    /// The registration numbers the list events after revision `after` name, each once.
+    pub async fn changed_since(&self, after: i64) -> Result<Vec<String>> {
+        let numbers = list_event::Entity::find()
             .select_only()
-            .column(list_event::Column::Seq)
             .column(list_event::Column::RegistrationNo)
             .filter(list_event::Column::Seq.gt(after))
             .order_by_asc(list_event::Column::Seq)
-            .into_tuple::<(i64, String)>()
+            .into_tuple::<String>()
             .all(&self.db)
             .await?;
-        let revision = events.last().map_or(after, |(seq, _)| *seq);
-        let mut numbers: Vec<String> = Vec::with_capacity(events.len());
-        for (_, no) in events {
-            if !numbers.contains(&no) {
-                numbers.push(no);
-            }
-        }
-        Ok((revision, numbers))
+        let mut seen = std::collections::HashSet::new();
+        Ok(numbers
+            .into_iter()
+            .filter(|no| seen.insert(no.clone()))
+            .collect())
     }
 
     /// The list as it was on `date`: for each entry, the version with the latest effective

@@ -60,10 +60,16 @@ impl Snapshot {
     }
 
     /// SHA-256 of the registry file, or of the canonical export for a database (`ismap
-    /// registry export` writes exactly the bytes hashed).
+    /// registry export` writes exactly the bytes hashed). Computed on first use, which takes
+    /// a moment on a large list: pages that only show it use [`Snapshot::sha256_ready`].
     pub fn sha256(&self) -> &str {
         self.sha256
             .get_or_init(|| canonical_sha256(&self.registry, &self.catalog))
+    }
+
+    /// The hash when it has been computed (right after a reload it is being computed).
+    pub fn sha256_ready(&self) -> Option<&str> {
+        self.sha256.get().map(String::as_str)
     }
 
     /// A procurement case's profile checked against this list: the snapshot the case keeps
@@ -134,11 +140,24 @@ impl Snapshot {
         store: &Store,
         rule: ExpiryRule,
     ) -> Result<Option<Snapshot>, StoreError> {
-        let (revision, changed) = store.changed_since(self.revision).await?;
+        let revision = store.list_revision().await?;
         if revision == self.revision {
             return Ok(None);
         }
-        let mut fresh = store.load_registrations(&changed, &self.catalog).await?;
+        let everything = || async { Snapshot::from_store(store, rule).await.map(Some) };
+        // A history that went back (a restored backup) is read again whole.
+        if revision < self.revision {
+            return everything().await;
+        }
+        let changed = store.changed_since(self.revision).await?;
+        if changed.len() > self.registry.len() / 2 {
+            return everything().await;
+        }
+        // An entry that does not read under this snapshot's criteria (criteria imported
+        // since): everything, criteria included, is read again.
+        let Ok(mut fresh) = store.load_registrations(&changed, &self.catalog).await else {
+            return everything().await;
+        };
         let kept: HashMap<&str, &Registration> = self
             .registry
             .registrations()
@@ -152,8 +171,8 @@ impl Snapshot {
                 Some(r) => entries.push(r),
                 None => match kept.get(no.as_str()) {
                     Some(r) => entries.push((*r).clone()),
-                    // An entry added after the events were read: read everything.
-                    None => return Snapshot::from_store(store, rule).await.map(Some),
+                    // An entry added after the events were read.
+                    None => return everything().await,
                 },
             }
         }
@@ -298,7 +317,9 @@ impl AppState {
         deployment: Deployment,
     ) -> Result<Arc<AppState>, StoreError> {
         let snapshot = Snapshot::from_store(&store, deployment.rule).await?;
-        Ok(AppState::new(Some(store), snapshot, deployment))
+        let state = AppState::new(Some(store), snapshot, deployment);
+        warm(state.snapshot());
+        Ok(state)
     }
 
     /// The database, when the server runs on one (accounts, applications, history).
@@ -341,19 +362,24 @@ impl AppState {
             return Ok(false);
         };
         let fresh = Arc::new(fresh);
-        match self.snapshot.write() {
-            Ok(mut s) => *s = Arc::clone(&fresh),
-            Err(poisoned) => *poisoned.into_inner() = Arc::clone(&fresh),
+        {
+            let mut current = match self.snapshot.write() {
+                Ok(s) => s,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            // Two updates may run at once (a poll and a change made here): the later list
+            // stays.
+            if current.revision > fresh.revision {
+                return Ok(false);
+            }
+            *current = Arc::clone(&fresh);
         }
         tracing::info!(
             revision = fresh.revision,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "registry updated after a change to the list"
         );
-        // The hash of the whole list is work: done now, not by the next reader.
-        tokio::task::spawn_blocking(move || {
-            fresh.sha256();
-        });
+        warm(fresh);
         Ok(true)
     }
 
@@ -381,4 +407,11 @@ impl AppState {
             }
         });
     }
+}
+
+/// Computes a new snapshot's hash on a blocking thread, before a reader needs it.
+fn warm(snapshot: Arc<Snapshot>) {
+    tokio::task::spawn_blocking(move || {
+        snapshot.sha256();
+    });
 }

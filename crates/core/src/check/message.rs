@@ -85,8 +85,8 @@ pub(super) fn reason(finding: Finding, ctx: &Context, lang: Lang) -> String {
         Expired { on } => format!("Expired on {on} (the list shows no renewal filed by that date)."),
         Revoked { on } if ja => format!("{on} に登録が取り消されています。"),
         Revoked { on } => format!("The registration was revoked on {on}."),
-        NotYetValid { from } if ja => format!("評価日時点では未登録です（登録日 {from}）。"),
-        NotYetValid { from } => format!("The evaluation date is before the registration date {from}."),
+        NotYetValid { from } if ja => format!("評価日時点では未登録です（初回登録日 {from}）。"),
+        NotYetValid { from } => format!("The evaluation date is before the first registration date {from}."),
         NotListed => lang.pick("ISMAPクラウドサービスリストに掲載されていません。", "Not on the ISMAP cloud service list.").into(),
         ExpiryDiffers { published, computed } if ja => format!(
             "リストに記載の有効期限 {published} は、監査対象期間の末日の翌日から1年4か月として算定した日 {computed} と異なります。状態はリストの有効期限で判定しています。"

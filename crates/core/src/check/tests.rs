@@ -163,6 +163,33 @@ fn listing() {
 }
 
 #[test]
+fn a_long_list_split_over_the_cores_gives_each_candidate_its_own_result() {
+    let catalog = small_catalog();
+    let registry = Registry::new(
+        (0..700)
+            .map(|i| {
+                let mut r = registration(&format!("C24-{i:04}-1"));
+                r.registered_on = d("2024-06-01") + chrono::Days::new(i);
+                r
+            })
+            .collect(),
+    )
+    .expect("unique");
+    let p = profile();
+    let engine = Engine::new(&catalog, &registry, &p, d(DAY), ExpiryRule::Civil).expect("known");
+    let mut candidates: Vec<_> = registry
+        .registrations()
+        .iter()
+        .map(|r| r.registration_no.clone())
+        .rev()
+        .collect();
+    candidates.push(no("C99-9999-9"));
+    let together = engine.evaluate(&candidates);
+    let one_by_one: Vec<_> = candidates.iter().map(|c| engine.evaluate_one(c)).collect();
+    assert_eq!(together, one_by_one);
+}
+
+#[test]
 fn not_listed_has_only_its_listing_entry() {
     let catalog = small_catalog();
     let registry = Registry::new(vec![registration(TARGET)]).expect("unique");

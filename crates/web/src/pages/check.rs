@@ -119,7 +119,7 @@ fn results_page(
         p.lead {
             (t(lang, "評価日 ", "Evaluated on ")) (evaluated_on) " · "
             (t(lang, "管理基準 ", "Criteria ")) (snapshot.catalog.version()) " · "
-            (t(lang, "リストの SHA-256 ", "Registry SHA-256 ")) code { (snapshot.sha256().get(..12).unwrap_or_default()) }
+            (t(lang, "リストの SHA-256 ", "Registry SHA-256 ")) code { (snapshot.sha256_ready().and_then(|h| h.get(..12)).unwrap_or("…")) }
         }
         p.note { (ismap_core::check::scope_note(lang)) }
         div.table-wrap {
@@ -343,7 +343,7 @@ pub async fn sheet(
                 dt { (t(lang, "管理基準のバージョン", "Criteria version")) } dd { (snapshot.catalog.version()) }
                 dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (state.rule().label(lang)) }
                 dt { (t(lang, "ISMAPクラウドサービスリスト", "Registry")) } dd { (snapshot.origin.describe(lang)) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
-                dt { (t(lang, "リストの SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256()) } }
+                dt { (t(lang, "リストの SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256_ready().unwrap_or("…")) } }
                 dt { (t(lang, "機密性", "Confidentiality")) } dd { (profile.confidentiality.level()) }
                 dt { (t(lang, "低影響利用の判断", "Low-impact judgment")) } dd {
                     (yes_no(profile.low_impact))

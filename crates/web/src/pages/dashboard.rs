@@ -60,10 +60,10 @@ pub async fn page(
     let body = html! {
         h1 { (title) }
         p.lead {
-            (t(lang, "基準日 ", "Status on ")) (on) " · "
+            (t(lang, "状態の基準日 ", "Status on ")) (on) " · "
             (t(lang, "ISMAPクラウドサービスリスト ", "Registry ")) (snapshot.origin.describe(lang)) " · "
             (all.len()) (t(lang, " 件", " registrations")) " · SHA-256 "
-            code { (snapshot.sha256().get(..12).unwrap_or_default()) }
+            code { (snapshot.sha256_ready().and_then(|h| h.get(..12)).unwrap_or("…")) }
         }
         section aria-labelledby="counts" {
             h2 id="counts" { (t(lang, "状態別の件数", "Registrations by status")) }

@@ -98,7 +98,7 @@ pub async fn list(
                 input type="number" id="expiring_within" name="expiring_within" min="0" value=(p.expiring_within.as_deref().unwrap_or(""));
             }
             div {
-                label for="on" { (t(lang, "基準日", "Status on")) }
+                label for="on" { (t(lang, "状態の基準日", "Status on")) }
                 input type="date" id="on" name="on" value=(q.on);
             }
             @if state.store().is_some() {
@@ -111,7 +111,7 @@ pub async fn list(
                 ("registration_no", t(lang, "登録番号", "Registration number")),
                 ("service_name", t(lang, "サービス名", "Service name")),
                 ("provider", t(lang, "事業者", "Provider")),
-                ("registered_on", t(lang, "登録日", "Registration date")),
+                ("registered_on", t(lang, "初回登録日", "First registration date")),
                 ("expires_on", t(lang, "有効期限", "Expiry")),
             ]))
             (select("order", t(lang, "順序", "Order"), p.order.as_deref(), &[("asc", t(lang, "昇順", "Ascending")), ("desc", t(lang, "降順", "Descending"))]))
@@ -127,7 +127,7 @@ pub async fn list(
         @if !page.positions.is_empty() {
             div.table-wrap {
                 table {
-                    caption.meta { (t(lang, "基準日 ", "Status on ")) (q.on) }
+                    caption.meta { (t(lang, "状態の基準日 ", "Status on ")) (q.on) }
                     (head(lang, &[("登録番号", "Registration"), ("サービス名", "Service"), ("事業者", "Provider"), ("制度", "Program"), ("モデル", "Model"), ("状態", "Status"), ("有効期限", "Expires")]))
                     tbody {
                         @for &i in &page.positions {
@@ -221,7 +221,7 @@ pub async fn detail(
     let body = html! {
         p.meta { a href="/registry" { "← " (t(lang, "ISMAPクラウドサービスリスト", "Registry")) } }
         h1 { (r.service_name) }
-        p.lead { (r.registration_no) " · " (r.provider) " · " (listing_badge(status, lang)) " " (t(lang, "（基準日 ", "(on ")) (on) (t(lang, "）", ")")) }
+        p.lead { (r.registration_no) " · " (r.provider) " · " (listing_badge(status, lang)) " " (t(lang, "（状態の基準日 ", "(status on ")) (on) (t(lang, "）", ")")) }
         section aria-labelledby="facts" {
             h2 id="facts" { (t(lang, "登録内容", "Registration")) }
             dl.fields {
@@ -244,7 +244,7 @@ pub async fn detail(
                 dt { (t(lang, "登録取消日", "Revoked on")) } dd { @match r.revoked_on { Some(d) => (d), None => (none()) } }
                 dt { (t(lang, "管理基準", "Criteria version")) } dd { (r.criteria_version) }
             }
-            h3 { (t(lang, "有効期間の推移", "Validity timeline")) }
+            h3 { (t(lang, "登録期間の推移", "Registration timeline")) }
             (svg::validity_timeline(lang, &svg::Validity {
                 audit: (r.audit_period.start(), r.audit_period.end()),
                 registered: r.registered_on,

@@ -81,6 +81,8 @@ pub fn validity_timeline(lang: Lang, v: &Validity) -> Markup {
     let origin = start - chrono::Days::new(30);
     let x = |d: NaiveDate| x_of(d.signed_duration_since(origin).num_days(), span);
     let t = |ja: &'static str, en: &'static str| lang.pick(ja, en);
+    // A revoked registration leaves the list on the day it is revoked, not at its expiry.
+    let listed_until = v.revoked.map_or(v.expires, |r| r.min(v.expires));
     let label = format!(
         "{} {}–{}, {} {}–{}",
         t("監査対象期間", "audit period"),
@@ -88,7 +90,7 @@ pub fn validity_timeline(lang: Lang, v: &Validity) -> Markup {
         v.audit.1,
         t("掲載期間", "listed"),
         v.registered,
-        v.expires
+        listed_until
     );
     html! {
         svg.chart viewBox={ "0 0 " (WIDTH) " 130" } role="img" aria-label=(label) {
@@ -96,7 +98,7 @@ pub fn validity_timeline(lang: Lang, v: &Validity) -> Markup {
             text x=(LEFT) y="16" { (t("監査対象期間", "Audit period")) }
             rect x=(x(v.audit.0)) y="22" width=((x(v.audit.1) - x(v.audit.0)).max(2.0)) height="16" fill="#949494" {}
             text x=(LEFT) y="56" { (t("掲載期間（初回登録日〜有効期限）", "Listed (first registration to expiry)")) }
-            rect x=(x(v.registered)) y="62" width=((x(v.expires) - x(v.registered)).max(2.0)) height="16" fill="#197a4b" {}
+            rect x=(x(v.registered)) y="62" width=((x(listed_until) - x(v.registered)).max(2.0)) height="16" fill="#197a4b" {}
             text x=(x(v.expires)) y="96" text-anchor="end" { (t("有効期限 ", "expires ")) (v.expires) }
             @if let Some(f) = v.renewal_filed {
                 line x1=(x(f)) y1="58" x2=(x(f)) y2="82" stroke="#6e5600" stroke-width="3" {}
@@ -107,7 +109,7 @@ pub fn validity_timeline(lang: Lang, v: &Validity) -> Markup {
                 text x=(x(r)) y="126" text-anchor="middle" { (t("登録取消 ", "revoked ")) (r) }
             }
             line x1=(x(v.today)) y1="4" x2=(x(v.today)) y2="86" stroke="#0017c1" stroke-dasharray="4 3" {}
-            text x=(x(v.today) + 4.0) y="10" { (t("基準日", "date")) " " (v.today) }
+            text x=(x(v.today) + 4.0) y="10" { (t("状態の基準日", "status on")) " " (v.today) }
         }
     }
 }
