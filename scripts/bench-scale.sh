@@ -30,7 +30,7 @@ run() { # name, registry dir, criteria flag
   one=$(grep -m 1 -o '"registration_no": "[^"]*"' "$file" | cut -d'"' -f4)
   local check="$bin/ismap check $criteria --registry $file --profile $dir/profile.toml"
   echo "== $name: $((size / 1000000)) MB"
-  taskset -c 0 hyperfine --warmup 1 --runs 5 --export-markdown "$out/$name.md" \
+  hyperfine --warmup 1 --runs 5 --export-markdown "$out/$name.md" \
     -n "floor: read the bytes (cat)" "cat $file >/dev/null" \
     -n "peer: Python json.load" "python3 -c 'import json,sys; json.load(open(sys.argv[1], \"rb\"))' $file" \
     -n "check one candidate (JSON)" "$check --service $one --format json >/dev/null" \

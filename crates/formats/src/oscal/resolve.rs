@@ -127,23 +127,26 @@ fn select(
     Ok(chosen)
 }
 
-/// The controls of `v` that are selected, keeping nesting; a selected control inside an
-/// unselected one takes its place.
-fn keep_controls(v: &Value, selected: &HashSet<String>) -> Vec<Value> {
+/// The list under `key` in `v`, taken out of it.
+fn take_list(v: &mut Value, key: &str) -> Vec<Value> {
+    match v.as_object_mut().and_then(|o| o.remove(key)) {
+        Some(Value::Array(list)) => list,
+        _ => Vec::new(),
+    }
+}
+
+/// The controls of `v` that are selected, taken out of it (moved, not copied: catalogs are
+/// megabytes) and keeping nesting; a selected control inside an unselected one takes its
+/// place.
+fn keep_controls(v: &mut Value, selected: &HashSet<String>) -> Vec<Value> {
     let mut out = Vec::new();
-    for c in controls_of(v) {
-        let children = keep_controls(c, selected);
-        if selected.contains(id(c)) {
-            let mut kept = c.clone();
-            match children.is_empty() {
-                true => {
-                    if let Some(o) = kept.as_object_mut() {
-                        o.remove("controls");
-                    }
-                }
-                false => kept["controls"] = Value::Array(children),
+    for mut c in take_list(v, "controls") {
+        let children = keep_controls(&mut c, selected);
+        if selected.contains(id(&c)) {
+            if let (false, Some(o)) = (children.is_empty(), c.as_object_mut()) {
+                o.insert("controls".into(), Value::Array(children));
             }
-            out.push(kept);
+            out.push(c);
         } else {
             out.extend(children);
         }
@@ -151,26 +154,24 @@ fn keep_controls(v: &Value, selected: &HashSet<String>) -> Vec<Value> {
     out
 }
 
-/// Groups with what remains in them; empty groups are dropped.
-fn keep_groups(v: &Value, selected: &HashSet<String>) -> Vec<Value> {
-    groups_of(v)
-        .filter_map(|g| {
-            let controls = keep_controls(g, selected);
-            let groups = keep_groups(g, selected);
+/// The groups of `v` with what remains in them, taken out of it; empty groups are dropped.
+fn keep_groups(v: &mut Value, selected: &HashSet<String>) -> Vec<Value> {
+    take_list(v, "groups")
+        .into_iter()
+        .filter_map(|mut g| {
+            let controls = keep_controls(&mut g, selected);
+            let groups = keep_groups(&mut g, selected);
             if controls.is_empty() && groups.is_empty() {
                 return None;
             }
-            let mut kept = g.clone();
-            let o = kept.as_object_mut()?;
-            o.remove("controls");
-            o.remove("groups");
+            let o = g.as_object_mut()?;
             if !groups.is_empty() {
                 o.insert("groups".into(), Value::Array(groups));
             }
             if !controls.is_empty() {
                 o.insert("controls".into(), Value::Array(controls));
             }
-            Some(kept)
+            Some(g)
         })
         .collect()
 }
@@ -400,7 +401,7 @@ fn resolve_at(
                 })?;
         let mut doc = load(href)?;
         // Taken out of the document, not copied: catalogs are megabytes.
-        let catalog = match super::model_of(&doc) {
+        let mut catalog = match super::model_of(&doc) {
             Some("catalog") => doc["catalog"].take(),
             Some("profile") => resolve_at(&doc, load, depth + 1)?["catalog"].take(),
             _ => return Err(OscalError::NotA(href.to_owned(), "catalog")),
@@ -430,10 +431,10 @@ fn resolve_at(
         )?;
         selected.retain(|s| !excluded.contains(s));
         if as_is {
-            groups.extend(keep_groups(&catalog, &selected));
-            controls.extend(keep_controls(&catalog, &selected));
+            groups.extend(keep_groups(&mut catalog, &selected));
+            controls.extend(keep_controls(&mut catalog, &selected));
         } else {
-            let mut all = keep_groups(&catalog, &selected);
+            let mut all = keep_groups(&mut catalog, &selected);
             // flat: every kept control at the top, groups dissolved
             fn flatten(groups: &mut [Value], out: &mut Vec<Value>) {
                 for g in groups.iter_mut() {
@@ -450,14 +451,14 @@ fn resolve_at(
                 }
             }
             flatten(&mut all, &mut controls);
-            controls.extend(keep_controls(&catalog, &selected));
+            controls.extend(keep_controls(&mut catalog, &selected));
         }
         if let Some(resources) = catalog
-            .get("back-matter")
-            .and_then(|b| b.get("resources"))
-            .and_then(Value::as_array)
+            .get_mut("back-matter")
+            .and_then(|b| b.get_mut("resources"))
+            .and_then(Value::as_array_mut)
         {
-            back_matter.extend(resources.iter().cloned());
+            back_matter.append(resources);
         }
     }
     let mut metadata = p.get("metadata").cloned().unwrap_or_else(|| json!({}));
