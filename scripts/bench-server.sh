@@ -21,7 +21,9 @@ ismap import registry "$dir/registry.json" >/dev/null
 echo "import of 10,000 × 261 into SQLite: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
 port=18931
-ISMAP_LOG=info ismap serve --bind "127.0.0.1:$port" --alerts-every 0 >"$out/serve.log" 2>&1 &
+# 16 clients may wait at once for the check pool (2 workers, one per core), none refused.
+ISMAP_LOG=info "$bin/ismap" --db "$db" serve --bind "127.0.0.1:$port" --alerts-every 0 \
+  --render-workers 2 --render-queue 16 >"$out/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
