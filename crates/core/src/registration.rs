@@ -43,9 +43,8 @@ impl FromStr for Program {
         match s.trim().to_ascii_lowercase().as_str() {
             "ismap" => Ok(Program::Ismap),
             "ismap-liu" | "ismap_liu" | "liu" => Ok(Program::IsmapLiu),
-            _ => Err(format!(
-                "unknown program {s:?}: expected \"ismap\" or \"ismap-liu\""
-            )),
+            // The callers show the value next to the field.
+            _ => Err("expected \"ismap\" or \"ismap-liu\"".into()),
         }
     }
 }
@@ -74,9 +73,7 @@ impl FromStr for ServiceModel {
             "iaas" => Ok(ServiceModel::IaaS),
             "paas" => Ok(ServiceModel::PaaS),
             "saas" => Ok(ServiceModel::SaaS),
-            _ => Err(format!(
-                "unknown service model {s:?}: expected IaaS, PaaS or SaaS"
-            )),
+            _ => Err("expected IaaS, PaaS or SaaS".into()),
         }
     }
 }
@@ -158,10 +155,7 @@ impl FromStr for StatementStatus {
             _ => None,
         };
         known(s).or_else(|| known(&match_key(s))).ok_or_else(|| {
-            format!(
-                "unknown control status {:?}: expected implemented, partial or not_applicable (実施／一部実施／非該当)",
-                s.trim()
-            )
+            "expected implemented, partial or not_applicable (実施／一部実施／非該当)".into()
         })
     }
 }
@@ -283,6 +277,31 @@ impl Conflict {
         match self {
             Conflict::InheritedFromNotUnderlying { control, .. } => Some(*control),
             _ => None,
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (Conflict::RenewalFiledInAuditPeriod { filed, audit_end }, Lang::Ja) => format!(
+                "更新申請日 {filed} が監査対象期間の終了日 {audit_end} 以前です（更新申請はその監査対象期間の後に行います）。"
+            ),
+            (
+                Conflict::RevokedBeforeRegistration {
+                    revoked,
+                    registered,
+                },
+                Lang::Ja,
+            ) => format!("取消日 {revoked} が登録日 {registered} より前です。"),
+            (Conflict::ExpiryInAuditPeriod { expires, audit_end }, Lang::Ja) => format!(
+                "公表された有効期限 {expires} が監査対象期間の終了日 {audit_end} 以前です。"
+            ),
+            (Conflict::ExpiryFarFromRule { expires, computed }, Lang::Ja) => format!(
+                "公表された有効期限 {expires} が、監査対象期間の終了日の翌日から1年4か月の {computed} より1年以上後です。"
+            ),
+            (Conflict::InheritedFromNotUnderlying { from, .. }, Lang::Ja) => format!(
+                "継承元 {from} は基盤サービスに含まれていません。基盤サービスの登録番号に加えるか、継承元を直してください。"
+            ),
         }
     }
 
@@ -527,6 +546,54 @@ pub(crate) mod tests {
             AuditPeriod::new(d("2023-04-01"), d("2024-03-31")).expect("valid"),
             "test".into(),
         )
+    }
+
+    #[test]
+    fn each_conflict_is_explained_in_both_languages_with_its_dates() {
+        let (a, b) = (d("2024-03-31"), d("2024-06-01"));
+        let from = RegistrationNumber::parse("C99-0003-1").expect("valid");
+        // (conflict, what the Japanese names)
+        let cases = [
+            (
+                Conflict::RenewalFiledInAuditPeriod {
+                    filed: a,
+                    audit_end: b,
+                },
+                "更新申請日 2024-03-31",
+            ),
+            (
+                Conflict::RevokedBeforeRegistration {
+                    revoked: a,
+                    registered: b,
+                },
+                "取消日 2024-03-31 が登録日 2024-06-01 より前",
+            ),
+            (
+                Conflict::ExpiryInAuditPeriod {
+                    expires: a,
+                    audit_end: b,
+                },
+                "有効期限 2024-03-31",
+            ),
+            (
+                Conflict::ExpiryFarFromRule {
+                    expires: b,
+                    computed: a,
+                },
+                "1年4か月の 2024-03-31",
+            ),
+            (
+                Conflict::InheritedFromNotUnderlying {
+                    control: ControlKey::from_raw(0),
+                    from,
+                },
+                "継承元 C99-0003-1 は基盤サービスに含まれていません",
+            ),
+        ];
+        for (conflict, ja) in cases {
+            assert_eq!(conflict.message(Lang::En), conflict.to_string());
+            assert!(conflict.message(Lang::Ja).contains(ja), "{conflict:?}");
+        }
     }
 
     #[test]

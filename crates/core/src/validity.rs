@@ -8,6 +8,7 @@
 //! the portal, so the calendar alternative (S + months, clamped to the month's end) can be
 //! selected; the Civil Code rule is the default.
 
+use crate::lang::Lang;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use std::fmt;
 use std::str::FromStr;
@@ -127,6 +128,20 @@ pub enum AuditPeriodError {
     },
 }
 
+impl AuditPeriodError {
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AuditPeriodError::EndsBeforeStart { start, end }, Lang::Ja) => {
+                format!("監査対象期間の終了日 {end} が開始日 {start} より前です。")
+            }
+            (AuditPeriodError::TooLong { start, end, latest }, Lang::Ja) => format!(
+                "監査対象期間 {start}〜{end} が12か月を超えています（終了日は {latest} までです）。"
+            ),
+            (_, Lang::En) => self.to_string(),
+        }
+    }
+}
+
 impl AuditPeriod {
     pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, AuditPeriodError> {
         if end < start {
@@ -227,6 +242,19 @@ mod tests {
             AuditPeriod::new(d("2024-02-02"), d("2024-02-01")),
             Err(AuditPeriodError::EndsBeforeStart { .. })
         ));
+        // Each refusal in both languages, with its dates.
+        let cases = [
+            (
+                ("2024-02-02", "2024-02-01"),
+                "終了日 2024-02-01 が開始日 2024-02-02 より前",
+            ),
+            (("2023-04-01", "2024-04-01"), "終了日は 2024-03-31 までです"),
+        ];
+        for ((s, e), ja) in cases {
+            let refused = AuditPeriod::new(d(s), d(e)).expect_err("refused");
+            assert_eq!(refused.message(Lang::En), refused.to_string());
+            assert!(refused.message(Lang::Ja).contains(ja), "{refused}");
+        }
     }
 
     #[test]

@@ -10,8 +10,9 @@
 
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::{CountryCode, RegistrationNumber};
+use ismap_core::lang::Lang;
 use ismap_core::registration::{
-    ControlStatement, Program, Region, Registration, Scope, ScopeItem, ServiceModel,
+    Conflict, ControlStatement, Program, Region, Registration, Scope, ScopeItem, ServiceModel,
     inheritance_conflict,
 };
 use ismap_core::validity::AuditPeriod;
@@ -112,32 +113,75 @@ impl Layout {
     }
 }
 
+/// Which rule a declared value breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    CriteriaVersion {
+        loaded: String,
+    },
+    Blank,
+    /// Not one of the values or forms the field takes: what was expected in each language.
+    Expected {
+        en: String,
+        ja: &'static str,
+    },
+    ControlId {
+        version: String,
+    },
+    StatedTwice,
+    Conflict(Conflict),
+}
+
+impl Rule {
+    /// What was expected, without the value (the caller shows it once, next to the field).
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Rule::CriteriaVersion { loaded }, Lang::En) => {
+                format!("criteria version not loaded (loaded: {loaded})")
+            }
+            (Rule::CriteriaVersion { loaded }, Lang::Ja) => {
+                format!("この版の管理基準は読み込まれていません（読み込み済み: {loaded}）。")
+            }
+            (Rule::Blank, Lang::En) => "must not be empty".into(),
+            (Rule::Blank, Lang::Ja) => "空欄にはできません。".into(),
+            (Rule::Expected { en, .. }, Lang::En) => en.clone(),
+            (Rule::Expected { ja, .. }, Lang::Ja) => (*ja).into(),
+            (Rule::ControlId { version }, Lang::En) => {
+                format!("not a criteria ID of version {version}")
+            }
+            (Rule::ControlId { version }, Lang::Ja) => {
+                format!("管理基準 {version} の管理策IDではありません（例: 5.1.1、6.1.1.13.PB）。")
+            }
+            (Rule::StatedTwice, Lang::En) => "control stated twice".into(),
+            (Rule::StatedTwice, Lang::Ja) => {
+                "同じ管理策が2回言明されています。1つにまとめてください。".into()
+            }
+            (Rule::Conflict(c), lang) => c.message(lang),
+        }
+    }
+}
+
 /// A declared value that breaks a rule: the field's path in the document, the value as
-/// written and what was expected.
+/// written and the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
     pub value: String,
-    pub message: String,
+    pub rule: Rule,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, value: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, value: &str, rule: Rule) -> Self {
         FieldError {
             field: field.into(),
             value: value.to_owned(),
-            message: message.into(),
+            rule,
         }
     }
 
     /// As an error of `file`, the field under `at` (`registrations[3]`, or empty).
     pub fn in_file(self, file: &str, at: &str) -> crate::InputError {
-        let field = match at {
-            "" => self.field,
-            at => format!("{at}.{}", self.field),
-        };
-        crate::InputError::new(file, self.message)
-            .field(field)
+        crate::InputError::in_entry(file, at, &self.field, self.rule.message(Lang::En))
             .value(self.value)
     }
 }
@@ -157,6 +201,14 @@ pub struct Declaration {
     pub controls: Vec<ControlStatement>,
 }
 
+/// The rule a registration number breaks.
+fn number(e: ismap_core::ids::IdError) -> Rule {
+    Rule::Expected {
+        en: format!("expected {}", e.expected),
+        ja: "登録番号の形式で入力してください（例: C21-0008-2）。",
+    }
+}
+
 /// `value` unless it is blank.
 fn present<'t>(value: &'t Option<Cow<'_, str>>) -> Option<&'t str> {
     value.as_deref().filter(|v| !v.trim().is_empty())
@@ -169,14 +221,16 @@ impl Declaration {
         layout: Layout,
         catalog: &Catalog,
     ) -> Result<Declaration, FieldError> {
-        let program = doc
-            .program
-            .parse()
-            .map_err(|e: String| FieldError::new("program", &doc.program, e))?;
+        let program = doc.program.parse().map_err(|en| {
+            let ja = "「ismap」または「ismap-liu」を指定してください。";
+            FieldError::new("program", &doc.program, Rule::Expected { en, ja })
+        })?;
         let service_model = present(&doc.service_model)
             .map(|m| {
-                m.parse()
-                    .map_err(|e: String| FieldError::new("service_model", m, e))
+                m.parse().map_err(|en| {
+                    let ja = "IaaS・PaaS・SaaS のいずれかを指定してください。";
+                    FieldError::new("service_model", m, Rule::Expected { en, ja })
+                })
             })
             .transpose()?;
         // Each entry is checked against its own criteria version (the list mixes revisions).
@@ -184,24 +238,18 @@ impl Declaration {
             .map(str::trim)
             .unwrap_or(catalog.version());
         let Some(members) = catalog.members_of(version) else {
+            let loaded = catalog.versions().collect::<Vec<_>>().join(", ");
             return Err(FieldError::new(
                 "criteria_version",
                 version,
-                format!(
-                    "criteria version not loaded (loaded: {})",
-                    catalog.versions().collect::<Vec<_>>().join(", ")
-                ),
+                Rule::CriteriaVersion { loaded },
             ));
         };
         let items = |excluded: bool, list: &[Cow<'_, str>]| -> Result<Vec<ScopeItem>, FieldError> {
             list.iter()
                 .enumerate()
                 .map(|(i, s)| match s.trim() {
-                    "" => Err(FieldError::new(
-                        layout.scope(excluded, i),
-                        s,
-                        "must not be empty",
-                    )),
+                    "" => Err(FieldError::new(layout.scope(excluded, i), s, Rule::Blank)),
                     _ => Ok(ScopeItem::new(s)),
                 })
                 .collect()
@@ -213,18 +261,19 @@ impl Declaration {
         let mut regions = Vec::with_capacity(doc.regions.len());
         for (i, g) in doc.regions.iter().enumerate() {
             let country = CountryCode::parse(&g.country).map_err(|e| {
-                FieldError::new(
-                    format!("regions[{i}].country"),
-                    &g.country,
-                    format!("expected {}", e.expected),
-                )
+                let ja = "国コードは ISO 3166-1 alpha-2 の2文字で入力してください（例: JP）。";
+                let rule = Rule::Expected {
+                    en: format!("expected {}", e.expected),
+                    ja,
+                };
+                FieldError::new(format!("regions[{i}].country"), &g.country, rule)
             })?;
             let name = g.name.trim();
             if name.is_empty() {
                 return Err(FieldError::new(
                     format!("regions[{i}].name"),
                     &g.name,
-                    "must not be empty",
+                    Rule::Blank,
                 ));
             }
             regions.push(Region {
@@ -238,45 +287,35 @@ impl Declaration {
             .iter()
             .enumerate()
             .map(|(i, u)| {
-                RegistrationNumber::parse(u).map_err(|e| {
-                    FieldError::new(
-                        format!("underlying[{i}]"),
-                        u,
-                        format!("expected {}", e.expected),
-                    )
-                })
+                RegistrationNumber::parse(u)
+                    .map_err(|e| FieldError::new(format!("underlying[{i}]"), u, number(e)))
             })
             .collect::<Result<Vec<_>, _>>()?;
 
         let mut controls = Vec::with_capacity(doc.controls.len());
         for (i, (id, c)) in doc.controls.iter().enumerate() {
             // Paths are built only for an error: this loop runs for every statement of a file.
-            let bad = |part, value: &str, message: String| {
-                FieldError::new(layout.statement(i, id, part), value, message)
+            let bad = |part, value: &str, rule| {
+                FieldError::new(layout.statement(i, id, part), value, rule)
             };
             let key = catalog
                 .key_of(id)
                 .filter(|k| members[k.index()])
                 .ok_or_else(|| {
-                    bad(
-                        Part::Id,
-                        id,
-                        format!("not a criteria ID of version {version}"),
-                    )
+                    let version = version.to_owned();
+                    bad(Part::Id, id, Rule::ControlId { version })
                 })?;
             let status = c
                 .status
                 .parse()
-                .map_err(|e: String| bad(Part::Status, &c.status, e))?;
+                .map_err(|en| {
+                    let ja = "実施状況が読み取れません。「実施」「一部実施」「非該当」のいずれかを入力してください。";
+                    bad(Part::Status, &c.status, Rule::Expected { en, ja })
+                })?;
             let inherited_from = present(&c.inherited_from)
                 .map(|from| {
-                    RegistrationNumber::parse(from).map_err(|e| {
-                        bad(
-                            Part::InheritedFrom,
-                            from,
-                            format!("expected {}", e.expected),
-                        )
-                    })
+                    RegistrationNumber::parse(from)
+                        .map_err(|e| bad(Part::InheritedFrom, from, number(e)))
                 })
                 .transpose()?;
             controls.push(ControlStatement {
@@ -301,7 +340,7 @@ impl Declaration {
             return Err(FieldError::new(
                 layout.statement(i, id, Part::Id),
                 id,
-                "control stated twice",
+                Rule::StatedTwice,
             ));
         }
         if let Some(conflict) = inheritance_conflict(&controls, &underlying) {
@@ -309,7 +348,7 @@ impl Declaration {
             return Err(FieldError::new(
                 layout.statement(i, id, Part::InheritedFrom),
                 &conflict.value(),
-                conflict.to_string(),
+                Rule::Conflict(conflict),
             ));
         }
         Ok(Declaration {
@@ -415,21 +454,23 @@ mod tests {
     fn each_rule_names_the_field_in_either_layout() {
         let catalog = builtin_catalog().expect("builtin");
         type Change = fn(&mut DeclarationDoc<'static>);
-        // (change, registry path, application path, value, message)
-        let cases: [(Change, &str, &str, &str, &str); 10] = [
+        // (change, registry path, application path, value, message, Japanese message)
+        let cases: [(Change, &str, &str, &str, &str, &str); 10] = [
             (
                 |d| d.program = Cow::Borrowed("fedramp"),
                 "program",
                 "program",
                 "fedramp",
-                "unknown program \"fedramp\": expected \"ismap\" or \"ismap-liu\"",
+                "expected \"ismap\" or \"ismap-liu\"",
+                "「ismap」または「ismap-liu」",
             ),
             (
                 |d| d.service_model = Some(Cow::Borrowed("FaaS")),
                 "service_model",
                 "service_model",
                 "FaaS",
-                "unknown service model",
+                "expected IaaS, PaaS or SaaS",
+                "IaaS・PaaS・SaaS",
             ),
             (
                 |d| d.criteria_version = Some(Cow::Borrowed("2030-01")),
@@ -437,6 +478,7 @@ mod tests {
                 "criteria_version",
                 "2030-01",
                 "criteria version not loaded (loaded: 2022-04-01)",
+                "この版の管理基準は読み込まれていません（読み込み済み: 2022-04-01）",
             ),
             (
                 |d| d.scope.excluded.push(Cow::Borrowed(" ")),
@@ -444,6 +486,7 @@ mod tests {
                 "scope_excluded[0]",
                 " ",
                 "must not be empty",
+                "空欄にはできません",
             ),
             (
                 |d| d.regions[0].name = Cow::Borrowed(""),
@@ -451,6 +494,7 @@ mod tests {
                 "regions[0].name",
                 "",
                 "must not be empty",
+                "空欄にはできません",
             ),
             (
                 |d| d.regions[0].country = Cow::Borrowed("JPN"),
@@ -458,6 +502,7 @@ mod tests {
                 "regions[0].country",
                 "JPN",
                 "expected an ISO 3166-1 alpha-2 country code such as JP",
+                "国コードは",
             ),
             (
                 |d| d.underlying.push(Cow::Borrowed(" ")),
@@ -465,6 +510,7 @@ mod tests {
                 "underlying[1]",
                 " ",
                 "expected a registration number",
+                "登録番号の形式",
             ),
             (
                 |d| d.controls[1].0 = Cow::Borrowed("9.9.9"),
@@ -472,13 +518,15 @@ mod tests {
                 "statements[1].control_id",
                 "9.9.9",
                 "not a criteria ID of version 2022-04-01",
+                "管理基準 2022-04-01 の管理策IDではありません",
             ),
             (
                 |d| d.controls[0].1.status = Cow::Borrowed("done"),
                 "controls.\"6.1.1.13.PB\".status",
                 "statements[0].status",
                 "done",
-                "unknown control status \"done\"",
+                "expected implemented, partial or not_applicable",
+                "実施状況が読み取れません",
             ),
             (
                 |d| d.controls[1].1.inherited_from = Some(Cow::Borrowed("C99-0003-1")),
@@ -486,9 +534,10 @@ mod tests {
                 "statements[1].inherited_from",
                 "C99-0003-1",
                 "controls are inherited from C99-0003-1, which is not one of the entry's underlying services",
+                "継承元 C99-0003-1 は基盤サービスに含まれていません",
             ),
         ];
-        for (change, registry, application, value, message) in cases {
+        for (change, registry, application, value, message, ja) in cases {
             let mut d = doc();
             change(&mut d);
             for (layout, field) in [
@@ -501,11 +550,14 @@ mod tests {
                     (field, value),
                     "{layout:?}"
                 );
-                assert!(
-                    e.message.starts_with(message),
-                    "{layout:?} {field}: {}",
-                    e.message
-                );
+                for (lang, expected) in [(Lang::En, message), (Lang::Ja, ja)] {
+                    let said = e.rule.message(lang);
+                    assert!(said.starts_with(expected), "{layout:?} {field}: {said}");
+                    assert!(
+                        !said.contains(&format!("{value:?}")),
+                        "the value is quoted once, by the caller: {said}"
+                    );
+                }
             }
         }
     }
@@ -518,8 +570,8 @@ mod tests {
         d.controls.insert(1, (Cow::Borrowed(" 5.1.1"), again.1));
         let e = Declaration::read(d, Layout::Application, &catalog).expect_err("twice");
         assert_eq!(
-            (e.field.as_str(), e.value.as_str(), e.message.as_str()),
-            ("statements[2].control_id", "5.1.1", "control stated twice")
+            (e.field.as_str(), e.value.as_str(), e.rule),
+            ("statements[2].control_id", "5.1.1", Rule::StatedTwice)
         );
     }
 }

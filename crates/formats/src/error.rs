@@ -26,6 +26,15 @@ impl InputError {
         }
     }
 
+    /// An error of `field` in the entry at `at` of `file` (`registrations[3]`, or empty).
+    pub fn in_entry(file: &str, at: &str, field: &str, message: impl Into<String>) -> Self {
+        let path = match at {
+            "" => field.to_owned(),
+            at => format!("{at}.{field}"),
+        };
+        InputError::new(file, message).field(path)
+    }
+
     /// A JSON error, located by line, column and the path of the field being read.
     pub(crate) fn json(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Self {
         // serde_path_to_error writes `?` for a segment it could not name.

@@ -3,7 +3,7 @@
 
 use crate::date::{self, parse_date};
 use crate::declaration::{ControlDoc, RegionDoc, ScopeDoc};
-use crate::declaration::{Declaration, DeclarationDoc, FieldError, Layout};
+use crate::declaration::{Declaration, DeclarationDoc, Layout};
 use crate::{InputError, sha256_hex};
 use chrono::NaiveDate;
 use ismap_core::criteria::Catalog;
@@ -299,7 +299,7 @@ pub fn registration_from_doc(
     catalog: &Catalog,
 ) -> Result<Registration, InputError> {
     let bad = |field: &str, value: &str, message: &str| {
-        FieldError::new(field, value, message).in_file(file, at)
+        InputError::in_entry(file, at, field, message).value(value)
     };
     let date = |field: &str, value: &str| -> Result<NaiveDate, InputError> {
         parse_date(value).ok_or_else(|| bad(field, value, &format!("expected {}", date::EXPECTED)))
@@ -481,7 +481,7 @@ mod tests {
             (
                 r#""program": "ismap-liu""#,
                 r#""program": "fedramp""#,
-                "reg.json: registrations[1].program: unknown program \"fedramp\": expected \"ismap\" or \"ismap-liu\" (value \"fedramp\")",
+                "reg.json: registrations[1].program: expected \"ismap\" or \"ismap-liu\" (value \"fedramp\")",
             ),
             (
                 r#""registered_on": "2024-06-01", "audit"#,
@@ -496,7 +496,7 @@ mod tests {
             (
                 r#""status": "partial""#,
                 r#""status": "done""#,
-                "reg.json: registrations[0].controls.\"6.1.1.13.PB\".status: unknown control status \"done\": expected implemented, partial or not_applicable (実施／一部実施／非該当) (value \"done\")",
+                "reg.json: registrations[0].controls.\"6.1.1.13.PB\".status: expected implemented, partial or not_applicable (実施／一部実施／非該当) (value \"done\")",
             ),
             (
                 r#""country": "jp""#,

@@ -352,7 +352,7 @@ mod tests {
             ),
             (
                 "C99-0001-1,FedRAMP,S,P,2024-06-01,2023-04-01,2024-03-31,東京 (JP),\n",
-                "r.csv:2:2: 制度: unknown program \"FedRAMP\": expected \"ismap\" or \"ismap-liu\" (value \"FedRAMP\")",
+                "r.csv:2:2: 制度: expected \"ismap\" or \"ismap-liu\" (value \"FedRAMP\")",
             ),
             (
                 "C99-0001-1,ISMAP,S,P,2024-06-01,2023-04-01,2024-03-31,東京,\n",

@@ -145,7 +145,7 @@ impl Origin {
 /// A report borrows the engine and its results: each candidate's text is produced when it is
 /// written, so a report on 10,000 candidates never holds all of its text in memory at once.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct CheckReport<'a> {
     pub lang: &'static str,
     pub profile: ProfileInfo,
@@ -158,6 +158,7 @@ pub struct CheckReport<'a> {
 }
 
 /// The results of a check, turned into [`ResultView`]s one at a time.
+#[derive(Clone, Copy)]
 pub struct Results<'a> {
     engine: &'a Engine<'a>,
     results: &'a [CandidateResult],
@@ -223,9 +224,51 @@ impl<'a> CheckReport<'a> {
     }
 
     /// Writes the report as pretty-printed JSON, streaming.
+    /// The bytes are those of `serde_json::to_writer_pretty`; the results are made on every
+    /// core, a block at a time, and written in order.
     pub fn write_json<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut w, self)?;
-        w.write_all(b"\n")
+        // The report without its results ends in `"results": []` and the closing brace.
+        let mut head = self.clone();
+        head.results.results = &[];
+        let head = serde_json::to_vec_pretty(&head)?;
+        let Some(open) = head.strip_suffix(b"[]\n}") else {
+            return Err(std::io::Error::other("unexpected end of the report's head"));
+        };
+        if self.results.results.is_empty() {
+            w.write_all(&head)?;
+            return w.write_all(b"\n");
+        }
+        w.write_all(open)?;
+        w.write_all(b"[")?;
+        let Results { engine, lang, .. } = self.results;
+        // A candidate's report can be 75 KB: a block is small enough to hold at once.
+        for (i, block) in self.results.results.chunks(512).enumerate() {
+            let parts = ismap_core::parallel::map_chunks(block, 64, |part| {
+                let mut out = Vec::new();
+                let mut one = Vec::new();
+                for result in part {
+                    one.clear();
+                    serde_json::to_writer_pretty(&mut one, &engine.view(result, lang))?;
+                    // An item of `results` is two levels deep: each of its lines is indented
+                    // by four more spaces (JSON strings never hold a raw line break).
+                    out.extend_from_slice(b",\n    ");
+                    for (n, line) in one.split(|b| *b == b'\n').enumerate() {
+                        if n > 0 {
+                            out.extend_from_slice(b"\n    ");
+                        }
+                        out.extend_from_slice(line);
+                    }
+                }
+                Ok::<_, serde_json::Error>(out)
+            });
+            for (j, part) in parts.into_iter().enumerate() {
+                let part = part?;
+                // The first item of all has no comma before it.
+                let skip = usize::from(i == 0 && j == 0);
+                w.write_all(&part[skip..])?;
+            }
+        }
+        w.write_all(b"\n  ]\n}\n")
     }
 
     /// Writes one JSON line per candidate ([`SummaryView`](ismap_core::check::SummaryView)):
@@ -455,4 +498,52 @@ impl Labels {
 
 fn date_text(date: Option<NaiveDate>) -> String {
     date.map_or_else(|| "-".to_owned(), |d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ismap_core::validity::ExpiryRule;
+    use ismap_formats::{criteria, demo, profile_toml, registry_json};
+
+    #[test]
+    fn the_json_made_on_every_core_is_serde_jsons_pretty_print() {
+        let catalog = criteria::builtin_catalog().expect("criteria");
+        let demo = registry_json::parse_registry("demo", demo::REGISTRY_JSON.as_bytes(), &catalog)
+            .expect("demo")
+            .registry;
+        // The demo's entries again and again under new numbers: more than a block of 512.
+        let registry = Registry::new(
+            (0..1100)
+                .map(|i| {
+                    let mut r = demo.registrations()[i % demo.len()].clone();
+                    r.registration_no =
+                        ismap_core::ids::RegistrationNumber::parse(&format!("C24-{i:04}-1"))
+                            .expect("number");
+                    r
+                })
+                .collect(),
+        )
+        .expect("unique");
+        let profile =
+            profile_toml::parse_profile("demo", demo::PROFILE_TOML, &catalog).expect("profile");
+        let on = NaiveDate::from_ymd_opt(2026, 12, 3).expect("date");
+        let engine =
+            Engine::new(&catalog, &registry, &profile, on, ExpiryRule::Civil).expect("engine");
+        let numbers: Vec<_> = registry
+            .registrations()
+            .iter()
+            .map(|r| r.registration_no.clone())
+            .collect();
+        let results = engine.evaluate(&numbers);
+        for n in [0, 1, 2, 600, 1100] {
+            let info = RegistryInfo::new(&registry, "0".repeat(64), Origin::Demo);
+            let report = CheckReport::new(&engine, &results[..n], info, Lang::Ja);
+            let mut expected = serde_json::to_vec_pretty(&report).expect("json");
+            expected.push(b'\n');
+            let mut written = Vec::new();
+            report.write_json(&mut written).expect("written");
+            assert!(written == expected, "{n} candidates: not the same bytes");
+        }
+    }
 }

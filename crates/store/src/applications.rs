@@ -12,6 +12,7 @@ use chrono::{NaiveDate, Utc};
 use ismap_core::access::{Actor, Permission};
 use ismap_core::criteria::Catalog;
 use ismap_core::ids::RegistrationNumber;
+use ismap_core::lang::Lang;
 use ismap_core::lifecycle::{Action, Completeness, Lifecycle, PHASES, Phase, Refusal};
 use ismap_core::registration::Registration;
 use ismap_core::validity::{AuditPeriod, ExpiryRule};
@@ -112,27 +113,31 @@ pub enum ApplicationError {
         field: String,
         value: String,
         message: String,
+        message_ja: String,
     },
     /// The lifecycle refuses the transition (HTTP 409).
     #[error("{0}")]
     Refused(Refusal),
 }
 
-fn invalid(field: String, value: &str, message: impl Into<String>) -> ApplicationError {
+/// `message` and `message_ja` say what was expected, without the value.
+fn invalid(field: String, value: &str, message: String, message_ja: String) -> ApplicationError {
     ApplicationError::Invalid {
         field,
         value: value.to_owned(),
-        message: message.into(),
+        message,
+        message_ja,
     }
 }
 
 impl From<FieldError> for ApplicationError {
     fn from(e: FieldError) -> Self {
-        ApplicationError::Invalid {
-            field: e.field,
-            value: e.value,
-            message: e.message,
-        }
+        invalid(
+            e.field,
+            &e.value,
+            e.rule.message(Lang::En),
+            e.rule.message(Lang::Ja),
+        )
     }
 }
 
@@ -203,8 +208,10 @@ impl ApplicationContent {
             .audit_period
             .or(lifecycle.pending_audit.map(|a| (a.start, a.end)))
             .unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
-        let period = AuditPeriod::new(start, end)
-            .map_err(|e| invalid("audit_period".into(), &start.to_string(), e.to_string()))?;
+        let period = AuditPeriod::new(start, end).map_err(|e| {
+            let (en, ja) = (e.message(Lang::En), e.message(Lang::Ja));
+            invalid("audit_period".into(), &start.to_string(), en, ja)
+        })?;
         let mut r = self.declaration(catalog)?.into_registration(
             no,
             provider.to_owned(),
@@ -216,7 +223,8 @@ impl ApplicationContent {
         // The lifecycle keeps its dates in order; this is a last guard before publishing.
         if let Some(conflict) = r.conflict() {
             let field = conflict.field(|key| catalog.get(key).id.to_string());
-            return Err(invalid(field, &conflict.value(), conflict.to_string()));
+            let (en, ja) = (conflict.message(Lang::En), conflict.message(Lang::Ja));
+            return Err(invalid(field, &conflict.value(), en, ja));
         }
         Ok(r)
     }
@@ -347,7 +355,14 @@ impl Store {
             .await?
             .map(to_application)
             .transpose()?
-            .ok_or_else(|| invalid("amends".into(), no.as_str(), "a registration made here"))?;
+            .ok_or_else(|| {
+                invalid(
+                    "amends".into(),
+                    no.as_str(),
+                    "a registration made here".into(),
+                    "このシステムで登録されたサービスの登録番号を指定してください。".into(),
+                )
+            })?;
         let lifecycle = &registered.lifecycle;
         if !in_force(lifecycle.phase) {
             return Err(ApplicationError::Refused(Refusal::NotInForce {
@@ -397,7 +412,8 @@ impl Store {
             return Err(invalid(
                 "id".into(),
                 &id.to_string(),
-                "the id of a registered application",
+                "the id of a registered application".into(),
+                "登録済みの申請のIDを指定してください。".into(),
             )
             .into());
         };
@@ -609,7 +625,8 @@ impl Store {
                 return Err(invalid(
                     "registration_no".into(),
                     registration_no.as_str(),
-                    "a registration number not yet on the list",
+                    "a registration number not yet on the list".into(),
+                    "一覧にまだない登録番号を指定してください。".into(),
                 )
                 .into());
             }

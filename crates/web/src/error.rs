@@ -51,15 +51,20 @@ impl ApiError {
         self
     }
 
-    /// The message for a page: Japanese where the domain gave one, with the field named.
-    pub fn explain(&self, lang: Lang) -> String {
-        let detail = match (&self.body.detail_ja, lang) {
+    /// What was wrong: in Japanese where the domain gave it.
+    pub fn detail(&self, lang: Lang) -> &str {
+        match (&self.body.detail_ja, lang) {
             (Some(ja), Lang::Ja) => ja,
             _ => &self.body.detail,
-        };
+        }
+    }
+
+    /// The message for a page, with the field named.
+    pub fn explain(&self, lang: Lang) -> String {
+        let detail = self.detail(lang);
         match &self.body.field {
             Some(f) => format!("{f}: {detail}"),
-            None => detail.clone(),
+            None => detail.to_owned(),
         }
     }
 
@@ -111,12 +116,20 @@ impl From<StoreError> for ApiError {
                 field,
                 value,
                 message,
-            }) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_value",
-                format!("{message} (got {value:?})"),
-            )
-            .field(field),
+                message_ja,
+            }) => {
+                let mut err = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_value",
+                    format!("{message} (got {value:?})"),
+                )
+                .field(field);
+                err.body.detail_ja = Some(match value.trim() {
+                    "" => message_ja,
+                    _ => format!("{message_ja}（入力値: {value}）"),
+                });
+                err
+            }
             StoreError::Application(ApplicationError::Refused(r)) => {
                 let mut err = ApiError::new(StatusCode::CONFLICT, "refused", r.message(Lang::En));
                 err.body.detail_ja = Some(r.message(Lang::Ja));

@@ -32,7 +32,9 @@ fn malformed_registry_names_line_and_column_and_changes_nothing() {
         .run(&["import", "registry", &fixture("unknown-program.json")])
         .bad_input();
     assert!(
-        err.contains("registrations[0].program: unknown program \"fedramp\""),
+        err.contains(
+            "registrations[0].program: expected \"ismap\" or \"ismap-liu\" (value \"fedramp\")"
+        ),
         "{err}"
     );
     assert_eq!(

@@ -319,7 +319,7 @@ fn statements_in_and_out() {
         .run(&["import", "statements", csv.to_str().expect("utf-8")])
         .bad_input();
     assert!(
-        err.contains("s.csv:2:3: 実施状況: unknown control status \"done\": expected implemented, partial or not_applicable (実施／一部実施／非該当)"),
+        err.contains("s.csv:2:3: 実施状況: expected implemented, partial or not_applicable (実施／一部実施／非該当) (value \"done\")"),
         "{err}"
     );
     assert_eq!(

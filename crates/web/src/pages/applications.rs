@@ -238,23 +238,98 @@ fn status_code(typed: &str) -> String {
         .map_or_else(|_| typed.to_owned(), |s| s.as_str().to_owned())
 }
 
-/// A line of a form's text area that is not in the expected shape: `(field, shape)` per language.
+/// The form's fields by name, as the page calls them: `(name, Japanese, English)`.
+const FIELDS: [(&str, &str, &str); 9] = [
+    ("service_name", "サービス名", "Service name"),
+    ("program", "制度", "Program"),
+    ("service_model", "サービスモデル", "Service model"),
+    ("audit_body", "監査機関", "Audit body"),
+    (
+        "scope_included",
+        "言明対象範囲に含むもの",
+        "Scope: included",
+    ),
+    (
+        "scope_excluded",
+        "言明対象範囲に含まないもの",
+        "Scope: excluded",
+    ),
+    ("regions", "リージョン", "Regions"),
+    (
+        "underlying",
+        "基盤サービスの登録番号",
+        "Underlying services",
+    ),
+    ("statements", "管理策の言明", "Control statements"),
+];
+
+/// The parts of a line, as the store names them after the item (`statements[2].status`).
+const PARTS: [(&str, &str, &str); 5] = [
+    ("control_id", "管理策ID", "control ID"),
+    ("status", "実施状況", "status"),
+    ("inherited_from", "継承元", "inherited from"),
+    ("name", "名前", "name"),
+    ("country", "国コード", "country"),
+];
+
+fn label(
+    table: &[(&'static str, &'static str, &'static str)],
+    name: &str,
+    lang: Lang,
+) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, ja, en)| lang.pick(ja, en))
+}
+
+/// A text area's lines that are not blank, with their line numbers from 1.
+fn filled_lines<'f>(
+    form: &'f HashMap<String, String>,
+    name: &str,
+) -> impl Iterator<Item = (usize, &'f str)> {
+    form.get(name)
+        .map_or("", String::as_str)
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l))
+}
+
+/// Where the store's field path (`statements[2].status`) is in the form: the text area, the
+/// line the provider typed it on and the part of that line. `None` for a path the form does
+/// not have.
+fn form_place(form: &HashMap<String, String>, field: &str, lang: Lang) -> Option<String> {
+    let (name, rest) = field.split_once('[').unwrap_or((field, ""));
+    let area = label(&FIELDS, name, lang)?;
+    let Some((index, part)) = rest.split_once(']') else {
+        return Some(area.to_owned());
+    };
+    let (line, _) = filled_lines(form, name).nth(index.parse().ok()?)?;
+    let part = match part.strip_prefix('.') {
+        Some(p) => Some(label(&PARTS, p, lang)?),
+        None => None,
+    };
+    Some(match (lang, part) {
+        (Lang::Ja, None) => format!("{area} {line}行目"),
+        (Lang::Ja, Some(p)) => format!("{area} {line}行目の{p}"),
+        (Lang::En, None) => format!("{area}, line {line}"),
+        (Lang::En, Some(p)) => format!("{area}, line {line}, {p}"),
+    })
+}
+
+/// A line of a form's text area that is not in the expected shape.
 fn line_error(
     lang: Lang,
-    (field_ja, shape_ja): (&str, &str),
-    (field_en, shape_en): (&str, &str),
-    i: usize,
-    line: &str,
+    name: &str,
+    (shape_ja, shape_en): (&str, &str),
+    line: usize,
+    text: &str,
 ) -> String {
+    let area = label(&FIELDS, name, lang).unwrap_or(name);
     match lang {
-        Lang::Ja => format!(
-            "{field_ja} {} 行目: 「{shape_ja}」の形で書いてください（{line:?}）",
-            i + 1
-        ),
-        Lang::En => format!(
-            "{field_en}, line {}: expected \"{shape_en}\", got {line:?}",
-            i + 1
-        ),
+        Lang::Ja => format!("{area} {line}行目: 「{shape_ja}」の形で書いてください（{text:?}）"),
+        Lang::En => format!("{area}, line {line}: expected \"{shape_en}\", got {text:?}"),
     }
 }
 
@@ -262,19 +337,12 @@ fn line_error(
 fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<ApplicationContent, String> {
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let items = |k: &str| -> Vec<String> {
-        get(k)
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
+        filled_lines(form, k)
+            .map(|(_, l)| l.trim().to_owned())
             .collect()
     };
     let mut regions = Vec::new();
-    for (i, line) in get("regions")
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
+    for (i, line) in filled_lines(form, "regions") {
         let parts: Vec<&str> = line.split([',', '、']).map(str::trim).collect();
         let (name, country, selectable) = match parts.as_slice() {
             [name, country] | [name, country, ""] => (name, country, false),
@@ -282,8 +350,8 @@ fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<Applicatio
             _ => {
                 return Err(line_error(
                     lang,
-                    ("リージョン", "名前, 国コード[, 選択可]"),
-                    ("regions", "name, country[, selectable]"),
+                    "regions",
+                    ("名前, 国コード[, 選択可]", "name, country[, selectable]"),
                     i,
                     line,
                 ));
@@ -296,19 +364,15 @@ fn content_from(form: &HashMap<String, String>, lang: Lang) -> Result<Applicatio
         });
     }
     let mut statements = Vec::new();
-    for (i, line) in get("statements")
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
+    for (i, line) in filled_lines(form, "statements") {
         let parts: Vec<&str> = line.splitn(4, ',').map(str::trim).collect();
         let non_empty = |s: Option<&&str>| s.filter(|v| !v.is_empty()).map(|v| (*v).to_owned());
         if parts.len() < 2 {
             return Err(line_error(
                 lang,
-                ("管理策の言明", "管理策ID, 実施状況[, 理由[, 継承元]]"),
+                "statements",
                 (
-                    "statements",
+                    "管理策ID, 実施状況[, 理由[, 継承元]]",
                     "control ID, status[, reason[, inherited from]]",
                 ),
                 i,
@@ -366,7 +430,15 @@ pub async fn edit(
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
         Err(e) => {
             let e = ApiError::from(e);
-            let message = e.explain(lang);
+            let place = e
+                .body
+                .field
+                .as_deref()
+                .and_then(|f| form_place(&form, f, lang));
+            let message = match place {
+                Some(place) => format!("{place}: {}", e.detail(lang)),
+                None => e.explain(lang),
+            };
             Ok((e.status, edit_page(lang, &app, &form, Some(&message))).into_response())
         }
     }

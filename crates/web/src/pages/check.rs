@@ -267,31 +267,38 @@ fn bad(lang: Lang, e: InputError) -> PageError {
     PageError::new(StatusCode::UNPROCESSABLE_ENTITY, lang, e.to_string())
 }
 
-/// One candidate's printable check sheet with every reason, action and input used.
+/// One candidate's printable check sheet with every reason, action and input used; made on
+/// the render pool, where waiting for the list's hash after a change blocks no async worker.
 pub async fn sheet(
     State(state): State<Arc<AppState>>,
     UiLang(lang): UiLang,
     body: Bytes,
-) -> Result<Markup, PageError> {
+) -> Response {
     let form = pairs(&body);
-    let snapshot = state.snapshot();
-    let profile_toml = value(&form, "profile");
+    let (snapshot, rule) = (state.snapshot(), state.rule());
+    on_pool(&state, lang, move || {
+        sheet_page(lang, &snapshot, rule, &form).into_response()
+    })
+    .await
+}
+
+fn sheet_page(
+    lang: Lang,
+    snapshot: &Snapshot,
+    rule: ExpiryRule,
+    form: &Pairs,
+) -> Result<Markup, PageError> {
+    let profile_toml = value(form, "profile");
     let profile =
         parse_profile("profile", profile_toml, &snapshot.catalog).map_err(|e| bad(lang, e))?;
-    let no = RegistrationNumber::parse(value(&form, "candidate"))
+    let no = RegistrationNumber::parse(value(form, "candidate"))
         .map_err(|e| PageError::new(StatusCode::BAD_REQUEST, lang, e.to_string()))?;
-    let (v, evaluated_on, required_controls) = with_report(
-        &snapshot,
-        state.rule(),
-        &profile,
-        lang,
-        Some(no),
-        |report| {
+    let (v, evaluated_on, required_controls) =
+        with_report(snapshot, rule, &profile, lang, Some(no), |report| {
             let v = report.results.iter().next();
             (v, report.evaluated_on, report.profile.required_controls)
-        },
-    )
-    .map_err(|e| bad(lang, e))?;
+        })
+        .map_err(|e| bad(lang, e))?;
     let v = v.ok_or_else(|| PageError::new(StatusCode::BAD_REQUEST, lang, "no candidate"))?;
     let title = t(
         lang,
@@ -341,9 +348,9 @@ pub async fn sheet(
                 dt { (t(lang, "調達府省庁等", "Agency")) } dd { (profile.agency.as_deref().unwrap_or("-")) }
                 dt { (t(lang, "評価日", "Evaluation date")) } dd { (evaluated_on) }
                 dt { (t(lang, "管理基準のバージョン", "Criteria version")) } dd { (snapshot.catalog.version()) }
-                dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (state.rule().label(lang)) }
+                dt { (t(lang, "有効期限の計算", "Expiry rule")) } dd { (rule.label(lang)) }
                 dt { (t(lang, "ISMAPクラウドサービスリスト", "Registry")) } dd { (snapshot.origin.describe(lang)) " (" (snapshot.registry.len()) (t(lang, " 件", " entries")) ")" }
-                dt { (t(lang, "リストの SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256_ready().unwrap_or("…")) } }
+                dt { (t(lang, "リストの SHA-256", "Registry SHA-256")) } dd { code { (snapshot.sha256()) } }
                 dt { (t(lang, "機密性", "Confidentiality")) } dd { (profile.confidentiality.level()) }
                 dt { (t(lang, "低影響利用の判断", "Low-impact judgment")) } dd {
                     (yes_no(profile.low_impact))

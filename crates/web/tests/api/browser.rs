@@ -543,6 +543,16 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
         .map(|id| format!("{id}, 実施"))
         .collect();
     statements.push("9.1.1, not_applicable, 共用IDを使わない".into());
+    // A status the store cannot read is named where the provider typed it, in Japanese.
+    fill(&c, &[("statements", "\n5.1.1, 実施\n\n5.1.2, 済み")]).await;
+    follow(&c, Locator::Css("form.stack button[type=submit]")).await;
+    let refused = text(&c).await;
+    assert!(
+        refused.contains("管理策の言明 4行目の実施状況: 実施状況が読み取れません")
+            && refused.contains("（入力値: 済み）"),
+        "{refused}"
+    );
+    accessibility(&c, "edit refused").await;
     fill(
         &c,
         &[

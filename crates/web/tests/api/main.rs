@@ -17,8 +17,6 @@ use ismap_store::testing::TestDb;
 use ismap_web::{AppState, Deployment, Origin, Snapshot};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 pub struct Server {
     pub addr: SocketAddr,
@@ -96,7 +94,7 @@ pub async fn database_server_as(db: TestDb, deployment: Deployment) -> (Server, 
 
 pub struct Reply {
     pub status: u16,
-    pub headers: String,
+    pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
 }
 
@@ -106,15 +104,15 @@ impl Reply {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
+    /// The first value of header `name`.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-        })
+        let value = self.headers.get(name)?;
+        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
     }
 }
 
-/// A minimal HTTP/1.1 client: one request per connection.
+/// One request as written, over a connection of its own: no redirect followed, no proxy, no
+/// cookie kept, so each test sees exactly what the server answered.
 pub async fn request(
     addr: SocketAddr,
     method: &str,
@@ -122,55 +120,26 @@ pub async fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Reply {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .tls_built_in_root_certs(false)
+        .build()
+        .expect("client");
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = client.request(method, format!("http://{addr}{path}"));
     for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        request = request.header(*k, *v);
     }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await.expect("write head");
-    stream.write_all(body).await.expect("write body");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
-    let headers = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let status = headers
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status");
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body);
+    if !body.is_empty() {
+        request = request.body(body.to_vec());
     }
+    let response = request.send().await.expect("a response");
     Reply {
-        status,
-        headers,
-        body,
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.bytes().await.expect("the body").to_vec(),
     }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
-        let size =
-            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&data[end + 2..end + 2 + size]);
-        data = &data[end + 4 + size..];
-    }
-    out
 }
 
 pub async fn get(addr: SocketAddr, path: &str) -> Reply {
@@ -192,7 +161,6 @@ pub async fn login_form(addr: SocketAddr) -> (String, String) {
     (cookie, token)
 }
 
-/// Percent-encodes a query value (UTF-8).
 /// A new account's API token as an Authorization header value; procurers may be approvers.
 pub async fn bearer_for(
     store: &Store,
@@ -218,6 +186,7 @@ pub async fn bearer_for(
     format!("Bearer {token}")
 }
 
+/// Percent-encodes a query value (UTF-8).
 pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| {

@@ -840,6 +840,10 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
         (r.status, r.json()["field"].as_str()),
         (422, Some("regions[0].country"))
     );
+    assert_eq!(
+        r.json()["detail_ja"].as_str(),
+        Some("国コードは ISO 3166-1 alpha-2 の2文字で入力してください（例: JP）。（入力値: JPN）")
+    );
     // A complete draft: every mandatory item stated.
     let full = &ismap_store::testing::stated_in_full(
         r#"{"service_name":"架空電子契約","audit_body":"監査法人X","scope_included":["電子契約"],

@@ -211,7 +211,7 @@ async fn service_basics() {
         health
             .header("x-request-id")
             .is_some_and(|id| id.len() >= 32),
-        "{}",
+        "{:?}",
         health.headers
     );
     let doc = get(s.addr, "/api/openapi.json").await.json();

@@ -36,11 +36,11 @@ use ismap_core::registration::ListingStatus;
 use maud::{DOCTYPE, Markup, html};
 use std::sync::Arc;
 
-const CSS: &str = include_str!("../../static/app.css");
+const CSS: &str = include_str!("../static/app.css");
 /// デジタル庁デザインシステムのデザイントークン (npm `@digital-go-jp/design-tokens`, MIT):
 /// colours, type scale and radii as CSS variables, which `app.css` uses.
-const TOKENS_CSS: &str = include_str!("../../static/design-tokens.css");
-const EDITOR_JS: &str = include_str!("../../static/editor.js");
+const TOKENS_CSS: &str = include_str!("../static/design-tokens.css");
+const EDITOR_JS: &str = include_str!("../static/editor.js");
 
 /// A page computed on the render pool, off the async workers: a check of the whole list (or
 /// a gap analysis) is real work, and anyone may ask for one. 503 with `Retry-After` when the
