@@ -284,7 +284,7 @@ impl Conflict {
         match (self, lang) {
             (_, Lang::En) => self.to_string(),
             (Conflict::RenewalFiledInAuditPeriod { filed, audit_end }, Lang::Ja) => format!(
-                "更新申請日 {filed} が監査対象期間の終了日 {audit_end} 以前です（更新申請はその監査対象期間の後に行います）。"
+                "更新申請日 {filed} が監査対象期間の末日 {audit_end} 以前です（更新申請はこの監査対象期間の末日より後に行います）。"
             ),
             (
                 Conflict::RevokedBeforeRegistration {
@@ -292,15 +292,15 @@ impl Conflict {
                     registered,
                 },
                 Lang::Ja,
-            ) => format!("取消日 {revoked} が登録日 {registered} より前です。"),
+            ) => format!("登録取消日 {revoked} が初回登録日 {registered} より前です。"),
             (Conflict::ExpiryInAuditPeriod { expires, audit_end }, Lang::Ja) => format!(
-                "公表された有効期限 {expires} が監査対象期間の終了日 {audit_end} 以前です。"
+                "リストに記載の有効期限 {expires} が監査対象期間の末日 {audit_end} 以前です。"
             ),
             (Conflict::ExpiryFarFromRule { expires, computed }, Lang::Ja) => format!(
-                "公表された有効期限 {expires} が、監査対象期間の終了日の翌日から1年4か月の {computed} より1年以上後です。"
+                "リストに記載の有効期限 {expires} が、監査対象期間の末日の翌日から1年4か月として算定した日 {computed} より1年を超えて後です。"
             ),
             (Conflict::InheritedFromNotUnderlying { from, .. }, Lang::Ja) => format!(
-                "継承元 {from} は基盤サービスに含まれていません。基盤サービスの登録番号に加えるか、継承元を直してください。"
+                "継承元 {from} は基盤サービスに含まれていません。基盤サービスの登録番号に加えるか、継承元を修正してください。"
             ),
         }
     }
@@ -566,7 +566,7 @@ pub(crate) mod tests {
                     revoked: a,
                     registered: b,
                 },
-                "取消日 2024-03-31 が登録日 2024-06-01 より前",
+                "登録取消日 2024-03-31 が初回登録日 2024-06-01 より前",
             ),
             (
                 Conflict::ExpiryInAuditPeriod {
@@ -580,7 +580,7 @@ pub(crate) mod tests {
                     expires: b,
                     computed: a,
                 },
-                "1年4か月の 2024-03-31",
+                "1年4か月として算定した日 2024-03-31",
             ),
             (
                 Conflict::InheritedFromNotUnderlying {

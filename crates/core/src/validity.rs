@@ -132,10 +132,10 @@ impl AuditPeriodError {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (AuditPeriodError::EndsBeforeStart { start, end }, Lang::Ja) => {
-                format!("監査対象期間の終了日 {end} が開始日 {start} より前です。")
+                format!("監査対象期間の末日 {end} が開始日 {start} より前です。")
             }
             (AuditPeriodError::TooLong { start, end, latest }, Lang::Ja) => format!(
-                "監査対象期間 {start}〜{end} が12か月を超えています（終了日は {latest} までです）。"
+                "監査対象期間 {start}〜{end} が12か月を超えています。末日は {latest} 以前にしてください。"
             ),
             (_, Lang::En) => self.to_string(),
         }
@@ -246,9 +246,12 @@ mod tests {
         let cases = [
             (
                 ("2024-02-02", "2024-02-01"),
-                "終了日 2024-02-01 が開始日 2024-02-02 より前",
+                "末日 2024-02-01 が開始日 2024-02-02 より前",
             ),
-            (("2023-04-01", "2024-04-01"), "終了日は 2024-03-31 までです"),
+            (
+                ("2023-04-01", "2024-04-01"),
+                "末日は 2024-03-31 以前にしてください",
+            ),
         ];
         for ((s, e), ja) in cases {
             let refused = AuditPeriod::new(d(s), d(e)).expect_err("refused");

@@ -152,9 +152,9 @@ impl Rule {
             (Rule::ControlId { version }, Lang::Ja) => {
                 format!("管理基準 {version} の管理策IDではありません（例: 5.1.1、6.1.1.13.PB）。")
             }
-            (Rule::StatedTwice, Lang::En) => "control stated twice".into(),
+            (Rule::StatedTwice, Lang::En) => "control stated more than once".into(),
             (Rule::StatedTwice, Lang::Ja) => {
-                "同じ管理策が2回言明されています。1つにまとめてください。".into()
+                "同じ管理策IDの言明が複数あります。1行にまとめてください。".into()
             }
             (Rule::Conflict(c), lang) => c.message(lang),
         }
@@ -261,7 +261,7 @@ impl Declaration {
         let mut regions = Vec::with_capacity(doc.regions.len());
         for (i, g) in doc.regions.iter().enumerate() {
             let country = CountryCode::parse(&g.country).map_err(|e| {
-                let ja = "国コードは ISO 3166-1 alpha-2 の2文字で入力してください（例: JP）。";
+                let ja = "ISO 3166-1 alpha-2 の2文字で入力してください（例: JP）。";
                 let rule = Rule::Expected {
                     en: format!("expected {}", e.expected),
                     ja,
@@ -305,13 +305,10 @@ impl Declaration {
                     let version = version.to_owned();
                     bad(Part::Id, id, Rule::ControlId { version })
                 })?;
-            let status = c
-                .status
-                .parse()
-                .map_err(|en| {
-                    let ja = "実施状況が読み取れません。「実施」「一部実施」「非該当」のいずれかを入力してください。";
-                    bad(Part::Status, &c.status, Rule::Expected { en, ja })
-                })?;
+            let status = c.status.parse().map_err(|en| {
+                let ja = "「実施」「一部実施」「非該当」のいずれかを入力してください。";
+                bad(Part::Status, &c.status, Rule::Expected { en, ja })
+            })?;
             let inherited_from = present(&c.inherited_from)
                 .map(|from| {
                     RegistrationNumber::parse(from)
@@ -502,7 +499,7 @@ mod tests {
                 "regions[0].country",
                 "JPN",
                 "expected an ISO 3166-1 alpha-2 country code such as JP",
-                "国コードは",
+                "ISO 3166-1 alpha-2 の2文字",
             ),
             (
                 |d| d.underlying.push(Cow::Borrowed(" ")),
@@ -526,7 +523,7 @@ mod tests {
                 "statements[0].status",
                 "done",
                 "expected implemented, partial or not_applicable",
-                "実施状況が読み取れません",
+                "「実施」「一部実施」「非該当」のいずれか",
             ),
             (
                 |d| d.controls[1].1.inherited_from = Some(Cow::Borrowed("C99-0003-1")),

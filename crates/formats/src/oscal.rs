@@ -4,6 +4,7 @@
 
 mod assess;
 mod export;
+pub mod lazy;
 mod mapping;
 mod resolve;
 mod validate;

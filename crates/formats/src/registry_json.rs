@@ -615,7 +615,7 @@ mod tests {
         let err = parse(&text).expect_err("duplicate key");
         assert_eq!(
             err.to_string(),
-            "reg.json: registrations[0].controls.\"5.1.1\": control stated twice (value \"5.1.1\")"
+            "reg.json: registrations[0].controls.\"5.1.1\": control stated more than once (value \"5.1.1\")"
         );
     }
 

@@ -210,7 +210,7 @@ impl ApplicationContent {
             .unwrap_or((NaiveDate::MIN, NaiveDate::MIN));
         let period = AuditPeriod::new(start, end).map_err(|e| {
             let (en, ja) = (e.message(Lang::En), e.message(Lang::Ja));
-            invalid("audit_period".into(), &start.to_string(), en, ja)
+            invalid("audit_period".into(), &format!("{start}〜{end}"), en, ja)
         })?;
         let mut r = self.declaration(catalog)?.into_registration(
             no,
@@ -360,7 +360,7 @@ impl Store {
                     "amends".into(),
                     no.as_str(),
                     "a registration made here".into(),
-                    "このシステムで登録されたサービスの登録番号を指定してください。".into(),
+                    format!("変更対象の登録番号 {no} の登録がこのシステムにありません。"),
                 )
             })?;
         let lifecycle = &registered.lifecycle;
@@ -413,7 +413,7 @@ impl Store {
                 "id".into(),
                 &id.to_string(),
                 "the id of a registered application".into(),
-                "登録済みの申請のIDを指定してください。".into(),
+                "この申請はまだ登録されていないため、変更申請を作成できません。".into(),
             )
             .into());
         };
@@ -626,7 +626,7 @@ impl Store {
                     "registration_no".into(),
                     registration_no.as_str(),
                     "a registration number not yet on the list".into(),
-                    "一覧にまだない登録番号を指定してください。".into(),
+                    "この登録番号はすでにISMAPクラウドサービスリストにあります。別の登録番号を指定してください。".into(),
                 )
                 .into());
             }

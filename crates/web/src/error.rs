@@ -124,8 +124,11 @@ impl From<StoreError> for ApiError {
                     format!("{message} (got {value:?})"),
                 )
                 .field(field);
+                // The value once: not again where the message already names it (the
+                // domain's messages set values off with spaces).
                 err.body.detail_ja = Some(match value.trim() {
                     "" => message_ja,
+                    v if message_ja.contains(&format!(" {v} ")) => message_ja,
                     _ => format!("{message_ja}（入力値: {value}）"),
                 });
                 err

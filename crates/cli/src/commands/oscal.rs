@@ -173,7 +173,8 @@ fn loader<'a>(
             });
         }
         let bytes = std::fs::read(&real).map_err(unreadable)?;
-        serde_json::from_slice(&bytes).map_err(|e| OscalError::Load {
+        // Controls as skeletons: resolution only moves them (see `oscal::lazy`).
+        oscal::lazy::read(&bytes).map_err(|e| OscalError::Load {
             href: href.to_owned(),
             message: e.to_string(),
         })
@@ -239,7 +240,11 @@ impl OscalCmd {
                 let resolved =
                     oscal::resolve(&profile, &mut loader(&c.profile, &profile, &c.imports))
                         .map_err(|e| BadInput(format!("{}: {e}", c.profile.display())))?;
-                output::write(&pretty(&resolved), c.output.as_deref())
+                let mut text = oscal::lazy::to_pretty(&resolved);
+                text.push(b'\n');
+                // The document is left to the operating system at exit, like a registry.
+                std::mem::forget(resolved);
+                output::emit(c.output.as_deref(), |w| w.write_all(&text))
             }
             OscalCmd::Validate(c) => {
                 let name = c.file.display().to_string();

@@ -489,6 +489,9 @@ fn resolve_at(
     }
     let mut resolved = Value::Object(out);
     if let Some(m) = p.get("modify") {
+        // Controls read as skeletons (lazy::read) are modified whole.
+        super::lazy::materialize(&mut resolved)
+            .map_err(|e| OscalError::Unsupported(format!("a control cannot be read: {e}")))?;
         modify(&mut resolved, m)?;
     }
     Ok(json!({ "catalog": resolved }))
@@ -517,9 +520,21 @@ mod tests {
         ]}})
     }
 
+    /// Resolves `profile` against the catalog read whole and read as skeletons
+    /// ([`super::super::lazy`]): both give the same document.
     fn run(profile: Value) -> Value {
         let cat = catalog();
-        resolve(&json!({"profile": profile}), &mut |_| Ok(cat.clone())).expect("resolves")
+        let profile = json!({ "profile": profile });
+        let whole = resolve(&profile, &mut |_| Ok(cat.clone())).expect("resolves");
+        let text = serde_json::to_vec(&cat).expect("json");
+        let lazy = resolve(&profile, &mut |_| {
+            Ok(super::super::lazy::read(&text).expect("json"))
+        })
+        .expect("resolves");
+        let written = super::super::lazy::to_pretty(&lazy);
+        let written: Value = serde_json::from_slice(&written).expect("json");
+        assert_eq!(written, whole, "read as skeletons");
+        whole
     }
 
     #[test]

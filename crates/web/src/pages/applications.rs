@@ -27,7 +27,28 @@ fn page_error(lang: Lang) -> impl Fn(ApiError) -> PageError {
 }
 
 fn store_error(lang: Lang) -> impl Fn(ismap_store::StoreError) -> PageError {
-    move |e| PageError::from((lang, ApiError::from(e)))
+    move |e| {
+        let e = ApiError::from(e);
+        match e.status {
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                PageError::new(e.status, lang, explain(&e, &HashMap::new(), lang))
+            }
+            _ => PageError::from((lang, e)),
+        }
+    }
+}
+
+/// A refusal as this module's pages say it: the field named as the form names it.
+fn explain(e: &ApiError, form: &HashMap<String, String>, lang: Lang) -> String {
+    match e
+        .body
+        .field
+        .as_deref()
+        .and_then(|f| form_place(form, f, lang))
+    {
+        Some(place) => format!("{place}: {}", e.detail(lang)),
+        None => e.explain(lang),
+    }
 }
 
 pub async fn list(
@@ -195,16 +216,16 @@ fn edit_page(
                           input type="text" id="audit_body" name="audit_body" value=(value("audit_body", c.audit_body.clone().unwrap_or_default())); }
                 }
                 div { label for="scope_included" { (t(lang, "言明対象範囲に含むもの（1行に1項目）", "Scope: included (one per line)")) }
-                      textarea id="scope_included" name="scope_included" { (value("scope_included", lines(&c.scope_included))) } }
+                      textarea id="scope_included" name="scope_included" { "\n" (value("scope_included", lines(&c.scope_included))) } }
                 div { label for="scope_excluded" { (t(lang, "言明対象範囲に含まないもの（1行に1項目）", "Scope: excluded (one per line)")) }
-                      textarea id="scope_excluded" name="scope_excluded" { (value("scope_excluded", lines(&c.scope_excluded))) } }
+                      textarea id="scope_excluded" name="scope_excluded" { "\n" (value("scope_excluded", lines(&c.scope_excluded))) } }
                 div { label for="regions" { (t(lang, "リージョン（名前, 国コード[, 選択可]）", "Regions (name, country[, selectable])")) }
-                      textarea id="regions" name="regions" { (value("regions", region_lines(&c.regions, lang))) }
+                      textarea id="regions" name="regions" { "\n" (value("regions", region_lines(&c.regions, lang))) }
                       p.hint { (t(lang, "東京, JP / シンガポール, SG, 選択可", "東京, JP / Singapore, SG, selectable")) } }
                 div { label for="underlying" { (t(lang, "基盤サービスの登録番号（1行に1件）", "Underlying services (registration numbers, one per line)")) }
-                      textarea id="underlying" name="underlying" { (value("underlying", lines(&c.underlying))) } }
+                      textarea id="underlying" name="underlying" { "\n" (value("underlying", lines(&c.underlying))) } }
                 div { label for="statements" { (t(lang, "管理策の言明（管理策ID, 実施状況[, 理由[, 継承元]]）", "Control statements (control ID, status[, reason[, inherited from]])")) }
-                      textarea id="statements" name="statements" rows="12" { (value("statements", statement_lines(&c.statements, lang))) }
+                      textarea id="statements" name="statements" rows="12" { "\n" (value("statements", statement_lines(&c.statements, lang))) }
                       p.hint { (t(lang, "5.1.1, 実施 / 9.1.1.B, 非該当, 理由 / 11.1.1, 実施, , C99-0001-1（実施状況: 実施・一部実施・非該当）", "5.1.1, implemented / 9.1.1.B, not_applicable, 理由 / 11.1.1, implemented, , C99-0001-1")) } }
                 div.actions {
                     button type="submit" { (t(lang, "保存する", "Save")) }
@@ -238,8 +259,9 @@ fn status_code(typed: &str) -> String {
         .map_or_else(|_| typed.to_owned(), |s| s.as_str().to_owned())
 }
 
-/// The form's fields by name, as the page calls them: `(name, Japanese, English)`.
-const FIELDS: [(&str, &str, &str); 9] = [
+/// The form's fields by name, as the page calls them (and the lifecycle's, for refusals of an
+/// action): `(name, Japanese, English)`.
+const FIELDS: [(&str, &str, &str); 16] = [
     ("service_name", "サービス名", "Service name"),
     ("program", "制度", "Program"),
     ("service_model", "サービスモデル", "Service model"),
@@ -261,6 +283,13 @@ const FIELDS: [(&str, &str, &str); 9] = [
         "Underlying services",
     ),
     ("statements", "管理策の言明", "Control statements"),
+    ("registration_no", "登録番号", "Registration number"),
+    ("audit_period", "監査対象期間", "Audit period"),
+    ("renewal_filed_on", "更新申請日", "Renewal filed on"),
+    ("revoked_on", "登録取消日", "Revoked on"),
+    ("expires_on", "有効期限", "Expiry date"),
+    ("amends", "変更対象の登録番号", "Registration changed"),
+    ("id", "申請", "Application"),
 ];
 
 /// The parts of a line, as the store names them after the item (`statements[2].status`).
@@ -328,7 +357,9 @@ fn line_error(
 ) -> String {
     let area = label(&FIELDS, name, lang).unwrap_or(name);
     match lang {
-        Lang::Ja => format!("{area} {line}行目: 「{shape_ja}」の形で書いてください（{text:?}）"),
+        Lang::Ja => {
+            format!("{area} {line}行目: 「{shape_ja}」の形で書いてください（入力値: {text}）")
+        }
         Lang::En => format!("{area}, line {line}: expected \"{shape_en}\", got {text:?}"),
     }
 }
@@ -430,15 +461,7 @@ pub async fn edit(
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
         Err(e) => {
             let e = ApiError::from(e);
-            let place = e
-                .body
-                .field
-                .as_deref()
-                .and_then(|f| form_place(&form, f, lang));
-            let message = match place {
-                Some(place) => format!("{place}: {}", e.detail(lang)),
-                None => e.explain(lang),
-            };
+            let message = explain(&e, &form, lang);
             Ok((e.status, edit_page(lang, &app, &form, Some(&message))).into_response())
         }
     }
@@ -635,7 +658,7 @@ pub async fn act(
                 &viewer,
                 id,
                 lang,
-                Some(&e.explain(lang)),
+                Some(&explain(&e, &form, lang)),
             )
             .await?;
             Ok((e.status, page).into_response())
@@ -667,6 +690,49 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_refused_field_is_named_where_it_was_typed() {
+        let typed = form(&[
+            ("statements", "\n5.1.1, 実施\n\n5.1.2, 済み"),
+            ("regions", "東京, JPN"),
+        ]);
+        // (the store's field path, the place in Japanese, in English)
+        let cases = [
+            (
+                "statements[1].status",
+                Some("管理策の言明 4行目の実施状況"),
+                Some("Control statements, line 4, status"),
+            ),
+            (
+                "regions[0].country",
+                Some("リージョン 1行目の国コード"),
+                Some("Regions, line 1, country"),
+            ),
+            (
+                "statements[0]",
+                Some("管理策の言明 2行目"),
+                Some("Control statements, line 2"),
+            ),
+            ("audit_period", Some("監査対象期間"), Some("Audit period")),
+            ("statements[2].status", None, None),
+            ("statements[x].status", None, None),
+            ("statements[0].unknown", None, None),
+            ("unknown", None, None),
+        ];
+        for (field, ja, en) in cases {
+            assert_eq!(
+                form_place(&typed, field, Lang::Ja).as_deref(),
+                ja,
+                "{field}"
+            );
+            assert_eq!(
+                form_place(&typed, field, Lang::En).as_deref(),
+                en,
+                "{field}"
+            );
+        }
     }
 
     #[test]

@@ -310,7 +310,7 @@ pub fn fieldsets(lang: Lang, snapshot: &Snapshot, f: &Pairs) -> Markup {
                 div { label for="name" { (t(lang, "調達件名（必須）", "Title (required)")) } input type="text" id="name" name="name" required value=(or("name", "")); }
                 div { label for="agency" { (t(lang, "調達府省庁等", "Agency")) } input type="text" id="agency" name="agency" value=(or("agency", "")); }
                 div { label for="evaluation_date" { (t(lang, "評価日", "Evaluation date")) } input type="date" id="evaluation_date" name="evaluation_date" aria-describedby="evaluation-date-hint" value=(or("evaluation_date", &today));
-                      p.hint id="evaluation-date-hint" { (t(lang, "現在のリストの内容で、各サービスのこの日の有効・失効を判定します（過去の日のリストは「変更履歴」で見られます）。", "Each service's status on this date is judged from the list as it is now (the list as it was on a past date is under History).")) } }
+                      p.hint id="evaluation-date-hint" { (t(lang, "各サービスのこの日の登録状況（有効・有効期限切れ・登録取消など）は、現在のリストの内容で判定します。", "Each service's listing status on this date (valid, expired, revoked…) is judged from the list as it is now.")) } }
             }
         }
         fieldset {

@@ -548,7 +548,7 @@ async fn provider_auditor_operator_and_procurer_in_the_browser() {
     follow(&c, Locator::Css("form.stack button[type=submit]")).await;
     let refused = text(&c).await;
     assert!(
-        refused.contains("管理策の言明 4行目の実施状況: 実施状況が読み取れません")
+        refused.contains("管理策の言明 4行目の実施状況: 「実施」「一部実施」「非該当」のいずれかを入力してください。")
             && refused.contains("（入力値: 済み）"),
         "{refused}"
     );

@@ -842,7 +842,24 @@ async fn lifecycle_over_the_api_publishes_to_the_list_and_the_feeds() {
     );
     assert_eq!(
         r.json()["detail_ja"].as_str(),
-        Some("国コードは ISO 3166-1 alpha-2 の2文字で入力してください（例: JP）。（入力値: JPN）")
+        Some("ISO 3166-1 alpha-2 の2文字で入力してください（例: JP）。（入力値: JPN）")
+    );
+    // A message that names the value does not repeat it.
+    let bad = r#"{"service_name":"架空電子契約","statements":[{"control_id":"5.1.1","status":"実施","inherited_from":"C99-0003-1"}]}"#;
+    let r = call(&s, "PUT", &app, provider.as_deref(), bad).await;
+    assert_eq!(
+        (
+            r.status,
+            r.json()["field"].as_str(),
+            r.json()["detail_ja"].as_str()
+        ),
+        (
+            422,
+            Some("statements[0].inherited_from"),
+            Some(
+                "継承元 C99-0003-1 は基盤サービスに含まれていません。基盤サービスの登録番号に加えるか、継承元を修正してください。"
+            )
+        )
     );
     // A complete draft: every mandatory item stated.
     let full = &ismap_store::testing::stated_in_full(
