@@ -84,8 +84,10 @@ const MAX_IMPORTS: usize = 64;
 /// The largest file an import may be (NIST's full catalog is about 10 MB).
 const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// A profile or catalog, its controls read as skeletons ([`oscal::lazy`]); a NUL anywhere is
+/// refused, so nothing in it can pass for one.
 fn read_json(path: &Path) -> Result<Value> {
-    serde_json::from_slice(&read_file(path)?)
+    oscal::lazy::read(&read_file(path)?)
         .map_err(|e| BadInput(format!("{}: {e}", path.display())).into())
 }
 
@@ -240,7 +242,8 @@ impl OscalCmd {
                 let resolved =
                     oscal::resolve(&profile, &mut loader(&c.profile, &profile, &c.imports))
                         .map_err(|e| BadInput(format!("{}: {e}", c.profile.display())))?;
-                let mut text = oscal::lazy::to_pretty(&resolved);
+                let mut text = oscal::lazy::to_pretty(&resolved)
+                    .map_err(|e| BadInput(format!("{}: {e}", c.profile.display())))?;
                 text.push(b'\n');
                 // The document is left to the operating system at exit, like a registry.
                 std::mem::forget(resolved);

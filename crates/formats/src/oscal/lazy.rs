@@ -5,40 +5,55 @@
 //! them read whole first ([`materialize`]). NIST's rev5 catalog is 3.2 MB: building every
 //! control as a tree cost more than the whole resolution.
 
-use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::fmt;
 
 /// The key under which a skeleton keeps the JSON text of its other fields (`"k":v,"k":v`).
-/// A NUL is no OSCAL token: input holding this key anywhere is refused.
+/// It holds a NUL, which no OSCAL text does: a document with a NUL in a key or string
+/// anywhere is refused by [`read`], so no input can pass for a skeleton.
 const RAW: &str = "\u{0}ismap-raw";
 
-/// Reads an OSCAL document, every control under a `controls` list as a skeleton.
+/// The deepest nesting written: as deep as serde_json reads.
+const MAX_DEPTH: usize = 127;
+
+/// Reads an OSCAL document, every control (an object in a `controls` list) as a skeleton.
 pub fn read(bytes: &[u8]) -> serde_json::Result<Value> {
     // UTF-8 checked once for the whole text, not again for each string.
     let text = std::str::from_utf8(bytes)
         .map_err(|e| de::Error::custom(format!("not UTF-8 text at byte {}", e.valid_up_to())))?;
+    // JSON writes a NUL only as this escape.
+    if text.contains("\\u0000") {
+        return Err(de::Error::custom(
+            "a NUL character (\\u0000) in a key or string",
+        ));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc = Node.deserialize(&mut de)?;
+    let doc = Node(Read::Value).deserialize(&mut de)?;
     de.end()?;
     Ok(doc)
 }
 
-/// Any JSON value; in an object, a `controls` list is read as skeletons.
-struct Node;
+/// What is being read: any value, the list under a `controls` key, or one of its items.
+#[derive(Clone, Copy)]
+enum Read {
+    Value,
+    Controls,
+    Control,
+}
+
+/// A JSON value; an object in a `controls` list is read as a skeleton, anything else whole.
+struct Node(Read);
 
 impl<'de> DeserializeSeed<'de> for Node {
     type Value = Value;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(NodeVisitor)
+        d.deserialize_any(self)
     }
 }
 
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
+impl<'de> Visitor<'de> for Node {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -66,65 +81,32 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Value::Null)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let item = match self.0 {
+            Read::Controls => Read::Control,
+            Read::Value | Read::Control => Read::Value,
+        };
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Node)? {
-            items.push(item);
+        while let Some(value) = seq.next_element_seed(Node(item))? {
+            items.push(value);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = match key.as_str() {
-                RAW => return Err(de::Error::custom("reserved key")),
-                "controls" => Value::Array(
-                    map.next_value::<Vec<Skeleton>>()?
-                        .into_iter()
-                        .map(|s| s.0)
-                        .collect(),
-                ),
-                _ => map.next_value_seed(Node)?,
-            };
-            out.insert(key, value);
-        }
-        Ok(Value::Object(out))
-    }
-}
-
-/// A control: its `id`, its `controls` (skeletons too) and the text of its other fields.
-struct Skeleton(Value);
-
-impl<'de> Deserialize<'de> for Skeleton {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(SkeletonVisitor).map(Skeleton)
-    }
-}
-
-struct SkeletonVisitor;
-
-impl<'de> Visitor<'de> for SkeletonVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a control (a JSON object)")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let control = matches!(self.0, Read::Control);
         let mut out = Map::new();
         let mut raw = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                RAW => return Err(de::Error::custom("reserved key")),
-                "id" => {
-                    out.insert(key, Value::String(map.next_value()?));
-                }
                 "controls" => {
-                    let children = map.next_value::<Vec<Skeleton>>()?;
-                    out.insert(
-                        key,
-                        Value::Array(children.into_iter().map(|s| s.0).collect()),
-                    );
+                    let value = map.next_value_seed(Node(Read::Controls))?;
+                    out.insert(key, value);
                 }
-                _ => {
+                "id" if control => {
+                    let value = map.next_value_seed(Node(Read::Value))?;
+                    out.insert(key, value);
+                }
+                _ if control => {
+                    // Checked by the parser (syntax), kept as text.
                     let value = map.next_value::<&RawValue>()?;
                     if !raw.is_empty() {
                         raw.push(b',');
@@ -134,11 +116,17 @@ impl<'de> Visitor<'de> for SkeletonVisitor {
                     raw.push(b':');
                     raw.extend_from_slice(value.get().as_bytes());
                 }
+                _ => {
+                    let value = map.next_value_seed(Node(Read::Value))?;
+                    out.insert(key, value);
+                }
             }
         }
-        // JSON text written from strings is UTF-8.
-        let raw = String::from_utf8(raw).map_err(de::Error::custom)?;
-        out.insert(RAW.into(), Value::String(raw));
+        if control {
+            // JSON text written from strings is UTF-8.
+            let raw = String::from_utf8(raw).map_err(de::Error::custom)?;
+            out.insert(RAW.into(), Value::String(raw));
+        }
         Ok(Value::Object(out))
     }
 }
@@ -160,7 +148,7 @@ pub fn materialize(v: &mut Value) -> serde_json::Result<()> {
 
 /// `v` as pretty-printed JSON (two spaces, like `serde_json::to_vec_pretty`), skeletons
 /// written with their fields as read.
-pub fn to_pretty(v: &Value) -> Vec<u8> {
+pub fn to_pretty(v: &Value) -> Result<Vec<u8>, TooDeep> {
     // Room for the fields as read and their new indentation at once: a growing buffer of
     // megabytes is copied, page by fresh page, at each doubling (untouched room costs nothing).
     fn raw_len(v: &Value) -> usize {
@@ -183,9 +171,15 @@ pub fn to_pretty(v: &Value) -> Vec<u8> {
         out: Vec::with_capacity(2 * raw_len(v) + 4096),
         depth: 0,
     };
-    pretty.value(v);
-    pretty.out
+    pretty.value(v)?;
+    Ok(pretty.out)
 }
+
+/// A document nested deeper than JSON readers take (a control's fields are kept as text
+/// without their depth counted: it is counted when they are written).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the document is nested more than {MAX_DEPTH} levels deep")]
+pub struct TooDeep;
 
 /// Pretty-printed JSON as serde_json lays out its values: a line per member and item, two
 /// spaces per level, empty objects and arrays as `{}` and `[]`.
@@ -200,9 +194,13 @@ impl Pretty {
         self.out.resize(self.out.len() + 2 * self.depth, b' ');
     }
 
-    fn open(&mut self, bracket: u8) {
+    fn open(&mut self, bracket: u8) -> Result<(), TooDeep> {
+        if self.depth >= MAX_DEPTH {
+            return Err(TooDeep);
+        }
         self.out.push(bracket);
         self.depth += 1;
+        Ok(())
     }
 
     fn close(&mut self, bracket: u8) {
@@ -227,25 +225,29 @@ impl Pretty {
         let _ = serde_json::to_writer(&mut self.out, v);
     }
 
-    fn value(&mut self, v: &Value) {
+    fn value(&mut self, v: &Value) -> Result<(), TooDeep> {
         match v {
             Value::Object(map) if map.is_empty() => self.out.extend_from_slice(b"{}"),
+            // A skeleton of an empty control.
+            Value::Object(map) if map.len() == 1 && map.get(RAW) == Some(&Value::from("")) => {
+                self.out.extend_from_slice(b"{}")
+            }
             Value::Object(map) => {
-                self.open(b'{');
+                self.open(b'{')?;
                 let mut first = true;
                 let raw = map.get(RAW).and_then(Value::as_str);
                 if let Some(raw) = raw {
                     // A skeleton: its id, the fields as read, then its controls.
                     if let Some(id) = map.get("id") {
                         self.key(&mut first, "id");
-                        self.value(id);
+                        self.value(id)?;
                     }
                     if !raw.is_empty() {
                         if !std::mem::take(&mut first) {
                             self.out.push(b',');
                         }
                         self.newline();
-                        self.json(raw.as_bytes());
+                        self.json(raw.as_bytes())?;
                     }
                 }
                 for (key, item) in map {
@@ -253,29 +255,30 @@ impl Pretty {
                         continue;
                     }
                     self.key(&mut first, key);
-                    self.value(item);
+                    self.value(item)?;
                 }
                 self.close(b'}');
             }
             Value::Array(items) if items.is_empty() => self.out.extend_from_slice(b"[]"),
             Value::Array(items) => {
-                self.open(b'[');
+                self.open(b'[')?;
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.out.push(b',');
                     }
                     self.newline();
-                    self.value(item);
+                    self.value(item)?;
                 }
                 self.close(b']');
             }
             scalar => self.scalar(scalar),
         }
+        Ok(())
     }
 
     /// Valid JSON text (values, or members `"k":v,"k":v`) laid out at the current depth: the
     /// whitespace between its tokens dropped.
-    fn json(&mut self, json: &[u8]) {
+    fn json(&mut self, json: &[u8]) -> Result<(), TooDeep> {
         let mut i = 0;
         while i < json.len() {
             let b = json[i];
@@ -300,7 +303,7 @@ impl Pretty {
                         self.out.extend_from_slice(&[b, close]);
                         i = n;
                     } else {
-                        self.open(b);
+                        self.open(b)?;
                         self.newline();
                     }
                 }
@@ -315,6 +318,7 @@ impl Pretty {
             }
             i += 1;
         }
+        Ok(())
     }
 }
 
@@ -343,7 +347,7 @@ mod tests {
             assert_eq!(control["id"], "ac-1");
             assert!(control.get("title").is_none(), "kept as text: {control}");
             assert_eq!(control["controls"][0]["id"], "ac-1.1");
-            let written = to_pretty(&lazy);
+            let written = to_pretty(&lazy).expect("written");
             let back: Value = serde_json::from_slice(&written).expect("valid JSON");
             assert_eq!(back, catalog());
             let mut whole = lazy.clone();
@@ -351,20 +355,53 @@ mod tests {
             assert_eq!(whole, catalog());
             // Without skeletons the layout is serde_json's own, byte for byte.
             assert_eq!(
-                to_pretty(&whole),
+                to_pretty(&whole).expect("written"),
                 serde_json::to_vec_pretty(&whole).expect("json")
             );
         }
     }
 
     #[test]
-    fn the_reserved_key_and_broken_json_are_refused() {
+    fn controls_of_any_shape_are_written_back_as_read() {
+        for text in [
+            r#"{"catalog": {"controls": null}}"#,
+            r#"{"catalog": {"controls": {"id": "x", "title": "t"}}}"#,
+            r#"{"catalog": {"controls": ["x", 1, [], {}, {"id": 1, "t": [ ]}, {"id": null}]}}"#,
+            r#"{"catalog": {"controls": [{"id": "a", "parts": [{"controls": [{"id": "b"}]}]}]}}"#,
+        ] {
+            let whole: Value = serde_json::from_str(text).expect("JSON");
+            let written = to_pretty(&read(text.as_bytes()).expect("read")).expect("written");
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                serde_json::to_string_pretty(&whole).expect("json"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_control_nested_deeper_than_json_readers_go_is_not_written() {
+        let deep = format!(
+            r#"{{"catalog": {{"controls": [{{"id": "a", "x": {}{}}}]}}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let read = read(deep.as_bytes()).expect("read: the text is checked, not built");
+        assert_eq!(to_pretty(&read), Err(TooDeep));
+        // The limit is serde_json's own.
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH)).is_ok());
+        assert!(serde_json::from_str::<Value>(&nested(MAX_DEPTH + 1)).is_err());
+    }
+
+    #[test]
+    fn a_nul_and_broken_json_are_refused() {
         for text in [
             r#"{"catalog": {"\u0000ismap-raw": "x"}}"#,
             r#"{"catalog": {"controls": [{"id": "a", "\u0000ismap-raw": "}"}]}}"#,
+            r#"{"catalog": {"controls": [{"id": "c", "parts": [{"\u0000ismap-raw": "\"p\":1"}]}]}}"#,
+            r#"{"catalog": {"metadata": {"title": "a\u0000b"}}}"#,
             r#"{"catalog": {"controls": [{"id": "a", "title": }]}}"#,
-            r#"{"catalog": {"controls": [{"id": 1}]}}"#,
-            r#"{"catalog": {"controls": ["a"]}}"#,
             r#"{"catalog": {}} trailing"#,
             r#"{"catalog": {"controls": [{"id": "a", "title": "t""#,
         ] {

@@ -531,7 +531,7 @@ mod tests {
             Ok(super::super::lazy::read(&text).expect("json"))
         })
         .expect("resolves");
-        let written = super::super::lazy::to_pretty(&lazy);
+        let written = super::super::lazy::to_pretty(&lazy).expect("written");
         let written: Value = serde_json::from_slice(&written).expect("json");
         assert_eq!(written, whole, "read as skeletons");
         whole
