@@ -234,40 +234,26 @@ impl<'a> CheckReport<'a> {
         let Some(open) = head.strip_suffix(b"[]\n}") else {
             return Err(std::io::Error::other("unexpected end of the report's head"));
         };
-        if self.results.results.is_empty() {
+        let Some((first, rest)) = self.results.results.split_first() else {
             w.write_all(&head)?;
             return w.write_all(b"\n");
-        }
-        w.write_all(open)?;
-        w.write_all(b"[")?;
+        };
         let Results { engine, lang, .. } = self.results;
+        // An item of `results` is two levels deep.
+        let item = |result: &CandidateResult, out: &mut Vec<u8>| {
+            serde_json::to_writer_pretty(Indented(out), &engine.view(result, lang))
+        };
+        w.write_all(open)?;
+        w.write_all(b"[\n    ")?;
+        let mut out = Vec::new();
+        item(first, &mut out)?;
+        w.write_all(&out)?;
         // A candidate's report can be 75 KB: a block is small enough to hold at once.
-        for (i, block) in self.results.results.chunks(512).enumerate() {
-            let parts = ismap_core::parallel::map_chunks(block, 64, |part| {
-                let mut out = Vec::new();
-                let mut one = Vec::new();
-                for result in part {
-                    one.clear();
-                    serde_json::to_writer_pretty(&mut one, &engine.view(result, lang))?;
-                    // An item of `results` is two levels deep: each of its lines is indented
-                    // by four more spaces (JSON strings never hold a raw line break).
-                    out.extend_from_slice(b",\n    ");
-                    for (n, line) in one.split(|b| *b == b'\n').enumerate() {
-                        if n > 0 {
-                            out.extend_from_slice(b"\n    ");
-                        }
-                        out.extend_from_slice(line);
-                    }
-                }
-                Ok::<_, serde_json::Error>(out)
-            });
-            for (j, part) in parts.into_iter().enumerate() {
-                let part = part?;
-                // The first item of all has no comma before it.
-                let skip = usize::from(i == 0 && j == 0);
-                w.write_all(&part[skip..])?;
-            }
-        }
+        self.results
+            .write_each(&mut w, rest, (512, 64), |result, out| {
+                out.extend_from_slice(b",\n    ");
+                item(result, out)
+            })?;
         w.write_all(b"\n  ]\n}\n")
     }
 
@@ -275,26 +261,63 @@ impl<'a> CheckReport<'a> {
     /// the verdict, counts per status and the entries that are not a pass, for screening the
     /// whole list.
     pub fn write_summary<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
-        let Results {
-            engine,
-            results,
-            lang,
-        } = &self.results;
-        // Lines are made on every core, a block at a time, and written in order: the
-        // memory held is one block's lines, whatever the length of the list.
-        for block in results.chunks(2048) {
-            let lines = ismap_core::parallel::map_chunks(block, 256, |part| {
-                let mut lines = Vec::new();
+        let Results { engine, lang, .. } = self.results;
+        self.results.write_each(
+            &mut w,
+            self.results.results,
+            (2048, 256),
+            |result, lines| {
+                serde_json::to_writer(&mut *lines, &engine.summary(result, lang))?;
+                lines.push(b'\n');
+                Ok(())
+            },
+        )
+    }
+}
+
+impl Results<'_> {
+    /// Writes `results` in order, each made into text by `item` on every core, `block`
+    /// results at a time (in chunks of at least `at_least`): the memory held is one block's
+    /// text, whatever the length of the list.
+    fn write_each<W: std::io::Write>(
+        &self,
+        w: &mut W,
+        results: &[CandidateResult],
+        (block, at_least): (usize, usize),
+        item: impl Fn(&CandidateResult, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
+    ) -> std::io::Result<()> {
+        for block in results.chunks(block) {
+            let parts = ismap_core::parallel::map_chunks(block, at_least, |part| {
+                let mut out = Vec::new();
                 for result in part {
-                    serde_json::to_writer(&mut lines, &engine.summary(result, *lang))?;
-                    lines.push(b'\n');
+                    item(result, &mut out)?;
                 }
-                Ok::<_, serde_json::Error>(lines)
+                Ok::<_, serde_json::Error>(out)
             });
-            for part in lines {
+            for part in parts {
                 w.write_all(&part?)?;
             }
         }
+        Ok(())
+    }
+}
+
+/// A buffer written with every line after the first indented by four spaces (two levels of
+/// pretty-printed JSON, whose strings never hold a raw line break).
+struct Indented<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for (n, line) in buf.split(|b| *b == b'\n').enumerate() {
+            if n > 0 {
+                self.0.extend_from_slice(b"\n    ");
+            }
+            self.0.extend_from_slice(line);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }

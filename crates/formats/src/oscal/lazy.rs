@@ -209,12 +209,17 @@ impl Pretty {
         self.out.push(bracket);
     }
 
-    /// A member's key and the separator before it.
-    fn key(&mut self, first: &mut bool, key: &str) {
+    /// The separator before a member (none before the first) and its line.
+    fn member(&mut self, first: &mut bool) {
         if !std::mem::take(first) {
             self.out.push(b',');
         }
         self.newline();
+    }
+
+    /// A member's key, after its separator.
+    fn key(&mut self, first: &mut bool, key: &str) {
+        self.member(first);
         // serde_json cannot fail to write a string.
         let _ = serde_json::to_writer(&mut self.out, key);
         self.out.extend_from_slice(b": ");
@@ -243,10 +248,7 @@ impl Pretty {
                         self.value(id)?;
                     }
                     if !raw.is_empty() {
-                        if !std::mem::take(&mut first) {
-                            self.out.push(b',');
-                        }
-                        self.newline();
+                        self.member(&mut first);
                         self.json(raw.as_bytes())?;
                     }
                 }
